@@ -1,0 +1,68 @@
+"""Typed errors raised at the edges of circuitlab.
+
+Every error a user can cause (a malformed file, bad Verilog, a missing tool,
+an option out of range) is a :class:`CircuitlabError`; the command line
+prints its message on one line and exits non-zero, without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class CircuitlabError(Exception):
+    """Base class of every error caused by input or environment."""
+
+
+class FormatError(CircuitlabError):
+    """A circuit file is malformed.
+
+    Args:
+        path: the file that was read (or ``"<bytes>"``).
+        message: what is wrong.
+        line: 1-based line number where known.
+        offset: byte offset where known (binary formats).
+    """
+
+    def __init__(self, path: str | os.PathLike | None, message: str,
+                 line: int | None = None, offset: int | None = None):
+        self.path = str(path) if path is not None else "<input>"
+        self.line = line
+        self.offset = offset
+        self.reason = message
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+        if offset is not None:
+            where += f" (byte {offset})"
+        super().__init__(f"{where}: {message}")
+
+
+class ToolNotFoundError(CircuitlabError):
+    """An external tool (Yosys, ABC, iverilog) is not installed."""
+
+
+class ToolError(CircuitlabError):
+    """An external tool failed; the message carries the tool's own words."""
+
+
+class ToolTimeoutError(ToolError):
+    """An external tool ran past its time limit and was killed."""
+
+
+class SynthesisError(ToolError):
+    """Yosys rejected a design (syntax or elaboration error).
+
+    Attributes:
+        file: the Verilog file Yosys blamed, where it named one.
+        line: the line Yosys blamed, where it named one.
+    """
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None):
+        self.file = file
+        self.line = line
+        super().__init__(message)
+
+
+class FetchError(CircuitlabError):
+    """A benchmark download or mirror copy failed or did not verify."""
