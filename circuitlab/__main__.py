@@ -1,0 +1,5 @@
+import sys
+
+from circuitlab.cli import main
+
+sys.exit(main())
