@@ -1,0 +1,13 @@
+"""The circuit core: the :class:`Aig` type, its builder and structural views.
+
+Never imports torch.
+"""
+
+from circuitlab.aig.aig import Aig
+from circuitlab.aig.builder import FALSE, TRUE, AigBuilder
+from circuitlab.aig.ops import (
+    cleanup, compose, cone, depth, fanout_counts, levels, miter, rebuild, strash,
+)
+
+__all__ = ["Aig", "AigBuilder", "FALSE", "TRUE", "cleanup", "compose", "cone", "depth",
+           "fanout_counts", "levels", "miter", "rebuild", "strash"]
