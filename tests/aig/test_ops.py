@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from circuitlab.aig import (
+    Aig, AigBuilder, cleanup, compose, cone, depth, fanout_counts, levels, miter, strash,
+)
+from circuitlab.errors import CircuitlabError
+from circuitlab.sim import table_bits, truth_tables
+from strategies import random_aigs
+
+
+def chain():
+    b = AigBuilder()
+    x, y, z = b.add_inputs(3)
+    n1 = b.and_(x, y)
+    n2 = b.and_(n1, z)
+    b.and_(x, z ^ 1)  # dangling
+    b.add_output(n2, "f")
+    b.add_output(n1 ^ 1, "g")
+    return b.build()
+
+
+def test_levels_depth_fanouts():
+    aig = chain()
+    assert levels(aig).tolist() == [0, 0, 0, 0, 1, 2, 1]
+    assert depth(aig) == 2
+    assert fanout_counts(aig).tolist() == [0, 2, 1, 2, 2, 1, 0]
+
+
+def test_cleanup_drops_dangling_nodes():
+    aig = chain()
+    clean = cleanup(aig)
+    assert clean.num_ands == 2 and clean.num_inputs == 3
+    assert np.array_equal(truth_tables(clean), truth_tables(aig))
+
+
+def test_cone_keeps_support_only():
+    aig = chain()
+    g = cone(aig, ["g"])
+    assert g.num_inputs == 2 and g.num_ands == 1 and g.input_names == ("i0", "i1")
+    f = cone(aig, [0], keep_all_inputs=True)
+    assert f.num_inputs == 3 and f.num_ands == 2
+    with pytest.raises(CircuitlabError, match="no output named"):
+        cone(aig, ["nope"])
+
+
+def test_strash_merges_duplicates():
+    # Two identical AND nodes, written without hashing.
+    aig = Aig(2, [[4, 2], [4, 2], [8, 6]], [10])
+    s = strash(aig)
+    assert s.num_ands == 1  # n3 ∧ n3 folds to n3
+    assert np.array_equal(truth_tables(s), truth_tables(aig))
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_aigs(max_inputs=7, max_ands=40))
+def test_strash_cleanup_preserve_function(aig):
+    ref = truth_tables(aig)
+    assert np.array_equal(truth_tables(strash(aig)), ref)
+    assert np.array_equal(truth_tables(cleanup(aig)), ref)
+    assert not truth_tables(miter(aig, strash(aig))).any()
+
+
+def test_miter_of_different_functions_is_nonzero():
+    b1, b2 = AigBuilder(), AigBuilder()
+    b1.add_output(b1.and_(*b1.add_inputs(2)))
+    b2.add_output(b2.or_(*b2.add_inputs(2)))
+    m = miter(b1.build(), b2.build(), single_output=True)
+    assert table_bits(truth_tables(m), 2)[0].tolist() == [0, 1, 1, 0]
+
+
+def test_compose_feeds_outputs_to_inputs():
+    b = AigBuilder()
+    x, y = b.add_inputs(2)
+    b.add_output(b.xor(x, y))
+    b.add_output(b.and_(x, y))
+    half = b.build()
+    inv = AigBuilder()
+    p, q = inv.add_inputs(2)
+    inv.add_output(p ^ 1)
+    inv.add_output(inv.or_(p, q))
+    both = compose(half, inv.build())
+    bits = table_bits(truth_tables(both), 2)
+    assert bits[0].tolist() == [1, 0, 0, 1] and bits[1].tolist() == [0, 1, 1, 1]
+    with pytest.raises(CircuitlabError, match="compose"):
+        compose(half, chain())
