@@ -1,0 +1,47 @@
+"""Read and write a circuit by its file extension."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from circuitlab.aig.aig import Aig
+from circuitlab.errors import FormatError
+
+READ_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
+WRITE_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
+
+
+def _suffix(path: str | os.PathLike, allowed: tuple[str, ...]) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in allowed:
+        raise FormatError(path, f"unknown circuit format {suffix or '(no extension)'!r}; "
+                                f"expected one of {', '.join(allowed)}")
+    return suffix
+
+
+def read_circuit(path: str | os.PathLike) -> Aig:
+    """Read ``.aig``/``.aag`` (AIGER), ``.bench`` or ``.truth`` into an :class:`Aig`."""
+    suffix = _suffix(path, READ_SUFFIXES)
+    if suffix in (".aig", ".aag"):
+        from circuitlab.io.aiger import read_aiger
+        return read_aiger(path)
+    if suffix == ".bench":
+        from circuitlab.io.bench import read_bench
+        return read_bench(path)
+    from circuitlab.io.truth import read_truth
+    return read_truth(path)
+
+
+def write_circuit(aig: Aig, path: str | os.PathLike) -> None:
+    """Write atomically in the format named by the extension."""
+    suffix = _suffix(path, WRITE_SUFFIXES)
+    if suffix in (".aig", ".aag"):
+        from circuitlab.io.aiger import write_aiger
+        write_aiger(aig, path, binary=suffix == ".aig")
+    elif suffix == ".bench":
+        from circuitlab.io.bench import write_bench
+        write_bench(aig, path)
+    else:
+        from circuitlab.io.truth import write_truth
+        write_truth(aig, path)
