@@ -13,3 +13,6 @@ __all__ += ["dump_bench", "parse_bench", "read_bench", "write_bench"]
 __all__ += ["from_pyaiger", "to_pyaiger"]
 __all__ += ["dump_truth", "parse_truth", "parse_truth_tables", "read_truth", "read_truth_tables",
             "truth_to_aig", "write_truth"]
+from circuitlab.io.aigverse_interop import from_aigverse, to_aigverse
+
+__all__ += ["from_aigverse", "to_aigverse"]
