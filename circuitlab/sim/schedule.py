@@ -20,6 +20,8 @@ class Level:
         neg0, neg1: all-ones uint64 where the fan-in edge is complemented, ``[n, 1]``.
         contiguous: ``nodes`` is a run ``nodes[0] .. nodes[-1]`` (assign by slice).
         any_neg0, any_neg1: some fan-in edge of that side is complemented.
+        fanins: ``[2n]`` both fan-in columns, for one gather.
+        negs: ``[2n, 1]`` their complement masks; None when no edge is complemented.
     """
 
     nodes: np.ndarray
@@ -30,6 +32,8 @@ class Level:
     contiguous: bool
     any_neg0: bool
     any_neg1: bool
+    fanins: np.ndarray
+    negs: np.ndarray | None
 
 
 def schedule(aig: Aig) -> tuple[Level, ...]:
@@ -52,7 +56,10 @@ def schedule(aig: Aig) -> tuple[Level, ...]:
             neg0=((f[:, 0] & 1).astype(np.uint64) * all_ones)[:, None],
             neg1=((f[:, 1] & 1).astype(np.uint64) * all_ones)[:, None],
             contiguous=bool(nodes[-1] - nodes[0] + 1 == len(nodes)),
-            any_neg0=bool((f[:, 0] & 1).any()), any_neg1=bool((f[:, 1] & 1).any())))
+            any_neg0=bool((f[:, 0] & 1).any()), any_neg1=bool((f[:, 1] & 1).any()),
+            fanins=np.concatenate([f[:, 0] >> 1, f[:, 1] >> 1]),
+            negs=(((f.T.ravel() & 1).astype(np.uint64) * all_ones)[:, None]
+                  if (f & 1).any() else None)))
     result = tuple(out)
     aig._cache["schedule"] = result
     return result

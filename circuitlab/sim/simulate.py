@@ -10,6 +10,8 @@ outputs.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from circuitlab.aig.aig import Aig
@@ -44,21 +46,21 @@ def _check_patterns(aig: Aig, patterns: np.ndarray) -> np.ndarray:
 
 def _eval_levels(values: np.ndarray, levels) -> None:
     widest = max((len(lv.nodes) for lv in levels), default=0)
-    buf0 = np.empty((widest, values.shape[1]), dtype=np.uint64)
-    buf1 = np.empty_like(buf0)
+    buf = np.empty((2 * widest, values.shape[1]), dtype=np.uint64)
+    take = values.take
+    band = np.bitwise_and
     for lv in levels:
         n = len(lv.nodes)
-        a = np.take(values, lv.fanin0, axis=0, out=buf0[:n])
-        if lv.any_neg0:
-            a ^= lv.neg0
-        b = np.take(values, lv.fanin1, axis=0, out=buf1[:n])
-        if lv.any_neg1:
-            b ^= lv.neg1
+        # One gather for both fan-in columns; indices are valid by construction,
+        # and mode="wrap" skips numpy's buffered bounds check.
+        ab = take(lv.fanins, axis=0, out=buf[:2 * n], mode="wrap")
+        if lv.negs is not None:
+            ab ^= lv.negs
         if lv.contiguous:
-            np.bitwise_and(a, b, out=values[lv.nodes[0]:lv.nodes[0] + n])
+            first = lv.nodes[0]
+            band(ab[:n], ab[n:], out=values[first:first + n])
         else:
-            a &= b
-            values[lv.nodes] = a
+            values[lv.nodes] = band(ab[:n], ab[n:])
 
 
 def _chunk_words(aig: Aig, width: int, memory_bytes: int, num_levels: int) -> int:
@@ -126,6 +128,13 @@ def simulate(aig: Aig, patterns: np.ndarray,
     return out
 
 
+@functools.lru_cache(maxsize=32)
+def _exhaustive_cached(num_inputs: int) -> np.ndarray:
+    pats = exhaustive_patterns(num_inputs)
+    pats.setflags(write=False)
+    return pats
+
+
 def exhaustive_patterns(num_inputs: int, start_word: int = 0,
                         num_words: int | None = None) -> np.ndarray:
     """Input words enumerating minterms: bit ``m`` of the table is minterm ``m``.
@@ -172,7 +181,7 @@ def truth_tables(aig: Aig, memory_bytes: int = DEFAULT_MEMORY_BYTES,
     if n > max_inputs:
         raise CircuitlabError(f"exhaustive simulation of {n} inputs exceeds the limit of "
                               f"{max_inputs}")
-    tables = simulate(aig, exhaustive_patterns(n), memory_bytes)
+    tables = simulate(aig, _exhaustive_cached(n), memory_bytes)
     if n < 6:
         tables &= np.uint64((1 << (1 << n)) - 1)
     return tables
