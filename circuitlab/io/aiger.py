@@ -167,10 +167,11 @@ class _Parser:
         if lengths.max() > _MAX_VARINT_BYTES:
             k = int(np.argmax(lengths > _MAX_VARINT_BYTES))
             self.fail("delta too large for a literal", offset=start + int(starts[k]))
-        group = np.repeat(np.arange(need), lengths)
-        shift = 7 * (np.arange(len(seg)) - starts[group])
-        values = (seg & 0x7F).astype(np.int64) << shift
-        nums = np.add.reduceat(values, starts)
+        payload = (seg & 0x7F).astype(np.int64)
+        nums = payload[starts]
+        for p in range(1, int(lengths.max())):  # one pass per byte position, usually 1-3
+            longer = np.flatnonzero(lengths > p)
+            nums[longer] |= payload[starts[longer] + p] << (7 * p)
         lhs = 2 * np.arange(first_var, first_var + count, dtype=np.int64)
         rhs0 = lhs - nums[0::2]
         rhs1 = rhs0 - nums[1::2]
