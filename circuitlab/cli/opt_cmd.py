@@ -1,0 +1,65 @@
+"""``circuitlab opt``: optimise a circuit with a synthesis recipe (ABC or aigverse)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from circuitlab.aig.aig import Aig
+from circuitlab.errors import CircuitlabError
+from circuitlab.io.aiger import read_aiger, write_aiger
+from circuitlab.synth.recipes import ENGINES, SCRIPTS, RecipeParams, random_recipe, run_recipe
+
+DEFAULT_RECIPE = "resyn2"
+_READERS = {".aig": read_aiger, ".aag": read_aiger}
+_WRITABLE = (".aig", ".aag")
+
+
+def _read(path: str) -> Aig:
+    reader = _READERS.get(Path(path).suffix.lower())
+    if reader is None:
+        raise CircuitlabError(f"{path}: cannot read this format; "
+                              f"known: {', '.join(sorted(_READERS))}")
+    return reader(path)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if Path(args.output).suffix.lower() not in _WRITABLE:
+        raise CircuitlabError(f"{args.output}: output must end in {' or '.join(_WRITABLE)}")
+    params = RecipeParams(engine=args.engine, timeout=args.timeout)
+    if args.random_seed is not None:
+        steps: str | list[str] = random_recipe(args.random_seed, args.length)
+    else:
+        steps = args.steps if args.steps is not None else args.recipe
+    aig = _read(args.input)
+    result, stats = run_recipe(aig, steps, params)
+    write_aiger(result, args.output)
+    print(f"engine: {stats.engine}")
+    print(f"recipe: {'; '.join(stats.steps)}")
+    print(f"ANDs:   {stats.ands_before} -> {stats.ands_after}")
+    print(f"levels: {stats.levels_before} -> {stats.levels_after}")
+    print(f"time:   {stats.seconds:.2f} s")
+    print(f"wrote {args.output}")
+    return 0
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("opt", help="optimise a circuit with a synthesis recipe",
+                                   description=__doc__.splitlines()[0])
+    parser.add_argument("input", help="circuit file (.aig or .aag)")
+    parser.add_argument("-o", "--output", required=True,
+                        help="result file (.aig or .aag), written atomically")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--recipe", default=DEFAULT_RECIPE,
+                       help=f"named script: {', '.join(sorted(SCRIPTS))} "
+                            f"(default {DEFAULT_RECIPE})")
+    which.add_argument("--steps", help="';'-separated steps, e.g. \"rewrite; balance\"")
+    which.add_argument("--random-seed", type=int, metavar="N",
+                       help="a random OpenABC-D-style recipe drawn with this seed")
+    parser.add_argument("--length", type=int, default=20,
+                        help="steps of a --random-seed recipe (default 20)")
+    parser.add_argument("--engine", choices=ENGINES, default="auto",
+                        help="abc, aigverse, or auto: ABC when installed (default)")
+    parser.add_argument("--timeout", type=float, default=600.0,
+                        help="seconds before the run is stopped (default 600)")
+    parser.set_defaults(func=_run)

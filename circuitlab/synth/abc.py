@@ -1,0 +1,284 @@
+"""The ABC wrapper: finding the binary, running scripts on binary AIGER, CEC.
+
+ABC (https://github.com/berkeley-abc/abc) runs as a subprocess in a private
+temporary folder that is removed afterwards, whatever happens; it starts
+with ``-s`` so that no ``abc.rc`` changes its behaviour (aliases such as
+``resyn2`` must be spelled out: see :mod:`circuitlab.synth.recipes`). ABC
+exits with status 0 even when a command fails, but it stops at the first
+failing command, so a missing output file is how a failure shows; the
+:class:`~circuitlab.errors.ToolError` then carries ABC's own lines.
+
+The binary is ``$CIRCUITLAB_ABC`` when set, else ``berkeley-abc`` (the
+Debian package) or ``abc`` on ``PATH``, accepted only if it answers as ABC.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from circuitlab.aig.aig import Aig
+from circuitlab.errors import CircuitlabError, ToolError, ToolNotFoundError, ToolTimeoutError
+from circuitlab.io.aiger import dump_aiger, parse_aiger
+
+__all__ = ["ENV_VAR", "abc_available", "abc_cec", "find_abc", "run_abc_batch",
+           "run_abc_script"]
+
+ENV_VAR = "CIRCUITLAB_ABC"
+DEFAULT_TIMEOUT = 600.0
+_CANDIDATES = ("berkeley-abc", "abc")
+# Commands that would break the read -> commands -> write contract of a block.
+_FORBIDDEN = re.compile(r"^(?:&?r(?:ead\w*)?|&?w(?:rite\w*)?|source|so|cd|quit|q|exit|alias|"
+                        r"unalias|set|unset|history|undo|recall|empty|help|!.*)$")
+_MAX_LINES = 30  # ABC output lines quoted in an error
+
+
+def find_abc() -> str:
+    """The path of the ABC executable.
+
+    Raises:
+        ToolNotFoundError: ``$CIRCUITLAB_ABC`` names no ABC, or none is on ``PATH``.
+    """
+    return _find_abc(os.environ.get(ENV_VAR) or "", os.environ.get("PATH", ""))
+
+
+def abc_available() -> bool:
+    """Whether :func:`find_abc` finds ABC."""
+    try:
+        find_abc()
+    except ToolNotFoundError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=8)
+def _find_abc(choice: str, path_var: str) -> str:
+    if choice:
+        found = shutil.which(choice)
+        if found is None or not _is_abc(found):
+            raise ToolNotFoundError(f"${ENV_VAR}={choice!r} is not an ABC executable")
+        return found
+    for name in _CANDIDATES:
+        found = shutil.which(name, path=path_var)
+        if found is not None and _is_abc(found):
+            return found
+    raise ToolNotFoundError("ABC is not installed: install berkeley-abc (apt install "
+                            f"berkeley-abc), put 'abc' on PATH, or set ${ENV_VAR}; "
+                            "or use the aigverse engine")
+
+
+def _is_abc(exe: str) -> bool:
+    try:
+        proc = subprocess.run([exe, "-s", "-c", "version"], capture_output=True, timeout=20,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return b"ABC" in proc.stdout + proc.stderr
+
+
+# --- scripts -----------------------------------------------------------------
+def run_abc_script(aig: Aig, commands: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> Aig:
+    """Run ABC commands on a combinational circuit.
+
+    ABC executes ``read_aiger in.aig; <commands>; write_aiger out.aig``.
+    Input and output names and the comments of ``aig`` are restored on the
+    result when its interface (input and output counts) is unchanged, as it
+    is for the optimisation commands; otherwise they are defaults.
+
+    Args:
+        aig: a combinational circuit (cut latches first with ``cut_latches()``).
+        commands: ABC commands, one per item, e.g. ``["balance", "rewrite -z"]``;
+            reading, writing and shell commands are refused.
+        timeout: seconds before ABC is killed.
+
+    Raises:
+        ToolNotFoundError: ABC is not installed.
+        ToolError: ABC failed; the message quotes ABC's output.
+        ToolTimeoutError: ABC ran past ``timeout`` and was killed.
+        CircuitlabError: a refused command or a sequential ``aig``.
+    """
+    return run_abc_batch([aig], commands, timeout)[0]
+
+
+def run_abc_batch(aigs: Sequence[Aig], commands: Sequence[str],
+                  timeout: float = DEFAULT_TIMEOUT) -> list[Aig]:
+    """Run the same ABC commands on many circuits in one ABC process.
+
+    One process reads, optimises and writes each circuit in turn (starting
+    ABC costs more than optimising a small circuit). ``timeout`` bounds the
+    whole batch. Results come in input order, as :func:`run_abc_script`.
+
+    Raises:
+        ToolError: naming the first circuit ABC failed on, with ABC's output.
+        ToolTimeoutError, ToolNotFoundError, CircuitlabError: as :func:`run_abc_script`.
+    """
+    commands = check_commands(commands)
+    aigs = list(aigs)
+    for k, aig in enumerate(aigs):
+        if not aig.is_combinational:
+            raise CircuitlabError(f"ABC scripts take combinational circuits; circuit {k} has "
+                                  f"{aig.num_latches} latches (use cut_latches())")
+    _check_timeout(timeout)
+    if not aigs:
+        return []
+    exe = find_abc()
+    with tempfile.TemporaryDirectory(prefix="circuitlab-abc-") as tmp:
+        work = Path(tmp)
+        lines = []
+        for k, aig in enumerate(aigs):
+            (work / f"in{k}.aig").write_bytes(dump_aiger(aig, symbols=False, comments=False))
+            lines += [f"read_aiger in{k}.aig", *commands, f"write_aiger out{k}.aig"]
+        (work / "script.abc").write_text("\n".join(lines) + "\n")
+        output = _run(exe, ["-f", "script.abc"], work, timeout,
+                      what=f"{len(aigs)} circuit(s) through '{'; '.join(commands)}'")
+        results = []
+        for k, aig in enumerate(aigs):
+            out = work / f"out{k}.aig"
+            if not out.exists():
+                where = f"circuit {k} of {len(aigs)}" if len(aigs) > 1 else "the circuit"
+                raise ToolError(f"ABC failed on {where} running '{'; '.join(commands)}':\n"
+                                f"{_quote(output)}")
+            results.append(_restore_interface(parse_aiger(out.read_bytes(), f"ABC output {k}"),
+                                              aig))
+    return results
+
+
+def check_commands(commands: Sequence[str]) -> list[str]:
+    """Validated ABC commands, stripped.
+
+    Raises:
+        CircuitlabError: an empty command, one holding ``;``, a newline or
+            ``#``, or one that reads, writes, sources or escapes to the shell.
+    """
+    if isinstance(commands, str):
+        raise CircuitlabError("ABC commands must be a list of strings, one command each")
+    checked = []
+    for cmd in commands:
+        if not isinstance(cmd, str) or not cmd.strip():
+            raise CircuitlabError(f"empty or non-text ABC command {cmd!r}")
+        cmd = cmd.strip()
+        if any(c in cmd for c in ";\n\r#"):
+            raise CircuitlabError(f"ABC command {cmd!r} must be one command (no ';', "
+                                  "newline or '#')")
+        if _FORBIDDEN.match(cmd.split()[0]):
+            raise CircuitlabError(f"ABC command {cmd!r} is not allowed here: circuitlab "
+                                  "does the reading and writing")
+        checked.append(cmd)
+    return checked
+
+
+def _restore_interface(result: Aig, original: Aig) -> Aig:
+    if (result.num_inputs, result.num_outputs) != (original.num_inputs, original.num_outputs):
+        return result.with_names([f"i{k}" for k in range(result.num_inputs)],
+                                 [f"o{k}" for k in range(result.num_outputs)])
+    return Aig(result.num_inputs, result.ands, result.outputs,
+               input_names=original.input_names, output_names=original.output_names,
+               comments=original.comments, check=False)
+
+
+# --- equivalence ---------------------------------------------------------------
+_EQUIVALENT = re.compile(r"networks are equivalent", re.IGNORECASE)
+_DIFFERENT = re.compile(r"networks are not equivalent", re.IGNORECASE)
+_UNDECIDED = re.compile(r"networks are undecided", re.IGNORECASE)
+
+
+def abc_cec(a: Aig, b: Aig, timeout: float = 60.0,
+            conflict_limit: int | None = None) -> bool | None:
+    """Combinational equivalence of ``a`` and ``b`` with ABC's ``cec -n``.
+
+    Inputs and outputs are matched by position. Latches are cut first, so
+    latch outputs and next-state functions are matched by position too.
+
+    Args:
+        timeout: seconds; passed to ABC (``-T``) and enforced by killing it.
+        conflict_limit: ABC's SAT conflict limit (``-C``; ABC's default 10000).
+
+    Returns:
+        ``True`` when equivalent, ``False`` when not, ``None`` when ABC
+        reports "undecided" or runs out of time.
+
+    Raises:
+        CircuitlabError: the interfaces differ in size.
+        ToolNotFoundError, ToolError: ABC missing, or an answer it did not give.
+    """
+    a, b = a.cut_latches(), b.cut_latches()
+    if (a.num_inputs, a.num_outputs) != (b.num_inputs, b.num_outputs):
+        raise CircuitlabError(f"cec needs equal interfaces: {a.num_inputs}/{a.num_outputs} vs "
+                              f"{b.num_inputs}/{b.num_outputs} inputs/outputs")
+    _check_timeout(timeout)
+    exe = find_abc()
+    cmd = f"cec -n -T {max(1, math.ceil(timeout))}"
+    if conflict_limit is not None:
+        if int(conflict_limit) < 0:
+            raise CircuitlabError("conflict_limit must be non-negative")
+        cmd += f" -C {int(conflict_limit)}"
+    with tempfile.TemporaryDirectory(prefix="circuitlab-abc-") as tmp:
+        work = Path(tmp)
+        (work / "a.aig").write_bytes(dump_aiger(a, symbols=False, comments=False))
+        (work / "b.aig").write_bytes(dump_aiger(b, symbols=False, comments=False))
+        try:  # ABC's own limit is approximate: allow it a grace period
+            output = _run(exe, ["-c", f"{cmd} a.aig b.aig"], work, timeout + 5.0, what="cec")
+        except ToolTimeoutError:
+            return None
+    if _DIFFERENT.search(output):
+        return False
+    if _UNDECIDED.search(output):
+        return None
+    if _EQUIVALENT.search(output):
+        return True
+    raise ToolError(f"ABC cec gave no verdict:\n{_quote(output)}")
+
+
+# --- process -------------------------------------------------------------------
+def _check_timeout(timeout: float) -> None:
+    if not (isinstance(timeout, (int, float)) and timeout > 0 and math.isfinite(timeout)):
+        raise CircuitlabError(f"timeout must be a positive number of seconds, got {timeout!r}")
+
+
+def _run(exe: str, args: list[str], work: Path, timeout: float, what: str) -> str:
+    """Run ABC in ``work``; return its stdout and stderr text.
+
+    Raises:
+        ToolTimeoutError: past ``timeout`` seconds; ABC and its children are killed.
+    """
+    start = time.monotonic()
+    with open(work / "console.txt", "wb") as console:
+        proc = subprocess.Popen([exe, "-s", *args], cwd=work, stdin=subprocess.DEVNULL,
+                                stdout=console, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise ToolTimeoutError(f"ABC did not finish {what} within {timeout:g} s "
+                                   f"(killed after {time.monotonic() - start:.1f} s)") from None
+        finally:
+            if proc.poll() is None:
+                _kill(proc)
+    return (work / "console.txt").read_text(errors="replace")
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _quote(output: str) -> str:
+    """ABC's output without the command-line echo and colour codes, last lines only."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", ln).rstrip() for ln in output.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("ABC command line:")]
+    if len(lines) > _MAX_LINES:
+        lines = ["..."] + lines[-_MAX_LINES:]
+    return "\n".join("  " + ln for ln in lines) or "  (ABC printed nothing)"

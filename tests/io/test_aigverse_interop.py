@@ -1,0 +1,160 @@
+"""aigverse interop: exact round trips, names, in-place networks, speed."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from aigverse.algorithms import aig_resubstitution, equivalence_checking, sop_refactoring
+from aigverse.networks import Aig as AigverseAig
+from aigverse.networks import NamedAig
+from hypothesis import given, settings
+
+from circuitlab.aig import Aig, AigBuilder
+from circuitlab.errors import CircuitlabError
+from circuitlab.io import from_aigverse, read_aiger, to_aigverse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from strategies import random_aigs  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
+needs_data = pytest.mark.skipif(not AIG_DATA.is_dir(),
+                                reason=f"reference circuits {AIG_DATA} are absent")
+
+
+def truth_table(aig: Aig) -> np.ndarray:
+    """``[O, 2**I]`` output values over all minterms (input k = bit k); latches cut."""
+    aig = aig.cut_latches()
+    minterms = np.arange(1 << aig.num_inputs)
+    values = np.zeros((aig.num_vars, len(minterms)), dtype=bool)
+    for k in range(aig.num_inputs):
+        values[1 + k] = (minterms >> k) & 1
+    first = aig.first_and_var
+    for k, (a, b) in enumerate(aig.ands.tolist()):
+        values[first + k] = (values[a >> 1] ^ bool(a & 1)) & (values[b >> 1] ^ bool(b & 1))
+    return values[aig.outputs >> 1] ^ (aig.outputs & 1).astype(bool)[:, None]
+
+
+def mux_circuit() -> Aig:
+    b = AigBuilder()
+    s, x, y = b.add_input("s"), b.add_input("x"), b.add_input("y")
+    m = b.mux(s, x, y)
+    b.add_output(m, "m")
+    b.add_output(m ^ 1, "not_m")
+    b.add_output(x, "x_buf")
+    b.add_output(1, "one")
+    b.add_output(0, "zero")
+    return b.build()
+
+
+def test_mux_round_trip_exact():
+    aig = mux_circuit()
+    for names in (True, False):
+        net = to_aigverse(aig, names=names)
+        assert isinstance(net, NamedAig) == names
+        assert (net.num_pis, net.num_pos, net.num_gates) == (3, 5, 3)
+        back = from_aigverse(net)
+        assert back.structurally_equal(aig, names=names)
+    assert from_aigverse(to_aigverse(aig)).input_names == ("s", "x", "y")
+    assert from_aigverse(to_aigverse(aig)).output_names == ("m", "not_m", "x_buf", "one", "zero")
+
+
+@pytest.mark.parametrize("aig", [Aig(0, [], []), Aig(0, [], [1, 0]), Aig(2, [], []),
+                                 Aig(2, [], [3, 4])], ids=["empty", "consts", "no-out", "wires"])
+def test_degenerate_round_trip(aig):
+    for names in (True, False):
+        assert from_aigverse(to_aigverse(aig, names=names)).structurally_equal(aig)
+
+
+def test_trivial_and_rows_are_folded():
+    # rows a&a, a&1 and a duplicate: aigverse's create_and folds and strashes them
+    aig = Aig(2, [[2, 2], [2, 1], [4, 2], [4, 2]], [6, 8, 10, 12], check=True)
+    for names in (True, False):
+        net = to_aigverse(aig, names=names)
+        assert net.num_gates == 1
+        back = from_aigverse(net)
+        assert back.num_ands == 1
+        assert np.array_equal(truth_table(back), truth_table(aig))
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_aigs(max_inputs=7, max_ands=40, max_outputs=4, min_outputs=0))
+def test_random_round_trip(aig):
+    for names in (True, False):
+        back = from_aigverse(to_aigverse(aig, names=names))
+        assert back.structurally_equal(aig, names=False)
+        assert np.array_equal(truth_table(back), truth_table(aig))
+
+
+def test_sequential_refused():
+    b = AigBuilder()
+    q = b.add_latch("q")
+    b.set_latch_next(q, q ^ 1)
+    b.add_output(q)
+    with pytest.raises(CircuitlabError, match="cut_latches"):
+        to_aigverse(b.build())
+    net = to_aigverse(b.build().cut_latches())
+    assert (net.num_pis, net.num_pos) == (1, 2)
+
+
+def test_names_from_named_aig_and_defaults():
+    net = NamedAig()
+    a, b, c = net.create_pi("a"), net.create_pi(), net.create_pi("c")
+    net.create_po(net.create_and(a, ~b), "f")
+    net.create_po(net.create_or(b, c))
+    back = from_aigverse(net)
+    assert back.input_names == ("a", "i1", "c")
+    assert back.output_names == ("f", "o1")
+
+
+def test_late_input_and_plain_network():
+    net = AigverseAig()
+    a, b = net.create_pi(), net.create_pi()
+    g = net.create_and(a, b)
+    c = net.create_pi()  # created after a gate: node index order is not AIGER order
+    net.create_po(net.create_and(g, ~c))
+    back = from_aigverse(net)
+    assert (back.num_inputs, back.num_ands) == (3, 2)
+    expected = [((m & 1) and (m >> 1 & 1) and not (m >> 2 & 1)) for m in range(8)]
+    assert truth_table(back)[0].tolist() == expected
+
+
+@needs_data
+@pytest.mark.parametrize("inplace", [aig_resubstitution, sop_refactoring])
+def test_in_place_network_with_dead_nodes(inplace):
+    aig = read_aiger(AIG_DATA / "iscas85" / "c432.aig")
+    net = to_aigverse(aig, names=False)
+    inplace(net, inplace=True)  # leaves dead nodes and a non-topological node order
+    assert net.size > 1 + net.num_pis + net.num_gates
+    back = from_aigverse(net)
+    assert back.num_ands <= net.num_gates
+    assert equivalence_checking(to_aigverse(aig, names=False), to_aigverse(back, names=False))
+
+
+@needs_data
+def test_iscas_names_round_trip():
+    aig = read_aiger(AIG_DATA / "iscas85" / "c880.aig")
+    assert from_aigverse(to_aigverse(aig)).structurally_equal(aig, names=True)
+
+
+@needs_data
+@pytest.mark.slow
+def test_hyp_converts_fast():
+    aig = read_aiger(AIG_DATA / "epfl_arithmetic" / "hyp.aig")
+    best = {}
+    for _ in range(3):
+        for names in (True, False):
+            start = time.perf_counter()
+            net = to_aigverse(aig, names=names)
+            mid = time.perf_counter()
+            back = from_aigverse(net)
+            end = time.perf_counter()
+            assert back.num_ands == aig.num_ands
+            old = best.get(names, (np.inf, np.inf))
+            best[names] = (min(old[0], mid - start), min(old[1], end - mid))
+            del net, back
+    assert max(max(t) for t in best.values()) < 1.0, best
