@@ -1,0 +1,74 @@
+"""``circuitlab synth``: Verilog -> AIGER through Yosys."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+from circuitlab.errors import CircuitlabError
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "synth", help="synthesise Verilog into an AIGER file (Yosys)",
+        description="Synthesise Verilog/SystemVerilog into an And-Inverter Graph with Yosys; "
+                    "flip-flops become AIGER latches, unknown modules black boxes.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="Verilog files, read in order")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .aig (binary) or .aag (ASCII)")
+    p.add_argument("--top", help="top module (default: the one no other module instantiates)")
+    p.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR",
+                   help="include folder (repeatable)")
+    p.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VAL]",
+                   help="define a macro (repeatable)")
+    p.add_argument("--timeout", type=float, default=1800.0, metavar="S",
+                   help="seconds before Yosys is killed (default 1800)")
+    p.add_argument("--yosys", metavar="PATH|system",
+                   help="Yosys to run: 'system', a path, or 'yowasp' (default, or "
+                        "$CIRCUITLAB_YOSYS)")
+    p.add_argument("--no-sv", action="store_true",
+                   help="read as Verilog-2005 instead of SystemVerilog")
+    p.add_argument("--progress", action="store_true", help="print Yosys passes as they run")
+    p.set_defaults(func=run)
+
+
+def parse_defines(items: list[str]) -> dict[str, str | None]:
+    """``["A", "W=8"]`` -> ``{"A": None, "W": "8"}``."""
+    defines: dict[str, str | None] = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        if not name:
+            raise CircuitlabError(f"-D {item!r}: expected NAME or NAME=VALUE")
+        defines[name] = value if eq else None
+    return defines
+
+
+def run(args: argparse.Namespace) -> int:
+    from circuitlab.io import write_aiger
+    from circuitlab.synth import synthesize
+
+    if not args.output.endswith((".aig", ".aag")):
+        raise CircuitlabError(f"{args.output}: output must end in .aig or .aag")
+    defines = parse_defines(args.defines)
+    top = args.top or _guess_top(args.files, args.include_dirs, defines)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        aig = synthesize(args.files, top=top, include_dirs=args.include_dirs,
+                         defines=defines, yosys=args.yosys,
+                         timeout=args.timeout, sv=not args.no_sv, progress=args.progress)
+    for w in caught:
+        print(f"circuitlab synth: warning: {w.message}", file=sys.stderr)
+    write_aiger(aig, args.output)
+    print(f"{args.output}: {aig.num_inputs} inputs, {aig.num_latches} latches, "
+          f"{aig.num_ands} ANDs, {aig.num_outputs} outputs" + (f" (top {top})" if top else ""))
+    return 0
+
+
+def _guess_top(files, include_dirs, defines) -> str | None:
+    """The uninstantiated module, or None to let Yosys choose (``-auto-top``)."""
+    from circuitlab.synth.verilog_info import guess_top
+    try:
+        return guess_top(files, include_dirs, defines)
+    except CircuitlabError:
+        return None

