@@ -1,0 +1,68 @@
+"""``circuitlab cec``: combinational equivalence check of two circuit files.
+
+Exit status: 0 equivalent, 1 not equivalent (the counter-example is
+printed), 2 undecided or an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from circuitlab.aig.aig import Aig
+from circuitlab.errors import CircuitlabError
+from circuitlab.io.aiger import read_aiger
+from circuitlab.io.bench import read_bench
+from circuitlab.io.truth import read_truth
+from circuitlab.verify.equivalence import ENGINES, MATCHES, EquivalenceParams, check_equivalence
+from circuitlab.verify.result import Verdict
+
+_READERS = {".aig": read_aiger, ".aag": read_aiger, ".bench": read_bench, ".truth": read_truth}
+_EXIT = {Verdict.EQUIVALENT: 0, Verdict.NOT_EQUIVALENT: 1, Verdict.UNDECIDED: 2}
+
+
+def read_circuit(path: str) -> Aig:
+    """Read a circuit file, the format told by its extension.
+
+    Raises:
+        CircuitlabError: an unknown extension; FormatError from the reader.
+    """
+    reader = _READERS.get(Path(path).suffix.lower())
+    if reader is None:
+        raise CircuitlabError(f"{path}: cannot read this format; "
+                              f"known: {', '.join(sorted(_READERS))}")
+    return reader(path)
+
+
+def _run(args: argparse.Namespace) -> int:
+    params = EquivalenceParams(engine=args.engine, conflict_budget=args.conflicts,
+                               timeout=args.timeout)
+    a, b = read_circuit(args.a), read_circuit(args.b)
+    result = check_equivalence(a, b, match=args.match, params=params)
+    print(result.summary())
+    print(f"reason: {result.reason}")
+    if result.verdict is Verdict.NOT_EQUIVALENT:
+        if result.failing_output is not None:
+            print(f"differing output: {result.failing_output}")
+        if result.counterexample is not None:
+            print("counter-example: " + " ".join(f"{name}={value}" for name, value
+                                                 in result.counterexample.items()))
+    return _EXIT[result.verdict]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("cec", help="check two circuits for combinational equivalence",
+                                   description=__doc__.split("\n\n")[0],
+                                   epilog=__doc__.split("\n\n")[1])
+    parser.add_argument("a", help="first circuit (.aig, .aag, .bench or .truth)")
+    parser.add_argument("b", help="second circuit (.aig, .aag, .bench or .truth)")
+    parser.add_argument("--match", choices=MATCHES, default="name",
+                        help="pair inputs and outputs by name (default) or position")
+    parser.add_argument("--engine", choices=ENGINES, default="auto",
+                        help="auto (default): exhaustive simulation up to 16 inputs, else "
+                             "random simulation then SAT; sim, sat, abc or aigverse")
+    parser.add_argument("--conflicts", type=int, default=100_000, metavar="N",
+                        help="SAT conflict budget per call (default 100000)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="S",
+                        help="seconds for the whole check (default: no limit)")
+    parser.set_defaults(func=_run)

@@ -1,0 +1,44 @@
+import json
+import shutil
+
+from circuitlab.cli import main
+from circuitlab.io import read_aiger
+from circuitlab.pipeline import DEFAULT_DESIGNS
+from circuitlab.verify import check_equivalence
+
+
+def test_pipeline_on_two_designs(tmp_path, capsys):
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    for name in ("mux8", "counter8"):
+        shutil.copy(DEFAULT_DESIGNS / f"{name}.v", designs)
+    out = tmp_path / "out"
+    status = main(["pipeline", "--designs", str(designs), "--out", str(out), "--jobs", "1",
+                   "--no-progress"])
+    text = capsys.readouterr().out
+    assert status == 0, text
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [r["design"] for r in rows] == ["counter8", "mux8"]
+    for r in rows:
+        assert r["equivalent"] == "equivalent" and r["ands_opt"] <= r["ands"]
+        before = read_aiger(out / f"{r['design']}.aig")
+        after = read_aiger(out / f"{r['design']}.opt.aig")
+        assert check_equivalence(before, after).equivalent
+    assert rows[0]["latches"] > 0  # the counter keeps its flip-flops
+    assert "2 optimised and proven equivalent" in text
+
+
+def test_pipeline_reports_bad_design_and_fails(tmp_path, capsys):
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    (designs / "broken.v").write_text("module broken(input a, output y);\n  assign y = a &;\nendmodule\n")
+    status = main(["pipeline", "--designs", str(designs), "--out", str(tmp_path / "o"),
+                   "--jobs", "1", "--no-progress"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "broken:" in out and "broken.v" in out
+
+
+def test_pipeline_missing_folder_is_a_user_error(tmp_path, capsys):
+    assert main(["pipeline", "--designs", str(tmp_path / "none")]) == 2
+    assert "no such design folder" in capsys.readouterr().err
