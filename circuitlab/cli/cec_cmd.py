@@ -7,31 +7,12 @@ printed), 2 undecided or an error.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from circuitlab.aig.aig import Aig
-from circuitlab.errors import CircuitlabError
-from circuitlab.io.aiger import read_aiger
-from circuitlab.io.bench import read_bench
-from circuitlab.io.truth import read_truth
+from circuitlab.io.formats import read_circuit
 from circuitlab.verify.equivalence import ENGINES, MATCHES, EquivalenceParams, check_equivalence
 from circuitlab.verify.result import Verdict
 
-_READERS = {".aig": read_aiger, ".aag": read_aiger, ".bench": read_bench, ".truth": read_truth}
 _EXIT = {Verdict.EQUIVALENT: 0, Verdict.NOT_EQUIVALENT: 1, Verdict.UNDECIDED: 2}
-
-
-def read_circuit(path: str) -> Aig:
-    """Read a circuit file, the format told by its extension.
-
-    Raises:
-        CircuitlabError: an unknown extension; FormatError from the reader.
-    """
-    reader = _READERS.get(Path(path).suffix.lower())
-    if reader is None:
-        raise CircuitlabError(f"{path}: cannot read this format; "
-                              f"known: {', '.join(sorted(_READERS))}")
-    return reader(path)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -5,35 +5,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError
-from circuitlab.io.aiger import read_aiger, write_aiger
+from circuitlab.io.formats import WRITE_SUFFIXES, read_circuit, write_circuit
 from circuitlab.synth.recipes import ENGINES, SCRIPTS, RecipeParams, random_recipe, run_recipe
 
 DEFAULT_RECIPE = "resyn2"
-_READERS = {".aig": read_aiger, ".aag": read_aiger}
-_WRITABLE = (".aig", ".aag")
-
-
-def _read(path: str) -> Aig:
-    reader = _READERS.get(Path(path).suffix.lower())
-    if reader is None:
-        raise CircuitlabError(f"{path}: cannot read this format; "
-                              f"known: {', '.join(sorted(_READERS))}")
-    return reader(path)
-
-
 def _run(args: argparse.Namespace) -> int:
-    if Path(args.output).suffix.lower() not in _WRITABLE:
-        raise CircuitlabError(f"{args.output}: output must end in {' or '.join(_WRITABLE)}")
+    if Path(args.output).suffix.lower() not in WRITE_SUFFIXES:
+        raise CircuitlabError(f"{args.output}: output must end in {', '.join(WRITE_SUFFIXES)}")
     params = RecipeParams(engine=args.engine, timeout=args.timeout)
     if args.random_seed is not None:
         steps: str | list[str] = random_recipe(args.random_seed, args.length)
     else:
         steps = args.steps if args.steps is not None else args.recipe
-    aig = _read(args.input)
+    aig = read_circuit(args.input)
     result, stats = run_recipe(aig, steps, params)
-    write_aiger(result, args.output)
+    write_circuit(result, args.output)
     print(f"engine: {stats.engine}")
     print(f"recipe: {'; '.join(stats.steps)}")
     print(f"ANDs:   {stats.ands_before} -> {stats.ands_after}")

@@ -18,7 +18,6 @@ import math
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -28,6 +27,7 @@ from typing import Sequence
 
 from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError, ToolError, ToolNotFoundError, ToolTimeoutError
+from circuitlab.subproc import kill_group
 from circuitlab.io.aiger import dump_aiger, parse_aiger
 
 __all__ = ["ENV_VAR", "abc_available", "abc_cec", "find_abc", "run_abc_batch",
@@ -258,21 +258,13 @@ def _run(exe: str, args: list[str], work: Path, timeout: float, what: str) -> st
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill(proc)
+            kill_group(proc)
             raise ToolTimeoutError(f"ABC did not finish {what} within {timeout:g} s "
                                    f"(killed after {time.monotonic() - start:.1f} s)") from None
         finally:
             if proc.poll() is None:
-                _kill(proc)
+                kill_group(proc)
     return (work / "console.txt").read_text(errors="replace")
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
 
 
 def _quote(output: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ import time
 from pathlib import Path
 
 from circuitlab.errors import ToolNotFoundError, ToolTimeoutError
+from circuitlab.subproc import kill_group
 
 ENV_VAR = "CIRCUITLAB_YOSYS"
 _SRC_DIR = "src"
@@ -177,13 +177,13 @@ def run(argv: list[str], work: Path, args: list[str], *, deadline: float, limit:
                 except subprocess.TimeoutExpired:
                     tail.poll()
                     if time.monotonic() >= deadline:
-                        _kill(proc)
+                        kill_group(proc)
                         raise ToolTimeoutError(
                             f"yosys did not finish within {limit:g} s (killed during: "
                             f"{tail.last_pass or 'startup'})") from None
         finally:
             if proc.poll() is None:
-                _kill(proc)
+                kill_group(proc)
         tail.poll()
     text = log.read_text(errors="replace") if log.exists() else ""
     return rc, text
@@ -192,14 +192,6 @@ def run(argv: list[str], work: Path, args: list[str], *, deadline: float, limit:
 def console_text(work: Path) -> str:
     path = work / "console.txt"
     return path.read_text(errors="replace") if path.exists() else ""
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
 
 
 class _LogTail:

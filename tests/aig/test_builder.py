@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from circuitlab.aig import FALSE, TRUE, Aig, AigBuilder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -17,26 +16,13 @@ from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
 from circuitlab.io import from_aigverse, read_aiger, to_aigverse
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from strategies import random_aigs  # noqa: E402
+from oracle import truth_table
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
 needs_data = pytest.mark.skipif(not AIG_DATA.is_dir(),
                                 reason=f"reference circuits {AIG_DATA} are absent")
-
-
-def truth_table(aig: Aig) -> np.ndarray:
-    """``[O, 2**I]`` output values over all minterms (input k = bit k); latches cut."""
-    aig = aig.cut_latches()
-    minterms = np.arange(1 << aig.num_inputs)
-    values = np.zeros((aig.num_vars, len(minterms)), dtype=bool)
-    for k in range(aig.num_inputs):
-        values[1 + k] = (minterms >> k) & 1
-    first = aig.first_and_var
-    for k, (a, b) in enumerate(aig.ands.tolist()):
-        values[first + k] = (values[a >> 1] ^ bool(a & 1)) & (values[b >> 1] ^ bool(b & 1))
-    return values[aig.outputs >> 1] ^ (aig.outputs & 1).astype(bool)[:, None]
 
 
 def mux_circuit() -> Aig:

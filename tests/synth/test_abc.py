@@ -11,16 +11,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from aigverse.algorithms import equivalence_checking
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError, ToolError, ToolNotFoundError, ToolTimeoutError
-from circuitlab.io import read_aiger, to_aigverse
+from circuitlab.io import read_aiger
 from circuitlab.synth import abc
 from circuitlab.synth.abc import (
     ENV_VAR, abc_available, abc_cec, check_commands, find_abc, run_abc_batch, run_abc_script,
 )
 from circuitlab.synth.recipes import SCRIPTS
+from oracle import assert_equivalent
 
 pytestmark = pytest.mark.skipif(not abc_available(),
                                 reason="ABC (berkeley-abc) is not installed; CI installs it")
@@ -30,36 +30,6 @@ AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
 needs_data = pytest.mark.skipif(not AIG_DATA.is_dir(),
                                 reason=f"reference circuits {AIG_DATA} are absent")
 RESYN2 = SCRIPTS["resyn2"].split("; ")
-
-
-SAT_CONFLICTS = 20000
-
-
-def truth_table(aig: Aig) -> np.ndarray:
-    """``[O, 2**I]`` output values over all minterms (input k = bit k); latches cut."""
-    aig = aig.cut_latches()
-    minterms = np.arange(1 << aig.num_inputs)
-    values = np.zeros((aig.num_vars, len(minterms)), dtype=bool)
-    for k in range(aig.num_inputs):
-        values[1 + k] = (minterms >> k) & 1
-    first = aig.first_and_var
-    for k, (a, b) in enumerate(aig.ands.tolist()):
-        values[first + k] = (values[a >> 1] ^ bool(a & 1)) & (values[b >> 1] ^ bool(b & 1))
-    return values[aig.outputs >> 1] ^ (aig.outputs & 1).astype(bool)[:, None]
-
-
-def assert_equivalent(a: Aig, b: Aig) -> None:
-    """Same function (latches cut): exhaustive up to 12 inputs, then SAT (aigverse);
-    where aigverse's SAT gives up (arithmetic such as EPFL sin), ABC's ``cec``."""
-    a, b = a.cut_latches(), b.cut_latches()
-    assert (a.num_inputs, a.num_outputs) == (b.num_inputs, b.num_outputs)
-    if a.num_inputs <= 12:
-        assert np.array_equal(truth_table(a), truth_table(b))
-    verdict = equivalence_checking(to_aigverse(a, names=False), to_aigverse(b, names=False),
-                                   conflict_limit=SAT_CONFLICTS)
-    if verdict is None and abc_available():
-        verdict = abc_cec(a, b, timeout=120)
-    assert verdict is True, "not equivalent" if verdict is False else "undecided"
 
 
 def adder(bits: int) -> Aig:

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
-from aigverse.algorithms import equivalence_checking
 
 from circuitlab.aig import Aig, AigBuilder, depth
 from circuitlab.cli import main
 from circuitlab.errors import CircuitlabError, ToolNotFoundError
-from circuitlab.io import read_aiger, to_aigverse, write_aiger
+from circuitlab.io import read_aiger, write_aiger
 from circuitlab.synth import RecipeParams, random_recipe, run_recipe
-from circuitlab.synth.abc import ENV_VAR, abc_available, abc_cec
+from circuitlab.synth.abc import ENV_VAR, abc_available
 from circuitlab.synth.recipes import SCRIPTS, STEPS, Step, parse_recipe, parse_step
+from oracle import assert_equivalent
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
@@ -39,36 +38,6 @@ FAST = ["iscas85/c432", "iscas85/c880", "iscas85/c1908"]
 
 
 # --- equivalence -------------------------------------------------------------
-SAT_CONFLICTS = 20000
-
-
-def truth_table(aig: Aig) -> np.ndarray:
-    """``[O, 2**I]`` output values over all minterms (input k = bit k); latches cut."""
-    aig = aig.cut_latches()
-    minterms = np.arange(1 << aig.num_inputs)
-    values = np.zeros((aig.num_vars, len(minterms)), dtype=bool)
-    for k in range(aig.num_inputs):
-        values[1 + k] = (minterms >> k) & 1
-    first = aig.first_and_var
-    for k, (a, b) in enumerate(aig.ands.tolist()):
-        values[first + k] = (values[a >> 1] ^ bool(a & 1)) & (values[b >> 1] ^ bool(b & 1))
-    return values[aig.outputs >> 1] ^ (aig.outputs & 1).astype(bool)[:, None]
-
-
-def assert_equivalent(a: Aig, b: Aig) -> None:
-    """Same function (latches cut): exhaustive up to 12 inputs, then SAT (aigverse);
-    where aigverse's SAT gives up (arithmetic such as EPFL sin), ABC's ``cec``."""
-    a, b = a.cut_latches(), b.cut_latches()
-    assert (a.num_inputs, a.num_outputs) == (b.num_inputs, b.num_outputs)
-    if a.num_inputs <= 12:
-        assert np.array_equal(truth_table(a), truth_table(b))
-    verdict = equivalence_checking(to_aigverse(a, names=False), to_aigverse(b, names=False),
-                                   conflict_limit=SAT_CONFLICTS)
-    if verdict is None and abc_available():
-        verdict = abc_cec(a, b, timeout=120)
-    assert verdict is True, "not equivalent" if verdict is False else "undecided"
-
-
 def load(name: str) -> Aig:
     return read_aiger(AIG_DATA / f"{name}.aig")
 

