@@ -25,7 +25,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-DATA = Path("/work/shared/data/verilog")
+# The RTL corpora beside the project (../shared/data/verilog), as in CI.
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "verilog"
 RESULTS = Path(__file__).resolve().parent / "results" / "synth_rtl.jsonl"
 
 
