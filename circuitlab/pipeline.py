@@ -90,6 +90,10 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
     """Run every design; rows come back in file-name order."""
     from tqdm import tqdm
 
+    from circuitlab.synth.recipes import parse_recipe, resolve_engine
+
+    parse_recipe(params.recipe)  # a bad recipe or engine fails once, before any work
+    resolve_engine(params.engine)
     files = design_files(params.designs)
     rows: dict[str, dict] = {}
     with ProcessPoolExecutor(max_workers=max(1, params.jobs)) as pool:

@@ -42,3 +42,10 @@ def test_pipeline_reports_bad_design_and_fails(tmp_path, capsys):
 def test_pipeline_missing_folder_is_a_user_error(tmp_path, capsys):
     assert main(["pipeline", "--designs", str(tmp_path / "none")]) == 2
     assert "no such design folder" in capsys.readouterr().err
+
+
+def test_pipeline_bad_recipe_fails_before_any_work(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["pipeline", "--recipe", "nonsense", "--out", str(out)]) == 2
+    assert "unknown recipe step 'nonsense'" in capsys.readouterr().err
+    assert not out.exists()
