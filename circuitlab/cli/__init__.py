@@ -21,7 +21,9 @@ _COMMANDS = ("pipeline", "synth", "stats", "convert", "opt", "cec", "data")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="circuitlab", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="circuitlab",
+        description="Verilog to AIG, logic-synthesis recipes, simulation and equivalence checking.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in _COMMANDS:
