@@ -29,7 +29,8 @@ def add_parser(subparsers) -> None:
                         "$CIRCUITLAB_YOSYS)")
     p.add_argument("--no-sv", action="store_true",
                    help="read as Verilog-2005 instead of SystemVerilog")
-    p.add_argument("--progress", action="store_true", help="print Yosys passes as they run")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="print Yosys passes as they run (default: when stderr is a terminal)")
     p.set_defaults(func=run)
 
 
@@ -56,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         aig = synthesize(args.files, top=top, include_dirs=args.include_dirs,
                          defines=defines, yosys=args.yosys,
-                         timeout=args.timeout, sv=not args.no_sv, progress=args.progress)
+                         timeout=args.timeout, sv=not args.no_sv, progress=(sys.stderr.isatty() if args.progress is None
+                                   else args.progress))
     for w in caught:
         print(f"circuitlab synth: warning: {w.message}", file=sys.stderr)
     write_aiger(aig, args.output)
