@@ -13,7 +13,7 @@ import json
 import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
@@ -110,6 +110,3 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
             fh.write(json.dumps({"git": rev, "recipe": params.recipe, **row}) + "\n")
     return ordered
 
-
-def params_dict(params: PipelineParams) -> dict:
-    return {k: str(v) for k, v in asdict(params).items()}
