@@ -1,0 +1,230 @@
+"""Batched constrained decoding: sources in, equivalent circuits out.
+
+Every step masks the model's scores with
+:class:`~circuitlab.transformer.constraints.ConstraintState`, so each
+finished sequence is equivalent to its source whatever the weights. Each
+result is still rebuilt and compared with the source over all ``2^n``
+minterms (on the care set) before it is returned; a sequence that hit a
+length or depth cap, or (never expected) failed that check, falls back to
+the source circuit and is counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+
+from circuitlab.aig import Aig
+from circuitlab.transformer.constraints import ConstraintState, output_tables, targets_from_aigs
+from circuitlab.transformer.tokenizer import BOS, PAD, Tokenizer
+
+__all__ = ["SourceBatch", "DecodeResult", "prepare", "run_decoder", "finish",
+           "greedy_choice", "sampling_choice"]
+
+
+@dataclass
+class SourceBatch:
+    """Model inputs and decoding targets of a batch of circuits.
+
+    Shapes:
+        src_tokens ``[B, S]``, src_pos ``[B, S, pos_dim]``; care/value
+        ``[B, m, W]``; num_outputs ``[B]``.
+    """
+
+    aigs: list[Aig]
+    src_tokens: torch.Tensor
+    src_pos: torch.Tensor
+    care: torch.Tensor
+    value: torch.Tensor
+    num_outputs: torch.Tensor
+
+    def select(self, index: torch.Tensor) -> "SourceBatch":
+        idx = index.tolist()
+        return SourceBatch([self.aigs[i] for i in idx], self.src_tokens[index],
+                           self.src_pos[index], self.care[index], self.value[index],
+                           self.num_outputs[index])
+
+    def state(self, tokenizer: Tokenizer) -> ConstraintState:
+        return ConstraintState(tokenizer.config, self.care, self.value, self.num_outputs)
+
+
+def prepare(tokenizer: Tokenizer, aigs: Sequence[Aig], cares=None, device=None) -> SourceBatch:
+    """Tokenise ``aigs`` and their targets for decoding.
+
+    Args:
+        cares: ``None`` or, per circuit, ``None`` or a ``[O, W]`` uint64 care set.
+
+    Raises:
+        TokenizeError: a circuit exceeds the tokenizer's limits.
+    """
+    encoded = [tokenizer.encode(a) for a in aigs]
+    S = max(len(e.tokens) for e in encoded)
+    P = tokenizer.config.pos_dim
+    tokens = np.full((len(aigs), S), PAD, dtype=np.int64)
+    pos = np.zeros((len(aigs), S, P), dtype=np.float32)
+    for k, e in enumerate(encoded):
+        tokens[k, :len(e.tokens)] = e.tokens
+        pos[k, :len(e.tokens)] = e.pos
+    care, value, counts = targets_from_aigs(tokenizer.config, aigs, cares, device)
+    return SourceBatch(list(aigs), torch.from_numpy(tokens).to(device),
+                       torch.from_numpy(pos).to(device), care, value, counts)
+
+
+# (masked logits [B, V], step) -> chosen tokens [B]
+Chooser = Callable[[torch.Tensor, int], torch.Tensor]
+
+
+def greedy_choice(logits: torch.Tensor, step: int) -> torch.Tensor:
+    return logits.argmax(-1)
+
+
+def sampling_choice(temperature: float, generator: torch.Generator) -> Chooser:
+    def choose(logits: torch.Tensor, step: int) -> torch.Tensor:
+        probs = torch.softmax(logits.float() / temperature, -1)
+        gen = generator if generator.device == probs.device else None
+        return torch.multinomial(probs, 1, generator=gen)[:, 0]
+    return choose
+
+
+@dataclass
+class Decoded:
+    """Raw output of :func:`run_decoder`.
+
+    Shapes:
+        tokens ``[B, T]``; log_prob ``[B]``; prefix_probs ``[B, V]`` (the
+        masked distribution right after each row's forced prefix) or None.
+    """
+
+    tokens: torch.Tensor
+    state: ConstraintState
+    log_prob: torch.Tensor
+    prefix_probs: torch.Tensor | None = None
+
+
+@torch.no_grad()
+def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser = greedy_choice,
+                prefixes: Sequence[Sequence[int]] | None = None) -> Decoded:
+    """Decode every row of ``batch`` to the end under the constraints.
+
+    Args:
+        model: a :class:`~circuitlab.transformer.model.CircuitTransformer`.
+        choose: picks the next token of every row from masked logits.
+        prefixes: optional tokens forced at the start of each row (each
+            must be legal); ``prefix_probs`` then holds the model's masked
+            distribution at the first free step of each row.
+    """
+    cfg = tokenizer.config
+    device = batch.src_tokens.device
+    state = batch.state(tokenizer)
+    B = state.batch_size
+    cache = model.start(model.encode(batch.src_tokens, batch.src_pos))
+    prev = torch.full((B,), BOS, dtype=torch.long, device=device)
+    use_feat = model.config.feat_dim > 0
+    forced = None
+    if prefixes is not None:
+        L = max((len(p) for p in prefixes), default=0)
+        forced = torch.full((B, L + 1), -1, dtype=torch.long, device=device)
+        for k, p in enumerate(prefixes):
+            forced[k, :len(p)] = torch.tensor(list(p), dtype=torch.long)
+        plen = torch.tensor([len(p) for p in prefixes], device=device)
+        prefix_probs = torch.zeros(B, cfg.vocab_size, device=device)
+    out, log_prob = [], torch.zeros(B, device=device)
+    for t in range(cfg.max_len):
+        legal = state.legal()
+        feat = state.features() if use_feat else None
+        logits = model.step(prev, state.positions(), feat, cache).float()
+        logits = logits.masked_fill(~legal, float("-inf"))
+        logp = torch.log_softmax(logits, -1)
+        tok = choose(logits, t)
+        if forced is not None:
+            if t < forced.shape[1]:
+                f = forced[:, t]
+                tok = torch.where(f >= 0, f, tok)
+            at = plen == t
+            prefix_probs[at] = logp[at].exp()
+        log_prob += torch.where(state.finished, 0.0, logp.gather(1, tok[:, None])[:, 0])
+        state.advance(tok)
+        out.append(tok)
+        prev = tok
+        if bool(state.finished.all()):
+            break
+    tokens = torch.stack(out, 1)
+    return Decoded(tokens, state, log_prob, prefix_probs if forced is not None else None)
+
+
+@dataclass
+class DecodeResult:
+    """One circuit's outcome.
+
+    Attributes:
+        aig: the circuit to use: the smallest equivalent candidate, or the
+            source when no candidate was smaller or none finished.
+        decoded: the model's own best circuit (``None`` when every
+            candidate hit a cap).
+        tokens: the tokens of ``decoded``.
+        candidates: sequences decoded for this circuit.
+        failed: candidates that hit a cap.
+        violations: candidates that finished but were not equivalent (a bug if ever > 0).
+    """
+
+    source: Aig
+    aig: Aig
+    decoded: Aig | None
+    tokens: list[int] = field(default_factory=list)
+    candidates: int = 0
+    failed: int = 0
+    violations: int = 0
+
+    @property
+    def ands_before(self) -> int:
+        return self.source.num_ands
+
+    @property
+    def ands_after(self) -> int:
+        return self.aig.num_ands
+
+
+def finish(tokenizer: Tokenizer, batch: SourceBatch, decoded: Decoded,
+           owner: Sequence[int] | None = None, cares=None) -> list[DecodeResult]:
+    """Rebuild, check and pick the best candidate per source circuit.
+
+    Args:
+        owner: per decoded row, the index of its source circuit in
+            ``batch.aigs`` (default: row ``k`` belongs to circuit ``k``).
+        cares: as for :func:`prepare`, indexed by source circuit.
+    """
+    rows = decoded.tokens.cpu().tolist()
+    failed = decoded.state.failed.cpu().tolist()
+    owner = list(range(len(rows))) if owner is None else list(owner)
+    results: dict[int, DecodeResult] = {}
+    tables = {}
+    for r, src_idx in enumerate(owner):
+        src = batch.aigs[src_idx]
+        res = results.setdefault(src_idx, DecodeResult(src, src, None))
+        res.candidates += 1
+        if failed[r]:
+            res.failed += 1
+            continue
+        aig = tokenizer.decode(rows[r], src.num_inputs, src.num_outputs)
+        if src_idx not in tables:
+            tables[src_idx] = output_tables(tokenizer.config, src)
+        care = None if cares is None else cares[src_idx]
+        if not _same_on_care(output_tables(tokenizer.config, aig), tables[src_idx], care):
+            res.violations += 1
+            continue
+        aig = aig.with_names(src.input_names, src.output_names)
+        if res.decoded is None or aig.num_ands < res.decoded.num_ands:
+            res.decoded, res.tokens = aig, [t for t in rows[r] if t != PAD]
+        if aig.num_ands < res.aig.num_ands:
+            res.aig = aig
+    return [results[k] for k in sorted(results)]
+
+
+def _same_on_care(a: np.ndarray, b: np.ndarray, care) -> bool:
+    diff = a ^ b
+    if care is not None:
+        diff &= np.asarray(care, dtype=np.uint64)
+    return not diff.any()
