@@ -22,7 +22,8 @@ finished sequence is equivalent to its target on the care set, whatever the
 model's scores.
 
 Mask rule (shared by training and inference): a leaf is legal iff it meets
-the requirement; ``AND``/``NAND`` iff no leaf does, the slot is above
+the requirement, constants only as a whole output (a constant fan-in makes
+an AND pointless); ``AND``/``NAND`` iff no leaf does, the slot is above
 ``max_depth`` and the sequence can still be finished within ``max_len``;
 ``EOS`` iff every output is written; ``PAD`` once finished. When nothing is
 legal (a cap was hit) only ``PAD`` is allowed, and writing it marks the row
@@ -44,7 +45,7 @@ import numpy as np
 import torch
 
 from circuitlab.sim.simulate import exhaustive_patterns, simulate
-from circuitlab.transformer.tokenizer import (AND, EOS, FIRST_LITERAL, NAND, PAD,
+from circuitlab.transformer.tokenizer import (AND, EOS, FALSE, FIRST_LITERAL, NAND, PAD, TRUE,
                                               TokenizerConfig, token_tables)
 
 __all__ = ["ConstraintState", "output_tables", "tables_to_words", "targets_from_aigs",
@@ -168,6 +169,7 @@ class ConstraintState:
         miss = ((self.leaf_tt[None] ^ value[:, None]) & care[:, None]).ne(0).any(-1)
         active = self.active
         leaf_ok = ~miss & self.is_leaf[None] & active[:, None]
+        leaf_ok[:, FALSE:TRUE + 1] &= (self.sp == 0)[:, None]
         room = self.length + self.pending() + 3 <= cfg.max_len
         and_ok = active & ~leaf_ok.any(1) & (self.sp < cfg.max_depth) & room
         mask = leaf_ok

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from circuitlab.transformer.tokenizer import (AND, EOS, FIRST_LITERAL, NAND, PAD,
+from circuitlab.transformer.tokenizer import (AND, EOS, FALSE, FIRST_LITERAL, NAND, PAD, TRUE,
                                               TokenizerConfig, token_tables)
 
 __all__ = ["ReferenceState", "conform_label"]
@@ -73,6 +73,8 @@ class ReferenceState:
         if self.writing:
             care, value = self.requirement()
             for tok, table in enumerate(self.tables):
+                if tok in (FALSE, TRUE) and self.frames:
+                    continue
                 if table is not None and not (table ^ value) & care:
                     mask[tok] = True
             pending = (1 + sum(f[2] is None for f in self.frames)
@@ -130,41 +132,89 @@ def conform_label(config: TokenizerConfig, tokens: Sequence[int], values: Sequen
                   cares: Sequence[int] | None = None) -> list[int] | None:
     """``tokens`` of an equivalent circuit, rewritten so the mask rule allows every token.
 
-    Where the label opens an AND at a slot that a leaf already meets, the
-    whole subtree is replaced by the first such leaf (constants first, then
-    literals in input order). That changes what later slots require; if a
-    later label token is then illegal, there is no conforming rewrite of this
-    kind and ``None`` is returned.
+    The mask forbids an AND where a leaf meets the slot's requirement, which
+    a label may do where don't-cares allow it. The label's trees are walked
+    with the requirements of the constraint machine: such a subtree becomes
+    the legal leaf closest (in Hamming distance) to its function; when that
+    breaks the right sibling, the two children are tried in swapped order.
+    The rewritten label is at most as large as the original.
 
     Returns:
-        token ids ending with ``EOS``, or ``None``.
+        token ids ending with ``EOS``, or ``None`` when no rewrite of this kind
+        exists (the label is then unusable for training).
     """
-    state = ReferenceState(config, values, cares)
-    body = [t for t in tokens if t not in (PAD,)]
+    full = (1 << config.num_minterms) - 1
+    tables = token_tables(config.num_inputs)
+    cares = [full] * len(values) if cares is None else list(cares)
+    try:
+        trees = _parse_trees([t for t in tokens if t not in (PAD, EOS)])
+    except IndexError:
+        return None
+    if len(trees) != len(values):
+        return None
     out: list[int] = []
-    k = 0
-    while k < len(body) and not state.finished:
-        tok = body[k]
-        mask = state.legal()
-        if tok in (AND, NAND) and not mask[tok]:
-            leaves = [t for t, ok in enumerate(mask) if ok and t not in (AND, NAND, PAD, EOS)]
-            if not leaves:
-                return None
-            tok = leaves[0]
-            k = _skip_subtree(body, k)
-        else:
-            k += 1
-        if not mask[tok]:
+    for tree, care, value in zip(trees, cares, values):
+        written = _conform(tree, care & full, value & full, tables, full, root=True)
+        if written is None:
             return None
-        state.advance(tok)
-        out.append(tok)
-    return out if state.done else None
+        out += written[0]
+    out.append(EOS)
+    state = ReferenceState(config, values, cares)
+    try:
+        for tok in out:
+            state.advance(tok)
+    except ValueError:
+        return None  # a cap (length, depth) of the machine is exceeded
+    return out
 
 
-def _skip_subtree(body: Sequence[int], start: int) -> int:
-    """Index just past the pre-order subtree that starts at ``start``."""
-    need, k = 1, start
-    while need and k < len(body):
-        need += 1 if body[k] in (AND, NAND) else -1
-        k += 1
-    return k
+def _parse_trees(body: Sequence[int]) -> list:
+    """Pre-order tokens -> nested ``(token, left, right)`` / ``(token,)`` tuples."""
+    pos = 0
+
+    def parse():
+        nonlocal pos
+        tok = body[pos]
+        pos += 1
+        if tok in (AND, NAND):
+            return (tok, parse(), parse())
+        return (tok,)
+
+    trees = []
+    while pos < len(body):
+        trees.append(parse())
+    return trees
+
+
+def _function(tree, tables, full) -> int:
+    if len(tree) == 1:
+        return tables[tree[0]]
+    g = _function(tree[1], tables, full) & _function(tree[2], tables, full)
+    return ~g & full if tree[0] == NAND else g
+
+
+def _conform(tree, care: int, value: int, tables, full,
+             root: bool = False) -> tuple[list[int], int] | None:
+    """Tokens and function of a rewrite of ``tree`` that meets ``(care, value)`` legally."""
+    leaves = [t for t, tab in enumerate(tables) if tab is not None and not (tab ^ value) & care
+              and (root or t >= FIRST_LITERAL)]
+    if leaves:
+        if len(tree) == 1 and tree[0] in leaves:
+            return [tree[0]], tables[tree[0]]
+        f = _function(tree, tables, full)
+        best = min(leaves, key=lambda t: bin(tables[t] ^ f).count("1"))
+        return [best], tables[best]
+    if len(tree) == 1:
+        return None
+    gate = tree[0]
+    v = ~value & full if gate == NAND else value
+    for first, second in ((tree[1], tree[2]), (tree[2], tree[1])):
+        left = _conform(first, care & v, full, tables, full)
+        if left is None:
+            continue
+        right = _conform(second, care & (v | left[1]), v, tables, full)
+        if right is None:
+            continue
+        g = left[1] & right[1]
+        return [gate] + left[0] + right[0], (~g & full if gate == NAND else g)
+    return None

@@ -1,0 +1,163 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+from circuits import random_batch, random_small_aig
+
+from circuitlab.aig import AigBuilder
+from circuitlab.transformer.constraints import ConstraintState, output_tables, targets_from_aigs
+from circuitlab.transformer.reference import ReferenceState, conform_label
+from circuitlab.transformer.tokenizer import (AND, EOS, NAND, PAD, Tokenizer, TokenizerConfig)
+
+CFG = TokenizerConfig()
+TOK = Tokenizer(CFG)
+
+
+def _ints(tables):
+    return [int.from_bytes(t.tobytes(), "little") for t in tables]
+
+
+def _random_walk(cfg, aigs, seed, cares=None):
+    """Drive the batched state and the reference with the same random legal choices."""
+    care, value, counts = targets_from_aigs(cfg, aigs, cares)
+    state = ConstraintState(cfg, care, value, counts)
+    refs = [ReferenceState(cfg, _ints(output_tables(cfg, a)),
+                           None if cares is None else _ints(cares[k]))
+            for k, a in enumerate(aigs)]
+    gen = torch.Generator().manual_seed(seed)
+    tokens = []
+    tok = Tokenizer(cfg)
+    for _ in range(cfg.max_len):
+        legal = state.legal()
+        pos = state.positions()
+        for b, ref in enumerate(refs):
+            assert legal[b].tolist() == ref.legal()
+            if ref.writing:
+                assert torch.equal(pos[b], torch.from_numpy(tok.position(*ref.path())))
+        scores = torch.randn(legal.shape, generator=gen).masked_fill(~legal, float("-inf"))
+        step = scores.argmax(1)
+        state.advance(step)
+        for b, ref in enumerate(refs):
+            ref.advance(int(step[b]))
+        assert state.num_ands.tolist() == [r.num_ands for r in refs]
+        assert state.failed.tolist() == [r.failed for r in refs]
+        tokens.append(step)
+        if bool(state.finished.all()):
+            break
+    return state, torch.stack(tokens, 1)
+
+
+@pytest.mark.parametrize("cfg", [CFG, TokenizerConfig(num_inputs=4, num_outputs=3, max_len=40,
+                                                      max_depth=6)])
+def test_batched_state_matches_reference(cfg):
+    rng = random.Random(3)
+    aigs = [random_small_aig(rng, cfg.num_inputs, rng.randint(2, 25), cfg.num_outputs)
+            for _ in range(48)]
+    _random_walk(cfg, aigs, seed=1)
+
+
+def test_every_finished_sequence_is_equivalent_for_random_scores():
+    """The constraint alone guarantees equivalence: 2,000 circuits, random scores."""
+    aigs = [a for a in random_batch(11, 2000) if TOK.fits(a)]
+    care, value, counts = targets_from_aigs(CFG, aigs)
+    state = ConstraintState(CFG, care, value, counts)
+    gen = torch.Generator().manual_seed(0)
+    steps = []
+    for _ in range(CFG.max_len):
+        legal = state.legal()
+        # literal-leaning random scores, so most rows finish inside the caps
+        scores = torch.randn(legal.shape, generator=gen)
+        scores[:, [AND, NAND]] -= 1.0
+        step = scores.masked_fill(~legal, float("-inf")).argmax(1)
+        state.advance(step)
+        steps.append(step)
+        if bool(state.finished.all()):
+            break
+    tokens = torch.stack(steps, 1).tolist()
+    finished = 0
+    for k, aig in enumerate(aigs):
+        if state.failed[k]:
+            continue
+        finished += 1
+        back = TOK.decode(tokens[k], aig.num_inputs, aig.num_outputs)
+        assert np.array_equal(output_tables(CFG, back), output_tables(CFG, aig)), k
+        assert back.num_ands <= int(state.num_ands[k])
+    assert finished >= 0.6 * len(aigs)  # the rest hit the length cap and fall back
+
+
+def test_care_sets_are_respected_and_used():
+    rng = np.random.default_rng(5)
+    aigs = random_batch(7, 300)
+    cares = [rng.integers(0, 2**63, size=(a.num_outputs, CFG.num_words), dtype=np.uint64)
+             for a in aigs]
+    state, tokens = _random_walk(CFG, aigs[:40], seed=2, cares=cares[:40])
+    for k, aig in enumerate(aigs[:40]):
+        if state.failed[k]:
+            continue
+        back = TOK.decode(tokens[k].tolist(), aig.num_inputs, aig.num_outputs)
+        diff = (output_tables(CFG, back) ^ output_tables(CFG, aig)) & cares[k]
+        assert not diff.any()
+
+
+def test_mask_rule_details():
+    b = AigBuilder()
+    x = b.add_inputs(2)
+    b.add_output(b.and_(x[0], x[1]))
+    aig = b.build()
+    care, value, counts = targets_from_aigs(CFG, [aig])
+    state = ConstraintState(CFG, care, value, counts)
+    legal = state.legal()[0]
+    assert legal[AND] and legal[NAND] and legal.sum() == 2     # no leaf is x0 & x1
+    state.advance(torch.tensor([AND]))
+    left = state.legal()[0].nonzero()[:, 0].tolist()
+    assert left == [7, 9]  # x0, x1: 1 wherever x0 & x1 is (constants only as outputs)
+    state.advance(torch.tensor([7]))
+    assert state.legal()[0].nonzero()[:, 0].tolist() == [9]  # only x1 completes it
+    state.advance(torch.tensor([9]))
+    assert state.legal()[0].nonzero()[:, 0].tolist() == [EOS]
+    state.advance(torch.tensor([EOS]))
+    assert state.legal()[0].nonzero()[:, 0].tolist() == [PAD]
+    assert state.done.item() and not state.failed.item() and state.num_ands.item() == 1
+
+
+def test_depth_cap_dead_end_fails_cleanly():
+    cfg = TokenizerConfig(num_inputs=4, num_outputs=1, max_len=64, max_depth=1)
+    b = AigBuilder()
+    x = b.add_inputs(4)
+    b.add_output(b.xor(x[0], b.xor(x[1], x[2])))
+    care, value, counts = targets_from_aigs(cfg, [b.build()])
+    state = ConstraintState(cfg, care, value, counts)
+    state.advance(torch.tensor([AND]))
+    assert state.legal()[0].tolist() == [True] + [False] * (cfg.vocab_size - 1)
+    state.advance(torch.tensor([PAD]))
+    assert state.failed.item() and state.finished.item()
+
+
+def test_select_reorders_rows():
+    aigs = random_batch(2, 6)
+    care, value, counts = targets_from_aigs(CFG, aigs)
+    state = ConstraintState(CFG, care, value, counts)
+    state.advance(state.legal().float().argmax(1))
+    picked = state.select(torch.tensor([3, 3, 0]))
+    assert torch.equal(picked.legal(), state.legal()[[3, 3, 0]])
+    assert torch.equal(picked.positions(), state.positions()[[3, 3, 0]])
+
+
+def test_conform_label_makes_labels_legal():
+    aigs = [a for a in random_batch(4, 200) if TOK.fits(a)]
+    conformed = 0
+    for aig in aigs:
+        values = _ints(output_tables(CFG, aig))
+        label = conform_label(CFG, TOK.encode(aig).tokens.tolist(), values)
+        if label is None:
+            continue
+        conformed += 1
+        ref = ReferenceState(CFG, values)
+        for t in label:
+            ref.advance(t)  # raises if the mask forbids a token
+        assert ref.done and label[-1] == EOS
+        back = TOK.decode(label, aig.num_inputs, aig.num_outputs)
+        assert np.array_equal(output_tables(CFG, back), output_tables(CFG, aig))
+        assert back.num_ands <= aig.num_ands
+    assert conformed >= 0.5 * len(aigs)
