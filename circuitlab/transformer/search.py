@@ -1,0 +1,251 @@
+"""Search over constrained decodings: greedy, sampling best-of-N, beam, MCTS.
+
+Every candidate any method produces is a finished sequence under the
+decoding mask, so it is equivalent by construction; :func:`finish` rebuilds
+and re-checks each one and keeps the smallest. MCTS follows Circuit
+Transformer (Li et al., ICLR 2025): PUCT over next tokens with the model's
+masked distribution as priors and a greedy rollout from every new leaf
+scored by the AND count; rollouts of all circuits in a batch run together.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Sequence
+
+import torch
+
+from circuitlab.aig import Aig
+from circuitlab.errors import CircuitlabError
+from circuitlab.transformer.decode import (DecodeResult, Decoded, finish, prepare, run_decoder,
+                                           sampling_choice)
+from circuitlab.transformer.tokenizer import BOS, EOS, Tokenizer
+
+__all__ = ["METHODS", "SearchParams", "SearchStats", "search"]
+
+METHODS = ("greedy", "sample", "beam", "mcts")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """How to search.
+
+    Args:
+        method: one of :data:`METHODS`.
+        budget: candidates per circuit: samples (``sample``), beam width
+            (``beam``) or simulations, i.e. model rollouts (``mcts``);
+            ignored by ``greedy``.
+        temperature: sampling temperature.
+        c_puct: exploration constant of MCTS.
+        batch_size: circuits decoded together.
+        seed: seeds sampling.
+    """
+
+    method: str = "greedy"
+    budget: int = 16
+    temperature: float = 1.0
+    c_puct: float = 1.5
+    batch_size: int = 128
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.method not in METHODS:
+            raise CircuitlabError(f"unknown search {self.method!r}; choose from "
+                                  f"{', '.join(METHODS)}")
+        if self.budget < 1 or self.batch_size < 1 or self.temperature <= 0:
+            raise CircuitlabError("budget and batch size must be at least 1 and the "
+                                  "temperature positive")
+
+
+@dataclass
+class SearchStats:
+    circuits: int = 0
+    candidates: int = 0
+    failed: int = 0
+    violations: int = 0
+    seconds: float = 0.0
+
+
+def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParams = SearchParams(),
+           cares=None) -> tuple[list[DecodeResult], SearchStats]:
+    """Optimise each circuit with ``params.method``; results in input order.
+
+    Args:
+        cares: ``None`` or per circuit ``None`` / a ``[O, W]`` uint64 care set.
+
+    Raises:
+        TokenizeError: a circuit exceeds the model's limits.
+    """
+    device = next(model.parameters()).device
+    start = time.perf_counter()
+    results: list[DecodeResult] = []
+    step = max(1, params.batch_size // (1 if params.method in ("greedy", "mcts")
+                                        else params.budget))
+    for lo in range(0, len(aigs), step):
+        chunk = list(aigs[lo:lo + step])
+        chunk_cares = None if cares is None else list(cares[lo:lo + step])
+        batch = prepare(tokenizer, chunk, chunk_cares, device)
+        if params.method == "greedy":
+            results += finish(tokenizer, batch, run_decoder(model, tokenizer, batch),
+                              cares=chunk_cares)
+        elif params.method == "sample":
+            results += _sample(model, tokenizer, batch, params, lo, chunk_cares)
+        elif params.method == "beam":
+            results += _beam(model, tokenizer, batch, params, chunk_cares)
+        else:
+            results += _mcts(model, tokenizer, batch, params, chunk_cares)
+    stats = SearchStats(len(results), sum(r.candidates for r in results),
+                        sum(r.failed for r in results), sum(r.violations for r in results),
+                        time.perf_counter() - start)
+    return results, stats
+
+
+def _sample(model, tokenizer, batch, params, offset, cares):
+    """Greedy plus ``budget - 1`` samples per circuit."""
+    n = len(batch.aigs)
+    owner = torch.arange(n).repeat_interleave(params.budget)
+    rep = batch.select(owner)
+    gen = torch.Generator(device=batch.src_tokens.device).manual_seed(params.seed + offset)
+    sampler = sampling_choice(params.temperature, gen)
+    first = (torch.arange(len(owner)) % params.budget == 0).to(batch.src_tokens.device)
+
+    def choose(logits, step):
+        return torch.where(first, logits.argmax(-1), sampler(logits, step))
+
+    decoded = run_decoder(model, tokenizer, rep, choose)
+    return finish(tokenizer, _Owned(batch), decoded, owner.tolist(), cares)
+
+
+class _Owned:
+    """Adapter so :func:`finish` indexes sources of replicated rows."""
+
+    def __init__(self, batch):
+        self.aigs = batch.aigs
+
+
+@torch.no_grad()
+def _beam(model, tokenizer, batch, params, cares):
+    """Beam search on log-probability; the smallest finished beam wins."""
+    cfg = tokenizer.config
+    K, n = params.budget, len(batch.aigs)
+    device = batch.src_tokens.device
+    owner = torch.arange(n, device=device).repeat_interleave(K)
+    rep = batch.select(owner.cpu())
+    state = rep.state(tokenizer)
+    cache = model.start(model.encode(rep.src_tokens, rep.src_pos))
+    score = torch.zeros(n, K, device=device)
+    score[:, 1:] = float("-inf")  # all beams start identical: keep one
+    prev = torch.full((n * K,), BOS, dtype=torch.long, device=device)
+    history = torch.zeros(n * K, 0, dtype=torch.long, device=device)
+    use_feat = model.config.feat_dim > 0
+    for _ in range(cfg.max_len):
+        legal = state.legal()
+        logits = model.step(prev, state.positions(), state.features() if use_feat else None,
+                            cache).float()
+        logp = torch.log_softmax(logits.masked_fill(~legal, float("-inf")), -1)
+        done = state.finished
+        logp = torch.where(done[:, None], torch.full_like(logp, float("-inf")), logp)
+        logp[done, 0] = 0.0  # a finished beam continues with PAD at no cost
+        total = (score.reshape(-1, 1) + logp).reshape(n, -1)
+        score, flat = total.topk(K, dim=1)
+        beam = flat // cfg.vocab_size
+        token = (flat % cfg.vocab_size).reshape(-1)
+        rows = (torch.arange(n, device=device)[:, None] * K + beam).reshape(-1)
+        state = state.select(rows)
+        cache = cache.select(rows)
+        history = torch.cat([history[rows], token[:, None]], 1)
+        state.advance(token)
+        prev = token
+        if bool(state.finished.all()):
+            break
+    alive = torch.isfinite(score.reshape(-1))
+    state.failed |= ~alive
+    decoded = Decoded(history, state, score.reshape(-1))
+    return finish(tokenizer, _Owned(batch), decoded, owner.tolist(), cares)
+
+
+class _Node:
+    __slots__ = ("prior", "visits", "value", "children", "terminal")
+
+    def __init__(self, prior: float):
+        self.prior = prior
+        self.visits = 0
+        self.value = 0.0
+        self.children: dict[int, _Node] | None = None
+        self.terminal = False
+
+
+def _mcts(model, tokenizer, batch, params, cares):
+    """PUCT search per circuit; each simulation is one batched rollout for all circuits."""
+    n = len(batch.aigs)
+    roots = [_Node(1.0) for _ in range(n)]
+    base = [max(1, a.num_ands) for a in batch.aigs]
+    # one failed placeholder per circuit, so circuits without a finished rollout are reported
+    all_rows: list[list[int]] = [[0] for _ in range(n)]
+    all_owner: list[int] = list(range(n))
+    all_failed: list[bool] = [True] * n
+    for _ in range(params.budget):
+        paths, prefixes = [], []
+        for k in range(n):
+            path, prefix = _select(roots[k], params.c_puct)
+            paths.append(path)
+            prefixes.append(prefix)
+        decoded = run_decoder(model, tokenizer, batch, prefixes=prefixes)
+        rows = decoded.tokens.cpu().tolist()
+        failed = decoded.state.failed.cpu().tolist()
+        probs = decoded.prefix_probs.cpu()
+        for k in range(n):
+            leaf = paths[k][-1]
+            if leaf.children is None and not leaf.terminal:
+                legal = probs[k].nonzero()[:, 0].tolist()
+                if not legal or prefixes[k][-1:] == [EOS]:
+                    leaf.terminal = True
+                else:
+                    leaf.children = {t: _Node(float(probs[k, t])) for t in legal}
+            size = None
+            all_rows.append(rows[k])
+            all_owner.append(k)
+            all_failed.append(bool(failed[k]))
+            if not failed[k]:
+                size = tokenizer.decode(rows[k], batch.aigs[k].num_inputs,
+                                        batch.aigs[k].num_outputs).num_ands
+            reward = -1.0 if size is None else -size / base[k]
+            for node in paths[k]:
+                node.visits += 1
+                node.value += reward
+    width = max(len(r) for r in all_rows)
+    tokens = torch.tensor([r + [0] * (width - len(r)) for r in all_rows])
+    state = _FailedMask(all_failed)
+    results = finish(tokenizer, _Owned(batch), Decoded(tokens, state, torch.zeros(len(all_rows))),
+                     all_owner, cares)
+    for r in results:  # placeholders are not candidates
+        r.candidates -= 1
+        r.failed -= 1
+    return results
+
+
+class _FailedMask:
+    """Minimal stand-in for a decoding state: only ``failed`` is read by :func:`finish`."""
+
+    def __init__(self, failed: list[bool]):
+        self.failed = torch.tensor(failed)
+
+
+def _select(root: _Node, c_puct: float) -> tuple[list[_Node], list[int]]:
+    """Walk down by PUCT to a node not yet expanded; returns the path and its tokens."""
+    path, prefix, node = [root], [], root
+    while node.children:
+        sqrt_n = math.sqrt(max(1, node.visits))
+        parent_q = node.value / node.visits if node.visits else 0.0
+
+        def score(item):
+            child = item[1]
+            q = child.value / child.visits if child.visits else parent_q
+            return q + c_puct * child.prior * sqrt_n / (1 + child.visits)
+
+        token, node = max(node.children.items(), key=score)
+        path.append(node)
+        prefix.append(token)
+    return path, prefix
