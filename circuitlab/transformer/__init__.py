@@ -1,0 +1,1 @@
+"""The Circuit Transformer: tokenisation of circuits and the encoder-decoder model."""
