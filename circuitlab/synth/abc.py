@@ -8,6 +8,11 @@ exits with status 0 even when a command fails, but it stops at the first
 failing command, so a missing output file is how a failure shows; the
 :class:`~circuitlab.errors.ToolError` then carries ABC's own lines.
 
+Some ABC commands call the standard aliases internally (``&deepsyn`` runs
+``compress2rs``); ``aliases=True`` on :func:`run_abc_batch` writes the
+standard alias lines of ABC's ``abc.rc`` (:data:`ABC_RC`) into the private
+folder and sources them first, still without reading any other ``abc.rc``.
+
 The binary is ``$CIRCUITLAB_ABC`` when set, else ``berkeley-abc`` (the
 Debian package) or ``abc`` on ``PATH``, accepted only if it answers as ABC.
 """
@@ -30,7 +35,7 @@ from circuitlab.errors import CircuitlabError, ToolError, ToolNotFoundError, Too
 from circuitlab.subproc import kill_group
 from circuitlab.io.aiger import dump_aiger, parse_aiger
 
-__all__ = ["ENV_VAR", "abc_available", "abc_cec", "find_abc", "run_abc_batch",
+__all__ = ["ABC_RC", "ENV_VAR", "abc_available", "abc_cec", "find_abc", "run_abc_batch",
            "run_abc_script"]
 
 ENV_VAR = "CIRCUITLAB_ABC"
@@ -40,6 +45,39 @@ _CANDIDATES = ("berkeley-abc", "abc")
 _FORBIDDEN = re.compile(r"^(?:&?r(?:ead\w*)?|&?w(?:rite\w*)?|source|so|cd|quit|q|exit|alias|"
                         r"unalias|set|unset|history|undo|recall|empty|help|!.*)$")
 _MAX_LINES = 30  # ABC output lines quoted in an error
+
+# The alias section of ABC's standard abc.rc (berkeley-abc/abc @ abc.rc): the
+# short command names and the optimisation scripts built from them. Reading,
+# writing and quitting aliases are left out.
+ABC_RC = """\
+alias b balance
+alias rw rewrite
+alias rwz rewrite -z
+alias rf refactor
+alias rfz refactor -z
+alias re restructure
+alias rez restructure -z
+alias rs resub
+alias rsz resub -z
+alias ren renode
+alias st strash
+alias sw sweep
+alias cl cleanup
+alias f fraig
+alias fs fraig_sweep
+alias share       "b; ren -s; fx; b"
+alias resyn       "b; rw; rwz; b; rwz; b"
+alias resyn2      "b; rw; rf; b; rw; rwz; b; rfz; rwz; b"
+alias resyn2a     "b; rw; b; rw; rwz; b; rwz; b"
+alias resyn3      "b; rs; rs -K 6; b; rsz; rsz -K 6; b; rsz -K 5; b"
+alias compress    "b -l; rw -l; rwz -l; b -l; rwz -l; b -l"
+alias compress2   "b -l; rw -l; rf -l; b -l; rw -l; rwz -l; b -l; rfz -l; rwz -l; b -l"
+alias resyn2rs    "b; rs -K 6; rw; rs -K 6 -N 2; rf; rs -K 8; b; rs -K 8 -N 2; rw; rs -K 10; \
+rwz; rs -K 10 -N 2; b; rs -K 12; rfz; rs -K 12 -N 2; rwz; b"
+alias compress2rs "b -l; rs -K 6 -l; rw -l; rs -K 6 -N 2 -l; rf -l; rs -K 8 -l; b -l; \
+rs -K 8 -N 2 -l; rw -l; rs -K 10 -l; rwz -l; rs -K 10 -N 2 -l; b -l; rs -K 12 -l; rfz -l; \
+rs -K 12 -N 2 -l; rwz -l; b -l"
+"""
 
 
 def find_abc() -> str:
@@ -86,7 +124,8 @@ def _is_abc(exe: str) -> bool:
 
 
 # --- scripts -----------------------------------------------------------------
-def run_abc_script(aig: Aig, commands: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> Aig:
+def run_abc_script(aig: Aig, commands: Sequence[str], timeout: float = DEFAULT_TIMEOUT, *,
+                   aliases: bool = False) -> Aig:
     """Run ABC commands on a combinational circuit.
 
     ABC executes ``read_aiger in.aig; <commands>; write_aiger out.aig``.
@@ -99,6 +138,9 @@ def run_abc_script(aig: Aig, commands: Sequence[str], timeout: float = DEFAULT_T
         commands: ABC commands, one per item, e.g. ``["balance", "rewrite -z"]``;
             reading, writing and shell commands are refused.
         timeout: seconds before ABC is killed.
+        aliases: define ABC's standard aliases (:data:`ABC_RC`) first, for
+            commands that use them, e.g. ``["&get -n", "&deepsyn -T 1", "&put"]``
+            (``&deepsyn`` calls ``compress2rs``).
 
     Raises:
         ToolNotFoundError: ABC is not installed.
@@ -106,16 +148,17 @@ def run_abc_script(aig: Aig, commands: Sequence[str], timeout: float = DEFAULT_T
         ToolTimeoutError: ABC ran past ``timeout`` and was killed.
         CircuitlabError: a refused command or a sequential ``aig``.
     """
-    return run_abc_batch([aig], commands, timeout)[0]
+    return run_abc_batch([aig], commands, timeout, aliases=aliases)[0]
 
 
 def run_abc_batch(aigs: Sequence[Aig], commands: Sequence[str],
-                  timeout: float = DEFAULT_TIMEOUT) -> list[Aig]:
+                  timeout: float = DEFAULT_TIMEOUT, *, aliases: bool = False) -> list[Aig]:
     """Run the same ABC commands on many circuits in one ABC process.
 
     One process reads, optimises and writes each circuit in turn (starting
     ABC costs more than optimising a small circuit). ``timeout`` bounds the
-    whole batch. Results come in input order, as :func:`run_abc_script`.
+    whole batch. Results come in input order, as :func:`run_abc_script`
+    (``aliases`` as there).
 
     Raises:
         ToolError: naming the first circuit ABC failed on, with ABC's output.
@@ -134,6 +177,9 @@ def run_abc_batch(aigs: Sequence[Aig], commands: Sequence[str],
     with tempfile.TemporaryDirectory(prefix="circuitlab-abc-") as tmp:
         work = Path(tmp)
         lines = []
+        if aliases:
+            (work / "abc.rc").write_text(ABC_RC)
+            lines.append("source abc.rc")
         for k, aig in enumerate(aigs):
             (work / f"in{k}.aig").write_bytes(dump_aiger(aig, symbols=False, comments=False))
             lines += [f"read_aiger in{k}.aig", *commands, f"write_aiger out{k}.aig"]

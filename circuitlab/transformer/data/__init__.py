@@ -1,0 +1,24 @@
+"""Training pairs for the Circuit Transformer: sources, windows, labels, datasets.
+
+Sources are random AND graphs or structured random functions
+(:mod:`.generate`) or windows cut from real circuits (:mod:`.windows`);
+labels are the smallest equivalent circuits classical synthesis finds
+(:mod:`.labels`); :mod:`.dataset` builds, caches and splits the pairs.
+Never imports torch.
+"""
+
+from circuitlab.transformer.data.dataset import (
+    DataSpec, PairDataset, build_pairs, cache_path, remove_functions, split_pairs,
+)
+from circuitlab.transformer.data.generate import (
+    random_circuit, random_circuits, truth_circuit, truth_circuits,
+)
+from circuitlab.transformer.data.labels import (
+    Label, LabelParams, LabelStats, label_circuits, label_stats,
+)
+from circuitlab.transformer.data.windows import Window, extract_windows, find_windows
+
+__all__ = ["DataSpec", "Label", "LabelParams", "LabelStats", "PairDataset", "Window",
+           "build_pairs", "cache_path", "extract_windows", "find_windows", "label_circuits",
+           "label_stats", "random_circuit", "random_circuits", "remove_functions",
+           "split_pairs", "truth_circuit", "truth_circuits"]

@@ -1,0 +1,95 @@
+import numpy as np
+import pytest
+import torch
+from circuits import random_batch
+from oracle import assert_equivalent
+
+from circuitlab.errors import CircuitlabError
+from circuitlab.transformer.constraints import output_tables
+from circuitlab.transformer.model import CircuitTransformer, ModelConfig
+from circuitlab.transformer.search import SearchParams, search
+from circuitlab.transformer.tokenizer import Tokenizer, TokenizerConfig
+
+TOK = Tokenizer(TokenizerConfig(max_len=96))  # short caps keep random-model decodes quick
+
+
+def random_model(seed=0):
+    cfg = TOK.config
+    torch.manual_seed(seed)
+    mc = ModelConfig.preset("tiny", vocab_size=cfg.vocab_size, pos_dim=cfg.pos_dim,
+                            feat_dim=2 * cfg.num_minterms, max_src_len=cfg.max_len,
+                            max_tgt_len=cfg.max_len, dropout=0.0)
+    return CircuitTransformer(mc).eval()
+
+
+@pytest.fixture(scope="module")
+def model():
+    return random_model()
+
+
+@pytest.fixture(scope="module")
+def circuits():
+    return [a for a in random_batch(21, 48) if TOK.fits(a)]
+
+
+def _check(results, circuits):
+    assert [r.source for r in results] == circuits
+    for r, src in zip(results, circuits):
+        assert np.array_equal(output_tables(TOK.config, r.aig), output_tables(TOK.config, src))
+        assert r.ands_after <= r.ands_before
+        assert r.violations == 0
+        if r.decoded is not None:
+            assert np.array_equal(output_tables(TOK.config, r.decoded),
+                                  output_tables(TOK.config, src))
+
+
+@pytest.mark.parametrize("method,budget", [("greedy", 1), ("sample", 4), ("beam", 3), ("mcts", 4)])
+def test_every_method_returns_equivalent_circuits_for_a_random_model(model, circuits,
+                                                                     method, budget):
+    results, stats = search(model, TOK, circuits, SearchParams(method=method, budget=budget,
+                                                               batch_size=64))
+    _check(results, circuits)
+    assert stats.violations == 0 and stats.circuits == len(circuits)
+    assert stats.candidates == len(circuits) * budget
+    for r in results[:10]:
+        assert_equivalent(r.aig, r.source)
+
+
+def test_greedy_batched_equals_one_by_one(model, circuits):
+    batched, _ = search(model, TOK, circuits[:6], SearchParams(batch_size=6))
+    for r, src in zip(batched, circuits[:6]):
+        (alone,), _ = search(model, TOK, [src], SearchParams(batch_size=1))
+        assert alone.tokens == r.tokens
+
+
+def test_sampling_is_reproducible_and_never_worse_than_greedy(model, circuits):
+    params = SearchParams(method="sample", budget=4, seed=3)
+    a, _ = search(model, TOK, circuits[:16], params)
+    b, _ = search(model, TOK, circuits[:16], params)
+    greedy, _ = search(model, TOK, circuits[:16])
+    assert [r.tokens for r in a] == [r.tokens for r in b]
+    assert all(x.ands_after <= g.ands_after for x, g in zip(a, greedy))
+
+
+def test_mcts_is_never_worse_than_greedy(model, circuits):
+    greedy, _ = search(model, TOK, circuits[:16])
+    tree, _ = search(model, TOK, circuits[:16], SearchParams(method="mcts", budget=3))
+    assert all(t.ands_after <= g.ands_after for t, g in zip(tree, greedy))
+
+
+def test_care_sets(model, circuits):
+    rng = np.random.default_rng(0)
+    cares = [rng.integers(0, 2**63, size=(a.num_outputs, TOK.config.num_words),
+                          dtype=np.uint64) for a in circuits[:24]]
+    results, _ = search(model, TOK, circuits[:24], SearchParams(method="sample", budget=2),
+                        cares=cares)
+    for r, care in zip(results, cares):
+        diff = (output_tables(TOK.config, r.aig) ^ output_tables(TOK.config, r.source)) & care
+        assert not diff.any()
+
+
+def test_bad_search_parameters():
+    with pytest.raises(CircuitlabError, match="unknown search"):
+        SearchParams(method="astar")
+    with pytest.raises(CircuitlabError, match="budget"):
+        SearchParams(budget=0)
