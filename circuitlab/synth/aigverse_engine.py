@@ -16,7 +16,7 @@ ABC step            aigverse call
 ``resub``           ``aig_resubstitution(max_pis=8, max_inserts=1, preserve_depth=True)``
 ``resub -K k -N n`` ... ``max_pis=k, max_inserts=n``
 ``resub -l``        ... ``preserve_depth=False``
-``balance``         ``balancing(only_on_critical_path=True)``, kept only if it
+``balance``         ``balancing(only_on_critical_path=False)``, kept only if it
                     adds no AND node
 ==================  =========================================================
 
@@ -28,9 +28,10 @@ Where it differs from ABC:
 * ``balance``: ABC rebuilds AND trees (area-neutral, depth-reducing);
   mockturtle's ``balancing`` re-derives SOPs over 4-input cuts, which cuts
   depth further but can add many nodes (c432: 208 -> 268 ANDs with the
-  default settings). The step therefore balances the critical path only and
-  keeps the result only when it adds no AND node: area-neutral like ABC's
-  balance, at the price of reducing depth less.
+  default settings). The step therefore keeps the result only when it adds
+  no AND node: area-neutral like ABC's balance, at the price of reducing
+  depth less. Its critical-path-only mode is not used: in aigverse 0.1.7 it
+  returns non-equivalent networks on some inputs.
   ``balance -l`` runs the same.
 * All steps: cut enumeration, replacement libraries and node order differ
   from ABC's, so results agree in size only roughly. Measured AND counts
@@ -97,6 +98,8 @@ def apply_step(net: AigverseAig, step: "Step") -> AigverseAig:
             max_inserts=1 if step.max_nodes is None else step.max_nodes,
             preserve_depth=step.levels)
     if step.op == "balance":
-        balanced = alg.balancing(net, only_on_critical_path=True)
+        # only_on_critical_path=True returns non-equivalent networks on some inputs
+        # (aigverse 0.1.7, tests/synth/data/balance_critical_path.aag)
+        balanced = alg.balancing(net, only_on_critical_path=False)
         return balanced if balanced.num_gates <= net.num_gates else net
     raise CircuitlabError(f"the aigverse engine has no step {step}")

@@ -256,3 +256,10 @@ def test_opt_command_random_and_errors(tmp_path, capsys):
     assert main(["opt", str(src), "-o", str(tmp_path / "x.blif")]) == 2
     assert main(["opt", str(tmp_path / "missing.aig"), "-o", str(tmp_path / "x.aig")]) == 2
     assert not (tmp_path / "x.aig").exists() and not (tmp_path / "x.blif").exists()
+
+
+def test_aigverse_balance_stays_equivalent_where_critical_path_mode_breaks():
+    from circuitlab.io.formats import read_circuit
+    aig = read_circuit(Path(__file__).parent / "data" / "balance_critical_path.aag")
+    out, _ = run_recipe(aig, ["balance"], RecipeParams(engine="aigverse"))
+    assert_equivalent(aig, out)
