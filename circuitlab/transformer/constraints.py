@@ -23,8 +23,10 @@ model's scores.
 
 Mask rule (shared by training and inference): a leaf is legal iff it meets
 the requirement, constants only as a whole output (a constant fan-in makes
-an AND pointless); ``AND``/``NAND`` iff no leaf does, the slot is above
-``max_depth`` and the sequence can still be finished within ``max_len``;
+an AND pointless); ``AND``/``NAND`` iff the slot is above ``max_depth``, the
+sequence can still be finished within ``max_len``, and no leaf *completes
+the output*: a legal leaf in the output's last open slot finishes it
+correctly with no AND, so a subtree there is never needed;
 ``EOS`` iff every output is written; ``PAD`` once finished. When nothing is
 legal (a cap was hit) only ``PAD`` is allowed, and writing it marks the row
 *failed*; callers fall back to the original circuit.
@@ -156,11 +158,14 @@ class ConstraintState:
         value = torch.where(at_root, self.root_value[rows, out], value)
         return care, value
 
+    def _open_right(self) -> torch.Tensor:
+        """``[B]`` right children still to be written above the next slot."""
+        levels = torch.arange(self.f_has_left.shape[1], device=self.sp.device)
+        return (~self.f_has_left & (levels[None] < self.sp[:, None])).sum(1)
+
     def pending(self) -> torch.Tensor:
         """``[B]`` slots still to be written, the next one included."""
-        levels = torch.arange(self.f_has_left.shape[1], device=self.sp.device)
-        open_right = (~self.f_has_left & (levels[None] < self.sp[:, None])).sum(1)
-        return 1 + open_right + (self.num_outputs - self.out - 1).clamp(min=0)
+        return 1 + self._open_right() + (self.num_outputs - self.out - 1).clamp(min=0)
 
     def legal(self) -> torch.Tensor:
         """``[B, V]`` bool: the tokens the mask rule allows next (see the module doc)."""
@@ -170,8 +175,11 @@ class ConstraintState:
         active = self.active
         leaf_ok = ~miss & self.is_leaf[None] & active[:, None]
         leaf_ok[:, FALSE:TRUE + 1] &= (self.sp == 0)[:, None]
-        room = self.length + self.pending() + 3 <= cfg.max_len
-        and_ok = active & ~leaf_ok.any(1) & (self.sp < cfg.max_depth) & room
+        open_right = self._open_right()
+        pending = 1 + open_right + (self.num_outputs - self.out - 1).clamp(min=0)
+        room = self.length + pending + 3 <= cfg.max_len
+        completes = leaf_ok.any(1) & (open_right == 0)
+        and_ok = active & ~completes & (self.sp < cfg.max_depth) & room
         mask = leaf_ok
         mask[:, AND] = and_ok
         mask[:, NAND] = and_ok

@@ -62,12 +62,15 @@ class Examples:
 
 
 def make_examples(tokenizer: Tokenizer, pairs: Sequence[tuple[Aig, Aig]],
-                  chunk: int = 512) -> tuple[Examples, dict]:
+                  chunk: int = 512, max_source_tokens: int | None = None
+                  ) -> tuple[Examples, dict]:
     """Build training examples from ``(source, label)`` pairs.
 
-    A pair is skipped when its source does not fit the tokenizer, or when
-    neither its label nor its source conforms to the mask rule. Returns
-    the examples and counts ``{"pairs", "kept", "source_as_label", "skipped"}``.
+    A pair is skipped when its source does not fit the tokenizer (or has
+    more than ``max_source_tokens`` tokens: the encoder's cost grows with
+    the square of the length), or when neither its label nor its source
+    conforms to the mask rule. Returns the examples and counts
+    ``{"pairs", "kept", "source_as_label", "skipped"}``.
     """
     cfg = tokenizer.config
     kept_src, kept_tgt, kept_aigs, label_ands, source_ands = [], [], [], [], []
@@ -76,6 +79,9 @@ def make_examples(tokenizer: Tokenizer, pairs: Sequence[tuple[Aig, Aig]],
         try:
             enc = tokenizer.encode(source)
         except TokenizeError:
+            stats["skipped"] += 1
+            continue
+        if max_source_tokens is not None and len(enc.tokens) > max_source_tokens:
             stats["skipped"] += 1
             continue
         values = [int.from_bytes(t.tobytes(), "little") for t in output_tables(cfg, source)]

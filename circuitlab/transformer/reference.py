@@ -77,9 +77,10 @@ class ReferenceState:
                     continue
                 if table is not None and not (table ^ value) & care:
                     mask[tok] = True
-            pending = (1 + sum(f[2] is None for f in self.frames)
-                       + len(self.values) - self.out - 1)
-            if (not any(mask) and len(self.frames) < cfg.max_depth
+            open_right = sum(f[2] is None for f in self.frames)
+            pending = 1 + open_right + len(self.values) - self.out - 1
+            completes = any(mask) and open_right == 0
+            if (not completes and len(self.frames) < cfg.max_depth
                     and self.length + pending + 3 <= cfg.max_len):
                 mask[AND] = mask[NAND] = True
         elif not self.finished:
@@ -132,40 +133,47 @@ def conform_label(config: TokenizerConfig, tokens: Sequence[int], values: Sequen
                   cares: Sequence[int] | None = None) -> list[int] | None:
     """``tokens`` of an equivalent circuit, rewritten so the mask rule allows every token.
 
-    The mask forbids an AND where a leaf meets the slot's requirement, which
-    a label may do where don't-cares allow it. The label's trees are walked
-    with the requirements of the constraint machine: such a subtree becomes
-    the legal leaf closest (in Hamming distance) to its function; when that
-    breaks the right sibling, the two children are tried in swapped order.
-    The rewritten label is at most as large as the original.
+    The mask forbids an AND in an output's last open slot when a leaf meets
+    the slot's requirement there (possible through don't-cares left by the
+    subtrees already written). Each such subtree is replaced by that leaf,
+    which finishes the output correctly and affects nothing else, so the
+    result is never larger than the label.
 
     Returns:
-        token ids ending with ``EOS``, or ``None`` when no rewrite of this kind
-        exists (the label is then unusable for training).
+        token ids ending with ``EOS``, or ``None`` when the label is not a
+        sequence of complete trees for these outputs or exceeds a cap.
     """
-    full = (1 << config.num_minterms) - 1
-    tables = token_tables(config.num_inputs)
-    cares = [full] * len(values) if cares is None else list(cares)
-    try:
-        trees = _parse_trees([t for t in tokens if t not in (PAD, EOS)])
-    except IndexError:
-        return None
-    if len(trees) != len(values):
-        return None
-    out: list[int] = []
-    for tree, care, value in zip(trees, cares, values):
-        written = _conform(tree, care & full, value & full, tables, full, root=True)
-        if written is None:
-            return None
-        out += written[0]
-    out.append(EOS)
     state = ReferenceState(config, values, cares)
-    try:
-        for tok in out:
-            state.advance(tok)
-    except ValueError:
-        return None  # a cap (length, depth) of the machine is exceeded
-    return out
+    body = [t for t in tokens if t != PAD]
+    out: list[int] = []
+    k = 0
+    while k < len(body) and not state.finished:
+        tok = body[k]
+        mask = state.legal()
+        if tok in (AND, NAND) and not mask[tok]:
+            leaves = [t for t, ok in enumerate(mask) if ok and t not in (AND, NAND, PAD, EOS)]
+            if not leaves:
+                return None
+            end = _skip_subtree(body, k)
+            f = _function(_parse_trees(body[k:end])[0], state.tables, state.full)
+            tok = min(leaves, key=lambda t: bin(state.tables[t] ^ f).count("1"))
+            k = end
+        else:
+            k += 1
+        if not mask[tok]:
+            return None
+        state.advance(tok)
+        out.append(tok)
+    return out if state.done else None
+
+
+def _skip_subtree(body: Sequence[int], start: int) -> int:
+    """Index just past the pre-order subtree that starts at ``start``."""
+    need, k = 1, start
+    while need and k < len(body):
+        need += 1 if body[k] in (AND, NAND) else -1
+        k += 1
+    return k
 
 
 def _parse_trees(body: Sequence[int]) -> list:
@@ -191,30 +199,3 @@ def _function(tree, tables, full) -> int:
         return tables[tree[0]]
     g = _function(tree[1], tables, full) & _function(tree[2], tables, full)
     return ~g & full if tree[0] == NAND else g
-
-
-def _conform(tree, care: int, value: int, tables, full,
-             root: bool = False) -> tuple[list[int], int] | None:
-    """Tokens and function of a rewrite of ``tree`` that meets ``(care, value)`` legally."""
-    leaves = [t for t, tab in enumerate(tables) if tab is not None and not (tab ^ value) & care
-              and (root or t >= FIRST_LITERAL)]
-    if leaves:
-        if len(tree) == 1 and tree[0] in leaves:
-            return [tree[0]], tables[tree[0]]
-        f = _function(tree, tables, full)
-        best = min(leaves, key=lambda t: bin(tables[t] ^ f).count("1"))
-        return [best], tables[best]
-    if len(tree) == 1:
-        return None
-    gate = tree[0]
-    v = ~value & full if gate == NAND else value
-    for first, second in ((tree[1], tree[2]), (tree[2], tree[1])):
-        left = _conform(first, care & v, full, tables, full)
-        if left is None:
-            continue
-        right = _conform(second, care & (v | left[1]), v, tables, full)
-        if right is None:
-            continue
-        g = left[1] & right[1]
-        return [gate] + left[0] + right[0], (~g & full if gate == NAND else g)
-    return None

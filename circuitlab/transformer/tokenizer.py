@@ -67,7 +67,7 @@ class TokenizerConfig:
 
     num_inputs: int = 8
     num_outputs: int = 2
-    max_len: int = 256
+    max_len: int = 512
     max_depth: int = 24
 
     def __post_init__(self):

@@ -111,7 +111,7 @@ def test_mask_rule_details():
     assert legal[AND] and legal[NAND] and legal.sum() == 2     # no leaf is x0 & x1
     state.advance(torch.tensor([AND]))
     left = state.legal()[0].nonzero()[:, 0].tolist()
-    assert left == [7, 9]  # x0, x1: 1 wherever x0 & x1 is (constants only as outputs)
+    assert left == [AND, NAND, 7, 9]  # x0, x1 cover x0 & x1; not the last open slot
     state.advance(torch.tensor([7]))
     assert state.legal()[0].nonzero()[:, 0].tolist() == [9]  # only x1 completes it
     state.advance(torch.tensor([9]))

@@ -8,7 +8,7 @@ from circuitlab.aig import AigBuilder
 from circuitlab.transformer.tokenizer import (AND, EOS, FALSE, NAND, TRUE, TokenizeError,
                                               Tokenizer, TokenizerConfig)
 
-TOK = Tokenizer(TokenizerConfig(num_inputs=8, num_outputs=2, max_len=256, max_depth=24))
+TOK = Tokenizer(TokenizerConfig(num_inputs=8, num_outputs=2, max_len=512, max_depth=24))
 
 
 def test_vocabulary_layout():
@@ -84,7 +84,7 @@ def test_limits_are_refused_not_truncated():
     wide = AigBuilder()
     x = wide.add_inputs(8)
     lit = x[0]
-    for k in range(8):
+    for k in range(1, 8):  # 8-input parity: each XOR doubles the tree
         lit = wide.xor(lit, x[k])
     wide.add_output(lit)
     with pytest.raises(TokenizeError, match="tokens"):
