@@ -17,7 +17,7 @@ import sys
 from circuitlab.errors import CircuitlabError
 
 # Module names under circuitlab.cli, in the order they appear in --help.
-_COMMANDS = ("pipeline", "synth", "stats", "convert", "opt", "cec", "data")
+_COMMANDS = ("pipeline", "synth", "stats", "convert", "opt", "optimize", "cec", "data")
 
 
 def build_parser() -> argparse.ArgumentParser:

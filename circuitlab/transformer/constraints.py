@@ -80,6 +80,9 @@ class ConstraintState:
             the function is completely specified).
         value: ``[B, m, W]`` int64 truth tables of each output.
         num_outputs: ``[B]`` outputs of each row (``<= m``).
+        num_inputs: ``[B]`` inputs of each row (``<= n``; default ``n``):
+            literals of absent inputs are never legal.
+        limit: ``[B]`` most tokens of each row (``<= max_len``; default ``max_len``).
 
     Shapes:
         ``m`` = ``config.num_outputs``; rows with fewer outputs leave the
@@ -87,7 +90,8 @@ class ConstraintState:
     """
 
     def __init__(self, config: TokenizerConfig, care: torch.Tensor, value: torch.Tensor,
-                 num_outputs: torch.Tensor, _empty: bool = False):
+                 num_outputs: torch.Tensor, num_inputs: torch.Tensor | None = None,
+                 limit: torch.Tensor | None = None, _empty: bool = False):
         self.config = config
         if _empty:
             return
@@ -100,6 +104,12 @@ class ConstraintState:
         self.root_care = care & self.full
         self.root_value = value & self.full
         self.num_outputs = num_outputs.to(dev, torch.long)
+        n_in = (torch.full((B,), config.num_inputs, device=dev) if num_inputs is None
+                else num_inputs.to(dev, torch.long))
+        self.limit = (torch.full((B,), config.max_len, device=dev) if limit is None
+                      else limit.to(dev, torch.long).clamp(max=config.max_len))
+        literal_input = (torch.arange(config.vocab_size, device=dev) - FIRST_LITERAL) // 2
+        self.token_ok = (literal_input[None] < n_in[:, None]) | (literal_input[None] < 0)
         self.f_care = torch.zeros(B, D, W, dtype=torch.long, device=dev)
         self.f_value = torch.zeros_like(self.f_care)
         self.f_left = torch.zeros_like(self.f_care)
@@ -173,11 +183,11 @@ class ConstraintState:
         care, value = self.requirement()
         miss = ((self.leaf_tt[None] ^ value[:, None]) & care[:, None]).ne(0).any(-1)
         active = self.active
-        leaf_ok = ~miss & self.is_leaf[None] & active[:, None]
+        leaf_ok = ~miss & self.is_leaf[None] & active[:, None] & self.token_ok
         leaf_ok[:, FALSE:TRUE + 1] &= (self.sp == 0)[:, None]
         open_right = self._open_right()
         pending = 1 + open_right + (self.num_outputs - self.out - 1).clamp(min=0)
-        room = self.length + pending + 3 <= cfg.max_len
+        room = self.length + pending + 3 <= self.limit
         completes = leaf_ok.any(1) & (open_right == 0)
         and_ok = active & ~completes & (self.sp < cfg.max_depth) & room
         mask = leaf_ok
@@ -300,6 +310,7 @@ def targets_from_aigs(config: TokenizerConfig, aigs, cares=None, device=None):
 
     Returns:
         ``(care, value, num_outputs)``: ``[B, m, W]``, ``[B, m, W]`` int64, ``[B]`` long.
+        Pass ``num_inputs`` separately (see :class:`ConstraintState`).
     """
     m, W = config.num_outputs, config.num_words
     B = len(aigs)

@@ -40,19 +40,30 @@ class SourceBatch:
     care: torch.Tensor
     value: torch.Tensor
     num_outputs: torch.Tensor
+    num_inputs: torch.Tensor
+    limit: torch.Tensor
 
     def select(self, index: torch.Tensor) -> "SourceBatch":
         idx = index.tolist()
         return SourceBatch([self.aigs[i] for i in idx], self.src_tokens[index],
                            self.src_pos[index], self.care[index], self.value[index],
-                           self.num_outputs[index])
+                           self.num_outputs[index], self.num_inputs[index], self.limit[index])
 
     def state(self, tokenizer: Tokenizer) -> ConstraintState:
-        return ConstraintState(tokenizer.config, self.care, self.value, self.num_outputs)
+        return ConstraintState(tokenizer.config, self.care, self.value, self.num_outputs,
+                               self.num_inputs, self.limit)
+
+
+# A decoded sequence may be this many times longer than its source's: longer
+# ones are rarely smaller and only cost time (the source is the fallback).
+LENGTH_FACTOR = 2
 
 
 def prepare(tokenizer: Tokenizer, aigs: Sequence[Aig], cares=None, device=None) -> SourceBatch:
     """Tokenise ``aigs`` and their targets for decoding.
+
+    Each row may decode at most ``LENGTH_FACTOR`` times its source's token
+    count (and ``max_len``).
 
     Args:
         cares: ``None`` or, per circuit, ``None`` or a ``[O, W]`` uint64 care set.
@@ -69,8 +80,10 @@ def prepare(tokenizer: Tokenizer, aigs: Sequence[Aig], cares=None, device=None) 
         tokens[k, :len(e.tokens)] = e.tokens
         pos[k, :len(e.tokens)] = e.pos
     care, value, counts = targets_from_aigs(tokenizer.config, aigs, cares, device)
+    num_inputs = torch.tensor([a.num_inputs for a in aigs], device=device)
+    limit = torch.tensor([max(8, LENGTH_FACTOR * len(e.tokens)) for e in encoded], device=device)
     return SourceBatch(list(aigs), torch.from_numpy(tokens).to(device),
-                       torch.from_numpy(pos).to(device), care, value, counts)
+                       torch.from_numpy(pos).to(device), care, value, counts, num_inputs, limit)
 
 
 # (masked logits [B, V], step) -> chosen tokens [B]

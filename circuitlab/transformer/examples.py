@@ -20,6 +20,7 @@ import torch
 
 from circuitlab.aig import Aig
 from circuitlab.transformer.constraints import ConstraintState, output_tables, targets_from_aigs
+from circuitlab.transformer.decode import LENGTH_FACTOR
 from circuitlab.transformer.reference import conform_label
 from circuitlab.transformer.tokenizer import BOS, PAD, TokenizeError, Tokenizer
 
@@ -92,7 +93,7 @@ def make_examples(tokenizer: Tokenizer, pairs: Sequence[tuple[Aig, Aig]],
             if target is not None:
                 stats["source_as_label"] += k
                 break
-        if target is None:
+        if target is None or len(target) > _limit(len(enc.tokens)):
             stats["skipped"] += 1
             continue
         kept_src.append(enc)
@@ -105,7 +106,8 @@ def make_examples(tokenizer: Tokenizer, pairs: Sequence[tuple[Aig, Aig]],
     legal, req, pos = [], [], []
     for start in range(0, len(kept_src), chunk):
         l, r, p = _teacher_states(tokenizer, kept_aigs[start:start + chunk],
-                                  kept_tgt[start:start + chunk])
+                                  kept_tgt[start:start + chunk],
+                                  [len(e.tokens) for e in kept_src[start:start + chunk]])
         legal += l
         req += r
         pos += p
@@ -123,10 +125,18 @@ def make_examples(tokenizer: Tokenizer, pairs: Sequence[tuple[Aig, Aig]],
         source_ands=np.array(source_ands, dtype=np.int64)), stats
 
 
-def _teacher_states(tokenizer, aigs, targets):
+def _limit(source_tokens: int) -> int:
+    """The decoding length limit of a source, as :func:`~circuitlab.transformer.decode.prepare`
+    sets it: the training mask is the decoding mask."""
+    return max(8, LENGTH_FACTOR * source_tokens)
+
+
+def _teacher_states(tokenizer, aigs, targets, source_lengths):
     cfg = tokenizer.config
     care, value, counts = targets_from_aigs(cfg, aigs)
-    state = ConstraintState(cfg, care, value, counts)
+    state = ConstraintState(cfg, care, value, counts,
+                            torch.tensor([a.num_inputs for a in aigs]),
+                            torch.tensor([_limit(n) for n in source_lengths]))
     T = max(len(t) for t in targets)
     tgt = torch.full((len(targets), T), PAD, dtype=torch.long)
     for k, t in enumerate(targets):

@@ -28,8 +28,11 @@ class ReferenceState:
     """
 
     def __init__(self, config: TokenizerConfig, values: Sequence[int],
-                 cares: Sequence[int] | None = None):
+                 cares: Sequence[int] | None = None, num_inputs: int | None = None,
+                 limit: int | None = None):
         self.config = config
+        self.num_inputs = config.num_inputs if num_inputs is None else num_inputs
+        self.limit = config.max_len if limit is None else min(limit, config.max_len)
         self.full = (1 << config.num_minterms) - 1
         self.values = [v & self.full for v in values]
         self.cares = [self.full] * len(values) if cares is None else [c & self.full
@@ -75,13 +78,15 @@ class ReferenceState:
             for tok, table in enumerate(self.tables):
                 if tok in (FALSE, TRUE) and self.frames:
                     continue
+                if tok >= FIRST_LITERAL and (tok - FIRST_LITERAL) // 2 >= self.num_inputs:
+                    continue
                 if table is not None and not (table ^ value) & care:
                     mask[tok] = True
             open_right = sum(f[2] is None for f in self.frames)
             pending = 1 + open_right + len(self.values) - self.out - 1
             completes = any(mask) and open_right == 0
             if (not completes and len(self.frames) < cfg.max_depth
-                    and self.length + pending + 3 <= cfg.max_len):
+                    and self.length + pending + 3 <= self.limit):
                 mask[AND] = mask[NAND] = True
         elif not self.finished:
             mask[EOS] = True

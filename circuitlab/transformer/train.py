@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+import pickle
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -229,7 +230,8 @@ def load_checkpoint(path, device="cpu") -> tuple[CircuitTransformer, Tokenizer]:
         tokenizer = Tokenizer(TokenizerConfig(**ckpt["tokenizer_config"]))
     except FileNotFoundError:
         raise CircuitlabError(f"{path}: no such checkpoint") from None
-    except (KeyError, TypeError, ValueError, RuntimeError, EOFError) as exc:
+    except (KeyError, TypeError, ValueError, RuntimeError, EOFError,
+            pickle.UnpicklingError) as exc:
         raise CircuitlabError(f"{path}: not a circuitlab transformer checkpoint ({exc})") from None
     return model.to(device).eval(), tokenizer
 
@@ -257,7 +259,8 @@ def _read_log(path: Path, step: int) -> list[dict]:
     if not path.exists():
         return []
     with open(path, newline="") as fh:
-        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(fh)]
+        rows = [{k: (int(v) if k == "step" else float(v)) for k, v in r.items()}
+                for r in csv.DictReader(fh)]
     return [r for r in rows if r["step"] <= step]
 
 

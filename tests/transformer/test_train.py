@@ -1,0 +1,109 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+from circuits import random_small_aig
+
+from circuitlab.errors import CircuitlabError
+from circuitlab.transformer.examples import Examples, collate, make_examples
+from circuitlab.transformer.reference import ReferenceState
+from circuitlab.transformer.tokenizer import PAD, Tokenizer, TokenizerConfig
+from circuitlab.transformer.train import TrainConfig, export_weights, load_checkpoint, train
+
+TC = TokenizerConfig(num_inputs=6, num_outputs=2, max_len=128, max_depth=16)
+TOK = Tokenizer(TC)
+
+
+@pytest.fixture(scope="module")
+def examples():
+    rng = random.Random(0)
+    pairs = []
+    while len(pairs) < 48:
+        src = random_small_aig(rng, 6, rng.randint(3, 14), 2)
+        if TOK.fits(src):
+            pairs.append((src, src))
+    ex, stats = make_examples(TOK, pairs)
+    assert stats["kept"] == len(ex) >= 40
+    return ex
+
+
+def test_examples_follow_the_decoding_mask(examples, tmp_path):
+    b = collate(examples, range(8), TOK)
+    assert b["tgt_in"][:, 0].eq(1).all()  # BOS
+    # every target token is legal at its step, and the stored masks match a fresh reference
+    real = b["target"] != PAD
+    assert b["legal"].gather(2, b["target"][..., None])[..., 0][real].all()
+    path = tmp_path / "ex.npz"
+    examples.save(path)
+    again = Examples.load(path)
+    assert np.array_equal(again.tgt_tokens, examples.tgt_tokens)
+
+
+def _cfg(steps):
+    return TrainConfig(preset="tiny", model={"dropout": 0.1}, tokenizer=TC, batch_size=8,
+                       lr=3e-3, warmup=2, steps=steps, eval_every=2, ckpt_every=3, val_size=16,
+                       seed=5, device="cpu")
+
+
+def test_interrupted_run_continues_exactly(examples, tmp_path, monkeypatch):
+    full = tmp_path / "full"
+    train(_cfg(6), examples, examples, full, progress=False)
+    cut = tmp_path / "cut"
+    import circuitlab.transformer.train as tr
+    real_save = tr._save
+    calls = []
+
+    def save_then_stop(path, model, opt, step, cfg):
+        real_save(path, model, opt, step, cfg)
+        calls.append(step)
+        if step == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(tr, "_save", save_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        train(_cfg(6), examples, examples, cut, progress=False)
+    monkeypatch.setattr(tr, "_save", real_save)
+    train(_cfg(6), examples, examples, cut, progress=False)
+    a = torch.load(full / "checkpoint.pt", weights_only=False)["model"]
+    b = torch.load(cut / "checkpoint.pt", weights_only=False)["model"]
+    assert calls == [3] and all(torch.equal(a[k], b[k]) for k in a)
+    rows = (cut / "log.csv").read_text().splitlines()
+    assert rows[0].startswith("step,") and [r.split(",")[0] for r in rows[1:]] == ["2", "4", "6"]
+
+
+def test_training_reduces_the_loss_and_writes_curves(examples, tmp_path):
+    cfg = TrainConfig(preset="tiny", model={"dropout": 0.0}, tokenizer=TC, batch_size=16,
+                      lr=3e-3, warmup=2, steps=40, eval_every=20, ckpt_every=40, val_size=32,
+                      device="cpu")
+    last = train(cfg, examples, examples, tmp_path, progress=False)
+    rows = (tmp_path / "log.csv").read_text().splitlines()
+    first_val = float(rows[1].split(",")[4])
+    assert last["val_loss"] < first_val
+    pytest.importorskip("matplotlib")
+    assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_checkpoints_load_and_export(examples, tmp_path):
+    train(_cfg(2), examples, examples, tmp_path, progress=False)
+    model, tok = load_checkpoint(tmp_path / "checkpoint.pt")
+    assert tok.config == TC and not model.training
+    export_weights(tmp_path / "checkpoint.pt", tmp_path / "small.pt")
+    small, _ = load_checkpoint(tmp_path / "small.pt")
+    assert (tmp_path / "small.pt").stat().st_size < (tmp_path / "checkpoint.pt").stat().st_size
+    ref = ReferenceState(TC, [0b1010])
+    assert ref.legal()  # a tokenizer built from the checkpoint config works with the mask
+
+
+def test_bad_checkpoints_and_configs(examples, tmp_path):
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"not a checkpoint")
+    with pytest.raises(CircuitlabError, match="not a circuitlab transformer checkpoint"):
+        load_checkpoint(junk)
+    with pytest.raises(CircuitlabError, match="no such checkpoint"):
+        load_checkpoint(tmp_path / "missing.pt")
+    train(_cfg(2), examples, examples, tmp_path / "run", progress=False)
+    with pytest.raises(CircuitlabError, match="different configuration"):
+        train(_cfg(4), examples, examples, tmp_path / "run", progress=False)
+    with pytest.raises(CircuitlabError, match="bad model configuration"):
+        TrainConfig(model={"d_model": 30, "n_heads": 4}).model_config()
