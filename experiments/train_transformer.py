@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from circuitlab.transformer.data.dataset import DataSpec, build_pairs, remove_functions
 from circuitlab.transformer.examples import Examples, make_examples
@@ -55,8 +56,11 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies the data counts")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--device", default="auto")
+    ap.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     ap.add_argument("--export", default=None, help="write the fp16 weights here at the end")
     args = ap.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     out = Path(args.out)
     tok = Tokenizer(TokenizerConfig())
     key = json.dumps(tok.config.to_dict(), sort_keys=True)

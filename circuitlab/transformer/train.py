@@ -121,9 +121,22 @@ def _lr(cfg: TrainConfig, step: int) -> float:
     return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
 
 
-def _batch_index(cfg: TrainConfig, step: int, n: int) -> np.ndarray:
+def _batch_index(cfg: TrainConfig, step: int, order: np.ndarray) -> np.ndarray:
+    """The examples of ``step``: a run of ``batch_size`` neighbours in length order.
+
+    Batches of similar lengths waste little on padding (attention costs the
+    square of the padded length); which run is drawn from ``(seed, step)``.
+    """
+    n = len(order)
+    size = min(cfg.batch_size, n)
     rng = np.random.default_rng([cfg.seed, step])
-    return rng.choice(n, size=min(cfg.batch_size, n), replace=False)
+    start = int(rng.integers(0, n - size + 1))
+    return order[start:start + size]
+
+
+def length_order(ex: Examples) -> np.ndarray:
+    """Example indices sorted by source length, then target length (stable)."""
+    return np.lexsort((np.diff(ex.tgt_offsets), np.diff(ex.src_offsets)))
 
 
 @torch.no_grad()
@@ -173,6 +186,7 @@ def train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out_dir,
         opt.load_state_dict(ckpt["optimizer"])
         step = ckpt["step"]
     rows = _read_log(out / "log.csv", step)
+    order = length_order(train_ex)
     bar = _progress(cfg.steps, step, progress)
     model.train()
     t0, seen, last = time.perf_counter(), 0, {}
@@ -180,7 +194,7 @@ def train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out_dir,
         for group in opt.param_groups:
             group["lr"] = _lr(cfg, step)
         torch.manual_seed(cfg.seed * 1_000_003 + step)
-        b = collate(train_ex, _batch_index(cfg, step, len(train_ex)), tokenizer, device)
+        b = collate(train_ex, _batch_index(cfg, step, order), tokenizer, device)
         logits = model(b["src_tokens"], b["src_pos"], b["tgt_in"], b["tgt_pos"], b["tgt_feat"])
         loss, correct, decisions = masked_loss(logits, b["legal"], b["target"])
         opt.zero_grad(set_to_none=True)

@@ -1,0 +1,134 @@
+"""Greedy decoding throughput: batched torch constraints vs per-circuit Python masks.
+
+    python benchmarks/bench_decoding.py [--checkpoint PATH] [--circuits 256] [--device cpu]
+
+Three ways to decode the same held-out circuits greedily with the same
+model, in one process:
+
+* ``batched``: :func:`circuitlab.transformer.decode.run_decoder`, the whole
+  batch per step, masks from the vectorised ``ConstraintState``;
+* ``python-masks``: the same batched model steps, but each row's mask from
+  the per-circuit Python reference (``ReferenceState``), isolating the mask cost;
+* ``per-circuit``: one circuit at a time, batch 1, Python masks (how the
+  original implementation decodes).
+
+All three must produce identical tokens; the ratios are circuits/s over
+the per-circuit and python-mask baselines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+
+from _common import print_table
+from circuitlab.transformer.constraints import output_tables
+from circuitlab.transformer.data.generate import random_circuits
+from circuitlab.transformer.decode import prepare, run_decoder
+from circuitlab.transformer.optimize import load_model
+from circuitlab.transformer.reference import ReferenceState
+from circuitlab.transformer.tokenizer import BOS
+
+
+def _reference_states(tok, batch):
+    cfg = tok.config
+    limits = batch.limit.tolist()
+    return [ReferenceState(cfg, [int.from_bytes(t.tobytes(), "little")
+                                 for t in output_tables(cfg, a)],
+                           num_inputs=a.num_inputs, limit=limits[k])
+            for k, a in enumerate(batch.aigs)]
+
+
+@torch.no_grad()
+def python_mask_decode(model, tok, batch, per_circuit: bool):
+    """Greedy decoding with masks from the per-circuit Python reference."""
+    device = batch.src_tokens.device
+    groups = [[k] for k in range(len(batch.aigs))] if per_circuit else [list(range(len(batch.aigs)))]
+    out = {}
+    for rows in groups:
+        sub = batch.select(torch.tensor(rows))
+        refs = _reference_states(tok, sub)
+        cache = model.start(model.encode(sub.src_tokens, sub.src_pos))
+        prev = torch.full((len(rows),), BOS, dtype=torch.long, device=device)
+        seqs = [[] for _ in rows]
+        for _ in range(tok.config.max_len):
+            legal = torch.tensor([r.legal() for r in refs], device=device)
+            pos = torch.stack([torch.from_numpy(tok.position(*r.path())) if r.writing
+                               else _end_position(tok, r) for r in refs]).to(device)
+            feat = torch.stack([_features(tok, r) for r in refs]).to(device)
+            logits = model.step(prev, pos, feat, cache).float().masked_fill(~legal, float("-inf"))
+            nxt = logits.argmax(-1)
+            for k, r in enumerate(refs):
+                r.advance(int(nxt[k]))
+                seqs[k].append(int(nxt[k]))
+            prev = nxt
+            if all(r.finished for r in refs):
+                break
+        for k, row in enumerate(rows):
+            out[row] = seqs[k]
+    return [out[k] for k in range(len(batch.aigs))]
+
+
+def _end_position(tok, ref):
+    vec = torch.zeros(tok.config.pos_dim)
+    vec[-1] = float(not ref.finished)
+    return vec
+
+
+def _features(tok, ref):
+    n = tok.config.num_minterms
+    if not ref.writing:
+        return torch.zeros(2 * n)
+    care, value = ref.requirement()
+    bits = [(care >> m) & 1 for m in range(n)] + [((care & value) >> m) & 1 for m in range(n)]
+    return torch.tensor(bits, dtype=torch.float32)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--checkpoint", default=None, help="default: the shipped model")
+    ap.add_argument("--circuits", type=int, default=256)
+    ap.add_argument("--per-circuit", type=int, default=64,
+                    help="circuits decoded by the slow per-circuit baseline")
+    ap.add_argument("--device", default="cpu")
+    args = ap.parse_args()
+    model, tok = load_model(args.checkpoint, args.device)
+    aigs = [a for a in random_circuits(4 * args.circuits, seed=1000, ands=(10, 40))
+            if tok.fits(a)][:args.circuits]
+    batch = prepare(tok, aigs, device=model.tok_emb.weight.device)
+    run_decoder(model, tok, batch.select(torch.arange(8)))  # warm-up
+
+    def timed(fn):
+        start = time.perf_counter()
+        result = fn()
+        return result, time.perf_counter() - start
+
+    fast, t_fast = timed(lambda: run_decoder(model, tok, batch).tokens.cpu().tolist())
+    slow, t_slow = timed(lambda: python_mask_decode(model, tok, batch, per_circuit=False))
+    few = batch.select(torch.arange(args.per_circuit))
+    single, t_single = timed(lambda: python_mask_decode(model, tok, few, per_circuit=True))
+    fast = [[t for t in row if t != 0] for row in fast]
+    same = all(fast[k] == [t for t in slow[k] if t != 0] for k in range(len(aigs)))
+    same &= all(fast[k] == [t for t in single[k] if t != 0] for k in range(args.per_circuit))
+    rate = len(aigs) / t_fast
+    rows = [
+        dict(method="batched (torch masks)", circuits=len(aigs), seconds=f"{t_fast:.2f}",
+             circuits_per_s=f"{rate:.1f}", speedup="1.0"),
+        dict(method="batched model, Python masks", circuits=len(aigs), seconds=f"{t_slow:.2f}",
+             circuits_per_s=f"{len(aigs) / t_slow:.1f}", speedup=f"{rate * t_slow / len(aigs):.1f}"),
+        dict(method="per circuit, Python masks", circuits=args.per_circuit,
+             seconds=f"{t_single:.2f}", circuits_per_s=f"{args.per_circuit / t_single:.1f}",
+             speedup=f"{rate * t_single / args.per_circuit:.1f}"),
+    ]
+    print(f"model: {model.num_parameters():,} parameters, device {args.device}, "
+          f"torch threads {torch.get_num_threads()}")
+    print_table(rows)
+    print(f"identical tokens from all three: {same}")
+    if not same:
+        raise SystemExit("decoders disagree")
+
+
+if __name__ == "__main__":
+    main()

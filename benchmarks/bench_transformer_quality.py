@@ -1,0 +1,144 @@
+"""Circuit transformer quality: held-out random circuits and IWLS 2022 functions.
+
+    python benchmarks/bench_transformer_quality.py [--checkpoint PATH] [--circuits 1000]
+        [--search sample --budget 16] [--deepsyn 100]
+
+Held-out set: random 8-input/2-output circuits (seed 1000, never used in
+training: the training experiment removes their functions), the first
+``--circuits`` that fit the model. Classical figures (ABC ``resyn2``,
+``compress2rs``; ``&deepsyn -T 1`` on the first ``--deepsyn`` circuits, one
+second each) come from the labelling code, run here. Transformer figures:
+greedy, and ``--search`` with ``--budget``; "product" is what
+``circuitlab optimize`` returns (smallest of the transformer, the classical
+scripts, and the transformer run on the best classical result).
+
+IWLS 2022: the 12 functions with at most 8 inputs and 2 outputs, read from
+their truth tables (``truth_to_aig``); the transformer's input is the
+smallest of that AIG and its resyn2/compress2rs results that fits the token
+limit. Best-known sizes from ``best_known.tsv``.
+
+Every transformer result is checked equivalent (exhaustive simulation);
+the script stops if any is not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+
+import numpy as np
+
+from _common import SHARED, print_table
+from circuitlab.io.truth import read_truth
+from circuitlab.synth.abc import abc_available, run_abc_batch
+from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
+from circuitlab.transformer.data.generate import random_circuits
+from circuitlab.transformer.optimize import OptimizeParams, load_model, optimize_circuits
+from circuitlab.transformer.search import SearchParams, search
+from circuitlab.verify import Verdict, check_equivalence
+
+
+def classical(aigs, script):
+    if abc_available():
+        cmds = [c.strip() for c in SCRIPTS[script].split(";")]
+        return [a.num_ands for a in run_abc_batch(aigs, cmds, timeout=3600)]
+    return [run_recipe(a, script, RecipeParams(engine="aigverse"))[0].num_ands for a in aigs]
+
+
+def deepsyn(aigs):
+    cmds = ["&get -n", "&deepsyn -T 1", "&put"]
+    return [a.num_ands for a in run_abc_batch(aigs, cmds, timeout=10 * len(aigs) + 60,
+                                              aliases=True)]
+
+
+def transformer(model, tok, aigs, params):
+    start = time.perf_counter()
+    results, stats = search(model, tok, aigs, params)
+    seconds = time.perf_counter() - start
+    for r in results:
+        if r.decoded is not None:
+            verdict = check_equivalence(r.source, r.decoded, match="position").verdict
+            if verdict is not Verdict.EQUIVALENT:
+                raise SystemExit(f"equivalence violation: {verdict}")
+    own = [r.decoded.num_ands if r.decoded is not None else r.source.num_ands for r in results]
+    ok = [r.decoded is not None for r in results]
+    return own, ok, stats, seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--checkpoint", default=None)
+    ap.add_argument("--circuits", type=int, default=1000)
+    ap.add_argument("--search", default="sample")
+    ap.add_argument("--budget", type=int, default=16)
+    ap.add_argument("--deepsyn", type=int, default=100)
+    ap.add_argument("--device", default="auto")
+    args = ap.parse_args()
+    model, tok = load_model(args.checkpoint, args.device)
+    searched = SearchParams(method=args.search, budget=args.budget)
+
+    aigs = [a for a in random_circuits(2 * args.circuits, seed=1000, ands=(10, 40))
+            if tok.fits(a)][:args.circuits]
+    n = len(aigs)
+    cols = {"original": [a.num_ands for a in aigs],
+            "resyn2": classical(aigs, "resyn2"), "compress2rs": classical(aigs, "compress2rs")}
+    greedy, g_ok, g_stats, g_sec = transformer(model, tok, aigs, SearchParams())
+    found, s_ok, s_stats, s_sec = transformer(model, tok, aigs, searched)
+    cols["transformer greedy"] = greedy
+    cols[f"transformer {args.search}-{args.budget}"] = found
+    start = time.perf_counter()
+    product = optimize_circuits(aigs, model, tok, OptimizeParams(searched))
+    p_sec = time.perf_counter() - start
+    cols["product (optimize)"] = [r.aig.num_ands for r in product]
+    rows = [dict(method=k, mean_ands=f"{np.mean(v):.2f}",
+                 vs_resyn2=f"{np.mean(v) / np.mean(cols['resyn2']):.3f}") for k, v in cols.items()]
+    print(f"held-out random circuits: {n} (8 inputs, 2 outputs), abc={abc_available()}")
+    print_table(rows)
+    print(f"greedy: success {np.mean(g_ok):.3f}, {g_sec:.1f} s, violations {g_stats.violations}")
+    print(f"{args.search}-{args.budget}: success {np.mean(s_ok):.3f}, {s_sec:.1f} s, "
+          f"violations {s_stats.violations}; product {p_sec:.1f} s")
+    wins = sum(r.best.startswith("transformer") for r in product)
+    print(f"product winner is a transformer result on {wins}/{n} circuits")
+    if args.deepsyn and abc_available():
+        k = min(args.deepsyn, n)
+        ds = deepsyn(aigs[:k])
+        sub = {name: np.mean(v[:k]) for name, v in cols.items()}
+        print(f"first {k} circuits: &deepsyn -T 1 {np.mean(ds):.2f}; "
+              + ", ".join(f"{name} {m:.2f}" for name, m in sub.items()))
+
+    folder = SHARED / "truth" / "iwls2022"
+    if not folder.exists():
+        print(f"{folder} is absent: skipping IWLS 2022")
+        return
+    with open(folder / "best_known.tsv") as fh:
+        best = {r["bench"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    names = [b for b, r in best.items() if int(r["inputs"]) <= 8 and int(r["outputs"]) <= 2]
+    rows = []
+    for name in names:
+        raw = read_truth(folder / f"{name}.truth")
+        cands = [raw] + [run_recipe(raw, s, RecipeParams())[0] for s in ("resyn2", "compress2rs")]
+        r2, c2 = cands[1].num_ands, cands[2].num_ands
+        fitting = [c for c in cands if tok.fits(c)]
+        row = dict(bench=name, best_known=int(best[name]["best_and"]), truth_aig=raw.num_ands,
+                   resyn2=r2, compress2rs=c2)
+        if abc_available():
+            row["deepsyn"] = deepsyn([cands[1]])[0]
+        if fitting:
+            src = min(fitting, key=lambda a: a.num_ands)
+            own, ok, _, _ = transformer(model, tok, [src], searched)
+            row["transformer_in"] = src.num_ands
+            row[f"transformer {args.search}"] = own[0] if ok[0] else "fallback"
+            row["product"] = optimize_circuits([src], model, tok, OptimizeParams(searched))[0] \
+                .aig.num_ands
+        else:
+            row["transformer_in"] = "too long"
+            row[f"transformer {args.search}"] = "-"
+            row["product"] = "-"
+        rows.append(row)
+    print(f"\nIWLS 2022 functions with <= 8 inputs and <= 2 outputs ({len(rows)})")
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

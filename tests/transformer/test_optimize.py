@@ -1,0 +1,111 @@
+import numpy as np
+import pytest
+import torch
+from oracle import assert_equivalent
+
+from circuitlab.aig import AigBuilder
+from circuitlab.cli import main
+from circuitlab.errors import CircuitlabError
+from circuitlab.io.formats import read_circuit, write_circuit
+from circuitlab.transformer.model import CircuitTransformer, ModelConfig
+from circuitlab.transformer.optimize import OptimizeParams, load_model, optimize_circuits
+from circuitlab.transformer.rewrite import RewriteParams, rewrite_windows
+from circuitlab.transformer.search import SearchParams
+from circuitlab.transformer.tokenizer import Tokenizer, TokenizerConfig
+from shared_data import shared_data
+
+TC = TokenizerConfig(max_len=96)
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    """A randomly initialised tiny model saved in the shipped checkpoint format."""
+    torch.manual_seed(0)
+    mc = ModelConfig.preset("tiny", vocab_size=TC.vocab_size, pos_dim=TC.pos_dim,
+                            feat_dim=2 * TC.num_minterms, max_src_len=TC.max_len,
+                            max_tgt_len=TC.max_len, dropout=0.0)
+    path = tmp_path_factory.mktemp("ckpt") / "tiny.pt"
+    torch.save({"model": CircuitTransformer(mc).state_dict(), "model_config": mc.to_dict(),
+                "tokenizer_config": TC.to_dict()}, path)
+    return path
+
+
+def _redundant():
+    b = AigBuilder()
+    x = b.add_inputs(4)
+    ab = b.and_(x[0], x[1])
+    b.add_output(b.or_(ab, b.and_(x[0], b.and_(x[2], x[1]))))   # = x0 & x1
+    b.add_output(b.xor(x[3], ab))
+    return b.build()
+
+
+def test_optimize_api_keeps_the_smallest_equivalent(checkpoint):
+    model, tok = load_model(checkpoint, "cpu")
+    aig = _redundant()
+    (res,) = optimize_circuits([aig], model, tok, OptimizeParams(SearchParams("sample", 4)))
+    assert_equivalent(aig, res.aig)
+    assert res.aig.num_ands == min(res.candidates.values()) <= 4 < aig.num_ands
+    assert res.verdict.name == "EQUIVALENT"
+    (own,) = optimize_circuits([aig], model, tok, OptimizeParams(classical=False))
+    assert set(own.candidates) <= {"source", "transformer"}
+    assert_equivalent(aig, own.aig)
+
+
+def test_optimize_command(checkpoint, tmp_path, capsys):
+    src = tmp_path / "in.aag"
+    write_circuit(_redundant(), src)
+    out = tmp_path / "out.aig"
+    rc = main(["optimize", str(src), "-o", str(out), "--checkpoint", str(checkpoint),
+               "--search", "mcts", "--budget", "2"])
+    text = capsys.readouterr().out
+    assert rc == 0 and "ANDs before: 7" in text and "verdict:     equivalent" in text
+    assert_equivalent(read_circuit(src), read_circuit(out))
+
+
+def test_optimize_truth_input(checkpoint, tmp_path, capsys):
+    src = tmp_path / "f.truth"
+    src.write_text("1000000000000001\n")  # x0..x3 all equal
+    rc = main(["optimize", str(src), "-o", str(tmp_path / "f.aag"), "--checkpoint",
+               str(checkpoint), "--search", "greedy"])
+    assert rc == 0
+    assert_equivalent(read_circuit(src), read_circuit(tmp_path / "f.aag"))
+
+
+def test_optimize_refuses_what_the_model_cannot_take(checkpoint, tmp_path, capsys):
+    b = AigBuilder()
+    b.add_output(b.and_many(b.add_inputs(9)))
+    src = tmp_path / "wide.aag"
+    write_circuit(b.build(), src)
+    out = tmp_path / "o.aig"
+    rc = main(["optimize", str(src), "-o", str(out), "--checkpoint", str(checkpoint)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "wide.aag has 9 inputs" in err and not out.exists()
+    rc = main(["optimize", str(src), "-o", str(out), "--checkpoint", str(tmp_path / "no.pt")])
+    assert rc == 2 and "no such checkpoint" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["optimize", str(src), "-o", str(out), "--search", "astar"])
+
+
+def test_window_rewriting_is_equivalent(checkpoint):
+    model, tok = load_model(checkpoint, "cpu")
+    aig = read_circuit(shared_data("aig", "iscas85", "c432.aig"))
+    out, stats = rewrite_windows(aig, model, tok, RewriteParams(windows=12))
+    assert stats.windows > 0 and stats.ands_after == out.num_ands <= aig.num_ands
+    assert_equivalent(aig, out)
+
+
+def test_substitution_with_a_known_smaller_window(checkpoint):
+    """Windows replaced by their rewrites keep the circuit's function, and free their nodes."""
+    from circuitlab.transformer.data.windows import find_windows
+    from circuitlab.transformer.rewrite import _substitute
+    from circuitlab.synth.recipes import RecipeParams, run_recipe
+    aig = read_circuit(shared_data("aig", "iscas85", "c880.aig"))
+    tok = Tokenizer(TokenizerConfig())
+    pairs = []
+    for w in find_windows(aig, 40, 1):
+        new, _ = run_recipe(w.aig, "compress2rs", RecipeParams(engine="aigverse"))
+        if new.num_ands < w.aig.num_ands and tok.fits(new):
+            pairs.append((w, new))
+    out = _substitute(aig, pairs)
+    assert_equivalent(aig, out)
+    assert np.all(out.ands >= 0)
