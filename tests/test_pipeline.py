@@ -14,7 +14,7 @@ def test_pipeline_on_two_designs(tmp_path, capsys):
         shutil.copy(DEFAULT_DESIGNS / f"{name}.v", designs)
     out = tmp_path / "out"
     status = main(["pipeline", "--designs", str(designs), "--out", str(out), "--jobs", "1",
-                   "--no-progress"])
+                   "--no-progress", "--windows", "8"])
     text = capsys.readouterr().out
     assert status == 0, text
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
@@ -24,6 +24,11 @@ def test_pipeline_on_two_designs(tmp_path, capsys):
         before = read_aiger(out / f"{r['design']}.aig")
         after = read_aiger(out / f"{r['design']}.opt.aig")
         assert check_equivalence(before, after).equivalent
+        assert r["ct_equivalent"] == "equivalent" and r["ands_ct"] <= r["ands_opt"]
+        assert r["ct_windows"] > 0
+        rewritten = read_aiger(out / f"{r['design']}.ct.aig")
+        assert check_equivalence(before, rewritten).equivalent
+        assert rewritten.num_latches == before.num_latches
     assert rows[0]["latches"] > 0  # the counter keeps its flip-flops
     assert "2 optimised and proven equivalent" in text
 
@@ -33,7 +38,7 @@ def test_pipeline_reports_bad_design_and_fails(tmp_path, capsys):
     designs.mkdir()
     (designs / "broken.v").write_text("module broken(input a, output y);\n  assign y = a &;\nendmodule\n")
     status = main(["pipeline", "--designs", str(designs), "--out", str(tmp_path / "o"),
-                   "--jobs", "1", "--no-progress"])
+                   "--jobs", "1", "--no-progress", "--no-transformer"])
     out = capsys.readouterr().out
     assert status == 1
     assert "broken:" in out and "broken.v" in out

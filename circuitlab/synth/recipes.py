@@ -33,7 +33,7 @@ from circuitlab.synth import aigverse_engine
 from circuitlab.synth.abc import DEFAULT_TIMEOUT, abc_available, run_abc_script
 
 __all__ = ["ENGINES", "SCRIPTS", "STEPS", "RecipeParams", "RecipeStats", "Step",
-           "parse_recipe", "parse_step", "random_recipe", "run_recipe"]
+           "parse_recipe", "parse_step", "random_recipe", "restore_latches", "run_recipe"]
 
 STEPS = ("rewrite", "rewrite -z", "refactor", "refactor -z", "resub", "resub -z", "balance")
 
@@ -259,7 +259,7 @@ def run_recipe(aig: Aig, steps: str | Sequence[str],
         result = run_abc_script(comb, [str(s) for s in parsed], timeout=params.timeout)
     else:
         result = aigverse_engine.run_steps(comb, parsed, timeout=params.timeout)
-    result = _restore(result, aig)
+    result = restore_latches(result, aig)
     stats = RecipeStats(engine=engine, steps=tuple(str(s) for s in parsed),
                         ands_before=aig.num_ands, ands_after=result.num_ands,
                         levels_before=depth(aig), levels_after=depth(result),
@@ -267,7 +267,7 @@ def run_recipe(aig: Aig, steps: str | Sequence[str],
     return result, stats
 
 
-def _restore(comb: Aig, original: Aig) -> Aig:
+def restore_latches(comb: Aig, original: Aig) -> Aig:
     """Names, comments and latches of ``original`` on an optimised combinational part."""
     n_in, n_out, n_lat = original.num_inputs, original.num_outputs, original.num_latches
     if (comb.num_inputs, comb.num_outputs) != (n_in + n_lat, n_out + n_lat):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.aig.ops import cleanup
 from circuitlab.errors import CircuitlabError
+from circuitlab.synth.recipes import restore_latches
 from circuitlab.transformer.data.windows import find_windows
 from circuitlab.transformer.search import SearchParams, search
 from circuitlab.transformer.tokenizer import Tokenizer
@@ -56,14 +57,15 @@ def rewrite_windows(aig: Aig, model, tokenizer: Tokenizer,
                     params: RewriteParams = RewriteParams()) -> tuple[Aig, RewriteStats]:
     """A circuit equivalent to ``aig`` with windows rewritten by the model.
 
+    A sequential circuit is rewritten between its latches (latch outputs
+    are window leaves, next-state functions are roots); the latches are kept.
+
     Raises:
-        CircuitlabError: ``aig`` is sequential, or (a bug) the result is not
-            proven equivalent.
+        CircuitlabError: (a bug) the result is not proven equivalent.
     """
-    if not aig.is_combinational:
-        raise CircuitlabError("window rewriting takes combinational circuits (cut latches first)")
     start = time.perf_counter()
     stats = RewriteStats(ands_before=aig.num_ands)
+    original, aig = aig, aig.cut_latches()
     current = aig
     for p in range(params.passes):
         windows = [w for w in find_windows(current, params.windows, params.seed + p,
@@ -89,7 +91,7 @@ def rewrite_windows(aig: Aig, model, tokenizer: Tokenizer,
         stats.verdict = Verdict.EQUIVALENT
     stats.ands_after = current.num_ands
     stats.seconds = time.perf_counter() - start
-    return current, stats
+    return restore_latches(current, original), stats
 
 
 def _substitute(aig: Aig, rewrites) -> Aig:

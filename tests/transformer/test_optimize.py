@@ -5,7 +5,6 @@ from oracle import assert_equivalent
 
 from circuitlab.aig import AigBuilder
 from circuitlab.cli import main
-from circuitlab.errors import CircuitlabError
 from circuitlab.io.formats import read_circuit, write_circuit
 from circuitlab.transformer.model import CircuitTransformer, ModelConfig
 from circuitlab.transformer.optimize import OptimizeParams, load_model, optimize_circuits
