@@ -57,6 +57,9 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    ap.add_argument("--max-source", type=int, default=192,
+                    help="longest source trained on (attention costs its square)")
+    ap.add_argument("--max-target", type=int, default=128, help="longest target trained on")
     ap.add_argument("--export", default=None, help="write the fp16 weights here at the end")
     args = ap.parse_args(argv)
     if args.threads:
@@ -78,6 +81,11 @@ def main(argv=None) -> int:
             pairs += [(data.source(k), data.label(k)) for k in range(len(data))]
         train_ex, stats = make_examples(tok, pairs, max_source_tokens=256)
         train_ex.save(examples_path)
+    src_len, tgt_len = train_ex.lengths()
+    keep = np.flatnonzero((src_len <= args.max_source) & (tgt_len <= args.max_target))
+    print(f"training on {len(keep)} of {len(train_ex)} examples (source <= {args.max_source}, "
+          f"target <= {args.max_target} tokens)", flush=True)
+    train_ex = train_ex.subset(keep)
     val_ex, val_stats = make_examples(tok, [(held.source(k), held.label(k))
                                             for k in range(200)])
     data_seconds = time.time() - t0
@@ -95,6 +103,8 @@ def main(argv=None) -> int:
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                          capture_output=True, text=True).stdout.strip()
     record = dict(revision=rev, preset=args.preset, steps=args.steps, scale=args.scale,
+                  batch_size=args.batch_size, lr=args.lr, threads=args.threads,
+                  max_source=args.max_source, max_target=args.max_target,
                   examples=len(train_ex), mean_label_ands=float(np.mean(train_ex.label_ands)),
                   mean_source_ands=float(np.mean(train_ex.source_ands)),
                   data_seconds=round(data_seconds, 1), train_seconds=round(train_seconds, 1),

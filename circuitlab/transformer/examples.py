@@ -53,6 +53,22 @@ class Examples:
     def __len__(self) -> int:
         return len(self.src_offsets) - 1
 
+    def subset(self, index) -> "Examples":
+        """The examples ``index`` (in that order) as a new :class:`Examples`."""
+        index = np.asarray(index, dtype=np.int64)
+        src = [np.arange(self.src_offsets[i], self.src_offsets[i + 1]) for i in index]
+        tgt = [np.arange(self.tgt_offsets[i], self.tgt_offsets[i + 1]) for i in index]
+        s = np.concatenate(src) if src else np.zeros(0, np.int64)
+        t = np.concatenate(tgt) if tgt else np.zeros(0, np.int64)
+        return Examples(self.src_tokens[s], self.src_pos[s], _offsets([len(x) for x in src]),
+                        self.tgt_tokens[t], self.tgt_pos[t], self.tgt_legal[t], self.tgt_req[t],
+                        _offsets([len(x) for x in tgt]), self.label_ands[index],
+                        self.source_ands[index])
+
+    def lengths(self) -> tuple[np.ndarray, np.ndarray]:
+        """``[N]`` source and target token counts."""
+        return np.diff(self.src_offsets), np.diff(self.tgt_offsets)
+
     def save(self, path) -> None:
         np.savez(path, **vars(self))
 
