@@ -101,10 +101,11 @@ def test_substitution_with_a_known_smaller_window(checkpoint):
     aig = read_circuit(shared_data("aig", "iscas85", "c880.aig"))
     tok = Tokenizer(TokenizerConfig())
     pairs = []
-    for w in find_windows(aig, 40, 1):
+    for w in find_windows(aig, 12, 1):
         new, _ = run_recipe(w.aig, "compress2rs", RecipeParams(engine="aigverse"))
         if new.num_ands < w.aig.num_ands and tok.fits(new):
             pairs.append((w, new))
+    assert pairs
     out = _substitute(aig, pairs)
     assert_equivalent(aig, out)
     assert np.all(out.ands >= 0)

@@ -29,7 +29,7 @@ def model():
 
 @pytest.fixture(scope="module")
 def circuits():
-    return [a for a in random_batch(21, 48) if TOK.fits(a)]
+    return [a for a in random_batch(21, 32) if TOK.fits(a)]
 
 
 def _check(results, circuits):
@@ -64,24 +64,24 @@ def test_greedy_batched_equals_one_by_one(model, circuits):
 
 def test_sampling_is_reproducible_and_never_worse_than_greedy(model, circuits):
     params = SearchParams(method="sample", budget=4, seed=3)
-    a, _ = search(model, TOK, circuits[:16], params)
-    b, _ = search(model, TOK, circuits[:16], params)
-    greedy, _ = search(model, TOK, circuits[:16])
+    a, _ = search(model, TOK, circuits[:12], params)
+    b, _ = search(model, TOK, circuits[:12], params)
+    greedy, _ = search(model, TOK, circuits[:12])
     assert [r.tokens for r in a] == [r.tokens for r in b]
     assert all(x.ands_after <= g.ands_after for x, g in zip(a, greedy))
 
 
 def test_mcts_is_never_worse_than_greedy(model, circuits):
-    greedy, _ = search(model, TOK, circuits[:16])
-    tree, _ = search(model, TOK, circuits[:16], SearchParams(method="mcts", budget=3))
+    greedy, _ = search(model, TOK, circuits[:12])
+    tree, _ = search(model, TOK, circuits[:12], SearchParams(method="mcts", budget=3))
     assert all(t.ands_after <= g.ands_after for t, g in zip(tree, greedy))
 
 
 def test_care_sets(model, circuits):
     rng = np.random.default_rng(0)
     cares = [rng.integers(0, 2**63, size=(a.num_outputs, TOK.config.num_words),
-                          dtype=np.uint64) for a in circuits[:24]]
-    results, _ = search(model, TOK, circuits[:24], SearchParams(method="sample", budget=2),
+                          dtype=np.uint64) for a in circuits[:12]]
+    results, _ = search(model, TOK, circuits[:12], SearchParams(method="sample", budget=2),
                         cares=cares)
     for r, care in zip(results, cares):
         diff = (output_tables(TOK.config, r.aig) ^ output_tables(TOK.config, r.source)) & care
@@ -93,3 +93,23 @@ def test_bad_search_parameters():
         SearchParams(method="astar")
     with pytest.raises(CircuitlabError, match="budget"):
         SearchParams(budget=0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_random_models_return_equivalent_circuits_on_thousands_of_circuits(seed):
+    """Any weights: 1,200 random circuits per model, each result proven by the checker."""
+    from circuitlab.verify import Verdict, check_equivalence
+    model = random_model(seed)
+    aigs = [a for a in random_batch(100 + seed, 1400) if TOK.fits(a)][:1200]
+    assert len(aigs) == 1200
+    for params in (SearchParams(batch_size=256), SearchParams("sample", 2, batch_size=256)):
+        results, stats = search(model, TOK, aigs, params)
+        assert stats.violations == 0
+        for r in results:
+            assert r.ands_after <= r.ands_before
+            assert check_equivalence(r.source, r.aig, match="position").verdict \
+                is Verdict.EQUIVALENT
+            if r.decoded is not None:
+                assert check_equivalence(r.source, r.decoded, match="position").verdict \
+                    is Verdict.EQUIVALENT

@@ -74,7 +74,7 @@ def test_interrupted_run_continues_exactly(examples, tmp_path, monkeypatch):
 
 def test_training_reduces_the_loss_and_writes_curves(examples, tmp_path):
     cfg = TrainConfig(preset="tiny", model={"dropout": 0.0}, tokenizer=TC, batch_size=16,
-                      lr=3e-3, warmup=2, steps=40, eval_every=20, ckpt_every=40, val_size=32,
+                      lr=5e-3, warmup=2, steps=20, eval_every=10, ckpt_every=20, val_size=32,
                       device="cpu")
     last = train(cfg, examples, examples, tmp_path, progress=False)
     rows = (tmp_path / "log.csv").read_text().splitlines()
