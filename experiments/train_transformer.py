@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                          capture_output=True, text=True).stdout.strip()
     record = dict(revision=rev, preset=args.preset, steps=args.steps, scale=args.scale,
-                  batch_size=args.batch_size, lr=args.lr, threads=args.threads,
+                  batch_size=args.batch_size, peak_lr=args.lr, threads=args.threads,
                   max_source=args.max_source, max_target=args.max_target,
                   examples=len(train_ex), mean_label_ands=float(np.mean(train_ex.label_ands)),
                   mean_source_ands=float(np.mean(train_ex.source_ands)),

@@ -189,7 +189,7 @@ def train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out_dir,
     order = length_order(train_ex)
     bar = _progress(cfg.steps, step, progress)
     model.train()
-    t0, seen, last = time.perf_counter(), 0, {}
+    t0, seen, last = time.perf_counter(), 0, (rows[-1] if rows else {})
     while step < cfg.steps:
         for group in opt.param_groups:
             group["lr"] = _lr(cfg, step)
