@@ -23,8 +23,8 @@ def add_parser(sub) -> None:
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--no-transformer", action="store_true",
                    help="skip the circuit-transformer window rewriting stage")
-    p.add_argument("--windows", type=int, default=48,
-                   help="windows the transformer tries per design (default 48)")
+    p.add_argument("--windows", type=int, default=16,
+                   help="windows the transformer tries per design (default 16)")
     p.add_argument("--checkpoint", type=Path, default=None,
                    help="transformer checkpoint (default: the shipped one)")
     p.set_defaults(func=run)

@@ -25,7 +25,7 @@ from circuitlab.transformer.search import SearchParams, search
 from circuitlab.transformer.tokenizer import Tokenizer
 from circuitlab.verify import Verdict, check_equivalence
 
-__all__ = ["RewriteParams", "RewriteStats", "rewrite_windows"]
+__all__ = ["RewriteParams", "RewriteStats", "rewrite_many", "rewrite_windows"]
 
 
 @dataclass(frozen=True)
@@ -63,35 +63,49 @@ def rewrite_windows(aig: Aig, model, tokenizer: Tokenizer,
     Raises:
         CircuitlabError: (a bug) the result is not proven equivalent.
     """
+    return rewrite_many([aig], model, tokenizer, params)[0]
+
+
+def rewrite_many(aigs, model, tokenizer: Tokenizer,
+                 params: RewriteParams = RewriteParams()) -> list[tuple[Aig, RewriteStats]]:
+    """:func:`rewrite_windows` on several circuits, their windows decoded in one batch."""
     start = time.perf_counter()
-    stats = RewriteStats(ands_before=aig.num_ands)
-    original, aig = aig, aig.cut_latches()
-    current = aig
+    originals = list(aigs)
+    current = [a.cut_latches() for a in originals]
+    stats = [RewriteStats(ands_before=a.num_ands) for a in originals]
     for p in range(params.passes):
-        windows = [w for w in find_windows(current, params.windows, params.seed + p,
-                                           max_inputs=tokenizer.config.num_inputs,
-                                           max_outputs=tokenizer.config.num_outputs)
-                   if tokenizer.fits(w.aig)]
-        if not windows:
+        found = [[w for w in find_windows(c, params.windows, params.seed + p,
+                                          max_inputs=tokenizer.config.num_inputs,
+                                          max_outputs=tokenizer.config.num_outputs)
+                  if tokenizer.fits(w.aig)] for c in current]
+        flat = [w for ws in found for w in ws]
+        if not flat:
             break
-        results, _ = search(model, tokenizer, [w.aig for w in windows], params.search)
-        better = [(w, r.decoded) for w, r in zip(windows, results)
-                  if r.decoded is not None and r.decoded.num_ands < w.aig.num_ands]
-        stats.windows += len(windows)
-        candidate = _substitute(current, better) if better else current
-        if candidate.num_ands < current.num_ands:
-            stats.improved += len(better)
-            current = candidate
-    if current is not aig:
-        stats.verdict = check_equivalence(aig, current, match="position").verdict
-        if stats.verdict is not Verdict.EQUIVALENT:
-            raise CircuitlabError(f"internal error: window rewriting gave a {stats.verdict.name} "
-                                  "circuit; please report it")
-    else:
-        stats.verdict = Verdict.EQUIVALENT
-    stats.ands_after = current.num_ands
-    stats.seconds = time.perf_counter() - start
-    return restore_latches(current, original), stats
+        results, _ = search(model, tokenizer, [w.aig for w in flat], params.search)
+        k = 0
+        for i, ws in enumerate(found):
+            mine, k = results[k:k + len(ws)], k + len(ws)
+            better = [(w, r.decoded) for w, r in zip(ws, mine)
+                      if r.decoded is not None and r.decoded.num_ands < w.aig.num_ands]
+            stats[i].windows += len(ws)
+            candidate = _substitute(current[i], better) if better else current[i]
+            if candidate.num_ands < current[i].num_ands:
+                stats[i].improved += len(better)
+                current[i] = candidate
+    out = []
+    for original, comb, st in zip(originals, current, stats):
+        if comb.num_ands < original.num_ands:
+            st.verdict = check_equivalence(original.cut_latches(), comb, match="position").verdict
+            if st.verdict is not Verdict.EQUIVALENT:
+                raise CircuitlabError(f"internal error: window rewriting gave a {st.verdict.name} "
+                                      "circuit; please report it")
+            result = restore_latches(comb, original)
+        else:
+            st.verdict, result = Verdict.EQUIVALENT, original
+        st.ands_after = result.num_ands
+        st.seconds = (time.perf_counter() - start) / len(originals)
+        out.append((result, st))
+    return out
 
 
 def _substitute(aig: Aig, rewrites) -> Aig:
