@@ -93,7 +93,10 @@ def main() -> None:
     ap.add_argument("--per-circuit", type=int, default=64,
                     help="circuits decoded by the slow per-circuit baseline")
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=None)
     args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     model, tok = load_model(args.checkpoint, args.device)
     aigs = [a for a in random_circuits(4 * args.circuits, seed=1000, ands=(10, 40))
             if tok.fits(a)][:args.circuits]

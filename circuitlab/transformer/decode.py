@@ -86,16 +86,17 @@ def prepare(tokenizer: Tokenizer, aigs: Sequence[Aig], cares=None, device=None) 
                        torch.from_numpy(pos).to(device), care, value, counts, num_inputs, limit)
 
 
-# (masked logits [B, V], step) -> chosen tokens [B]
-Chooser = Callable[[torch.Tensor, int], torch.Tensor]
+# (masked logits [B', V], step, original row index of each of the B' live rows)
+#   -> chosen tokens [B']
+Chooser = Callable[[torch.Tensor, int, torch.Tensor], torch.Tensor]
 
 
-def greedy_choice(logits: torch.Tensor, step: int) -> torch.Tensor:
+def greedy_choice(logits: torch.Tensor, step: int, rows: torch.Tensor) -> torch.Tensor:
     return logits.argmax(-1)
 
 
 def sampling_choice(temperature: float, generator: torch.Generator) -> Chooser:
-    def choose(logits: torch.Tensor, step: int) -> torch.Tensor:
+    def choose(logits: torch.Tensor, step: int, rows: torch.Tensor) -> torch.Tensor:
         probs = torch.softmax(logits.float() / temperature, -1)
         gen = generator if generator.device == probs.device else None
         return torch.multinomial(probs, 1, generator=gen)[:, 0]
@@ -112,7 +113,7 @@ class Decoded:
     """
 
     tokens: torch.Tensor
-    state: ConstraintState
+    state: "ConstraintState | _Outcome"
     log_prob: torch.Tensor
     prefix_probs: torch.Tensor | None = None
 
@@ -121,6 +122,9 @@ class Decoded:
 def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser = greedy_choice,
                 prefixes: Sequence[Sequence[int]] | None = None) -> Decoded:
     """Decode every row of ``batch`` to the end under the constraints.
+
+    Finished rows are dropped from the batch as decoding goes on, so a few
+    long rows do not keep the whole batch stepping.
 
     Args:
         model: a :class:`~circuitlab.transformer.model.CircuitTransformer`.
@@ -136,7 +140,11 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
     cache = model.start(model.encode(batch.src_tokens, batch.src_pos))
     prev = torch.full((B,), BOS, dtype=torch.long, device=device)
     use_feat = model.config.feat_dim > 0
-    forced = None
+    rows = torch.arange(B, device=device)           # original index of each live row
+    tokens = torch.full((B, cfg.max_len), PAD, dtype=torch.long, device=device)
+    failed = torch.zeros(B, dtype=torch.bool, device=device)
+    log_prob = torch.zeros(B, device=device)
+    forced = plen = prefix_probs = None
     if prefixes is not None:
         L = max((len(p) for p in prefixes), default=0)
         forced = torch.full((B, L + 1), -1, dtype=torch.long, device=device)
@@ -144,28 +152,44 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
             forced[k, :len(p)] = torch.tensor(list(p), dtype=torch.long)
         plen = torch.tensor([len(p) for p in prefixes], device=device)
         prefix_probs = torch.zeros(B, cfg.vocab_size, device=device)
-    out, log_prob = [], torch.zeros(B, device=device)
+    steps = 0
     for t in range(cfg.max_len):
         legal = state.legal()
         feat = state.features() if use_feat else None
         logits = model.step(prev, state.positions(), feat, cache).float()
         logits = logits.masked_fill(~legal, float("-inf"))
         logp = torch.log_softmax(logits, -1)
-        tok = choose(logits, t)
+        tok = choose(logits, t, rows)
         if forced is not None:
             if t < forced.shape[1]:
-                f = forced[:, t]
+                f = forced[rows, t]
                 tok = torch.where(f >= 0, f, tok)
-            at = plen == t
-            prefix_probs[at] = logp[at].exp()
-        log_prob += torch.where(state.finished, 0.0, logp.gather(1, tok[:, None])[:, 0])
+            at = plen[rows] == t
+            prefix_probs[rows[at]] = logp[at].exp()
+        log_prob[rows] += torch.where(state.finished, 0.0,
+                                      logp.gather(1, tok[:, None])[:, 0])
         state.advance(tok)
-        out.append(tok)
+        tokens[rows, t] = tok
         prev = tok
-        if bool(state.finished.all()):
+        steps = t + 1
+        finished = state.finished
+        if bool(finished.all()):
+            failed[rows] = state.failed
             break
-    tokens = torch.stack(out, 1)
-    return Decoded(tokens, state, log_prob, prefix_probs if forced is not None else None)
+        if t % 8 == 7 and int(finished.sum()) * 4 >= len(rows):
+            failed[rows[finished]] = state.failed[finished]
+            keep = (~finished).nonzero()[:, 0]
+            rows, state, cache, prev = rows[keep], state.select(keep), cache.select(keep), prev[keep]
+    else:
+        failed[rows] = state.failed | ~state.finished
+    return Decoded(tokens[:, :steps], _Outcome(failed), log_prob, prefix_probs)
+
+
+class _Outcome:
+    """What :func:`finish` reads of a decoding state: ``failed`` ``[B]``."""
+
+    def __init__(self, failed: torch.Tensor):
+        self.failed = failed
 
 
 @dataclass

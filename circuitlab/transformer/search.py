@@ -111,8 +111,8 @@ def _sample(model, tokenizer, batch, params, offset, cares):
     sampler = sampling_choice(params.temperature, gen)
     first = (torch.arange(len(owner)) % params.budget == 0).to(batch.src_tokens.device)
 
-    def choose(logits, step):
-        return torch.where(first, logits.argmax(-1), sampler(logits, step))
+    def choose(logits, step, rows):
+        return torch.where(first[rows], logits.argmax(-1), sampler(logits, step, rows))
 
     decoded = run_decoder(model, tokenizer, rep, choose)
     return finish(tokenizer, _Owned(batch), decoded, owner.tolist(), cares)
