@@ -73,7 +73,8 @@ def transformer(model, tok, aigs, params):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--checkpoint", default=None)
-    ap.add_argument("--circuits", type=int, default=1000)
+    ap.add_argument("--circuits", type=int, default=1000,
+                    help="held-out random circuits (0: only the IWLS 2022 functions)")
     ap.add_argument("--search", default="sample")
     ap.add_argument("--budget", type=int, default=8)
     ap.add_argument("--deepsyn", type=int, default=100)
@@ -87,6 +88,12 @@ def main() -> None:
     model, tok = load_model(args.checkpoint, args.device)
     searched = SearchParams(method=args.search, budget=args.budget)
 
+    if args.circuits > 0:
+        held_out(model, tok, args, searched)
+    iwls(model, tok, searched, args.search)
+
+
+def held_out(model, tok, args, searched) -> None:
     aigs = [a for a in random_circuits(2 * args.circuits, seed=1000, ands=(10, 40))
             if tok.fits(a)][:args.circuits]
     n = len(aigs)
@@ -133,6 +140,9 @@ def main() -> None:
         print(f"first {k} circuits: &deepsyn -T 1 {np.mean(ds):.2f}; "
               + ", ".join(f"{name} {m:.2f}" for name, m in sub.items()))
 
+
+
+def iwls(model, tok, searched, method: str) -> None:
     folder = SHARED / "truth" / "iwls2022"
     if not folder.exists():
         print(f"{folder} is absent: skipping IWLS 2022")
@@ -154,12 +164,12 @@ def main() -> None:
             src = min(fitting, key=lambda a: a.num_ands)
             own, ok, _, _ = transformer(model, tok, [src], searched)
             row["transformer_in"] = src.num_ands
-            row[f"transformer {args.search}"] = own[0] if ok[0] else "fallback"
+            row[f"transformer {method}"] = own[0] if ok[0] else "fallback"
             row["product"] = optimize_circuits([src], model, tok, OptimizeParams(searched))[0] \
                 .aig.num_ands
         else:
             row["transformer_in"] = "too long"
-            row[f"transformer {args.search}"] = "-"
+            row[f"transformer {method}"] = "-"
             row["product"] = "-"
         rows.append(row)
     print(f"\nIWLS 2022 functions with <= 8 inputs and <= 2 outputs ({len(rows)})")
