@@ -44,9 +44,11 @@ class SourceBatch:
     limit: torch.Tensor
 
     def select(self, index: torch.Tensor) -> "SourceBatch":
+        """Rows ``index``, with the source padding cut to their longest row."""
         idx = index.tolist()
-        return SourceBatch([self.aigs[i] for i in idx], self.src_tokens[index],
-                           self.src_pos[index], self.care[index], self.value[index],
+        width = max(1, int((self.src_tokens[index] != PAD).sum(1).max())) if idx else 1
+        return SourceBatch([self.aigs[i] for i in idx], self.src_tokens[index, :width],
+                           self.src_pos[index, :width], self.care[index], self.value[index],
                            self.num_outputs[index], self.num_inputs[index], self.limit[index])
 
     def state(self, tokenizer: Tokenizer) -> ConstraintState:
@@ -57,6 +59,8 @@ class SourceBatch:
 # A decoded sequence may be this many times longer than its source's: longer
 # ones are rarely smaller and only cost time (the source is the fallback).
 LENGTH_FACTOR = 2
+# Sources are encoded this many rows at a time, grouped by length.
+ENCODE_CHUNK = 32
 
 
 def prepare(tokenizer: Tokenizer, aigs: Sequence[Aig], cares=None, device=None) -> SourceBatch:
@@ -137,7 +141,7 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
     device = batch.src_tokens.device
     state = batch.state(tokenizer)
     B = state.batch_size
-    cache = model.start(model.encode(batch.src_tokens, batch.src_pos))
+    cache = model.start(model.encode(batch.src_tokens, batch.src_pos, chunk=ENCODE_CHUNK))
     prev = torch.full((B,), BOS, dtype=torch.long, device=device)
     use_feat = model.config.feat_dim > 0
     rows = torch.arange(B, device=device)           # original index of each live row

@@ -298,12 +298,30 @@ class CircuitTransformer(nn.Module):
             x = x + proj(value.to(x.dtype))
         return self.drop(x)
 
-    def encode(self, src_tokens: Tensor, src_pos: Tensor | None) -> Memory:
-        """Run the encoder. Returns :class:`Memory` with states [B, S, d_model]."""
+    def encode(self, src_tokens: Tensor, src_pos: Tensor | None,
+               chunk: int | None = None) -> Memory:
+        """Run the encoder. Returns :class:`Memory` with states [B, S, d_model].
+
+        With ``chunk``, rows are encoded ``chunk`` at a time in order of
+        length, each group cut to its longest row, so short rows do not pay
+        attention over the batch's padding; states at padding are then zero.
+        """
         S = src_tokens.shape[1]
         if S > self.config.max_src_len:
             raise ValueError(f"source length {S} exceeds max_src_len {self.config.max_src_len}")
         pad = src_tokens == PAD
+        if chunk is not None and src_tokens.shape[0] > chunk:
+            lengths = (~pad).sum(1)
+            order = torch.argsort(lengths, stable=True)
+            states = None
+            for rows in order.split(chunk):
+                width = int(lengths[rows].max())
+                part = self.encode(src_tokens[rows, :width],
+                                   None if src_pos is None else src_pos[rows, :width]).states
+                if states is None:
+                    states = part.new_zeros(src_tokens.shape + (part.shape[-1],))
+                states[rows, :width] = part
+            return Memory(states.masked_fill_(pad[..., None], 0.0), pad)
         index = torch.arange(S, device=src_tokens.device)
         x = self._embed(src_tokens, index, self.src_index, [(self.src_pos, src_pos, "src_pos")])
         mask = ~pad[:, None, None, :]

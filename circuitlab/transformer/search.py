@@ -19,8 +19,8 @@ import torch
 
 from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError
-from circuitlab.transformer.decode import (DecodeResult, Decoded, finish, prepare, run_decoder,
-                                           sampling_choice)
+from circuitlab.transformer.decode import (ENCODE_CHUNK, DecodeResult, Decoded, finish, prepare,
+                                           run_decoder, sampling_choice)
 from circuitlab.transformer.tokenizer import BOS, EOS, Tokenizer
 
 __all__ = ["METHODS", "SearchParams", "SearchStats", "search"]
@@ -134,7 +134,7 @@ def _beam(model, tokenizer, batch, params, cares):
     owner = torch.arange(n, device=device).repeat_interleave(K)
     rep = batch.select(owner.cpu())
     state = rep.state(tokenizer)
-    cache = model.start(model.encode(rep.src_tokens, rep.src_pos))
+    cache = model.start(model.encode(rep.src_tokens, rep.src_pos, chunk=ENCODE_CHUNK))
     score = torch.zeros(n, K, device=device)
     score[:, 1:] = float("-inf")  # all beams start identical: keep one
     prev = torch.full((n * K,), BOS, dtype=torch.long, device=device)

@@ -51,6 +51,17 @@ def test_shapes():
     assert cache.length == 1
 
 
+def test_chunked_encoding_matches_whole_batch_encoding():
+    model = make_model()
+    src, src_pos, *_ = make_batch(lengths=(9, 2, 5, 7, 3, 9, 1), S=12)
+    whole = model.encode(src, src_pos)
+    chunked = model.encode(src, src_pos, chunk=2)
+    real = ~whole.pad
+    assert torch.equal(chunked.pad, whole.pad)
+    assert torch.allclose(chunked.states[real], whole.states[real], atol=ATOL)
+    assert not chunked.states[whole.pad].any()
+
+
 @pytest.mark.parametrize("feat_dim", [F, 0])
 def test_step_decoding_matches_forward(feat_dim):
     model = make_model(feat_dim)
