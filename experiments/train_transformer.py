@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from circuitlab.transformer.data.dataset import DataSpec, build_pairs, remove_functions
+from circuitlab.transformer.data.build import DataSpec, build_pairs
+from circuitlab.transformer.data.dataset import remove_functions
 from circuitlab.transformer.examples import Examples, make_examples
 from circuitlab.transformer.tokenizer import Tokenizer, TokenizerConfig
 from circuitlab.transformer.train import TrainConfig, export_weights, train

@@ -7,9 +7,8 @@ import pytest
 
 from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.data import generate
-from circuitlab.transformer.data.dataset import (
-    DataSpec, PairDataset, build_pairs, cache_path, remove_functions, split_pairs,
-)
+from circuitlab.transformer.data.build import DataSpec, build_pairs, cache_path
+from circuitlab.transformer.data.dataset import PairDataset, remove_functions, split_pairs
 from circuitlab.transformer.data.labels import LabelParams
 from oracle import truth_table
 from shared_data import shared_data

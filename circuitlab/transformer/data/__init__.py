@@ -3,13 +3,13 @@
 Sources are random AND graphs or structured random functions
 (:mod:`.generate`) or windows cut from real circuits (:mod:`.windows`);
 labels are the smallest equivalent circuits classical synthesis finds
-(:mod:`.labels`); :mod:`.dataset` builds, caches and splits the pairs.
+(:mod:`.labels`); :mod:`.build` builds and caches the pairs, :mod:`.dataset`
+holds and splits them.
 Never imports torch.
 """
 
-from circuitlab.transformer.data.dataset import (
-    DataSpec, PairDataset, build_pairs, cache_path, remove_functions, split_pairs,
-)
+from circuitlab.transformer.data.build import DataSpec, build_pairs, cache_path
+from circuitlab.transformer.data.dataset import PairDataset, remove_functions, split_pairs
 from circuitlab.transformer.data.generate import (
     random_circuit, random_circuits, truth_circuit, truth_circuits,
 )
