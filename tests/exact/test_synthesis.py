@@ -5,13 +5,16 @@ Every synthesised circuit is asserted equivalent to its specification.
 
 from __future__ import annotations
 
+import subprocess
+
 import numpy as np
 import pytest
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
-from circuitlab.exact import ExactParams, exact_aig
+from circuitlab.exact import ExactParams, exact_aig, npn_classes
 from circuitlab.sim import table_bits, truth_tables
+from circuitlab.synth.abc import abc_available, find_abc
 from oracle import assert_equivalent, truth_table
 
 
@@ -163,7 +166,6 @@ def test_bad_params_raise(kwargs, message):
 
 
 def test_symmetry_breaks_keep_the_minimum_of_every_three_input_class():
-    from circuitlab.exact import npn_classes
     for canon in npn_classes(3):
         with_breaks, stats = exact_aig(canon, 3)
         _, plain = exact_aig(canon, 3, ExactParams(symmetry_breaking=False))
@@ -174,9 +176,6 @@ def test_symmetry_breaks_keep_the_minimum_of_every_three_input_class():
 
 def _abc_twoexact(table: int, num_inputs: int, gates: int, work) -> bool:
     """Whether ABC's own AND-only exact synthesis finds ``gates`` gates enough."""
-    import subprocess
-
-    from circuitlab.synth.abc import find_abc
     digits = max(1, (1 << num_inputs) // 4)
     out = subprocess.run([find_abc(), "-c", f"twoexact -a -I {num_inputs} -N {gates} "
                           f"{table:0{digits}x}"], cwd=work, capture_output=True, text=True,
@@ -186,11 +185,9 @@ def _abc_twoexact(table: int, num_inputs: int, gates: int, work) -> bool:
     return found
 
 
-@pytest.mark.skipif(not __import__("circuitlab.synth.abc", fromlist=["abc_available"])
-                    .abc_available(), reason="berkeley-abc is not installed")
+@pytest.mark.skipif(not abc_available(), reason="berkeley-abc is not installed")
 def test_minimum_sizes_agree_with_abc_twoexact(tmp_path):
     """An independent SAT formulation (ABC ``twoexact -a``) agrees on size and on size - 1."""
-    from circuitlab.exact import npn_classes
     cases = [(c, 3) for c in npn_classes(3)] + [(0x0016, 4), (0x0117, 4)]
     checked = 0
     for table, n in cases:
