@@ -16,6 +16,7 @@ run goes to ``experiments/results/train_transformer.jsonl``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from circuitlab.transformer.constraints import MASK_RULE
 from circuitlab.transformer.data.build import DataSpec, build_pairs
 from circuitlab.transformer.data.dataset import remove_functions
 from circuitlab.transformer.examples import Examples, make_examples
@@ -39,6 +41,7 @@ def train_specs(shared: Path, scale: float) -> list[DataSpec]:
     sources = tuple(str(p) for p in sorted((shared / "aig" / "epfl_arithmetic").glob("*.aig"))
                     + sorted((shared / "aig" / "iscas85").glob("*.aig")))
     specs = [DataSpec("random", int(24000 * scale), seed=1, ands=(10, 40)),
+             DataSpec("random", int(24000 * scale), seed=4, ands=(10, 40)),
              DataSpec("truth", int(4000 * scale), seed=2, ands=(1, 120))]
     if sources:
         specs.append(DataSpec("windows", int(6000 * scale), seed=3, ands=(2, 64),
@@ -70,13 +73,17 @@ def main(argv=None) -> int:
     key = json.dumps(tok.config.to_dict(), sort_keys=True)
     t0 = time.time()
     held = build_pairs(HELD_OUT, out / "data", args.workers, fits=tok.fits, fits_key=key)
-    examples_path = out / f"examples-{args.scale:g}.npz"
+    specs = train_specs(Path(args.shared), args.scale)
+    # examples hold the masks of the current rule: a new rule or data builds new ones
+    digest = hashlib.sha256(json.dumps([MASK_RULE, key, [repr(s) for s in specs]])
+                            .encode()).hexdigest()[:12]
+    examples_path = out / f"examples-{digest}.npz"
     stats = {}
     if examples_path.exists():
         train_ex = Examples.load(examples_path)
     else:
         pairs = []
-        for spec in train_specs(Path(args.shared), args.scale):
+        for spec in specs:
             data = build_pairs(spec, out / "data", args.workers, fits=tok.fits, fits_key=key)
             data = remove_functions(data, held)
             pairs += [(data.source(k), data.label(k)) for k in range(len(data))]

@@ -8,7 +8,9 @@ output the requirement is its truth table (and care set, for incompletely
 specified functions). For the children of ``g = AND(l, r)`` required to
 match ``(c, v)``:
 
-* the left child must be 1 wherever ``g`` must be 1: ``(c & v, 1)``;
+* the left child must be 1 wherever ``g`` must be 1, and 0 at the
+  *witness* ``w``, the lowest minterm where ``g`` must be 0:
+  ``(c & v | w, ¬w)``;
 * once ``l`` is written, the right child must be 1 wherever ``g`` must be 1
   and 0 wherever ``g`` must be 0 and ``l`` is 1: ``(c & (v | l), v)``;
 
@@ -21,9 +23,18 @@ minterm. A requirement can always be met by some sub-circuit, so every
 finished sequence is equivalent to its target on the care set, whatever the
 model's scores.
 
+The witness loses nothing (``g`` is 0 at ``w``, so one child is, and ``AND``
+commutes) and guarantees progress: the right child's care set lacks ``w``,
+and the left child's is ``c & v`` plus one minterm, smaller than ``c`` when
+``g`` must be 0 on two or more care minterms. With one such minterm the left
+child would have to meet ``g``'s whole requirement, so the gate is useless
+and forbidden. Care sets therefore shrink strictly along every path, and a
+decoder cannot repeat a pointless subtree level after level.
+
 Mask rule (shared by training and inference): a leaf is legal iff it meets
 the requirement, constants only as a whole output (a constant fan-in makes
-an AND pointless); ``AND``/``NAND`` iff the slot is above ``max_depth``, the
+an AND pointless); ``AND`` (``NAND``) iff at least two care minterms must be
+0 (1), the slot is above ``max_depth``, the
 sequence can still be finished within ``max_len``, and no leaf *completes
 the output*: a legal leaf in the output's last open slot finishes it
 correctly with no AND, so a subtree there is never needed;
@@ -50,8 +61,13 @@ from circuitlab.sim.simulate import exhaustive_patterns, simulate
 from circuitlab.transformer.tokenizer import (AND, EOS, FALSE, FIRST_LITERAL, NAND, PAD, TRUE,
                                               TokenizerConfig, token_tables)
 
-__all__ = ["ConstraintState", "output_tables", "tables_to_words", "targets_from_aigs",
+__all__ = ["MASK_RULE", "ConstraintState", "output_tables", "tables_to_words", "targets_from_aigs",
            "words_to_bits"]
+
+
+# Version of the mask rule below: training examples store masks, so a change
+# to the rule must change this (and examples are rebuilt).
+MASK_RULE = 2
 
 
 def tables_to_words(table: int, num_words: int) -> list[int]:
@@ -160,8 +176,9 @@ class ConstraintState:
         rows, top = self._rows(), self._top()
         fc, fv = self.f_care[rows, top], self.f_value[rows, top]
         fl, fh = self.f_left[rows, top], self.f_has_left[rows, top, None]
-        care = torch.where(fh, fc & (fv | fl), fc & fv)
-        value = torch.where(fh, fv, self.full.expand_as(fv))
+        witness = _lowest_bit(fc & ~fv)
+        care = torch.where(fh, fc & (fv | fl), (fc & fv) | witness)
+        value = torch.where(fh, fv, self.full & ~witness)
         out = self.out.clamp(max=self.config.num_outputs - 1)
         at_root = (self.sp == 0)[:, None]
         care = torch.where(at_root, self.root_care[rows, out], care)
@@ -189,10 +206,10 @@ class ConstraintState:
         pending = 1 + open_right + (self.num_outputs - self.out - 1).clamp(min=0)
         room = self.length + pending + 3 <= self.limit
         completes = leaf_ok.any(1) & (open_right == 0)
-        and_ok = active & ~completes & (self.sp < cfg.max_depth) & room
+        gate_ok = active & ~completes & (self.sp < cfg.max_depth) & room
         mask = leaf_ok
-        mask[:, AND] = and_ok
-        mask[:, NAND] = and_ok
+        mask[:, AND] = gate_ok & _two_or_more(care & ~value)
+        mask[:, NAND] = gate_ok & _two_or_more(care & value)
         mask[:, EOS] = ~self.finished & (self.out >= self.num_outputs)
         mask[:, PAD] = ~mask.any(1)
         return mask
@@ -282,6 +299,19 @@ class ConstraintState:
             else:
                 setattr(new, name, val[index])
         return new
+
+
+def _lowest_bit(words: torch.Tensor) -> torch.Tensor:
+    """``[..., W]`` words with only the lowest set bit of each bitset kept (0 if empty)."""
+    low = words & -words
+    nonzero = words.ne(0)
+    first = nonzero & (nonzero.long().cumsum(-1) == 1)
+    return torch.where(first, low, torch.zeros_like(low))
+
+
+def _two_or_more(words: torch.Tensor) -> torch.Tensor:
+    """``[...]`` bool: the bitsets ``[..., W]`` have at least two set bits."""
+    return (words & (words - 1)).ne(0).any(-1) | (words.ne(0).sum(-1) >= 2)
 
 
 def _full_words(config: TokenizerConfig, dev) -> torch.Tensor:

@@ -66,7 +66,8 @@ class ReferenceState:
             return self.cares[out], self.values[out]
         care, value, left, _ = self.frames[-1]
         if left is None:
-            return care & value, self.full
+            witness = lowest_bit(care & ~value)
+            return (care & value) | witness, self.full & ~witness
         return care & (value | left), value
 
     def legal(self) -> list[bool]:
@@ -87,7 +88,8 @@ class ReferenceState:
             completes = any(mask) and open_right == 0
             if (not completes and len(self.frames) < cfg.max_depth
                     and self.length + pending + 3 <= self.limit):
-                mask[AND] = mask[NAND] = True
+                mask[AND] = (care & ~value).bit_count() >= 2
+                mask[NAND] = (care & value).bit_count() >= 2
         elif not self.finished:
             mask[EOS] = True
         if not any(mask):
@@ -134,51 +136,117 @@ class ReferenceState:
             f = node
 
 
+def lowest_bit(table: int) -> int:
+    """The lowest set bit of ``table`` (0 if none)."""
+    return table & -table
+
+
 def conform_label(config: TokenizerConfig, tokens: Sequence[int], values: Sequence[int],
                   cares: Sequence[int] | None = None) -> list[int] | None:
     """``tokens`` of an equivalent circuit, rewritten so the mask rule allows every token.
 
-    The mask forbids an AND in an output's last open slot when a leaf meets
-    the slot's requirement there (possible through don't-cares left by the
-    subtrees already written). Each such subtree is replaced by that leaf,
-    which finishes the output correctly and affects nothing else, so the
-    result is never larger than the label.
+    Four rewrites; only the second can make the circuit larger:
+
+    * the children of a gate are swapped when the right one, not the left,
+      is 0 at the gate's witness minterm (one of them is, as the gate is 0
+      there; ``AND`` commutes);
+    * a right child that no longer meets its requirement, because the left
+      one was rewritten, is replaced by the smallest subtree of its gate
+      that does (the gate's AND, ``NAND`` read as ``AND``, always does);
+    * a gate the mask forbids because at most one care minterm is 0 (for
+      ``AND``; 1 for ``NAND``) is replaced by the child that already meets
+      the requirement (complemented for ``NAND``);
+    * a gate in an output's last open slot where a leaf meets the
+      requirement is replaced by that leaf (the leaf closest to the
+      subtree's function).
 
     Returns:
         token ids ending with ``EOS``, or ``None`` when the label is not a
         sequence of complete trees for these outputs or exceeds a cap.
     """
     state = ReferenceState(config, values, cares)
-    body = [t for t in tokens if t != PAD]
+    body = [t for t in tokens if t not in (PAD, EOS)]
+    try:
+        trees = _parse_trees(body)
+    except IndexError:
+        return None
+    if len(trees) != len(values):
+        return None
     out: list[int] = []
-    k = 0
-    while k < len(body) and not state.finished:
-        tok = body[k]
-        mask = state.legal()
-        if tok in (AND, NAND) and not mask[tok]:
-            leaves = [t for t, ok in enumerate(mask) if ok and t not in (AND, NAND, PAD, EOS)]
-            if not leaves:
-                return None
-            end = _skip_subtree(body, k)
-            f = _function(_parse_trees(body[k:end])[0], state.tables, state.full)
-            tok = min(leaves, key=lambda t: bin(state.tables[t] ^ f).count("1"))
-            k = end
-        else:
-            k += 1
-        if not mask[tok]:
+    for tree in trees:
+        if not _emit(state, tree, out):
             return None
+    if not state.legal()[EOS]:
+        return None
+    state.advance(EOS)
+    out.append(EOS)
+    return out
+
+
+def _emit(state: ReferenceState, tree, out: list[int]) -> bool:
+    """Write ``tree`` (rewritten as :func:`conform_label` says) at the next slot."""
+    tables, full = state.tables, state.full
+    mask = state.legal()
+    tok = tree[0]
+    if tok not in (AND, NAND):
+        if not mask[tok]:
+            return False
         state.advance(tok)
         out.append(tok)
-    return out if state.done else None
+        return True
+    if mask[tok]:
+        state.advance(tok)
+        out.append(tok)
+        care, value = state.requirement()
+        left, right = tree[1], tree[2]
+        if (_function(left, tables, full) ^ value) & care:
+            left, right = right, left
+        if not _emit(state, left, out):
+            return False
+        # the left child may have been rewritten to a function that is 1 where the
+        # original was 0; the right one must then be 0 there too. The gate's AND
+        # always is, so some subtree of it meets the right requirement.
+        care, value = state.requirement()
+        if (_function(right, tables, full) ^ value) & care:
+            right = min((t for t in _subtrees((AND, tree[1], tree[2]))
+                         if not (_function(t, tables, full) ^ value) & care), key=_size)
+        return _emit(state, right, out)
+    care, value = state.requirement()
+    leaves = [t for t, ok in enumerate(mask) if ok and t not in (AND, NAND, PAD, EOS)]
+    if leaves:
+        f = _function(tree, tables, full)
+        leaf = min(leaves, key=lambda t: (tables[t] ^ f).bit_count())
+        state.advance(leaf)
+        out.append(leaf)
+        return True
+    # a gate forbidden with at most one care minterm at its controlling value:
+    # a child of the AND meets the AND's requirement on its own
+    target = value if tok == AND else ~value & full
+    for child in (tree[1], tree[2]):
+        if not (_function(child, tables, full) ^ target) & care:
+            return _emit(state, child if tok == AND else _negate(child), out)
+    return False
 
 
-def _skip_subtree(body: Sequence[int], start: int) -> int:
-    """Index just past the pre-order subtree that starts at ``start``."""
-    need, k = 1, start
-    while need and k < len(body):
-        need += 1 if body[k] in (AND, NAND) else -1
-        k += 1
-    return k
+def _subtrees(tree):
+    yield tree
+    if len(tree) == 3:
+        yield from _subtrees(tree[1])
+        yield from _subtrees(tree[2])
+
+
+def _size(tree) -> int:
+    return 1 if len(tree) == 1 else 1 + _size(tree[1]) + _size(tree[2])
+
+
+def _negate(tree):
+    """The tree of the complement: a literal's partner, or the root gate flipped."""
+    tok = tree[0]
+    if tok in (AND, NAND):
+        return (NAND if tok == AND else AND, tree[1], tree[2])
+    if tok in (FALSE, TRUE):
+        return (TRUE if tok == FALSE else FALSE,)
+    return (FIRST_LITERAL + ((tok - FIRST_LITERAL) ^ 1),)
 
 
 def _parse_trees(body: Sequence[int]) -> list:

@@ -114,7 +114,9 @@ def test_mask_rule_details():
     assert legal[AND] and legal[NAND] and legal.sum() == 2     # no leaf is x0 & x1
     state.advance(torch.tensor([AND]))
     left = state.legal()[0].nonzero()[:, 0].tolist()
-    assert left == [AND, NAND, 7, 9]  # x0, x1 cover x0 & x1; not the last open slot
+    # x0, x1 cover x0 & x1 and are 0 at the witness minterm 0 (not the last open slot);
+    # no AND: its left child would have to meet this requirement on its own
+    assert left == [NAND, 7, 9]
     state.advance(torch.tensor([7]))
     assert state.legal()[0].nonzero()[:, 0].tolist() == [9]  # only x1 completes it
     state.advance(torch.tensor([9]))
@@ -122,6 +124,25 @@ def test_mask_rule_details():
     state.advance(torch.tensor([EOS]))
     assert state.legal()[0].nonzero()[:, 0].tolist() == [PAD]
     assert state.done.item() and not state.failed.item() and state.num_ands.item() == 1
+
+
+def test_witness_minterm_orders_children():
+    cfg = TokenizerConfig(num_inputs=2, num_outputs=1, max_len=16)
+    b = AigBuilder()
+    x = b.add_inputs(2)
+    b.add_output(b.or_(x[0], x[1]))
+    care, value, counts = targets_from_aigs(cfg, [b.build()])
+    state = ConstraintState(cfg, care, value, counts)
+    ref = ReferenceState(cfg, [0b1110])
+    # one minterm (0) is 0: an AND's left child would meet the whole requirement
+    assert state.legal()[0].nonzero()[:, 0].tolist() == [NAND] and ref.legal()[NAND]
+    for t in (NAND, 8):
+        state.advance(torch.tensor([t]))
+        ref.advance(t)
+    # NAND requires !x0 & !x1; the left child must be 0 at minterm 1 (x0=1, x1=0), so
+    # !x0 (8) was the only left leaf, and the right one must be !x1 (10)
+    assert state.legal()[0].nonzero()[:, 0].tolist() == [10]
+    assert state.legal()[0].tolist() == ref.legal()
 
 
 def test_depth_cap_dead_end_fails_cleanly():
