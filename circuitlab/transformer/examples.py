@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from circuitlab.aig import Aig
+from circuitlab.fsutil import atomic_path
 from circuitlab.transformer.constraints import ConstraintState, output_tables, targets_from_aigs
 from circuitlab.transformer.decode import LENGTH_FACTOR
 from circuitlab.transformer.reference import conform_label
@@ -70,7 +71,9 @@ class Examples:
         return np.diff(self.src_offsets), np.diff(self.tgt_offsets)
 
     def save(self, path) -> None:
-        np.savez(path, **vars(self))
+        """Write to ``path`` (``.npz``) atomically: a killed run leaves no partial file."""
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, **vars(self))
 
     @classmethod
     def load(cls, path) -> "Examples":

@@ -21,7 +21,7 @@ from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.decode import (ENCODE_CHUNK, DecodeResult, Decoded, finish, prepare,
                                            run_decoder, sampling_choice)
-from circuitlab.transformer.tokenizer import BOS, EOS, Tokenizer
+from circuitlab.transformer.tokenizer import BOS, EOS, PAD, Tokenizer
 
 __all__ = ["METHODS", "SearchParams", "SearchStats", "search"]
 
@@ -80,22 +80,29 @@ def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParam
     """
     device = next(model.parameters()).device
     start = time.perf_counter()
-    results: list[DecodeResult] = []
+    results: list[DecodeResult] = [None] * len(aigs)
     step = max(1, params.batch_size // (1 if params.method in ("greedy", "mcts")
                                         else params.budget))
+    if not aigs:
+        return [], SearchStats()
+    everything = prepare(tokenizer, aigs, cares, device)
+    # batches of similar source length: less padding in every attention step
+    order = torch.argsort((everything.src_tokens != PAD).sum(1), stable=True).tolist()
     for lo in range(0, len(aigs), step):
-        chunk = list(aigs[lo:lo + step])
-        chunk_cares = None if cares is None else list(cares[lo:lo + step])
-        batch = prepare(tokenizer, chunk, chunk_cares, device)
+        idx = order[lo:lo + step]
+        chunk_cares = None if cares is None else [cares[i] for i in idx]
+        batch = everything.select(torch.tensor(idx, device=device))
         if params.method == "greedy":
-            results += finish(tokenizer, batch, run_decoder(model, tokenizer, batch),
-                              cares=chunk_cares)
+            found = finish(tokenizer, batch, run_decoder(model, tokenizer, batch),
+                           cares=chunk_cares)
         elif params.method == "sample":
-            results += _sample(model, tokenizer, batch, params, lo, chunk_cares)
+            found = _sample(model, tokenizer, batch, params, lo, chunk_cares)
         elif params.method == "beam":
-            results += _beam(model, tokenizer, batch, params, chunk_cares)
+            found = _beam(model, tokenizer, batch, params, chunk_cares)
         else:
-            results += _mcts(model, tokenizer, batch, params, chunk_cares)
+            found = _mcts(model, tokenizer, batch, params, chunk_cares)
+        for i, res in zip(idx, found):
+            results[i] = res
     stats = SearchStats(len(results), sum(r.candidates for r in results),
                         sum(r.failed for r in results), sum(r.violations for r in results),
                         time.perf_counter() - start)

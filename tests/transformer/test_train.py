@@ -38,6 +38,7 @@ def test_examples_follow_the_decoding_mask(examples, tmp_path):
     examples.save(path)
     again = Examples.load(path)
     assert np.array_equal(again.tgt_tokens, examples.tgt_tokens)
+    assert [p.name for p in tmp_path.iterdir()] == ["ex.npz"]  # no temporary left behind
 
 
 def _cfg(steps):
