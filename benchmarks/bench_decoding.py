@@ -5,10 +5,12 @@
 Three ways to decode the same held-out circuits greedily with the same
 model, in one process:
 
-* ``batched``: :func:`circuitlab.transformer.decode.run_decoder`, the whole
-  batch per step, masks from the vectorised ``ConstraintState``;
-* ``python-masks``: the same batched model steps, but each row's mask from
-  the per-circuit Python reference (``ReferenceState``), isolating the mask cost;
+* ``batched``: :func:`circuitlab.transformer.decode.run_decoder`, masks
+  from the vectorised ``ConstraintState``; on a CPU it steps rows in chunks
+  of ``CPU_DECODE_CHUNK`` sorted by source length;
+* ``python-masks``: the same batched model steps (same chunks), but each
+  row's mask from the per-circuit Python reference (``ReferenceState``),
+  isolating the mask cost;
 * ``per-circuit``: one circuit at a time, batch 1, Python masks (how the
   original implementation decodes).
 
@@ -32,10 +34,10 @@ import torch
 from _common import print_table
 from circuitlab.transformer.constraints import output_tables
 from circuitlab.transformer.data.generate import random_circuits
-from circuitlab.transformer.decode import prepare, run_decoder
+from circuitlab.transformer.decode import CPU_DECODE_CHUNK, prepare, run_decoder
 from circuitlab.transformer.optimize import load_model
 from circuitlab.transformer.reference import ReferenceState
-from circuitlab.transformer.tokenizer import BOS
+from circuitlab.transformer.tokenizer import BOS, PAD
 
 
 def _reference_states(tok, batch):
@@ -51,7 +53,12 @@ def _reference_states(tok, batch):
 def python_mask_decode(model, tok, batch, per_circuit: bool):
     """Greedy decoding with masks from the per-circuit Python reference."""
     device = batch.src_tokens.device
-    groups = [[k] for k in range(len(batch.aigs))] if per_circuit else [list(range(len(batch.aigs)))]
+    if per_circuit:
+        groups = [[k] for k in range(len(batch.aigs))]
+    else:  # the row groups run_decoder steps together
+        chunk = CPU_DECODE_CHUNK if device.type == "cpu" else len(batch.aigs)
+        order = torch.argsort((batch.src_tokens != PAD).sum(1), stable=True).tolist()
+        groups = [order[lo:lo + chunk] for lo in range(0, len(order), chunk)]
     out = {}
     for rows in groups:
         sub = batch.select(torch.tensor(rows))
