@@ -42,6 +42,7 @@ def train_specs(shared: Path, scale: float) -> list[DataSpec]:
                     + sorted((shared / "aig" / "iscas85").glob("*.aig")))
     specs = [DataSpec("random", int(24000 * scale), seed=1, ands=(10, 40)),
              DataSpec("random", int(24000 * scale), seed=4, ands=(10, 40)),
+             DataSpec("random", int(24000 * scale), seed=5, ands=(10, 40)),
              DataSpec("truth", int(4000 * scale), seed=2, ands=(1, 120))]
     if sources:
         specs.append(DataSpec("windows", int(6000 * scale), seed=3, ands=(2, 64),
