@@ -209,8 +209,9 @@ def _emit(state: ReferenceState, tree, out: list[int]) -> bool:
         care, value = state.requirement()
         if (_function(right, tables, full) ^ value) & care:
             right = min((t for t in _subtrees((AND, tree[1], tree[2]))
-                         if not (_function(t, tables, full) ^ value) & care), key=_size)
-        return _emit(state, right, out)
+                         if not (_function(t, tables, full) ^ value) & care),
+                        key=_size, default=None)
+        return right is not None and _emit(state, right, out)
     care, value = state.requirement()
     leaves = [t for t, ok in enumerate(mask) if ok and t not in (AND, NAND, PAD, EOS)]
     if leaves:

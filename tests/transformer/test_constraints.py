@@ -185,3 +185,21 @@ def test_conform_label_makes_labels_legal():
         assert np.array_equal(output_tables(CFG, back), output_tables(CFG, aig))
         assert back.num_ands <= aig.num_ands
     assert conformed >= 0.5 * len(aigs)
+
+
+def test_conform_label_never_returns_a_wrong_label():
+    aigs = [a for a in random_batch(6, 40) if TOK.fits(a)]
+    rejected = 0
+    for aig, other in zip(aigs, aigs[1:]):
+        values = _ints(output_tables(CFG, aig))
+        label = conform_label(CFG, TOK.encode(other).tokens.tolist(), values)
+        if label is None:
+            rejected += 1
+        else:  # rewrites can repair a label (constant outputs become constants)
+            back = TOK.decode(label, aig.num_inputs, aig.num_outputs)
+            assert np.array_equal(output_tables(CFG, back), output_tables(CFG, aig))
+    assert rejected >= 30
+    tokens = TOK.encode(aigs[0]).tokens.tolist()
+    values = _ints(output_tables(CFG, aigs[0]))
+    assert conform_label(CFG, tokens[:3], values) is None        # truncated trees
+    assert conform_label(CFG, tokens, values[:1]) is None        # one output too many
