@@ -37,7 +37,7 @@ from circuitlab.transformer.data.generate import random_circuits
 from circuitlab.transformer.decode import CPU_DECODE_CHUNK, prepare, run_decoder
 from circuitlab.transformer.optimize import load_model
 from circuitlab.transformer.reference import ReferenceState
-from circuitlab.transformer.tokenizer import BOS, PAD
+from circuitlab.transformer.tokenizer import BOS
 
 
 def _reference_states(tok, batch):
@@ -57,7 +57,7 @@ def python_mask_decode(model, tok, batch, per_circuit: bool):
         groups = [[k] for k in range(len(batch.aigs))]
     else:  # the row groups run_decoder steps together
         chunk = CPU_DECODE_CHUNK if device.type == "cpu" else len(batch.aigs)
-        order = torch.argsort((batch.src_tokens != PAD).sum(1), stable=True).tolist()
+        order = batch.by_length().tolist()
         groups = [order[lo:lo + chunk] for lo in range(0, len(order), chunk)]
     out = {}
     for rows in groups:

@@ -51,6 +51,10 @@ class SourceBatch:
                            self.src_pos[index, :width], self.care[index], self.value[index],
                            self.num_outputs[index], self.num_inputs[index], self.limit[index])
 
+    def by_length(self) -> torch.Tensor:
+        """``[B]`` row indices ordered by source token count (stable)."""
+        return torch.argsort((self.src_tokens != PAD).sum(1), stable=True)
+
     def state(self, tokenizer: Tokenizer) -> ConstraintState:
         return ConstraintState(tokenizer.config, self.care, self.value, self.num_outputs,
                                self.num_inputs, self.limit)
@@ -150,7 +154,7 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
         chunk = CPU_DECODE_CHUNK if batch.src_tokens.device.type == "cpu" else B
     if B <= chunk:
         return _decode(model, tokenizer, batch, choose, prefixes)
-    order = torch.argsort((batch.src_tokens != PAD).sum(1), stable=True)
+    order = batch.by_length()
     parts = []
     for lo in range(0, B, chunk):
         idx = order[lo:lo + chunk]

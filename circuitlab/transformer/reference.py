@@ -66,7 +66,7 @@ class ReferenceState:
             return self.cares[out], self.values[out]
         care, value, left, _ = self.frames[-1]
         if left is None:
-            witness = lowest_bit(care & ~value)
+            witness = _lowest_bit(care & ~value)
             return (care & value) | witness, self.full & ~witness
         return care & (value | left), value
 
@@ -136,7 +136,7 @@ class ReferenceState:
             f = node
 
 
-def lowest_bit(table: int) -> int:
+def _lowest_bit(table: int) -> int:
     """The lowest set bit of ``table`` (0 if none)."""
     return table & -table
 

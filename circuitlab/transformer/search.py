@@ -21,7 +21,7 @@ from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.decode import (ENCODE_CHUNK, DecodeResult, Decoded, finish, prepare,
                                            run_decoder, sampling_choice)
-from circuitlab.transformer.tokenizer import BOS, EOS, PAD, Tokenizer
+from circuitlab.transformer.tokenizer import BOS, EOS, Tokenizer
 
 __all__ = ["METHODS", "SearchParams", "SearchStats", "search"]
 
@@ -78,16 +78,16 @@ def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParam
     Raises:
         TokenizeError: a circuit exceeds the model's limits.
     """
+    if not aigs:
+        return [], SearchStats()
     device = next(model.parameters()).device
     start = time.perf_counter()
     results: list[DecodeResult] = [None] * len(aigs)
     step = max(1, params.batch_size // (1 if params.method in ("greedy", "mcts")
                                         else params.budget))
-    if not aigs:
-        return [], SearchStats()
     everything = prepare(tokenizer, aigs, cares, device)
     # batches of similar source length: less padding in every attention step
-    order = torch.argsort((everything.src_tokens != PAD).sum(1), stable=True).tolist()
+    order = everything.by_length().tolist()
     for lo in range(0, len(aigs), step):
         idx = order[lo:lo + step]
         chunk_cares = None if cares is None else [cares[i] for i in idx]
