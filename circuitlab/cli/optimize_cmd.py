@@ -19,7 +19,8 @@ def _run(args: argparse.Namespace) -> int:
     model, tokenizer = load_model(args.checkpoint, args.device)
     check_fits(tokenizer, aig, args.input)
     params = OptimizeParams(SearchParams(method=args.search, budget=args.budget, seed=args.seed),
-                            classical=not args.transformer_only, engine=args.engine)
+                            classical=not args.transformer_only, polish=not args.no_polish,
+                            engine=args.engine)
     (result,) = optimize_circuits([aig], model, tokenizer, params)
     write_circuit(result.aig, args.output)
     budget = "" if args.search == "greedy" else f", budget {args.budget}"
@@ -53,6 +54,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
     parser.add_argument("--transformer-only", action="store_true",
                         help="do not also try resyn2/compress2rs and keep the smallest")
+    parser.add_argument("--no-polish", action="store_true",
+                        help="do not run resyn2/compress2rs on the transformer's circuits")
     parser.add_argument("--engine", default="auto", choices=("auto", "abc", "aigverse"),
                         help="engine of the classical scripts (default: ABC when installed)")
     parser.add_argument("--checkpoint", default=None,

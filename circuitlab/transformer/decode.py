@@ -254,6 +254,8 @@ class DecodeResult:
         candidates: sequences decoded for this circuit.
         failed: candidates that hit a cap.
         violations: candidates that finished but were not equivalent (a bug if ever > 0).
+        pool: every distinct finished candidate, smallest first (seeds for
+            classical post-optimisation, see :mod:`circuitlab.transformer.optimize`).
     """
 
     source: Aig
@@ -263,6 +265,7 @@ class DecodeResult:
     candidates: int = 0
     failed: int = 0
     violations: int = 0
+    pool: list[Aig] = field(default_factory=list)
 
     @property
     def ands_before(self) -> int:
@@ -287,6 +290,7 @@ def finish(tokenizer: Tokenizer, batch: SourceBatch, decoded: Decoded,
     owner = list(range(len(rows))) if owner is None else list(owner)
     results: dict[int, DecodeResult] = {}
     tables = {}
+    seen: set[tuple[int, tuple[int, ...]]] = set()
     for r, src_idx in enumerate(owner):
         src = batch.aigs[src_idx]
         res = results.setdefault(src_idx, DecodeResult(src, src, None))
@@ -302,10 +306,16 @@ def finish(tokenizer: Tokenizer, batch: SourceBatch, decoded: Decoded,
             res.violations += 1
             continue
         aig = aig.with_names(src.input_names, src.output_names)
+        key = (src_idx, tuple(t for t in rows[r] if t != PAD))
+        if key not in seen:
+            seen.add(key)
+            res.pool.append(aig)
         if res.decoded is None or aig.num_ands < res.decoded.num_ands:
             res.decoded, res.tokens = aig, [t for t in rows[r] if t != PAD]
         if aig.num_ands < res.aig.num_ands:
             res.aig = aig
+    for res in results.values():
+        res.pool.sort(key=lambda a: a.num_ands)
     return [results[k] for k in sorted(results)]
 
 

@@ -1,9 +1,13 @@
-"""Shrinking a small circuit: transformer search, optionally raced against classical scripts.
+"""Shrinking a small circuit: transformer search, classical scripts, and both combined.
 
 :func:`optimize_circuits` runs the circuit transformer's search on each
-circuit and, with ``classical=True``, also ABC's (or aigverse's) ``resyn2``
-and ``compress2rs`` and the transformer again on the best classical result;
-the smallest equivalent candidate wins. The transformer's own result is
+circuit. With ``classical=True`` it also runs ``resyn2`` and
+``compress2rs`` (ABC, or aigverse without ABC) and searches again from the
+best classical result; with ``polish=True`` as well, the same scripts then
+run on every distinct circuit the model proposed. The model's proposals
+differ in structure from what local rewriting reaches from the source, so
+polishing them finds circuits that neither finds alone. The smallest
+equivalent candidate wins. The model's own result and the polished one are
 reported separately, so what the model contributes stays visible. The
 winner is re-checked with :func:`circuitlab.verify.check_equivalence`.
 """
@@ -18,13 +22,15 @@ from typing import Sequence
 
 from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError
-from circuitlab.synth.recipes import RecipeParams, run_recipe
+from circuitlab.synth.recipes import resolve_engine
+from circuitlab.transformer.data.labels import Label, LabelParams, label_circuits
 from circuitlab.transformer.search import SearchParams, search
 from circuitlab.transformer.tokenizer import TokenizeError, Tokenizer
 from circuitlab.verify import Verdict, check_equivalence
 
 __all__ = ["DEFAULT_CHECKPOINT", "OptimizeParams", "OptimizeResult", "default_checkpoint",
-           "load_model", "optimize_circuits"]
+           "load_model", "optimize_circuits", "polish"]
+
 
 DEFAULT_CHECKPOINT = "default.pt"
 CLASSICAL_SCRIPTS = ("resyn2", "compress2rs")
@@ -49,18 +55,33 @@ def load_model(checkpoint=None, device: str = "auto"):
 class OptimizeParams:
     """Args:
         search: the transformer's search (method, budget, seed).
-        classical: also run ``resyn2`` / ``compress2rs`` and keep the smallest.
+        classical: also run ``resyn2`` / ``compress2rs``, and search again
+            from the smaller of their results.
+        polish: with ``classical``, also run the scripts on every distinct
+            circuit the searches finished.
         engine: the classical engine ("auto", "abc", "aigverse").
     """
 
     search: SearchParams = SearchParams()
     classical: bool = True
+    polish: bool = True
     engine: str = "auto"
 
 
 @dataclass
 class OptimizeResult:
-    """One circuit's outcome; AND counts per candidate in ``candidates``."""
+    """One circuit's outcome.
+
+    Attributes:
+        aig: the smallest candidate, proven equivalent to ``source``.
+        best: the name of the candidate it came from.
+        transformer_ands: the model's own best circuit (``None`` when no
+            decode finished).
+        candidates: AND count per candidate: ``source``, ``transformer``,
+            ``transformer+polish`` (the scripts run on the model's circuits),
+            the scripts by name, and ``transformer+classical`` (the model
+            run on the best classical result, its circuits polished too).
+    """
 
     source: Aig
     aig: Aig
@@ -83,41 +104,77 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
     for k, aig in enumerate(aigs):
         tokenizer.check(aig, what=f"circuit {k}" if len(aigs) > 1 else "the circuit")
     own, _ = search(model, tokenizer, aigs, params.search)
-    results = []
-    for aig, res in zip(aigs, own):
-        cands = {"source": aig}
+    cands: list[dict[str, Aig]] = [{"source": aig} for aig in aigs]
+    sizes: list[dict[str, int]] = [{} for _ in aigs]
+    for c, res in zip(cands, own):
         if res.decoded is not None:
-            cands["transformer"] = res.decoded
-        results.append((aig, res, cands))
+            c["transformer"] = res.decoded
     if params.classical:
-        second = []
-        for aig, _, cands in results:
-            best_classical = aig
-            for script in CLASSICAL_SCRIPTS:
-                out, _ = run_recipe(aig, script, RecipeParams(engine=params.engine))
-                cands[script] = out
-                if out.num_ands < best_classical.num_ands:
-                    best_classical = out
-            second.append(best_classical if tokenizer.fits(best_classical) else aig)
+        labels = label_circuits(aigs, classical_params(params.engine))
+        for c, size, lab in zip(cands, sizes, labels):
+            size.update({name.split(":", 1)[1]: n for name, n in lab.ands.items()})
+            c["classical"] = lab.aig
+        second = [c["classical"] if tokenizer.fits(c["classical"]) else aig
+                  for c, aig in zip(cands, aigs)]
         again, _ = search(model, tokenizer, second, params.search)
-        for (_, _, cands), res in zip(results, again):
-            if res.decoded is not None:
-                cands["transformer+classical"] = res.decoded
+        if params.polish:
+            _offer(cands, "transformer+polish", polish([r.pool for r in own], params.engine))
+            _offer(cands, "transformer+classical",
+                   polish([r.pool for r in again], params.engine))
+        _offer(cands, "transformer+classical", [r.decoded for r in again])
     out_list = []
-    for aig, res, cands in results:
-        name = min(cands, key=lambda n: (cands[n].num_ands, n != "source"))
-        best = cands[name].with_names(aig.input_names, aig.output_names)
+    for aig, res, c, size in zip(aigs, own, cands, sizes):
+        # ties go to the source, then to the classical scripts: the model is credited
+        # only with circuits strictly smaller than theirs
+        name = min(c, key=lambda n: (c[n].num_ands, n != "source", n != "classical"))
+        best = c[name].with_names(aig.input_names, aig.output_names)
+        if name == "classical":
+            name = min((n for n in size if size[n] == best.num_ands), default="source")
         verdict = check_equivalence(aig, best, match="position").verdict
         if verdict is not Verdict.EQUIVALENT:
             raise CircuitlabError(f"internal error: the {name} result is {verdict.name} "
                                   "to its source; please report it")
+        counts = {n: a.num_ands for n, a in c.items() if n != "classical"}
+        counts.update(size)
         out_list.append(OptimizeResult(
             aig, best, name, None if res.decoded is None else res.decoded.num_ands,
-            {n: c.num_ands for n, c in cands.items()}, verdict))
+            counts, verdict))
     elapsed = time.perf_counter() - start
     for r in out_list:
         r.seconds = elapsed / max(1, len(out_list))
     return out_list
+
+
+def classical_params(engine: str = "auto") -> LabelParams:
+    """The classical scripts (:data:`CLASSICAL_SCRIPTS`) on one engine, as labelling runs them."""
+    if resolve_engine(engine) == "abc":
+        return LabelParams(abc_scripts=CLASSICAL_SCRIPTS, aigverse_scripts=(), use_abc=True)
+    return LabelParams(abc_scripts=(), aigverse_scripts=CLASSICAL_SCRIPTS, use_abc=False)
+
+
+def polish(pools: Sequence[Sequence[Aig]], engine: str = "auto") -> list[Aig | None]:
+    """Per pool, the smallest of its circuits after the classical scripts.
+
+    All circuits of all pools go through the scripts together (one ABC
+    process per batch); every result is checked against its own circuit.
+    An empty pool gives ``None``.
+    """
+    flat = [aig for pool in pools for aig in pool]
+    labels: list[Label] = label_circuits(flat, classical_params(engine)) if flat else []
+    out: list[Aig | None] = []
+    k = 0
+    for pool in pools:
+        best = min(labels[k:k + len(pool)], key=lambda lab: lab.aig.num_ands, default=None)
+        out.append(None if best is None else best.aig)
+        k += len(pool)
+    return out
+
+
+def _offer(cands: list[dict[str, Aig]], name: str, found: Sequence[Aig | None]) -> None:
+    """Record ``found[k]`` as candidate ``name`` of circuit ``k`` when it is smaller."""
+    for c, aig in zip(cands, found):
+        if aig is not None and (name not in c or aig.num_ands < c[name].num_ands):
+            c[name] = aig
 
 
 def check_fits(tokenizer: Tokenizer, aig: Aig, path) -> None:

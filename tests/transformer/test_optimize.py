@@ -7,7 +7,8 @@ from circuitlab.aig import AigBuilder
 from circuitlab.cli import main
 from circuitlab.io.formats import read_circuit, write_circuit
 from circuitlab.transformer.model import CircuitTransformer, ModelConfig
-from circuitlab.transformer.optimize import OptimizeParams, load_model, optimize_circuits
+from circuitlab.transformer.optimize import (OptimizeParams, load_model, optimize_circuits,
+                                             polish)
 from circuitlab.transformer.rewrite import RewriteParams, rewrite_windows
 from circuitlab.transformer.search import SearchParams
 from circuitlab.transformer.tokenizer import Tokenizer, TokenizerConfig
@@ -45,9 +46,26 @@ def test_optimize_api_keeps_the_smallest_equivalent(checkpoint):
     assert_equivalent(aig, res.aig)
     assert res.aig.num_ands == min(res.candidates.values()) <= 4 < aig.num_ands
     assert res.verdict.name == "EQUIVALENT"
+    assert res.candidates["transformer+polish"] <= res.candidates["transformer"]
     (own,) = optimize_circuits([aig], model, tok, OptimizeParams(classical=False))
     assert set(own.candidates) <= {"source", "transformer"}
     assert_equivalent(aig, own.aig)
+
+
+@pytest.mark.parametrize("engine", ["aigverse", "auto"])
+def test_polish_gives_the_smallest_equivalent_per_pool(engine):
+    a = _redundant()
+    b = AigBuilder()
+    x = b.add_inputs(4)
+    b.add_output(b.and_(x[0], b.and_(x[1], x[0])))
+    b.add_output(b.xor(x[3], b.and_(x[1], x[0])))
+    pools = [[a], [], [b.build(), a]]
+    out = polish(pools, engine)
+    assert out[1] is None
+    for pool, best in zip(pools, out):
+        if pool:
+            assert_equivalent(pool[0], best)
+            assert best.num_ands <= 4 < min(p.num_ands for p in pool)
 
 
 def test_optimize_command(checkpoint, tmp_path, capsys):
