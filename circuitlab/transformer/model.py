@@ -182,10 +182,14 @@ class CrossAttention(nn.Module):
         self.kv = nn.Linear(cfg.d_model, 2 * cfg.d_model)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
 
-    def memory_kv(self, states: Tensor) -> Tensor:
-        """[B, S, d] -> [2, B, H, S, head_dim]."""
-        k, v = self.kv(states).chunk(2, dim=-1)
-        return torch.stack([_heads(k, self.n_heads), _heads(v, self.n_heads)])
+    def memory_kv(self, states: Tensor, out: Tensor | None = None) -> Tensor:
+        """[B, S, d] -> [2, B, H, S, head_dim], written into ``out`` when given."""
+        B, S, d = states.shape
+        kv = self.kv(states).view(B, S, 2, self.n_heads, d // self.n_heads).permute(2, 0, 3, 1, 4)
+        if out is None:
+            return kv.contiguous()
+        out.copy_(kv)
+        return out
 
     def forward(self, x: Tensor, kv: Tensor, key_mask: Tensor) -> Tensor:
         q = _heads(self.q(x), self.n_heads)
@@ -355,9 +359,11 @@ class CircuitTransformer(nn.Module):
         if capacity > self.config.max_tgt_len:
             raise ValueError(f"capacity {capacity} exceeds max_tgt_len {self.config.max_tgt_len}")
         cfg, (B, _, d) = self.config, memory.states.shape
-        cross_kv = torch.stack([block.cross.memory_kv(memory.states) for block in self.decoder])
-        self_kv = cross_kv.new_empty(
-            (cfg.n_dec_layers, 2, B, cfg.n_heads, capacity, d // cfg.n_heads))
+        S, hd = memory.states.shape[1], d // cfg.n_heads
+        cross_kv = memory.states.new_empty((cfg.n_dec_layers, 2, B, cfg.n_heads, S, hd))
+        for i, block in enumerate(self.decoder):
+            block.cross.memory_kv(memory.states, out=cross_kv[i])
+        self_kv = cross_kv.new_empty((cfg.n_dec_layers, 2, B, cfg.n_heads, capacity, hd))
         return DecodeCache(self_kv, cross_kv, memory.pad.clone(), 0)
 
     @torch.no_grad()
