@@ -3,13 +3,15 @@
     python experiments/train_transformer.py --out out/transformer [--steps 4000]
         [--preset small] [--export circuitlab/transformer/checkpoints/default.pt]
 
-Training pairs: seeded random 8-input/2-output circuits, truth-table
-circuits and windows cut from the EPFL arithmetic and ISCAS'85 AIGs
+Training pairs: seeded random 8-input/2-output circuits, smaller random
+circuits (4 inputs/1 output, 6 inputs/2 outputs), truth-table circuits
+(8 and 4 inputs) and windows cut from the EPFL arithmetic and ISCAS'85 AIGs
 (read from ``--shared``), each labelled with the smallest checked result of
 ABC resyn2 / compress2rs and aigverse. The held-out benchmark set
 (``benchmarks/bench_transformer_quality.py``: random circuits, seed 1000)
-is removed from training by function. Data and examples are cached under
-``--out``; a rerun resumes training from its checkpoint. One JSON line per
+is removed from training by function, and so are the 222 functions of
+``benchmarks/bench_exact_distance.py``. ``--init`` fine-tunes from a
+checkpoint. Data and examples are cached under ``--out``; a rerun resumes training from its checkpoint. One JSON line per
 run goes to ``experiments/results/train_transformer.jsonl``.
 """
 
@@ -28,7 +30,9 @@ import torch
 
 from circuitlab.transformer.constraints import MASK_RULE
 from circuitlab.transformer.data.build import DataSpec, build_pairs
-from circuitlab.transformer.data.dataset import remove_functions
+from circuitlab.exact.npn import npn_classes
+from circuitlab.io.truth import truth_to_aig
+from circuitlab.transformer.data.dataset import function_key, remove_functions
 from circuitlab.transformer.examples import Examples, make_examples
 from circuitlab.transformer.tokenizer import Tokenizer, TokenizerConfig
 from circuitlab.transformer.train import TrainConfig, export_weights, train
@@ -43,11 +47,27 @@ def train_specs(shared: Path, scale: float) -> list[DataSpec]:
     specs = [DataSpec("random", int(24000 * scale), seed=1, ands=(10, 40)),
              DataSpec("random", int(24000 * scale), seed=4, ands=(10, 40)),
              DataSpec("random", int(24000 * scale), seed=5, ands=(10, 40)),
-             DataSpec("truth", int(4000 * scale), seed=2, ands=(1, 120))]
+             DataSpec("truth", int(4000 * scale), seed=2, ands=(1, 120)),
+             # small functions: fewer inputs than the tokenizer's 8, as in exact synthesis
+             DataSpec("random", int(12000 * scale), seed=6, num_inputs=4, num_outputs=1,
+                      ands=(3, 16)),
+             DataSpec("truth", int(4000 * scale), seed=7, num_inputs=4, num_outputs=1,
+                      ands=(1, 30)),
+             DataSpec("random", int(12000 * scale), seed=8, num_inputs=6, num_outputs=2,
+                      ands=(6, 30))]
     if sources:
         specs.append(DataSpec("windows", int(6000 * scale), seed=3, ands=(2, 64),
                               sources=sources))
     return specs
+
+
+def exact_bench_keys() -> set[bytes]:
+    """Functions of ``benchmarks/bench_exact_distance.py`` (one per 4-input NPN class)."""
+    keys = set()
+    for t in npn_classes(4):
+        bits = np.array([(t >> m) & 1 for m in range(16)], dtype=np.uint8)
+        keys.add(function_key(truth_to_aig(bits, 4)))
+    return keys
 
 
 def main(argv=None) -> int:
@@ -66,6 +86,8 @@ def main(argv=None) -> int:
                     help="longest source trained on (attention costs its square)")
     ap.add_argument("--max-target", type=int, default=128, help="longest target trained on")
     ap.add_argument("--export", default=None, help="write the fp16 weights here at the end")
+    ap.add_argument("--init", default="",
+                    help="start from this checkpoint's weights (fine-tuning; new optimiser)")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -84,9 +106,10 @@ def main(argv=None) -> int:
         train_ex = Examples.load(examples_path)
     else:
         pairs = []
+        exact_bench = exact_bench_keys()
         for spec in specs:
             data = build_pairs(spec, out / "data", args.workers, fits=tok.fits, fits_key=key)
-            data = remove_functions(data, held)
+            data = remove_functions(remove_functions(data, held), exact_bench)
             pairs += [(data.source(k), data.label(k)) for k in range(len(data))]
         train_ex, stats = make_examples(tok, pairs, max_source_tokens=256)
         train_ex.save(examples_path)
@@ -103,7 +126,7 @@ def main(argv=None) -> int:
     cfg = TrainConfig(preset=args.preset, tokenizer=tok.config, batch_size=args.batch_size,
                       lr=args.lr, warmup=min(300, args.steps // 10), steps=args.steps,
                       eval_every=max(1, args.steps // 40), ckpt_every=max(1, args.steps // 20),
-                      val_size=200, device=args.device)
+                      val_size=200, device=args.device, init=args.init)
     t1 = time.time()
     last = train(cfg, train_ex, val_ex, out / f"run-{args.preset}")
     train_seconds = time.time() - t1

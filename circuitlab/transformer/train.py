@@ -47,6 +47,9 @@ class TrainConfig:
         eval_every, ckpt_every: steps between validation / checkpoints.
         val_size: validation examples scored at each evaluation.
         device: "auto" (CUDA when available), "cpu", "cuda", ...
+        init: a checkpoint (training or shipped) whose weights a new run
+            starts from (fine-tuning); its model must match ``preset`` and
+            ``model``. The optimiser starts afresh. Empty: random weights.
     """
 
     preset: str = "small"
@@ -63,6 +66,7 @@ class TrainConfig:
     val_size: int = 512
     seed: int = 0
     device: str = "auto"
+    init: str = ""
 
     def model_config(self) -> ModelConfig:
         tc = self.tokenizer
@@ -185,6 +189,8 @@ def train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out_dir,
         model.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])
         step = ckpt["step"]
+    elif cfg.init:
+        _warm_start(model, cfg)
     rows = _read_log(out / "log.csv", step)
     order = length_order(train_ex)
     bar = _progress(cfg.steps, step, progress)
@@ -248,6 +254,17 @@ def load_checkpoint(path, device="cpu") -> tuple[CircuitTransformer, Tokenizer]:
             pickle.UnpicklingError) as exc:
         raise CircuitlabError(f"{path}: not a circuitlab transformer checkpoint ({exc})") from None
     return model.to(device).eval(), tokenizer
+
+
+def _warm_start(model: CircuitTransformer, cfg: TrainConfig) -> None:
+    start, tokenizer = load_checkpoint(cfg.init)
+    # dropout is a training setting, not part of the model's shape
+    shape = [{k: v for k, v in c.to_dict().items() if k != "dropout"}
+             for c in (start.config, cfg.model_config())]
+    if shape[0] != shape[1] or tokenizer.config != cfg.tokenizer:
+        raise CircuitlabError(f"{cfg.init}: its model or tokenizer differs from this run's "
+                              f"(preset {cfg.preset!r}); cannot start from it")
+    model.load_state_dict(start.state_dict())
 
 
 def export_weights(checkpoint, path, half: bool = True) -> None:

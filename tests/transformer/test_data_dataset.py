@@ -108,6 +108,9 @@ def test_split_is_disjoint_by_function(tmp_path):
     assert not set(train.function_keys()) & set(test.function_keys())
     assert len(train) <= 30
     assert len(remove_functions(ds, ds)) == 0
+    from circuitlab.transformer.data.dataset import function_key
+    assert len(remove_functions(ds, [function_key(ds.source(0))])) < len(ds)
+    assert len(remove_functions(ds, [])) == len(ds)
     assert len(ds[2:5]) == 3 and ds[-1][2]["index"] == 39
 
 

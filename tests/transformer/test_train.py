@@ -108,3 +108,18 @@ def test_bad_checkpoints_and_configs(examples, tmp_path):
         train(_cfg(4), examples, examples, tmp_path / "run", progress=False)
     with pytest.raises(CircuitlabError, match="bad model configuration"):
         TrainConfig(model={"d_model": 30, "n_heads": 4}).model_config()
+
+
+def test_a_run_can_start_from_another_runs_weights(examples, tmp_path):
+    from dataclasses import replace
+    trained = train(_cfg(6), examples, examples, tmp_path / "a", progress=False)
+    init = str(tmp_path / "a" / "checkpoint.pt")
+    still = dict(lr=1e-12, model={"dropout": 0.0})
+    warm = train(replace(_cfg(1), init=init, **still), examples, examples, tmp_path / "b",
+                 progress=False)
+    cold = train(replace(_cfg(1), **still), examples, examples, tmp_path / "c", progress=False)
+    assert abs(warm["val_loss"] - trained["val_loss"]) < 0.05 * trained["val_loss"]
+    assert abs(cold["val_loss"] - trained["val_loss"]) > 0.2 * trained["val_loss"]
+    with pytest.raises(CircuitlabError, match="differs from this run"):
+        train(replace(_cfg(1), preset="small", init=init), examples, examples, tmp_path / "d",
+              progress=False)

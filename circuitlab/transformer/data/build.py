@@ -34,10 +34,9 @@ from tqdm import tqdm
 from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError
 from circuitlab.io.aiger import dump_aiger, parse_aiger, read_aiger
-from circuitlab.sim.simulate import truth_tables
 from circuitlab.synth.abc import abc_available
 from circuitlab.transformer.data import generate
-from circuitlab.transformer.data.dataset import PairDataset
+from circuitlab.transformer.data.dataset import PairDataset, function_key
 from circuitlab.transformer.data.labels import SOURCE, LabelParams, label_circuits
 from circuitlab.transformer.data.windows import find_windows
 
@@ -229,14 +228,7 @@ def _work(spec: DataSpec, unit: tuple, fits) -> dict:
             "label_ands": [lab.aig.num_ands for lab in labels],
             "best": [lab.best for lab in labels], "fits": [lab.fits for lab in labels],
             "ands": [dict(lab.ands) for lab in labels], "index": index, "origin": origin,
-            "function": [_function_digest(a) for a in sources]}
-
-
-def _function_digest(aig: Aig) -> bytes:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{aig.num_inputs},{aig.num_outputs};".encode())
-    h.update(truth_tables(aig).tobytes())
-    return h.digest()
+            "function": [function_key(a) for a in sources]}
 
 
 def _assemble(spec: DataSpec, results: list[dict], origins: list[str]) -> dict[str, np.ndarray]:

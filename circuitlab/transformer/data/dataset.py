@@ -15,10 +15,11 @@ fixed timestamps, so equal datasets give byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import zipfile
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -26,8 +27,9 @@ from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import write_bytes_atomic
 from circuitlab.io.aiger import parse_aiger
+from circuitlab.sim.simulate import truth_tables
 
-__all__ = ["PairDataset", "remove_functions", "split_pairs"]
+__all__ = ["PairDataset", "function_key", "remove_functions", "split_pairs"]
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -132,9 +134,19 @@ def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
 
 
 # --- splits ----------------------------------------------------------------------------
-def remove_functions(train: PairDataset, held_out: PairDataset) -> PairDataset:
-    """``train`` without the pairs whose source function occurs in ``held_out``."""
-    banned = set(held_out.function_keys())
+def function_key(aig: Aig) -> bytes:
+    """A digest of ``aig``'s interface and exhaustive truth tables (the ``function`` array)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{aig.num_inputs},{aig.num_outputs};".encode())
+    h.update(truth_tables(aig).tobytes())
+    return h.digest()
+
+
+def remove_functions(train: PairDataset,
+                     held_out: PairDataset | Iterable[bytes]) -> PairDataset:
+    """``train`` without the pairs whose source function occurs in ``held_out``
+    (a dataset, or :func:`function_key` digests)."""
+    banned = set(held_out.function_keys() if isinstance(held_out, PairDataset) else held_out)
     return train.select([k for k, key in enumerate(train.function_keys()) if key not in banned])
 
 
