@@ -20,8 +20,11 @@ the per-circuit and python-mask baselines.
 Then the constraints alone, without the model: the batched decoder's tokens
 replayed through the batched ``ConstraintState`` (masks, positions and
 features of every step) and through one ``ReferenceState`` per circuit.
-On a CPU the batched model step is bound by memory traffic of the attention
-caches, so the end-to-end ratio is lower than the constraints' own.
+Last the model alone: the same tokens stepped through the model in the
+batched chunks and one circuit at a time. Its ratio bounds what batching
+can gain end to end on the device: on a CPU the model's arithmetic, not
+per-step overhead, dominates even at batch 1, so the ratio stays small; on
+a GPU a batch-1 step is latency-bound and the ratio is large.
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ import torch
 from _common import print_table
 from circuitlab.transformer.constraints import output_tables
 from circuitlab.transformer.data.generate import random_circuits
-from circuitlab.transformer.decode import CPU_DECODE_CHUNK, prepare, run_decoder
+from circuitlab.transformer.decode import CPU_DECODE_CHUNK, ENCODE_CHUNK, prepare, run_decoder
 from circuitlab.transformer.optimize import load_model
 from circuitlab.transformer.reference import ReferenceState
-from circuitlab.transformer.tokenizer import BOS
+from circuitlab.transformer.tokenizer import BOS, PAD
 
 
 def _reference_states(tok, batch):
@@ -123,6 +126,31 @@ def replay_python(tok, batch, tokens):
     return failed
 
 
+@torch.no_grad()
+def replay_model(model, tok, batch, tokens, chunk):
+    """The model's steps alone on the decoded tokens, ``chunk`` rows at a time
+    (1: per circuit), finished rows dropped as ``run_decoder`` drops them.
+    Positions and features are zeros: the same arithmetic."""
+    device = tokens.device
+    order = batch.by_length().tolist()
+    lengths = (tokens != PAD).sum(1)
+    for lo in range(0, len(order), chunk):
+        rows = torch.tensor(order[lo:lo + chunk], device=device)
+        sub = batch.select(rows)
+        cache = model.start(model.encode(sub.src_tokens, sub.src_pos, chunk=ENCODE_CHUNK))
+        prev = torch.full((len(rows),), BOS, dtype=torch.long, device=device)
+        pos = torch.zeros(len(rows), tok.config.pos_dim, device=device)
+        feat = torch.zeros(len(rows), 2 * tok.config.num_minterms, device=device)
+        for t in range(int(lengths[rows].max())):
+            model.step(prev, pos, feat, cache)
+            prev = tokens[rows, t]
+            finished = lengths[rows] <= t + 1
+            if t % 8 == 7 and int(finished.sum()) * 4 >= len(rows):
+                keep = (~finished).nonzero()[:, 0]
+                rows, cache, prev = rows[keep], cache.select(keep), prev[keep]
+                pos, feat = pos[keep], feat[keep]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--checkpoint", default=None, help="default: the shipped model")
@@ -153,6 +181,9 @@ def main() -> None:
     masks_fast, t_mfast = timed(lambda: replay_torch(tok, batch, decoded).tolist())
     masks_slow, t_mslow = timed(lambda: replay_python(tok, batch, decoded))
     same_masks = masks_fast == masks_slow
+    chunk = CPU_DECODE_CHUNK if decoded.device.type == "cpu" else len(aigs)
+    _, t_model = timed(lambda: replay_model(model, tok, batch, decoded, chunk))
+    _, t_model1 = timed(lambda: replay_model(model, tok, few, decoded[:args.per_circuit], 1))
     fast = [[t for t in row if t != 0] for row in fast]
     same = all(fast[k] == [t for t in slow[k] if t != 0] for k in range(len(aigs)))
     same &= all(fast[k] == [t for t in single[k] if t != 0] for k in range(args.per_circuit))
@@ -173,6 +204,12 @@ def main() -> None:
         dict(method="constraints only, per-circuit Python", circuits=len(aigs),
              seconds=f"{t_mslow:.2f}", circuits_per_s=f"{len(aigs) / t_mslow:.1f}",
              speedup=f"{t_mslow / t_mfast:.1f}"),
+        dict(method="model steps only, batched", circuits=len(aigs),
+             seconds=f"{t_model:.2f}", circuits_per_s=f"{len(aigs) / t_model:.1f}",
+             speedup="1.0"),
+        dict(method="model steps only, per circuit", circuits=args.per_circuit,
+             seconds=f"{t_model1:.2f}", circuits_per_s=f"{args.per_circuit / t_model1:.1f}",
+             speedup=f"{len(aigs) * t_model1 / (args.per_circuit * t_model):.1f}"),
     ]
     print(f"model: {model.num_parameters():,} parameters, device {args.device}, "
           f"torch threads {torch.get_num_threads()}")
