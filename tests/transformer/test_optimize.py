@@ -76,6 +76,12 @@ def test_optimize_command(checkpoint, tmp_path, capsys):
                "--search", "mcts", "--budget", "2"])
     text = capsys.readouterr().out
     assert rc == 0 and "ANDs before: 7" in text and "verdict:     equivalent" in text
+    assert "transformer+polish:" in text
+    assert_equivalent(read_circuit(src), read_circuit(out))
+    rc = main(["optimize", str(src), "-o", str(out), "--checkpoint", str(checkpoint),
+               "--search", "greedy", "--no-polish"])
+    text = capsys.readouterr().out
+    assert rc == 0 and "polish" not in text and "resyn2:" in text
     assert_equivalent(read_circuit(src), read_circuit(out))
 
 
