@@ -136,7 +136,7 @@ def main(argv=None) -> int:
                          capture_output=True, text=True).stdout.strip()
     record = dict(revision=rev, preset=args.preset, steps=args.steps, scale=args.scale,
                   batch_size=args.batch_size, peak_lr=args.lr, threads=args.threads,
-                  max_source=args.max_source, max_target=args.max_target,
+                  max_source=args.max_source, max_target=args.max_target, init=args.init,
                   examples=len(train_ex), mean_label_ands=float(np.mean(train_ex.label_ands)),
                   mean_source_ands=float(np.mean(train_ex.source_ands)),
                   data_seconds=round(data_seconds, 1), train_seconds=round(train_seconds, 1),
