@@ -12,7 +12,8 @@ from circuitlab.exact import (
     ExactParams, NpnTransform, apply_transform, exact_aig, min_ands_4, min_ands_table,
     npn_canon_array, npn_classes, read_table,
 )
-from circuitlab.exact.table import (NUM_CLASSES, ClassSize, compute_table, distribution, main,
+from circuitlab.exact.table import (NUM_CLASSES, UPPER_BOUNDS, ClassSize, compute_table,
+                                    distribution, main, tighten, upper_bound_circuits,
                                     write_table)
 from oracle import truth_table
 
@@ -162,3 +163,22 @@ def test_command_line_summary(capsys, tmp_path):
     assert "\n9\t" in out and "\n10\t" in out
     assert main(["--out", str(tmp_path / "absent.tsv")]) == 1
     assert "error: cannot read" in capsys.readouterr().err
+
+
+def test_unproven_rows_are_sizes_of_known_circuits():
+    known = upper_bound_circuits()
+    for canon, row in min_ands_table().items():
+        if not row.optimal:
+            assert known[canon].num_ands == row.min_ands
+            assert truth_table(known[canon])[0].tolist() == [bool((canon >> m) & 1)
+                                                             for m in range(16)]
+
+
+def test_tighten_and_bad_upper_bound_files(tmp_path):
+    known = upper_bound_circuits()
+    assert tighten(ClassSize(0x1681, 11, False), known) == ClassSize(0x1681, 10, False)
+    assert tighten(ClassSize(0x1681, 9, False), known).min_ands == 9
+    assert tighten(ClassSize(0x1669, 10, True), known).min_ands == 10
+    (tmp_path / "1681.aag").write_text((UPPER_BOUNDS / "1683.aag").read_text())
+    with pytest.raises(CircuitlabError, match="1681.aag: not a 4-input, 1-output circuit"):
+        upper_bound_circuits(tmp_path)
