@@ -183,7 +183,8 @@ def train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out_dir,
     ckpt_path = out / "checkpoint.pt"
     if resume and ckpt_path.exists():
         ckpt = torch.load(ckpt_path, map_location=device, weights_only=False)
-        if ckpt["train_config"] != cfg.to_dict():
+        # a checkpoint from before a field existed holds its default
+        if TrainConfig.from_dict(ckpt["train_config"]).to_dict() != cfg.to_dict():
             raise CircuitlabError(f"{ckpt_path} was trained with a different configuration; "
                                   "use another output folder or --no-resume")
         model.load_state_dict(ckpt["model"])
