@@ -306,12 +306,12 @@ def finish(tokenizer: Tokenizer, batch: SourceBatch, decoded: Decoded,
             res.violations += 1
             continue
         aig = aig.with_names(src.input_names, src.output_names)
-        key = (src_idx, tuple(t for t in rows[r] if t != PAD))
-        if key not in seen:
-            seen.add(key)
+        body = [t for t in rows[r] if t != PAD]
+        if (src_idx, tuple(body)) not in seen:
+            seen.add((src_idx, tuple(body)))
             res.pool.append(aig)
         if res.decoded is None or aig.num_ands < res.decoded.num_ands:
-            res.decoded, res.tokens = aig, [t for t in rows[r] if t != PAD]
+            res.decoded, res.tokens = aig, body
         if aig.num_ands < res.aig.num_ands:
             res.aig = aig
     for res in results.values():

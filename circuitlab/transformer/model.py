@@ -358,8 +358,8 @@ class CircuitTransformer(nn.Module):
         capacity = capacity or self.config.max_tgt_len
         if capacity > self.config.max_tgt_len:
             raise ValueError(f"capacity {capacity} exceeds max_tgt_len {self.config.max_tgt_len}")
-        cfg, (B, _, d) = self.config, memory.states.shape
-        S, hd = memory.states.shape[1], d // cfg.n_heads
+        cfg, (B, S, d) = self.config, memory.states.shape
+        hd = d // cfg.n_heads
         cross_kv = memory.states.new_empty((cfg.n_dec_layers, 2, B, cfg.n_heads, S, hd))
         for i, block in enumerate(self.decoder):
             block.cross.memory_kv(memory.states, out=cross_kv[i])

@@ -23,7 +23,7 @@ from typing import Sequence
 from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError
 from circuitlab.synth.recipes import resolve_engine
-from circuitlab.transformer.data.labels import Label, LabelParams, label_circuits
+from circuitlab.transformer.data.labels import SOURCE, Label, LabelParams, label_circuits
 from circuitlab.transformer.search import SearchParams, search
 from circuitlab.transformer.tokenizer import TokenizeError, Tokenizer
 from circuitlab.verify import Verdict, check_equivalence
@@ -104,7 +104,7 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
     for k, aig in enumerate(aigs):
         tokenizer.check(aig, what=f"circuit {k}" if len(aigs) > 1 else "the circuit")
     own, _ = search(model, tokenizer, aigs, params.search)
-    cands: list[dict[str, Aig]] = [{"source": aig} for aig in aigs]
+    cands: list[dict[str, Aig]] = [{SOURCE: aig} for aig in aigs]
     sizes: list[dict[str, int]] = [{} for _ in aigs]
     for c, res in zip(cands, own):
         if res.decoded is not None:
@@ -113,9 +113,9 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
         labels = label_circuits(aigs, classical_params(params.engine))
         for c, size, lab in zip(cands, sizes, labels):
             size.update({name.split(":", 1)[1]: n for name, n in lab.ands.items()})
-            c["classical"] = lab.aig
-        second = [c["classical"] if tokenizer.fits(c["classical"]) else aig
-                  for c, aig in zip(cands, aigs)]
+            if lab.best != SOURCE:
+                c[lab.best.split(":", 1)[1]] = lab.aig
+        second = [lab.aig if tokenizer.fits(lab.aig) else aig for lab, aig in zip(labels, aigs)]
         again, _ = search(model, tokenizer, second, params.search)
         if params.polish:
             _offer(cands, "transformer+polish", polish([r.pool for r in own], params.engine))
@@ -126,15 +126,13 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
     for aig, res, c, size in zip(aigs, own, cands, sizes):
         # ties go to the source, then to the classical scripts: the model is credited
         # only with circuits strictly smaller than theirs
-        name = min(c, key=lambda n: (c[n].num_ands, n != "source", n != "classical"))
+        name = min(c, key=lambda n: (c[n].num_ands, n != SOURCE, n not in size))
         best = c[name].with_names(aig.input_names, aig.output_names)
-        if name == "classical":
-            name = min((n for n in size if size[n] == best.num_ands), default="source")
         verdict = check_equivalence(aig, best, match="position").verdict
         if verdict is not Verdict.EQUIVALENT:
             raise CircuitlabError(f"internal error: the {name} result is {verdict.name} "
                                   "to its source; please report it")
-        counts = {n: a.num_ands for n, a in c.items() if n != "classical"}
+        counts = {n: a.num_ands for n, a in c.items()}
         counts.update(size)
         out_list.append(OptimizeResult(
             aig, best, name, None if res.decoded is None else res.decoded.num_ands,
