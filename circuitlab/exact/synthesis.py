@@ -70,6 +70,8 @@ class ExactStats:
         seconds: wall time spent.
         sat_calls: SAT solver calls made.
         lower_bound: the gate count the search started from.
+        proven_below: every count below it is proven impossible (the SAT
+            calls from ``lower_bound`` up to it were all unsatisfiable).
     """
 
     gates: int
@@ -77,6 +79,7 @@ class ExactStats:
     seconds: float
     sat_calls: int
     lower_bound: int
+    proven_below: int = 0
 
 
 def _bit_rows(tables, num_inputs: int) -> np.ndarray:
@@ -238,12 +241,14 @@ def exact_aig(tables, num_inputs: int,
     builder = AigBuilder()
     input_lits = builder.add_inputs(num_inputs)
     lits = [input_lits[i] for i in support]
-    gate_lits, optimal, sat_calls = _search(builder, lits, target_rows, lower, params)
+    gate_lits, proven_below, sat_calls = _search(builder, lits, target_rows, lower, params)
     for (kind, index), pol in zip(kinds, rows[:, 0].tolist()):
         base = FALSE if kind == "const" else lits[index] if kind == "lit" else gate_lits[index]
         builder.add_output(base ^ int(pol))
     aig = builder.build()
-    stats = ExactStats(aig.num_ands, optimal, time.perf_counter() - start, sat_calls, lower)
+    optimal = proven_below >= aig.num_ands
+    stats = ExactStats(aig.num_ands, optimal, time.perf_counter() - start, sat_calls, lower,
+                       proven_below)
     return aig, stats
 
 
@@ -273,28 +278,28 @@ def _split_outputs(normal: np.ndarray) -> tuple[list[tuple[str, int]], np.ndarra
 
 
 def _search(builder: AigBuilder, lits: list[int], targets: np.ndarray, lower: int,
-            params: ExactParams) -> tuple[list[int], bool, int]:
+            params: ExactParams) -> tuple[list[int], int, int]:
     """Literals of ``targets`` from the smallest satisfiable gate count.
 
     Returns:
-        The target literals, whether every smaller count was proven
+        The target literals, the count below which every count was proven
         impossible, and the number of SAT solver calls.
     """
     if not len(targets):
-        return [], True, 0
-    optimal, sat_calls = True, 0
+        return [], 0, 0
+    proven_below, sat_calls = lower, 0
     for r in range(lower, params.max_gates + 1):
         result, calls = _decide(len(lits), targets, r, params)
         sat_calls += calls
-        if result is None:
-            optimal = False
-        elif result is not False:
+        if result is False and proven_below == r:
+            proven_below = r + 1
+        elif result is not None and result is not False:
             enc, model = result
             gates, outs = enc.decode(model)
             node_lit = list(lits)
             for i in sorted(gates):
                 j, k, fn = gates[i]
                 node_lit.append(_gate_lit(builder, node_lit[j], node_lit[k], fn))
-            return [node_lit[i] for i in outs], optimal, sat_calls
+            return [node_lit[i] for i in outs], proven_below, sat_calls
     memo: dict = {}
-    return [_shannon(builder, row, lits, memo) for row in targets], False, sat_calls
+    return [_shannon(builder, row, lits, memo) for row in targets], proven_below, sat_calls

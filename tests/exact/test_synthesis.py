@@ -132,8 +132,15 @@ def test_sizes_do_not_depend_on_symmetry_breaks_or_solver(params, tables, num_in
 
 def test_conflict_budget_gives_up_optimality_not_correctness():
     aig, stats = exact_aig(0x6996, 4, ExactParams(conflicts_per_call=1))
-    assert not stats.optimal and stats.gates >= 9
+    assert not stats.optimal and stats.gates >= 9 and stats.proven_below < stats.gates
     assert_realises(aig, [0x6996], 4)
+
+
+def test_proven_below_counts_the_impossible_sizes():
+    # x0 ^ x1 ^ x2 needs 6 gates; its support gives the search a lower bound of 2,
+    # and 2..5 are proven impossible on the way
+    _, stats = exact_aig(0x96, 3)
+    assert (stats.lower_bound, stats.proven_below, stats.gates) == (2, 6, 6) and stats.optimal
 
 
 def test_max_gates_falls_back_to_shannon_expansion():

@@ -156,6 +156,35 @@ def test_bad_lookup_raises():
         min_ands_4(0x10000)
 
 
+def test_a_known_circuit_caps_the_search_and_can_complete_a_proof(monkeypatch):
+    import circuitlab.exact.table as table
+    circuit, _ = exact_aig(0x0007, 4)
+    monkeypatch.setattr(table, "upper_bound_circuits", lambda: {0x0007: circuit})
+    tried = []
+
+    def spy(tables, n, params):
+        tried.append(params.max_gates)
+        return exact_aig(tables, n, params)
+    monkeypatch.setattr(table, "exact_aig", spy)
+    # only 2 gates are tried (proven impossible); the known 3-gate circuit is then optimal
+    row = table.synthesize_class(0x0007)
+    assert tried == [2]
+    assert (row.canon, row.min_ands, row.optimal) == (0x0007, 3, True)
+
+
+def test_command_line_redoes_only_unproven_rows(capsys, tmp_path):
+    rows = [ClassSize(r.canon, r.min_ands, r.canon != 0x0007) for r in min_ands_table().values()]
+    rows[[r.canon for r in rows].index(0x0007)] = ClassSize(0x0007, 9, False)
+    path = tmp_path / "table.tsv"
+    write_table(rows, path, " (test)")
+    assert main(["--unproven", "--out", str(path), "--workers", "1"]) == 0
+    assert "[222/222] 0007: 3 ANDs in" in capsys.readouterr().err
+    again = read_table(path)
+    assert again[0x0007] == ClassSize(0x0007, 3, True)
+    assert all(again[r.canon] == r for r in rows if r.canon != 0x0007)
+    assert "--write (test); then --unproven" in path.read_text()
+
+
 def test_command_line_summary(capsys, tmp_path):
     assert main([]) == 0
     out = capsys.readouterr().out
@@ -179,6 +208,12 @@ def test_tighten_and_bad_upper_bound_files(tmp_path):
     assert tighten(ClassSize(0x1681, 11, False), known) == ClassSize(0x1681, 10, False)
     assert tighten(ClassSize(0x1681, 9, False), known).min_ands == 9
     assert tighten(ClassSize(0x1669, 10, True), known).min_ands == 10
+    # a known circuit of 10 ANDs with 9 and fewer proven impossible: optimal
+    assert tighten(ClassSize(0x1681, 12, False), known, proven_below=10) == \
+        ClassSize(0x1681, 10, True)
+    assert tighten(ClassSize(0x1681, 12, False), known, proven_below=9).optimal is False
+    with pytest.raises(CircuitlabError, match="SAT proved fewer than 11 impossible"):
+        tighten(ClassSize(0x1681, 12, False), known, proven_below=11)
     (tmp_path / "1681.aag").write_text((UPPER_BOUNDS / "1683.aag").read_text())
     with pytest.raises(CircuitlabError, match="1681.aag: not a 4-input, 1-output circuit"):
         upper_bound_circuits(tmp_path)
