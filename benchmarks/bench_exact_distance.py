@@ -8,7 +8,8 @@ minimum AND count per class comes from the checked-in exact table
 (``circuitlab/exact/npn4_min_ands.tsv``; SAT-proven except for the rows
 marked not optimal, whose count is an upper bound). Reported: mean ANDs
 and mean excess over the optimum, and the share of classes solved
-optimally, for resyn2, the transformer (greedy and with search) and the
+optimally, for resyn2 (also as the model must write it: the mask rule's
+form of a training label), the transformer (greedy and with search) and the
 product (``circuitlab optimize``).
 """
 
@@ -19,7 +20,7 @@ import argparse
 import numpy as np
 import torch
 
-from _common import print_table
+from _common import as_label, print_table
 from circuitlab.exact import min_ands_table, npn_classes
 from circuitlab.io.truth import truth_to_aig
 from circuitlab.synth.recipes import RecipeParams, run_recipe
@@ -44,8 +45,9 @@ def main() -> None:
     table = min_ands_table()
     optimum = np.array([table[t].min_ands for t in tables])
     proven = np.array([table[t].optimal for t in tables])
-    cols = {"truth_to_aig": [a.num_ands for a in aigs],
-            "resyn2": [run_recipe(a, "resyn2", RecipeParams())[0].num_ands for a in aigs]}
+    r2 = [run_recipe(a, "resyn2", RecipeParams())[0] for a in aigs]
+    cols = {"truth_to_aig": [a.num_ands for a in aigs], "resyn2": [a.num_ands for a in r2],
+            "resyn2 under the mask rule": [as_label(tok, a, r) for a, r in zip(aigs, r2)]}
     for name, params in (("transformer greedy", SearchParams()),
                          (f"transformer {args.search}-{args.budget}",
                           SearchParams(method=args.search, budget=args.budget))):
