@@ -194,13 +194,13 @@ def test_command_line_summary(capsys, tmp_path):
     assert "error: cannot read" in capsys.readouterr().err
 
 
-def test_unproven_rows_are_sizes_of_known_circuits():
-    known = upper_bound_circuits()
-    for canon, row in min_ands_table().items():
-        if not row.optimal:
-            assert known[canon].num_ands == row.min_ands
-            assert truth_table(known[canon])[0].tolist() == [bool((canon >> m) & 1)
-                                                             for m in range(16)]
+def test_known_circuits_are_the_sizes_of_their_rows():
+    known, table = upper_bound_circuits(), min_ands_table()
+    assert all(canon in known for canon, row in table.items() if not row.optimal)
+    assert set(known) == {0x166b, 0x1681, 0x1683}
+    for canon, aig in known.items():
+        assert aig.num_ands == table[canon].min_ands
+        assert truth_table(aig)[0].tolist() == [bool((canon >> m) & 1) for m in range(16)]
 
 
 def test_tighten_and_bad_upper_bound_files(tmp_path):
