@@ -293,7 +293,7 @@ def _search(builder: AigBuilder, lits: list[int], targets: np.ndarray, lower: in
         sat_calls += calls
         if result is False and proven_below == r:
             proven_below = r + 1
-        elif result is not None and result is not False:
+        elif result:
             enc, model = result
             gates, outs = enc.decode(model)
             node_lit = list(lits)

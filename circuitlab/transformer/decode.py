@@ -307,8 +307,9 @@ def finish(tokenizer: Tokenizer, batch: SourceBatch, decoded: Decoded,
             continue
         aig = aig.with_names(src.input_names, src.output_names)
         body = [t for t in rows[r] if t != PAD]
-        if (src_idx, tuple(body)) not in seen:
-            seen.add((src_idx, tuple(body)))
+        key = (src_idx, tuple(body))
+        if key not in seen:
+            seen.add(key)
             res.pool.append(aig)
         if res.decoded is None or aig.num_ands < res.decoded.num_ands:
             res.decoded, res.tokens = aig, body
