@@ -228,28 +228,72 @@ def exact_aig(tables, num_inputs: int,
             bits or an array of the wrong shape.
     """
     start = time.perf_counter()
-    rows = _bit_rows(tables, num_inputs)
-    support = _support(rows, num_inputs)
-    n = len(support)
-    full_minterm = np.zeros(1 << n, dtype=np.int64)
-    for q, i in enumerate(support):
-        full_minterm |= ((np.arange(1 << n) >> q) & 1) << i
-    rows = rows[:, full_minterm]
-    kinds, target_rows = _split_outputs(rows ^ rows[:, :1])
-    lower = max([len(target_rows)] + [len(_support(row[None, :], n)) - 1 for row in target_rows])
-
+    problem = Problem.of(_bit_rows(tables, num_inputs))
     builder = AigBuilder()
     input_lits = builder.add_inputs(num_inputs)
-    lits = [input_lits[i] for i in support]
-    gate_lits, proven_below, sat_calls = _search(builder, lits, target_rows, lower, params)
-    for (kind, index), pol in zip(kinds, rows[:, 0].tolist()):
-        base = FALSE if kind == "const" else lits[index] if kind == "lit" else gate_lits[index]
-        builder.add_output(base ^ int(pol))
-    aig = builder.build()
+    lits = [input_lits[i] for i in problem.support]
+    gate_lits, proven_below, sat_calls = _search(builder, lits, problem.targets, problem.lower,
+                                                 params)
+    aig = problem.build(builder, lits, gate_lits)
     optimal = proven_below >= aig.num_ands
-    stats = ExactStats(aig.num_ands, optimal, time.perf_counter() - start, sat_calls, lower,
+    stats = ExactStats(aig.num_ands, optimal, time.perf_counter() - start, sat_calls, problem.lower,
                        proven_below)
     return aig, stats
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Outputs reduced to the distinct gate functions exact synthesis must find.
+
+    Attributes:
+        support: the inputs some output depends on.
+        kinds: per output, ``("const", 0)``, ``("lit", q)`` (support input
+            ``q``) or ``("gate", h)`` (target ``h``), complemented where
+            ``polarity`` is 1.
+        polarity: per output, its value on minterm 0.
+        targets: distinct normal rows over the support's minterms.
+        lower: a gate count no circuit of these targets goes below.
+
+    Shapes:
+        targets: ``[T, 2^len(support)]`` uint8.
+    """
+
+    support: list[int]
+    kinds: list[tuple[str, int]]
+    polarity: list[int]
+    targets: np.ndarray
+    lower: int
+
+    @staticmethod
+    def of(rows: np.ndarray) -> "Problem":
+        """The problem of realising 0/1 ``rows`` (``[O, 2^n]``)."""
+        n_all = rows.shape[1].bit_length() - 1
+        support = _support(rows, n_all)
+        n = len(support)
+        full_minterm = np.zeros(1 << n, dtype=np.int64)
+        for q, i in enumerate(support):
+            full_minterm |= ((np.arange(1 << n) >> q) & 1) << i
+        rows = rows[:, full_minterm]
+        kinds, targets = _split_outputs(rows ^ rows[:, :1])
+        lower = max([len(targets)] + [len(_support(row[None, :], n)) - 1 for row in targets])
+        return Problem(support, kinds, rows[:, 0].tolist(), targets, lower)
+
+    def build(self, builder: AigBuilder, lits: list[int], gate_lits: list[int]) -> Aig:
+        """The circuit: outputs from the support's ``lits`` and the targets' ``gate_lits``."""
+        for (kind, index), pol in zip(self.kinds, self.polarity):
+            base = FALSE if kind == "const" else lits[index] if kind == "lit" else gate_lits[index]
+            builder.add_output(base ^ int(pol))
+        return builder.build()
+
+
+def _realise(builder: AigBuilder, lits: list[int], enc: Encoding, model: list[int]) -> list[int]:
+    """Literals of ``enc``'s targets, built from a satisfying ``model`` on ``lits``."""
+    gates, outs = enc.decode(model)
+    node_lit = list(lits)
+    for i in sorted(gates):
+        j, k, fn = gates[i]
+        node_lit.append(_gate_lit(builder, node_lit[j], node_lit[k], fn))
+    return [node_lit[i] for i in outs]
 
 
 def _split_outputs(normal: np.ndarray) -> tuple[list[tuple[str, int]], np.ndarray]:
@@ -294,12 +338,6 @@ def _search(builder: AigBuilder, lits: list[int], targets: np.ndarray, lower: in
         if result is False and proven_below == r:
             proven_below = r + 1
         elif result:
-            enc, model = result
-            gates, outs = enc.decode(model)
-            node_lit = list(lits)
-            for i in sorted(gates):
-                j, k, fn = gates[i]
-                node_lit.append(_gate_lit(builder, node_lit[j], node_lit[k], fn))
-            return [node_lit[i] for i in outs], proven_below, sat_calls
+            return _realise(builder, lits, *result), proven_below, sat_calls
     memo: dict = {}
     return [_shannon(builder, row, lits, memo) for row in targets], proven_below, sat_calls
