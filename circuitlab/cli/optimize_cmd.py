@@ -12,15 +12,18 @@ from circuitlab.io.formats import WRITE_SUFFIXES, read_circuit, write_circuit
 def _run(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() not in WRITE_SUFFIXES:
         raise CircuitlabError(f"{args.output}: output must end in {', '.join(WRITE_SUFFIXES)}")
+    from circuitlab.exact.shrink import ShrinkParams
     from circuitlab.transformer.optimize import (OptimizeParams, check_fits, load_model,
                                                  optimize_circuits)
     from circuitlab.transformer.search import SearchParams
+    exact = None if args.transformer_only or args.exact_conflicts == 0 \
+        else ShrinkParams(conflicts_per_call=args.exact_conflicts)
     aig = read_circuit(args.input)
     model, tokenizer = load_model(args.checkpoint, args.device)
     check_fits(tokenizer, aig, args.input)
     params = OptimizeParams(SearchParams(method=args.search, budget=args.budget, seed=args.seed),
                             classical=not args.transformer_only, polish=not args.no_polish,
-                            engine=args.engine)
+                            engine=args.engine, exact=exact)
     (result,) = optimize_circuits([aig], model, tokenizer, params)
     write_circuit(result.aig, args.output)
     budget = "" if args.search == "greedy" else f", budget {args.budget}"
@@ -39,6 +42,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from circuitlab.exact.shrink import ShrinkParams
     from circuitlab.transformer.search import METHODS
     parser = subparsers.add_parser(
         "optimize", help="shrink a small circuit (<= 8 inputs, <= 2 outputs) with the "
@@ -53,11 +57,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="samples, beam width or MCTS simulations (default: 16)")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
     parser.add_argument("--transformer-only", action="store_true",
-                        help="do not also try resyn2/compress2rs and keep the smallest")
+                        help="only the transformer: no resyn2/compress2rs, no SAT search")
     parser.add_argument("--no-polish", action="store_true",
                         help="do not run resyn2/compress2rs on the transformer's circuits")
     parser.add_argument("--engine", default="auto", choices=("auto", "abc", "aigverse"),
                         help="engine of the classical scripts (default: ABC when installed)")
+    parser.add_argument("--exact-conflicts", type=int, metavar="N",
+                        default=ShrinkParams.conflicts_per_call,
+                        help="conflict budget of each SAT call of the exact search for a "
+                             "circuit smaller than the best found (0: no SAT search; "
+                             f"default: {ShrinkParams.conflicts_per_call})")
     parser.add_argument("--checkpoint", default=None,
                         help="model checkpoint (default: the one shipped with circuitlab)")
     parser.add_argument("--device", default="auto", help="torch device (default: auto)")

@@ -6,15 +6,19 @@ circuit. With ``classical=True`` it also runs ``resyn2`` and
 best classical result; with ``polish=True`` as well, the same scripts then
 run on every distinct circuit the model proposed. The model's proposals
 differ in structure from what local rewriting reaches from the source, so
-polishing them finds circuits that neither finds alone. The smallest
-equivalent candidate wins. The model's own result and the polished one are
-reported separately, so what the model contributes stays visible. The
-winner is re-checked with :func:`circuitlab.verify.check_equivalence`.
+polishing them finds circuits that neither finds alone. With ``exact``
+set, SAT-based exact synthesis (:func:`circuitlab.exact.shrink.shrink`)
+then looks for a circuit with fewer gates than the smallest candidate. The
+smallest equivalent candidate wins. The model's own result and the polished
+one are reported separately, so what the model contributes stays visible.
+The winner is re-checked with :func:`circuitlab.verify.check_equivalence`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,6 +26,7 @@ from typing import Sequence
 
 from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError
+from circuitlab.exact.shrink import ShrinkParams, shrink
 from circuitlab.synth.recipes import resolve_engine
 from circuitlab.transformer.data.labels import SOURCE, Label, LabelParams, label_circuits
 from circuitlab.transformer.search import SearchParams, search
@@ -29,7 +34,7 @@ from circuitlab.transformer.tokenizer import TokenizeError, Tokenizer
 from circuitlab.verify import Verdict, check_equivalence
 
 __all__ = ["DEFAULT_CHECKPOINT", "OptimizeParams", "OptimizeResult", "default_checkpoint",
-           "load_model", "optimize_circuits", "polish"]
+           "load_model", "optimize_circuits", "polish", "shrink_all"]
 
 
 DEFAULT_CHECKPOINT = "default.pt"
@@ -60,12 +65,18 @@ class OptimizeParams:
         polish: with ``classical``, also run the scripts on every distinct
             circuit the searches finished.
         engine: the classical engine ("auto", "abc", "aigverse").
+        exact: budget of the SAT search below the smallest candidate
+            (``None``: no SAT search).
+        jobs: worker processes of the SAT search (the result does not
+            depend on it: the budget counts conflicts, not seconds).
     """
 
     search: SearchParams = SearchParams()
     classical: bool = True
     polish: bool = True
     engine: str = "auto"
+    exact: ShrinkParams | None = ShrinkParams()
+    jobs: int = 1
 
 
 @dataclass
@@ -79,8 +90,9 @@ class OptimizeResult:
             decode finished).
         candidates: AND count per candidate: ``source``, ``transformer``,
             ``transformer+polish`` (the scripts run on the model's circuits),
-            the scripts by name, and ``transformer+classical`` (the model
-            run on the best classical result, its circuits polished too).
+            the scripts by name, ``transformer+classical`` (the model
+            run on the best classical result, its circuits polished too) and
+            ``exact`` (the SAT search below the best of the others).
     """
 
     source: Aig
@@ -122,11 +134,17 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
             _offer(cands, "transformer+classical",
                    polish([r.pool for r in again], params.engine))
         _offer(cands, "transformer+classical", [r.decoded for r in again])
+    # ties go to the source, then to the classical scripts: the model is credited
+    # only with circuits strictly smaller than theirs
+    names = [min(c, key=lambda n: (c[n].num_ands, n != SOURCE, n not in size))
+             for c, size in zip(cands, sizes)]
+    if params.exact is not None:
+        _offer(cands, "exact", shrink_all([c[n] for c, n in zip(cands, names)], params.exact,
+                                          params.jobs))
+        names = [n if c["exact"].num_ands >= c[n].num_ands else "exact"
+                 for c, n in zip(cands, names)]
     out_list = []
-    for aig, res, c, size in zip(aigs, own, cands, sizes):
-        # ties go to the source, then to the classical scripts: the model is credited
-        # only with circuits strictly smaller than theirs
-        name = min(c, key=lambda n: (c[n].num_ands, n != SOURCE, n not in size))
+    for aig, res, c, size, name in zip(aigs, own, cands, sizes, names):
         best = c[name].with_names(aig.input_names, aig.output_names)
         verdict = check_equivalence(aig, best, match="position").verdict
         if verdict is not Verdict.EQUIVALENT:
@@ -166,6 +184,15 @@ def polish(pools: Sequence[Sequence[Aig]], engine: str = "auto") -> list[Aig | N
         out.append(None if best is None else best.aig)
         k += len(pool)
     return out
+
+
+def shrink_all(aigs: Sequence[Aig], params: ShrinkParams, jobs: int = 1) -> list[Aig]:
+    """:func:`~circuitlab.exact.shrink.shrink` on each circuit, in ``jobs`` processes."""
+    if jobs <= 1 or len(aigs) < 2:
+        return [shrink(aig, params)[0] for aig in aigs]
+    with ProcessPoolExecutor(min(jobs, len(aigs)),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        return [aig for aig, _ in pool.map(shrink, aigs, [params] * len(aigs), chunksize=4)]
 
 
 def _offer(cands: list[dict[str, Aig]], name: str, found: Sequence[Aig | None]) -> None:

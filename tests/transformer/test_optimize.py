@@ -3,7 +3,7 @@ import pytest
 import torch
 from oracle import assert_equivalent
 
-from circuitlab.aig import AigBuilder
+from circuitlab.aig import Aig, AigBuilder
 from circuitlab.cli import main
 from circuitlab.io.formats import read_circuit, write_circuit
 from circuitlab.transformer.model import CircuitTransformer, ModelConfig
@@ -47,9 +47,24 @@ def test_optimize_api_keeps_the_smallest_equivalent(checkpoint):
     assert res.aig.num_ands == min(res.candidates.values()) <= 4 < aig.num_ands
     assert res.verdict.name == "EQUIVALENT"
     assert res.candidates["transformer+polish"] <= res.candidates["transformer"]
-    (own,) = optimize_circuits([aig], model, tok, OptimizeParams(classical=False))
+    (own,) = optimize_circuits([aig], model, tok, OptimizeParams(classical=False, exact=None))
     assert set(own.candidates) <= {"source", "transformer"}
     assert_equivalent(aig, own.aig)
+
+
+def test_optimize_ends_with_the_sat_search(checkpoint):
+    # two outputs sharing a gate that the scripts' rewriting does not find: 4 ANDs, 3 suffice
+    aig = Aig(8, [(13, 3), (18, 14), (15, 3), (23, 13)], [20, 24])
+    model, tok = load_model(checkpoint, "cpu")
+    (res,) = optimize_circuits([aig], model, tok, OptimizeParams(SearchParams("sample", 4)))
+    assert_equivalent(aig, res.aig)
+    assert res.aig.num_ands == 3
+    others = min(n for name, n in res.candidates.items() if name != "exact")
+    assert (res.best == "exact") == (others > 3)
+    (off,) = optimize_circuits([aig], model, tok,
+                               OptimizeParams(SearchParams("sample", 4), exact=None))
+    assert "exact" not in off.candidates and off.aig.num_ands == others
+    assert_equivalent(aig, off.aig)
 
 
 @pytest.mark.parametrize("engine", ["aigverse", "auto"])
@@ -83,6 +98,9 @@ def test_optimize_command(checkpoint, tmp_path, capsys):
     text = capsys.readouterr().out
     assert rc == 0 and "polish" not in text and "resyn2:" in text
     assert_equivalent(read_circuit(src), read_circuit(out))
+    rc = main(["optimize", str(src), "-o", str(out), "--checkpoint", str(checkpoint),
+               "--search", "greedy", "--exact-conflicts", "-1"])
+    assert rc == 2 and "conflicts_per_call must be > 0" in capsys.readouterr().err
 
 
 def test_optimize_truth_input(checkpoint, tmp_path, capsys):
