@@ -16,6 +16,8 @@ def _run(args: argparse.Namespace) -> int:
     from circuitlab.transformer.optimize import (OptimizeParams, check_fits, load_model,
                                                  optimize_circuits)
     from circuitlab.transformer.search import SearchParams
+    if args.exact_conflicts < 0:
+        raise CircuitlabError(f"--exact-conflicts must be >= 0, got {args.exact_conflicts}")
     exact = None if args.transformer_only or args.exact_conflicts == 0 \
         else ShrinkParams(conflicts_per_call=args.exact_conflicts)
     aig = read_circuit(args.input)

@@ -100,7 +100,7 @@ def test_optimize_command(checkpoint, tmp_path, capsys):
     assert_equivalent(read_circuit(src), read_circuit(out))
     rc = main(["optimize", str(src), "-o", str(out), "--checkpoint", str(checkpoint),
                "--search", "greedy", "--exact-conflicts", "-1"])
-    assert rc == 2 and "conflicts_per_call must be > 0" in capsys.readouterr().err
+    assert rc == 2 and "--exact-conflicts must be >= 0, got -1" in capsys.readouterr().err
 
 
 def test_optimize_truth_input(checkpoint, tmp_path, capsys):
