@@ -53,3 +53,8 @@ def as_label(tok, source, circuit) -> int:
     if tokens is None:
         return circuit.num_ands
     return tok.decode(tokens, source.num_inputs, source.num_outputs).num_ands
+
+
+def before_sat(results) -> list[int]:
+    """Per ``optimize_circuits`` result, its smallest candidate other than the SAT search's."""
+    return [min(n for name, n in r.candidates.items() if name != "exact") for r in results]

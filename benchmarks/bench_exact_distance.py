@@ -20,7 +20,7 @@ import argparse
 import numpy as np
 import torch
 
-from _common import as_label, print_table
+from _common import as_label, before_sat, print_table
 from circuitlab.exact import min_ands_table, npn_classes
 from circuitlab.io.truth import truth_to_aig
 from circuitlab.synth.recipes import RecipeParams, run_recipe
@@ -59,8 +59,7 @@ def main() -> None:
         SearchParams(method=args.search, budget=args.budget)))
     # the product ends with a SAT search below its best candidate; on 4 inputs that
     # search is exact synthesis itself, so the row before it is the informative one
-    cols["product before the SAT search"] = [
-        min(n for name, n in r.candidates.items() if name != "exact") for r in product]
+    cols["product before the SAT search"] = before_sat(product)
     cols["product (optimize)"] = [r.aig.num_ands for r in product]
     rows = []
     for name, ands in cols.items():

@@ -33,7 +33,7 @@ import time
 import numpy as np
 import torch
 
-from _common import SHARED, as_label, print_table
+from _common import SHARED, as_label, before_sat, print_table
 from circuitlab.io.truth import read_truth
 from circuitlab.synth.abc import abc_available, run_abc_batch
 from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
@@ -117,13 +117,11 @@ def held_out(model, tok, args, searched) -> None:
     p_sec = time.perf_counter() - start
     polished = [r.candidates.get("transformer+polish", r.source.num_ands) for r in optimized]
     product = [r.aig.num_ands for r in optimized]
-    before_sat = [min(n for name, n in r.candidates.items() if name != "exact")
-                  for r in optimized]
     classical_best = [min(r, c) for r, c in zip(cols["resyn2"], cols["compress2rs"])]
     wins = sum(p < c for p, c in zip(product, classical_best))
     own_wins = sum(p < c for p, c in zip(polished, classical_best))
     cols[f"transformer {args.search}-{args.budget} + polish"] = polished
-    cols["product before the SAT search"] = before_sat
+    cols["product before the SAT search"] = before_sat(optimized)
     cols["product (optimize)"] = product
     rows = [dict(method=k, mean_ands=f"{np.mean(v):.2f}",
                  vs_resyn2=f"{np.mean(v) / np.mean(cols['resyn2']):.3f}") for k, v in cols.items()]

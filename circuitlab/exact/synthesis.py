@@ -236,8 +236,8 @@ def exact_aig(tables, num_inputs: int,
                                                  params)
     aig = problem.build(builder, lits, gate_lits)
     optimal = proven_below >= aig.num_ands
-    stats = ExactStats(aig.num_ands, optimal, time.perf_counter() - start, sat_calls, problem.lower,
-                       proven_below)
+    stats = ExactStats(aig.num_ands, optimal, time.perf_counter() - start, sat_calls,
+                       problem.lower, proven_below)
     return aig, stats
 
 
