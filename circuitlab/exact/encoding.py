@@ -28,9 +28,17 @@ class Encoding:
     ``targets`` are distinct normal rows, none constant or a literal, so
     the caller complements outputs that are 1 on minterm 0.
 
+    With ``minterms`` the formula constrains the gates on those minterms
+    only, and :meth:`add_minterm` adds more: a counterexample-guided loop
+    solves the small formula, simulates the circuit found on all minterms
+    (:meth:`evaluate`) and adds one where it is wrong. The
+    break that gates compute distinct functions speaks of whole functions,
+    so such a formula leaves it out.
+
     Variables: ``sel[i][(j, k)]`` gate ``i`` reads nodes ``j < k``;
     ``fn[i][(a, b)]`` its value when they are ``a, b``; ``sim[i][t]`` its
-    value on minterm ``t >= 1``; ``out[h][i]`` target ``h`` is gate ``i``.
+    value on minterm ``t >= 1`` (for the minterms encoded so far);
+    ``out[h][i]`` target ``h`` is gate ``i``.
 
     Args:
         num_inputs: ``n``.
@@ -40,13 +48,17 @@ class Encoding:
         first: fix the first gate to this two-input function; the
             co-lexicographic break then starts at the second gate, so that
             the cases of all first gates together cover every circuit.
+        minterms: encode only these minterms (each ``>= 1``); ``None``:
+            all of them.
 
     Shapes:
         targets: ``[O, 2^n]`` uint8 with column 0 all zero; first: ``[2^n]``.
     """
 
     def __init__(self, num_inputs: int, targets: np.ndarray, gates: int, symmetry: bool,
-                 first: np.ndarray | None = None):
+                 first: np.ndarray | None = None, minterms: Sequence[int] | None = None):
+        if minterms is not None and first is not None:
+            raise ValueError("a first gate is fixed on all minterms; pass minterms=None")
         self.n, self.r = num_inputs, gates
         self.targets = targets
         self.num_vars = 0
@@ -55,14 +67,18 @@ class Encoding:
         self.sel = {i: {(j, k): self._new() for k in range(i) for j in range(k)}
                     for i in range(num_inputs, nodes)}
         self.fn = {i: {ab: self._new() for ab in PAIRS} for i in range(num_inputs, nodes)}
-        self.sim = {i: [0] + [self._new() for _ in range(1, 1 << num_inputs)]
-                    for i in range(num_inputs, nodes)}
+        self.sim: dict[int, dict[int, int]] = {i: {} for i in range(num_inputs, nodes)}
         single = len(targets) == 1
         self.out = [{nodes - 1: None} if single else
                     {i: self._new() for i in range(num_inputs, nodes)} for _ in targets]
         for i in range(num_inputs, nodes):
             self._gate(i)
-        self._outputs()
+        if not single:
+            for choice in self.out:
+                self._exactly_one(list(choice.values()))
+        full = minterms is None
+        for t in range(1, 1 << num_inputs) if full else minterms:
+            self.add_minterm(t)
         self.first = first
         if first is not None:
             self._fix_first(first)
@@ -70,7 +86,8 @@ class Encoding:
             self._all_used()
             self._colex()
             self._no_reapplication()
-            self._distinct()
+            if full:
+                self._distinct()
 
     def _new(self) -> int:
         self.num_vars += 1
@@ -101,9 +118,17 @@ class Encoding:
                 c = 1 - (a ^ b)
                 self._add([f[(0, 1)] * (1 if a else -1), f[(1, 0)] * (1 if b else -1),
                            f[(1, 1)] * (1 if c else -1)])
-        for (j, k), s in self.sel[i].items():
-            for t in range(1, 1 << self.n):
-                xi = self.sim[i][t]
+
+    def add_minterm(self, t: int) -> list[list[int]]:
+        """Constrain every gate and target on minterm ``t``; returns the new clauses."""
+        if not 1 <= t < 1 << self.n or t in self.sim[self.n]:
+            raise ValueError(f"minterm {t} is out of range or already encoded")
+        start = len(self.clauses)
+        for i in self.sim:
+            self.sim[i][t] = self._new()
+        for i, sel in self.sel.items():
+            f, xi = self.fn[i], self.sim[i][t]
+            for (j, k), s in sel.items():
                 for a in (0, 1):
                     for b in (0, 1):
                         differs = [_neq(self._value(j, t), a), _neq(self._value(k, t), b)]
@@ -112,15 +137,11 @@ class Encoding:
                         else:
                             self._add([-s, *differs, -xi, f[(a, b)]])
                             self._add([-s, *differs, xi, -f[(a, b)]])
-
-    def _outputs(self) -> None:
         for row, choice in zip(self.targets, self.out):
-            if len(choice) > 1:
-                self._exactly_one(list(choice.values()))
             for i, o in choice.items():
                 guard = [] if o is None else [-o]
-                for t in range(1, 1 << self.n):
-                    self._add([*guard, self.sim[i][t] if row[t] else -self.sim[i][t]])
+                self._add([*guard, self.sim[i][t] if row[t] else -self.sim[i][t]])
+        return self.clauses[start:]
 
     def _fix_first(self, row: np.ndarray) -> None:
         """The first gate computes ``row``, a normal AND-type function of two inputs."""
@@ -189,6 +210,21 @@ class Encoding:
                     self.clauses += [[-d, x[t], y[t]], [-d, -x[t], -y[t]]]
                     diff.append(d)
                 self.clauses.append(diff)
+
+    def evaluate(self, model: list[int]) -> np.ndarray:
+        """What the circuit of ``model`` computes for each target, on all minterms.
+
+        Shapes:
+            returns ``[O, 2^n]`` uint8, comparable with ``targets``.
+        """
+        gates, outs = self.decode(model)
+        minterms = np.arange(1 << self.n)
+        values = [((minterms >> q) & 1).astype(bool) for q in range(self.n)]
+        for i in sorted(gates):
+            j, k, (f01, f10, f11) = gates[i]
+            a, b = values[j], values[k]
+            values.append((~a & b & bool(f01)) | (a & ~b & bool(f10)) | (a & b & bool(f11)))
+        return np.array([values[i] for i in outs], dtype=np.uint8).reshape(len(outs), -1)
 
     def decode(self, model: list[int]) -> tuple[dict[int, tuple[int, int, tuple[int, ...]]],
                                                  list[int]]:
