@@ -8,6 +8,12 @@ circuit, so the search is anytime: whatever it is stopped by, it returns the
 smallest circuit found. Conflict budgets (not seconds) make the result the
 same on every machine.
 
+On 7 or more inputs (:attr:`ShrinkParams.cegar_inputs`) a call starts from
+a formula over a few minterms and adds one minterm the circuit found gets
+wrong until a circuit is right on all of them (counterexample-guided, see
+:class:`~circuitlab.exact.encoding.Encoding`). Such a formula holds a tenth
+of the clauses, so each conflict costs less and the budget goes further.
+
 Unlike :func:`~circuitlab.exact.synthesis.exact_aig` it starts from a known
 circuit and proves nothing: an unsatisfiable call under the symmetry breaks
 does not exclude smaller circuits, and the hardest calls, just below the
@@ -39,20 +45,28 @@ class ShrinkParams:
 
     Attributes:
         conflicts_per_call: conflict budget of each SAT call (one per gate
-            count tried); about a second per 30,000 on 8 inputs.
+            count tried); 100,000 take about two seconds on 8 inputs.
         max_gates: largest gate count asked for; larger circuits are first
             tried at this size (the encoding grows with the square of it).
         solver: a python-sat solver name.
+        cegar_inputs: from this many support inputs on, a call adds
+            minterms as counterexamples come up (the budget counts the
+            conflicts of all its rounds) instead of encoding all of them.
+        seed: picks the first minterms and the counterexamples.
     """
 
-    conflicts_per_call: int = 30_000
+    conflicts_per_call: int = 100_000
     max_gates: int = 12
     solver: str = "glucose4"
+    cegar_inputs: int = 7
+    seed: int = 0
 
     def __post_init__(self) -> None:
         # ExactParams validates the solver name and the counts
         ExactParams(max_gates=self.max_gates, conflicts_per_call=self.conflicts_per_call,
                     solver=self.solver)
+        if self.cegar_inputs < 0:
+            raise CircuitlabError(f"cegar_inputs must be >= 0, got {self.cegar_inputs}")
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,9 @@ class ShrinkStats:
         ands_before: AND gates of the given circuit.
         ands_after: AND gates of the returned one.
         sat_calls: SAT calls made.
-        settled: the last call was unsatisfiable (not cut by its budget).
+        settled: no budget cut the search short: the last call was
+            unsatisfiable, or the circuit reached a lower bound (the
+            number of distinct gate outputs, or a support size).
         seconds: wall time.
     """
 
@@ -95,7 +111,7 @@ def shrink(aig: Aig, params: ShrinkParams = ShrinkParams()) -> tuple[Aig, Shrink
     rows = table_bits(truth_tables(aig), aig.num_inputs)
     problem = Problem.of(rows)
     before = aig.num_ands
-    found, calls, settled = None, 0, False
+    found, calls, settled = None, 0, True
     r = min(before - 1, params.max_gates)
     while r >= max(problem.lower, 1) and len(problem.targets):
         result = _solve(problem, r, params)
@@ -114,15 +130,39 @@ def shrink(aig: Aig, params: ShrinkParams = ShrinkParams()) -> tuple[Aig, Shrink
     return best, stats
 
 
+_FIRST_MINTERMS = 8
+
+
 def _solve(problem: Problem, gates: int,
            params: ShrinkParams) -> tuple[Encoding, list[int]] | bool | None:
     """A model of ``gates`` gates; ``False`` if there is none, ``None`` when out of budget."""
-    enc = Encoding(len(problem.support), problem.targets, gates, symmetry=True)
+    n = len(problem.support)
+    rng = None
+    if n >= params.cegar_inputs:
+        rng = np.random.default_rng([params.seed, gates])
+        first = rng.choice(np.arange(1, 1 << n), min(_FIRST_MINTERMS, (1 << n) - 1),
+                           replace=False)
+        enc = Encoding(n, problem.targets, gates, symmetry=True, minterms=first.tolist())
+    else:
+        enc = Encoding(n, problem.targets, gates, symmetry=True)
     solver = Solver(name=params.solver, bootstrap_with=enc.clauses)
+    left = params.conflicts_per_call
     try:
-        solver.conf_budget(params.conflicts_per_call)
-        result = solver.solve_limited()
-        return (enc, solver.get_model()) if result else result
+        while left > 0:
+            solver.conf_budget(left)
+            spent = solver.accum_stats().get("conflicts", 0)
+            result = solver.solve_limited()
+            left -= solver.accum_stats().get("conflicts", 0) - spent
+            if not result:
+                return result
+            model = solver.get_model()
+            if rng is None:
+                return enc, model
+            wrong = np.flatnonzero((enc.evaluate(model) != problem.targets).any(axis=0))
+            if not len(wrong):
+                return enc, model
+            solver.append_formula(enc.add_minterm(int(rng.choice(wrong))))
+        return None
     finally:
         solver.delete()
 

@@ -62,8 +62,27 @@ def test_outputs_that_need_no_gate():
     assert out.num_ands == 0 and stats.sat_calls == 0
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_random_circuits_never_grow_and_stay_equivalent(seed):
+@pytest.mark.parametrize("cegar_inputs", [0, 3])
+def test_counterexample_rounds_reach_the_same_minima(cegar_inputs):
+    # the formula starts with a few minterms and grows to what the circuit gets wrong
+    for aig, minimum in ((sharing_missed_by_scripts(), 3), (maj3_by_sum_of_products(), 4)):
+        out, stats = shrink(aig, ShrinkParams(cegar_inputs=cegar_inputs))
+        assert_equivalent(aig, out)
+        assert out.num_ands == minimum == stats.ands_after
+
+
+def test_counterexample_rounds_find_a_seven_input_circuit():
+    # a held-out circuit as optimize returned it before its SAT search; with all
+    # 127 minterms encoded, 100,000 conflicts do not find a 7-AND circuit
+    aig = Aig(8, [(16, 5), (15, 13), (20, 19), (15, 7), (24, 18), (10, 2), (28, 21), (30, 27)],
+              [22, 32])
+    out, stats = shrink(aig, ShrinkParams(conflicts_per_call=100_000, cegar_inputs=7))
+    assert_equivalent(aig, out)
+    assert out.num_ands == 7 == stats.ands_after < stats.ands_before == 8
+
+
+@pytest.mark.parametrize("seed, cegar_inputs", [(0, 7), (1, 7), (2, 7), (3, 0), (4, 0)])
+def test_random_circuits_never_grow_and_stay_equivalent(seed, cegar_inputs):
     rng = random.Random(seed)
     for _ in range(8):
         b = AigBuilder()
@@ -74,7 +93,8 @@ def test_random_circuits_never_grow_and_stay_equivalent(seed):
         for _ in range(rng.randint(1, 2)):
             b.add_output(rng.choice(pool[-3:]) ^ rng.randint(0, 1))
         aig = b.build()
-        out, stats = shrink(aig, ShrinkParams(conflicts_per_call=2000))
+        out, stats = shrink(aig, ShrinkParams(conflicts_per_call=2000,
+                                              cegar_inputs=cegar_inputs))
         assert_equivalent(aig, out)
         assert out.num_ands == stats.ands_after <= stats.ands_before == aig.num_ands
 
@@ -97,5 +117,7 @@ def test_bad_input_is_refused():
         shrink(Aig(1, [], [2], [(2, 0)]))
     with pytest.raises(CircuitlabError, match="conflicts_per_call"):
         ShrinkParams(conflicts_per_call=0)
+    with pytest.raises(CircuitlabError, match="cegar_inputs"):
+        ShrinkParams(cegar_inputs=-1)
     with pytest.raises(CircuitlabError, match="unknown SAT solver"):
         ShrinkParams(solver="nosuch")
