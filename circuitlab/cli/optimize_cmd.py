@@ -18,6 +18,8 @@ def _run(args: argparse.Namespace) -> int:
     from circuitlab.transformer.search import SearchParams
     if args.exact_conflicts < 0:
         raise CircuitlabError(f"--exact-conflicts must be >= 0, got {args.exact_conflicts}")
+    if args.deepsyn_steps < 0:
+        raise CircuitlabError(f"--deepsyn-steps must be >= 0, got {args.deepsyn_steps}")
     exact = None if args.transformer_only or args.exact_conflicts == 0 \
         else ShrinkParams(conflicts_per_call=args.exact_conflicts)
     aig = read_circuit(args.input)
@@ -25,7 +27,8 @@ def _run(args: argparse.Namespace) -> int:
     check_fits(tokenizer, aig, args.input)
     params = OptimizeParams(SearchParams(method=args.search, budget=args.budget, seed=args.seed),
                             classical=not args.transformer_only, polish=not args.no_polish,
-                            engine=args.engine, exact=exact)
+                            engine=args.engine, exact=exact,
+                            deepsyn=f"-J {args.deepsyn_steps}" if args.deepsyn_steps else None)
     (result,) = optimize_circuits([aig], model, tokenizer, params)
     write_circuit(result.aig, args.output)
     budget = "" if args.search == "greedy" else f", budget {args.budget}"
@@ -59,11 +62,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="samples, beam width or MCTS simulations (default: 16)")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
     parser.add_argument("--transformer-only", action="store_true",
-                        help="only the transformer: no resyn2/compress2rs, no SAT search")
+                        help="only the transformer: no classical scripts, no SAT search")
     parser.add_argument("--no-polish", action="store_true",
                         help="do not run resyn2/compress2rs on the transformer's circuits")
     parser.add_argument("--engine", default="auto", choices=("auto", "abc", "aigverse"),
                         help="engine of the classical scripts (default: ABC when installed)")
+    parser.add_argument("--deepsyn-steps", type=int, metavar="N", default=20,
+                        help="with ABC, also run &deepsyn on the circuit until N steps bring "
+                             "no improvement (0: not run; default: 20)")
     parser.add_argument("--exact-conflicts", type=int, metavar="N",
                         default=ShrinkParams.conflicts_per_call,
                         help="conflict budget of each SAT call of the exact search for a "

@@ -2,8 +2,9 @@
 
 :func:`optimize_circuits` runs the circuit transformer's search on each
 circuit. With ``classical=True`` it also runs ``resyn2`` and
-``compress2rs`` (ABC, or aigverse without ABC) and searches again from the
-best classical result; with ``polish=True`` as well, the same scripts then
+``compress2rs`` (ABC, or aigverse without ABC), with ABC also
+``&deepsyn`` (:attr:`OptimizeParams.deepsyn`), and searches again from the
+best classical result; with ``polish=True`` as well, the two scripts then
 run on every distinct circuit the model proposed. The model's proposals
 differ in structure from what local rewriting reaches from the source, so
 polishing them finds circuits that neither finds alone. With ``exact``
@@ -60,11 +61,15 @@ def load_model(checkpoint=None, device: str = "auto"):
 class OptimizeParams:
     """Args:
         search: the transformer's search (method, budget, seed).
-        classical: also run ``resyn2`` / ``compress2rs``, and search again
-            from the smaller of their results.
+        classical: also run ``resyn2`` / ``compress2rs`` (and ``&deepsyn``),
+            and search again from the smallest of their results.
         polish: with ``classical``, also run the scripts on every distinct
             circuit the searches finished.
         engine: the classical engine ("auto", "abc", "aigverse").
+        deepsyn: options of ABC's ``&deepsyn``, run on the source with the
+            scripts when ABC is the engine (``None``: not run). ``-J 20``
+            stops after 20 steps without improvement, so, unlike ``-T``,
+            the result does not depend on the machine's speed.
         exact: budget of the SAT search below the smallest candidate
             (``None``: no SAT search).
         jobs: worker processes of the SAT search (the result does not
@@ -75,8 +80,13 @@ class OptimizeParams:
     classical: bool = True
     polish: bool = True
     engine: str = "auto"
+    deepsyn: str | None = "-J 20"
     exact: ShrinkParams | None = ShrinkParams()
     jobs: int = 1
+
+    def __post_init__(self) -> None:
+        if self.deepsyn is not None:
+            LabelParams(deepsyn=True, deepsyn_options=self.deepsyn)  # raises on bad options
 
 
 @dataclass
@@ -90,7 +100,7 @@ class OptimizeResult:
             decode finished).
         candidates: AND count per candidate: ``source``, ``transformer``,
             ``transformer+polish`` (the scripts run on the model's circuits),
-            the scripts by name, ``transformer+classical`` (the model
+            the scripts by name (``deepsyn`` too), ``transformer+classical`` (the model
             run on the best classical result, its circuits polished too) and
             ``exact`` (the SAT search below the best of the others).
     """
@@ -122,7 +132,7 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
         if res.decoded is not None:
             c["transformer"] = res.decoded
     if params.classical:
-        labels = label_circuits(aigs, classical_params(params.engine))
+        labels = label_circuits(aigs, classical_params(params.engine, params.deepsyn))
         for c, size, lab in zip(cands, sizes, labels):
             size.update({name.split(":", 1)[1]: n for name, n in lab.ands.items()})
             if lab.best != SOURCE:
@@ -161,10 +171,14 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
     return out_list
 
 
-def classical_params(engine: str = "auto") -> LabelParams:
-    """The classical scripts (:data:`CLASSICAL_SCRIPTS`) on one engine, as labelling runs them."""
+def classical_params(engine: str = "auto", deepsyn: str | None = None) -> LabelParams:
+    """The classical scripts (:data:`CLASSICAL_SCRIPTS`) on one engine, as labelling runs them.
+
+    ``deepsyn`` adds ABC's ``&deepsyn`` with these options (ABC only).
+    """
     if resolve_engine(engine) == "abc":
-        return LabelParams(abc_scripts=CLASSICAL_SCRIPTS, aigverse_scripts=(), use_abc=True)
+        return LabelParams(abc_scripts=CLASSICAL_SCRIPTS, aigverse_scripts=(), use_abc=True,
+                           deepsyn=deepsyn is not None, deepsyn_options=deepsyn or "-T 1")
     return LabelParams(abc_scripts=(), aigverse_scripts=CLASSICAL_SCRIPTS, use_abc=False)
 
 

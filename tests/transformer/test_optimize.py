@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -5,7 +7,9 @@ from oracle import assert_equivalent
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.cli import main
+from circuitlab.errors import CircuitlabError
 from circuitlab.io.formats import read_circuit, write_circuit
+from circuitlab.synth.abc import abc_available
 from circuitlab.transformer.model import CircuitTransformer, ModelConfig
 from circuitlab.transformer.optimize import (OptimizeParams, load_model, optimize_circuits,
                                              polish)
@@ -67,6 +71,24 @@ def test_optimize_ends_with_the_sat_search(checkpoint):
     assert_equivalent(aig, off.aig)
 
 
+@pytest.mark.skipif(not abc_available(), reason="&deepsyn needs ABC")
+def test_optimize_runs_deepsyn_with_abc(checkpoint):
+    # a held-out circuit: resyn2 and compress2rs stop at 8 ANDs, &deepsyn -J 20 finds 6
+    aig = Aig(8, [(16, 7), (19, 11), (20, 17), (20, 12), (25, 11), (20, 4), (26, 23), (31, 29),
+                  (31, 28)], [34, 32])
+    model, tok = load_model(checkpoint, "cpu")
+    params = OptimizeParams(SearchParams("greedy"), engine="abc", exact=None)
+    (res,) = optimize_circuits([aig], model, tok, params)
+    assert_equivalent(aig, res.aig)
+    scripts = min(res.candidates["resyn2"], res.candidates["compress2rs"])
+    assert res.aig.num_ands <= res.candidates["deepsyn"] < scripts
+    (off,) = optimize_circuits([aig], model, tok, replace(params, deepsyn=None))
+    assert "deepsyn" not in off.candidates
+    assert_equivalent(aig, off.aig)
+    with pytest.raises(CircuitlabError, match="deepsyn_options"):
+        OptimizeParams(deepsyn="-Q 3")
+
+
 @pytest.mark.parametrize("engine", ["aigverse", "auto"])
 def test_polish_gives_the_smallest_equivalent_per_pool(engine):
     a = _redundant()
@@ -101,6 +123,9 @@ def test_optimize_command(checkpoint, tmp_path, capsys):
     rc = main(["optimize", str(src), "-o", str(out), "--checkpoint", str(checkpoint),
                "--search", "greedy", "--exact-conflicts", "-1"])
     assert rc == 2 and "--exact-conflicts must be >= 0, got -1" in capsys.readouterr().err
+    rc = main(["optimize", str(src), "-o", str(out), "--checkpoint", str(checkpoint),
+               "--search", "greedy", "--deepsyn-steps", "-2"])
+    assert rc == 2 and "--deepsyn-steps must be >= 0, got -2" in capsys.readouterr().err
 
 
 def test_optimize_truth_input(checkpoint, tmp_path, capsys):
