@@ -65,6 +65,9 @@ class ShrinkParams:
         # ExactParams validates the solver name and the counts
         ExactParams(max_gates=self.max_gates, conflicts_per_call=self.conflicts_per_call,
                     solver=self.solver)
+        if self.solver.lower() in ("lingeling", "lgl"):
+            raise CircuitlabError("shrink needs conflict budgets, which python-sat's "
+                                  "lingeling does not take; choose another solver")
         if self.cegar_inputs < 0:
             raise CircuitlabError(f"cegar_inputs must be >= 0, got {self.cegar_inputs}")
 

@@ -117,6 +117,8 @@ def test_bad_input_is_refused():
         shrink(Aig(1, [], [2], [(2, 0)]))
     with pytest.raises(CircuitlabError, match="conflicts_per_call"):
         ShrinkParams(conflicts_per_call=0)
+    with pytest.raises(CircuitlabError, match="lingeling"):
+        ShrinkParams(solver="lingeling")
     with pytest.raises(CircuitlabError, match="cegar_inputs"):
         ShrinkParams(cegar_inputs=-1)
     with pytest.raises(CircuitlabError, match="unknown SAT solver"):
