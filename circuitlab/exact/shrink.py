@@ -11,8 +11,9 @@ same on every machine.
 On 7 or more inputs (:attr:`ShrinkParams.cegar_inputs`) a call starts from
 a formula over a few minterms and adds one minterm the circuit found gets
 wrong until a circuit is right on all of them (counterexample-guided, see
-:class:`~circuitlab.exact.encoding.Encoding`). Such a formula holds a tenth
-of the clauses, so each conflict costs less and the budget goes further.
+:class:`~circuitlab.exact.encoding.Encoding`). Such a formula ends with some
+10 to 25 of the 127 or 255 minterms, so a conflict costs about a quarter
+of the time and the budget goes further.
 
 Unlike :func:`~circuitlab.exact.synthesis.exact_aig` it starts from a known
 circuit and proves nothing: an unsatisfiable call under the symmetry breaks

@@ -63,8 +63,8 @@ class OptimizeParams:
         search: the transformer's search (method, budget, seed).
         classical: also run ``resyn2`` / ``compress2rs`` (and ``&deepsyn``),
             and search again from the smallest of their results.
-        polish: with ``classical``, also run the scripts on every distinct
-            circuit the searches finished.
+        polish: with ``classical``, also run ``resyn2`` / ``compress2rs`` on
+            every distinct circuit the searches finished.
         engine: the classical engine ("auto", "abc", "aigverse").
         deepsyn: options of ABC's ``&deepsyn``, run on the source with the
             scripts when ABC is the engine (``None``: not run). ``-J 20``
