@@ -12,7 +12,7 @@ greedy, ``--search`` with ``--budget``, and "+ polish": resyn2 and
 compress2rs run on every circuit that search finished (no classical script
 sees the source). "product" is what ``circuitlab optimize`` returns: the
 smallest of all these, the classical scripts on the source (with ABC also
-``&deepsyn -J 20``, reported in its own row), and the transformer
+``&deepsyn -J 100``, reported in its own row), and the transformer
 (polished) run on the best classical result, then the SAT search for a
 smaller circuit ("product before the SAT search" leaves it out).
 
@@ -121,8 +121,8 @@ def held_out(model, tok, args, searched) -> None:
     product = [r.aig.num_ands for r in optimized]
     if all("deepsyn" in r.candidates for r in optimized):
         ds = [r.candidates["deepsyn"] for r in optimized]
-        cols = dict(list(cols.items())[:3] + [("&deepsyn -J 20 (a product stage)", ds)]
-                    + list(cols.items())[3:])
+        name = f"&deepsyn {OptimizeParams().deepsyn} (a product stage)"
+        cols = dict(list(cols.items())[:3] + [(name, ds)] + list(cols.items())[3:])
     classical_best = [min(r.candidates[s] for s in ("resyn2", "compress2rs", "deepsyn")
                           if s in r.candidates) for r in optimized]
     wins = sum(p < c for p, c in zip(product, classical_best))

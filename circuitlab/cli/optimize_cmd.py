@@ -67,9 +67,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="do not run resyn2/compress2rs on the transformer's circuits")
     parser.add_argument("--engine", default="auto", choices=("auto", "abc", "aigverse"),
                         help="engine of the classical scripts (default: ABC when installed)")
-    parser.add_argument("--deepsyn-steps", type=int, metavar="N", default=20,
+    parser.add_argument("--deepsyn-steps", type=int, metavar="N", default=100,
                         help="with ABC, also run &deepsyn on the circuit until N steps bring "
-                             "no improvement (0: not run; default: 20)")
+                             "no improvement (0: not run; default: 100)")
     parser.add_argument("--exact-conflicts", type=int, metavar="N",
                         default=ShrinkParams.conflicts_per_call,
                         help="conflict budget of each SAT call of the exact search for a "

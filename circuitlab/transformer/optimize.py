@@ -67,8 +67,8 @@ class OptimizeParams:
             every distinct circuit the searches finished.
         engine: the classical engine ("auto", "abc", "aigverse").
         deepsyn: options of ABC's ``&deepsyn``, run on the source with the
-            scripts when ABC is the engine (``None``: not run). ``-J 20``
-            stops after 20 steps without improvement, so, unlike ``-T``,
+            scripts when ABC is the engine (``None``: not run). ``-J 100``
+            stops after 100 steps without improvement, so, unlike ``-T``,
             the result does not depend on the machine's speed.
         exact: budget of the SAT search below the smallest candidate
             (``None``: no SAT search).
@@ -80,7 +80,7 @@ class OptimizeParams:
     classical: bool = True
     polish: bool = True
     engine: str = "auto"
-    deepsyn: str | None = "-J 20"
+    deepsyn: str | None = "-J 100"
     exact: ShrinkParams | None = ShrinkParams()
     jobs: int = 1
 

@@ -73,7 +73,7 @@ def test_optimize_ends_with_the_sat_search(checkpoint):
 
 @pytest.mark.skipif(not abc_available(), reason="&deepsyn needs ABC")
 def test_optimize_runs_deepsyn_with_abc(checkpoint):
-    # a held-out circuit: resyn2 and compress2rs stop at 8 ANDs, &deepsyn -J 20 finds 6
+    # a held-out circuit: resyn2 and compress2rs stop at 8 ANDs, &deepsyn finds 6
     aig = Aig(8, [(16, 7), (19, 11), (20, 17), (20, 12), (25, 11), (20, 4), (26, 23), (31, 29),
                   (31, 28)], [34, 32])
     model, tok = load_model(checkpoint, "cpu")
