@@ -12,7 +12,7 @@ On 7 or more inputs (:attr:`ShrinkParams.cegar_inputs`) a call starts from
 a formula over a few minterms and adds one minterm the circuit found gets
 wrong until a circuit is right on all of them (counterexample-guided, see
 :class:`~circuitlab.exact.encoding.Encoding`). Such a formula ends with some
-10 to 25 of the 127 or 255 minterms, so a conflict costs about a quarter
+15 to 30 of the 127 or 255 minterms, so a conflict costs about a quarter
 of the time and the budget goes further.
 
 Unlike :func:`~circuitlab.exact.synthesis.exact_aig` it starts from a known
