@@ -141,9 +141,8 @@ def _solve(problem: Problem, gates: int,
            params: ShrinkParams) -> tuple[Encoding, list[int]] | bool | None:
     """A model of ``gates`` gates; ``False`` if there is none, ``None`` when out of budget."""
     n = len(problem.support)
-    rng = None
+    rng = np.random.default_rng([params.seed, gates])
     if n >= params.cegar_inputs:
-        rng = np.random.default_rng([params.seed, gates])
         first = rng.choice(np.arange(1, 1 << n), min(_FIRST_MINTERMS, (1 << n) - 1),
                            replace=False)
         enc = Encoding(n, problem.targets, gates, symmetry=True, minterms=first.tolist())
@@ -160,8 +159,7 @@ def _solve(problem: Problem, gates: int,
             if not result:
                 return result
             model = solver.get_model()
-            if rng is None:
-                return enc, model
+            # a formula over all minterms leaves none wrong
             wrong = np.flatnonzero((enc.evaluate(model) != problem.targets).any(axis=0))
             if not len(wrong):
                 return enc, model

@@ -33,7 +33,7 @@ def test_one_gate_is_too_few():
 
 
 def test_some_minterms_constrain_only_those():
-    # on minterms 1 and 2 alone, x0 & x1 and x0 | x2 agree with constants and x0
+    # only minterms 1 and 2 get simulation variables, and the circuit found matches there
     enc = Encoding(3, TARGETS, 2, symmetry=True, minterms=[1, 2])
     assert set(enc.sim[3]) == {1, 2}
     model = solve(enc)
