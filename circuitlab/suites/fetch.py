@@ -1,126 +1,99 @@
-"""Download a suite into the user cache, verified file by file.
+"""Fetch a suite into the cache through pooch, each file checked by SHA-256.
 
-Files are staged in a hidden folder beside the destination and checked
-against the manifest's SHA-256 as they are written; the suite folder appears
-(by one rename) only once every file verified, so a failure leaves neither a
-partial file nor a half suite behind.
+pooch writes a file under a temporary name beside its destination and moves
+it into place only once its hash matched, so a failure leaves no partial
+file; files already there that verify are kept and not fetched again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import http.client
+import contextlib
+import logging
 import os
 import shutil
-import tempfile
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
+import platformdirs
+import pooch
+import requests
 from tqdm import tqdm
 
 from circuitlab.errors import FetchError
-from circuitlab.suites.registry import Suite, SuiteFile, get_suite
+from circuitlab.suites.registry import Suite, SuiteFile, get_suite, list_suites
 
-_CHUNK = 1 << 16
+CACHE_ENV = "CIRCUITLAB_CACHE"
+
+
+def _store(root: Path | None) -> pooch.Pooch:
+    """A pooch holding every suite's files as ``<suite>/<file>`` under ``root``.
+
+    Without ``root``: ``$CIRCUITLAB_CACHE``, else the platform's user cache
+    folder for circuitlab.
+    """
+    files = {f"{s.name}/{f.name}": (s, f) for s in list_suites() for f in s.files}
+    return pooch.create(
+        path=root if root is not None else platformdirs.user_cache_dir("circuitlab"),
+        env=None if root is not None else CACHE_ENV, base_url="",
+        registry={key: f"sha256:{f.sha256}" for key, (_, f) in files.items()},
+        urls={key: s.url(f) for key, (s, f) in files.items()})
 
 
 def default_cache_dir() -> Path:
-    """``$CIRCUITLAB_CACHE``, else ``$XDG_CACHE_HOME/circuitlab``, else ``~/.cache/circuitlab``."""
-    if os.environ.get("CIRCUITLAB_CACHE"):
-        return Path(os.environ["CIRCUITLAB_CACHE"]).expanduser()
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]).expanduser() / "circuitlab"
-    return Path.home() / ".cache" / "circuitlab"
+    """``$CIRCUITLAB_CACHE``, else the platform's user cache folder for circuitlab."""
+    return Path(_store(None).abspath)
 
 
-def _open_url(url: str, timeout: float) -> BinaryIO:
-    """Open ``url`` for reading (the only place that touches the network)."""
-    return urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 (https only)
+class _MirrorCopy:
+    """A pooch downloader copying ``suite``'s files from a local mirror folder."""
 
+    def __init__(self, suite: Suite, mirror: Path):
+        self.suite = suite
+        self.sources = {suite.url(f): mirror / f.mirror_path for f in suite.files}
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def is_complete(folder: Path, suite: Suite) -> bool:
-    """Whether ``folder`` holds every file of ``suite`` with the right size and sum."""
-    for f in suite.files:
-        path = folder / f.name
-        if not path.is_file() or path.stat().st_size != f.size or _sha256(path) != f.sha256:
-            return False
-    return True
-
-
-def _open_source(suite: Suite, f: SuiteFile, mirror: Path | None,
-                 timeout: float) -> tuple[BinaryIO, str]:
-    """Open the source of ``f``; returns the stream and a description of where it is."""
-    if mirror is not None:
-        source = mirror / f.mirror_path
+    def __call__(self, url: str, output_file: str, store: pooch.Pooch,
+                 check_only: bool = False) -> bool | None:
+        source = self.sources[url]
+        if check_only:
+            return source.is_file()
         try:
-            return source.open("rb"), str(source)
+            shutil.copyfile(source, output_file)
         except OSError as exc:
-            raise FetchError(f"{suite.name}: {f.name}: cannot read mirror file {source}: "
+            raise FetchError(f"{self.suite.name}: cannot read mirror file {source}: "
                              f"{exc.strerror or exc}") from exc
-    url = suite.url(f)
+        return None
+
+
+@contextlib.contextmanager
+def _quiet_pooch() -> Iterator[None]:
+    """Silence pooch's per-file log lines (stderr carries the progress bar or the error)."""
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
     try:
-        return _open_url(url, timeout), url
-    except (OSError, http.client.HTTPException) as exc:
-        raise FetchError(f"{suite.name}: {f.name}: download of {url} failed: {exc}") from exc
-
-
-def _copy_verified(suite: Suite, f: SuiteFile, stream: BinaryIO, where: str,
-                   target: Path, bar: tqdm) -> None:
-    """Copy ``stream`` to ``target``, checking size and SHA-256 against ``f``."""
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with stream, target.open("wb") as out:
-            while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if size > f.size:
-                    raise FetchError(f"{suite.name}: {f.name}: {where} is larger than the "
-                                     f"expected {f.size} bytes")
-                digest.update(chunk)
-                out.write(chunk)
-                bar.update(len(chunk))
-    except (OSError, http.client.HTTPException) as exc:
-        raise FetchError(f"{suite.name}: {f.name}: reading {where} failed: {exc}") from exc
-    got = digest.hexdigest()
-    if size != f.size or got != f.sha256:
-        raise FetchError(f"{suite.name}: {f.name}: SHA-256 mismatch for {where}: "
-                         f"expected {f.sha256} ({f.size} bytes), got {got} ({size} bytes)")
-
-
-def _install(staging: Path, target: Path, suite: Suite) -> None:
-    """Move the verified ``staging`` folder onto ``target``, replacing a stale one."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{suite.name}.", suffix=".old", dir=target.parent))
-        os.replace(target, old / suite.name)
-    try:
-        os.replace(staging, target)
-    except OSError:
-        if old is not None and not target.exists():
-            os.replace(old / suite.name, target)
-        raise
+        yield
     finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        logger.setLevel(level)
 
 
-def _stage(suite: Suite, staging: Path, mirror: Path | None, progress: bool,
-           timeout: float) -> None:
-    with tqdm(total=suite.size, unit="B", unit_scale=True, desc=suite.name,
-              disable=not progress) as bar:
-        for f in suite.files:
-            bar.set_postfix_str(f.name, refresh=False)
-            stream, where = _open_source(suite, f, mirror, timeout)
-            _copy_verified(suite, f, stream, where, staging / f.name, bar)
+def _fetch_file(store: pooch.Pooch, suite: Suite, f: SuiteFile, downloader,
+                where: str) -> None:
+    try:
+        store.fetch(f"{suite.name}/{f.name}", downloader=downloader)
+    except ValueError as exc:  # pooch's only ValueError here: the hash did not match
+        raise FetchError(f"{suite.name}: {f.name}: SHA-256 mismatch for {where}: "
+                         f"expected {f.sha256}") from exc
+    except requests.HTTPError as exc:
+        raise FetchError(f"{suite.name}: {f.name}: download of {where} failed: "
+                         f"HTTP {exc.response.status_code}") from exc
+    except requests.Timeout as exc:
+        raise FetchError(f"{suite.name}: {f.name}: download of {where} timed out") from exc
+    except requests.RequestException as exc:
+        raise FetchError(f"{suite.name}: {f.name}: cannot connect to download {where} "
+                         "(offline? copy from a local mirror with --mirror DIR)") from exc
+    except OSError as exc:
+        raise FetchError(f"{suite.name}: {f.name}: cannot write into {store.abspath}: "
+                         f"{exc.strerror or exc}") from exc
 
 
 def fetch_suite(name: str, dest: str | os.PathLike | None = None,
@@ -131,43 +104,36 @@ def fetch_suite(name: str, dest: str | os.PathLike | None = None,
     Args:
         name: a suite name (see :func:`~circuitlab.suites.list_suites`).
         dest: parent folder of the suite folder; default :func:`default_cache_dir`.
-        mirror: take files from ``mirror/<mirror_path>`` instead of downloading.
+        mirror: copy files from ``mirror/<mirror_path>`` instead of downloading.
         progress: show a tqdm progress bar on stderr.
         timeout: seconds per network operation.
 
     Returns:
-        ``dest/name``, holding every file of the suite, each verified.
-        A folder already complete and verified is returned untouched; an
-        incomplete one is replaced as a whole.
+        ``dest/name``, holding every file of the suite, each verified; files
+        already there that verify are not fetched again.
 
     Raises:
         FetchError: unknown suite, missing mirror, network failure or a
-            SHA-256 mismatch; nothing is left behind.
+            SHA-256 mismatch. No partial file is left; files verified before
+            the failure stay, so a second call fetches only the rest.
     """
     suite = get_suite(name)
-    root = Path(dest).expanduser() if dest is not None else default_cache_dir()
-    target = root / suite.name
-    if target.is_dir() and is_complete(target, suite):
-        return target
-    if target.exists() and not target.is_dir():
-        raise FetchError(f"{target} exists and is not a folder")
     mirror_dir = Path(mirror).expanduser() if mirror is not None else None
     if mirror_dir is not None and not mirror_dir.is_dir():
         raise FetchError(f"mirror folder {mirror_dir} does not exist")
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{suite.name}.", suffix=".part", dir=root))
-    except OSError as exc:
-        raise FetchError(f"cannot create a folder in {root}: {exc.strerror or exc}") from exc
-    try:
-        _stage(suite, staging, mirror_dir, progress, timeout)
-        try:
-            _install(staging, target, suite)
-        except OSError as exc:
-            if target.is_dir() and is_complete(target, suite):
-                return target  # another process installed it first
-            raise FetchError(f"cannot move {suite.name} into {target}: "
-                             f"{exc.strerror or exc}") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    store = _store(Path(dest).expanduser() if dest is not None else None)
+    downloader = (_MirrorCopy(suite, mirror_dir) if mirror_dir is not None
+                  else pooch.HTTPDownloader(timeout=timeout))
+    target = Path(store.abspath) / suite.name
+    with _quiet_pooch(), tqdm(total=suite.size, unit="B", unit_scale=True, desc=suite.name,
+                              disable=not progress) as bar:
+        for f in suite.files:
+            where = str(mirror_dir / f.mirror_path) if mirror_dir is not None else suite.url(f)
+            try:
+                _fetch_file(store, suite, f, downloader, where)
+            except FetchError:
+                with contextlib.suppress(OSError):
+                    target.rmdir()  # only where the failure left it empty
+                raise
+            bar.update(f.size)
     return target
