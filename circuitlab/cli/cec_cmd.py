@@ -13,13 +13,19 @@ from circuitlab.cli.options import add_option, map_field
 from circuitlab.io.formats import READ_SUFFIXES
 
 
+def build_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.verify.equivalence.EquivalenceParams` the options ask for."""
+    from circuitlab.verify.equivalence import EquivalenceParams
+    return EquivalenceParams(engine=args.engine, conflict_budget=args.conflict_budget,
+                             timeout=args.timeout)
+
+
 def _run(args: argparse.Namespace) -> int:
     from circuitlab.io.formats import read_circuit
-    from circuitlab.verify.equivalence import EquivalenceParams, check_equivalence
+    from circuitlab.verify.equivalence import check_equivalence
     from circuitlab.verify.result import Verdict
 
-    params = EquivalenceParams(engine=args.engine, conflict_budget=args.conflict_budget,
-                               timeout=args.timeout)
+    params = build_params(args)
     a, b = read_circuit(args.a), read_circuit(args.b)
     result = check_equivalence(a, b, match=args.match, params=params)
     print(result.summary())

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 
+from circuitlab.fsutil import check_output_dir
+
 
 ALL = "all"
 
 
 def _fetch(args: argparse.Namespace) -> int:
     from circuitlab.suites import fetch_suite, get_suite, list_suites
+    if args.dest is not None:
+        check_output_dir(args.dest, "--dest")
     names = [s.name for s in list_suites()] if args.suite == ALL else [args.suite]
     for name in names:
         get_suite(name)  # an unknown name fails before anything is fetched

@@ -12,11 +12,17 @@ from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 DEFAULT_RECIPE = "resyn2"
 
 
+def build_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.synth.recipes.RecipeParams` the options ask for."""
+    from circuitlab.synth.recipes import RecipeParams
+    return RecipeParams(engine=args.engine, timeout=args.timeout)
+
+
 def _run(args: argparse.Namespace) -> int:
     from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
-    from circuitlab.synth.recipes import RecipeParams, parse_recipe, random_recipe, run_recipe
+    from circuitlab.synth.recipes import parse_recipe, random_recipe, run_recipe
 
-    params = RecipeParams(engine=args.engine, timeout=args.timeout)
+    params = build_params(args)
     if args.random_seed is not None:
         steps: str | list[str] = random_recipe(args.random_seed, args.length)
     else:

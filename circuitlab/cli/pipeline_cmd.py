@@ -42,14 +42,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
+def build_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.pipeline.PipelineParams` the options ask for."""
+    from circuitlab.pipeline import PipelineParams
+    return PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
+                          engine=args.engine, jobs=args.jobs,
+                          synth_timeout=args.synth_timeout, transformer=args.transformer,
+                          windows=args.windows, checkpoint=args.checkpoint)
+
+
 def run(args) -> int:
-    from circuitlab.pipeline import PipelineParams, run_pipeline
+    from circuitlab.pipeline import run_pipeline
     from circuitlab.synth.recipes import parse_recipe
 
-    params = PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
-                            engine=args.engine, jobs=args.jobs,
-                            synth_timeout=args.synth_timeout, transformer=args.transformer,
-                            windows=args.windows, checkpoint=args.checkpoint)
+    params = build_params(args)
     parse_recipe(params.recipe)
     check_output_dir(params.out, "--out")
     if params.checkpoint is not None and not params.checkpoint.is_file():
@@ -64,7 +70,8 @@ def run(args) -> int:
     before = sum(r.get("ands", 0) for r in rows if "ands_opt" in r)
     after = sum(r.get("ands_opt", 0) for r in rows)
     print(f"\n{len(rows)} designs, {proven} optimised and proven equivalent; "
-          f"ANDs {before} -> {after} with {params.recipe}; results in {params.out / 'results.jsonl'}")
+          f"ANDs {before} -> {after} with {params.recipe}; "
+          f"results in {params.out / 'results.jsonl'}")
     if params.transformer:
         done = [r for r in rows if "ands_ct" in r]
         ct_proven = sum(r.get("ct_equivalent") == "equivalent" for r in done)

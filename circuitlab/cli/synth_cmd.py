@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         aig = synthesize(args.files, top=top, include_dirs=args.include_dirs,
                          defines=defines, yosys=args.yosys,
-                         timeout=args.timeout, sv=not args.no_sv, progress=(sys.stderr.isatty() if args.progress is None
-                                   else args.progress))
+                         timeout=args.timeout, sv=not args.no_sv,
+                         progress=sys.stderr.isatty() if args.progress is None else args.progress)
     for w in caught:
         print(f"circuitlab synth: warning: {w.message}", file=sys.stderr)
     write_aiger(aig, args.output)
