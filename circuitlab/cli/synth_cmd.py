@@ -54,10 +54,10 @@ def run(args: argparse.Namespace) -> int:
     from circuitlab.io import write_aiger
     from circuitlab.synth import synthesize
 
-    if not args.output.endswith((".aig", ".aag")):
-        raise CircuitlabError(f"-o {args.output}: must end in .aig or .aag")
     require_positive(args.timeout, "timeout")
     check_output_file(args.output, "-o")
+    if not args.output.endswith((".aig", ".aag")):
+        raise CircuitlabError(f"-o {args.output}: must end in .aig or .aag")
     defines = parse_defines(args.defines)
     top = args.top or _guess_top(args.files, args.include_dirs, defines)
     with warnings.catch_warnings(record=True) as caught:
