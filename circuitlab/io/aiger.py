@@ -112,7 +112,8 @@ class _Parser:
             table = names.get(kind[:1])
             pos = kind[1:]
             if table is None or not pos.isdigit() or not rest:
-                self.fail(f"bad symbol table entry {ln[:40].decode('latin-1')!r}", line=line_no + k)
+                shown = ln[:40].decode("latin-1")
+                self.fail(f"bad symbol table entry {shown!r}", line=line_no + k)
             idx = int(pos)
             if idx >= len(table):
                 self.fail(f"symbol {kind.decode()} refers to a missing "
