@@ -7,6 +7,7 @@ prints its message on one line and exits non-zero, without a traceback.
 
 from __future__ import annotations
 
+import numbers
 import os
 
 
@@ -92,15 +93,20 @@ def require(ok: bool, field: str, problem: str) -> None:
         raise ParamError(field, problem)
 
 
+def _is_number(value) -> bool:
+    """An int or float (numpy's too), not a bool."""
+    return isinstance(value, numbers.Real) and type(value).__name__ not in ("bool", "bool_")
+
+
 def require_at_least(value, low, field: str) -> None:
-    """``value >= low`` (an int or float, not a bool), else :class:`ParamError`."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= low
+    """``value >= low`` (an int or float, numpy's too, not a bool), else :class:`ParamError`."""
+    ok = _is_number(value) and value >= low
     require(ok, field, f"must be >= {low}, got {value!r}")
 
 
 def require_positive(value, field: str) -> None:
-    """``value > 0`` (an int or float, not a bool), else :class:`ParamError`."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    """``value > 0`` (an int or float, numpy's too, not a bool), else :class:`ParamError`."""
+    ok = _is_number(value) and value > 0
     require(ok, field, f"must be > 0, got {value!r}")
 
 
