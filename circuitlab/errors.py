@@ -7,6 +7,7 @@ prints its message on one line and exits non-zero, without a traceback.
 
 from __future__ import annotations
 
+import numbers
 import os
 
 
@@ -66,3 +67,50 @@ class SynthesisError(ToolError):
 
 class FetchError(CircuitlabError):
     """A benchmark download or mirror copy failed or did not verify."""
+
+
+class ParamError(CircuitlabError):
+    """A parameter is out of range or unknown.
+
+    The command line names the option that set ``field`` instead of the
+    field itself (``--exact-conflicts must be >= 0, got -1``).
+
+    Args:
+        field: the dataclass field (or function argument) at fault.
+        problem: what is wrong, worded to follow the name
+            (``"must be >= 0, got -1"``).
+    """
+
+    def __init__(self, field: str, problem: str):
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field} {problem}")
+
+
+def require(ok: bool, field: str, problem: str) -> None:
+    """Raise :class:`ParamError` ``(field, problem)`` unless ``ok``."""
+    if not ok:
+        raise ParamError(field, problem)
+
+
+def _is_number(value) -> bool:
+    """An int or float (numpy's too), not a bool."""
+    return isinstance(value, numbers.Real) and type(value).__name__ not in ("bool", "bool_")
+
+
+def require_at_least(value, low, field: str) -> None:
+    """``value >= low`` (an int or float, numpy's too, not a bool), else :class:`ParamError`."""
+    ok = _is_number(value) and value >= low
+    require(ok, field, f"must be >= {low}, got {value!r}")
+
+
+def require_positive(value, field: str) -> None:
+    """``value > 0`` (an int or float, numpy's too, not a bool), else :class:`ParamError`."""
+    ok = _is_number(value) and value > 0
+    require(ok, field, f"must be > 0, got {value!r}")
+
+
+def require_choice(value, choices, field: str) -> None:
+    """``value`` is one of ``choices``, else :class:`ParamError`."""
+    require(value in choices, field, f"must be one of {', '.join(map(str, choices))}, "
+                                     f"got {value!r}")

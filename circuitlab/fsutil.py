@@ -1,4 +1,4 @@
-"""Atomic file writes: a reader never sees a half-written file."""
+"""Output files: checked before the work starts, written atomically."""
 
 from __future__ import annotations
 
@@ -8,20 +8,81 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from circuitlab.errors import CircuitlabError
+
+__all__ = ["atomic_path", "check_output_dir", "check_output_file", "write_bytes_atomic"]
+
+_SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def _nearest_existing(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _check_folder_writable(folder: Path, label: str) -> None:
+    """``folder`` (or the nearest folder above it that exists) takes new files."""
+    existing = _nearest_existing(folder)
+    if not existing.is_dir():
+        raise CircuitlabError(f"{label}: {existing} is not a folder")
+    resolved = existing.resolve()
+    if any(resolved == s or s in resolved.parents for s in _SYSTEM):
+        raise CircuitlabError(f"{label}: {resolved} is a system folder, not one for files")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CircuitlabError(f"{label}: cannot write in {existing}")
+
+
+def check_output_file(path: str | os.PathLike, option: str | None = None) -> None:
+    """Raise a one-line :class:`CircuitlabError` unless ``path`` can be written.
+
+    ``path`` must not be a folder, and its folder (created when missing)
+    must be writable and outside ``/proc``, ``/sys`` and ``/dev``. The
+    message names ``option`` (e.g. ``"-o"``) and the path.
+    """
+    target = Path(path)
+    label = f"{option} {target}" if option else str(target)
+    if target.is_dir():
+        raise CircuitlabError(f"{label}: is a folder; give a file name")
+    _check_folder_writable(target.parent, label)
+
+
+def check_output_dir(path: str | os.PathLike, option: str | None = None) -> None:
+    """Raise a one-line :class:`CircuitlabError` unless ``path`` is or can be made a folder."""
+    target = Path(path)
+    label = f"{option} {target}" if option else str(target)
+    if target.exists() and not target.is_dir():
+        raise CircuitlabError(f"{label}: is a file, not a folder")
+    _check_folder_writable(target, label)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
     On any exception the temporary file is removed and ``path`` is untouched.
+    The file keeps the mode of the file it replaces; a new one gets
+    ``0o666`` less the umask, as ``open()`` would give it.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, mode)
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DESIGNS = PROJECT_ROOT / "data" / "designs"
@@ -49,6 +49,13 @@ class PipelineParams:
     transformer: bool = True
     windows: int = 16
     checkpoint: Path | None = None
+
+    def __post_init__(self) -> None:
+        from circuitlab.synth.recipes import ENGINES
+        require_choice(self.engine, ENGINES, "engine")
+        require_at_least(self.jobs, 1, "jobs")
+        require_positive(self.synth_timeout, "synth_timeout")
+        require_at_least(self.windows, 1, "windows")
 
 
 def git_revision() -> str:

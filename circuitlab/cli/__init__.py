@@ -1,50 +1,100 @@
 """The ``circuitlab`` command.
 
-Each subcommand lives in its own module of this package and exposes
-``add_parser(subparsers)``, which registers the subcommand and sets
-``func`` on its parser to a callable ``(args) -> int`` (the exit status).
+Each subcommand lives in its own module of this package, ``<name>_cmd``,
+whose docstring's first paragraph describes it and which exposes
+``configure(parser)``: it adds the subcommand's options and sets ``func``
+to a callable ``(args) -> int`` (the exit status). Only the module of the
+subcommand being run is imported, and modules import heavy packages
+(torch) inside their functions, so a command that runs no model starts
+fast.
+
 A :class:`~circuitlab.errors.CircuitlabError` raised by a subcommand is
-printed as one line on stderr and exits with status 2; nothing else is
-caught, so a bug still shows its traceback.
+printed as one line on stderr and exits with status 2 (a
+:class:`~circuitlab.errors.ParamError` names the option at fault); nothing
+else is caught, so a bug still shows its traceback. Output cut short by a
+closed pipe (``| head``) exits with status 141, silently.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from circuitlab.errors import CircuitlabError
+from circuitlab import __version__
+from circuitlab.cli.options import option_message, plain
+from circuitlab.errors import CircuitlabError, ParamError
 
-# Module names under circuitlab.cli, in the order they appear in --help.
-_COMMANDS = ("pipeline", "synth", "stats", "convert", "opt", "optimize", "cec", "data")
+# name -> one-line summary, in the order of `circuitlab --help`
+COMMANDS = {
+    "pipeline": "synthesise data/designs, optimise, prove equivalent",
+    "synth": "synthesise Verilog into an AIGER file (Yosys)",
+    "stats": "print inputs, latches, ANDs, outputs and depth of circuit files",
+    "convert": "convert a circuit between .aig, .aag, .bench and .truth",
+    "opt": "optimise a circuit with a synthesis recipe (ABC or aigverse)",
+    "optimize": "shrink a small circuit (<= 8 inputs, <= 2 outputs) with the circuit "
+                "transformer",
+    "cec": "check two circuits for combinational equivalence",
+    "data": "list and fetch pinned benchmark suites",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line: ``prog: error: message``."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def command_module(name: str):
+    return importlib.import_module(f"circuitlab.cli.{name}_cmd")
+
+
+def build_parser(commands=None) -> argparse.ArgumentParser:
+    """The parser; only the subcommands in ``commands`` (default: all) get their options."""
+    parser = Parser(
         prog="circuitlab",
-        description="Verilog to AIG, logic-synthesis recipes, simulation and equivalence checking.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        description="Verilog to AIG, logic-synthesis recipes, a circuit transformer, "
+                    "simulation and equivalence checking.")
+    parser.add_argument("--version", action="version", version=f"circuitlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for name in _COMMANDS:
-        try:
-            module = importlib.import_module(f"circuitlab.cli.{name}_cmd")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"circuitlab.cli.{name}_cmd":
-                raise
+    for name, summary in COMMANDS.items():
+        if commands is not None and name not in commands:
+            sub.add_parser(name, help=summary)
             continue
-        module.add_parser(sub)
+        module = command_module(name)
+        doc = (module.__doc__ or "").split("\n\n")
+        epilog = plain(doc[1]) if len(doc) > 1 else None
+        command = sub.add_parser(name, help=summary, description=plain(doc[0]), epilog=epilog)
+        module.configure(command)
     return parser
 
 
+def _command_name(argv: list[str]) -> str | None:
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    name = _command_name(argv)
+    args = build_parser([name] if name in COMMANDS else ()).parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return status
+    except ParamError as exc:
+        print(f"circuitlab {args.command}: error: {option_message(args, exc)}", file=sys.stderr)
+        return 2
     except CircuitlabError as exc:
         print(f"circuitlab {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader left (`| head`): further writes and the exit flush go nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print("circuitlab: interrupted", file=sys.stderr)
         return 130

@@ -1,4 +1,4 @@
-"""``circuitlab cec``: combinational equivalence check of two circuit files.
+"""Check two circuit files for combinational equivalence.
 
 Exit status: 0 equivalent, 1 not equivalent (the counter-example is
 printed), 2 undecided or an error.
@@ -7,17 +7,25 @@ printed), 2 undecided or an error.
 from __future__ import annotations
 
 import argparse
+import inspect
 
-from circuitlab.io.formats import read_circuit
-from circuitlab.verify.equivalence import ENGINES, MATCHES, EquivalenceParams, check_equivalence
-from circuitlab.verify.result import Verdict
+from circuitlab.cli.options import add_option, map_field
+from circuitlab.io.formats import READ_SUFFIXES
 
-_EXIT = {Verdict.EQUIVALENT: 0, Verdict.NOT_EQUIVALENT: 1, Verdict.UNDECIDED: 2}
+
+def build_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.verify.equivalence.EquivalenceParams` the options ask for."""
+    from circuitlab.verify.equivalence import EquivalenceParams
+    return EquivalenceParams(engine=args.engine, conflict_budget=args.conflict_budget,
+                             timeout=args.timeout)
 
 
 def _run(args: argparse.Namespace) -> int:
-    params = EquivalenceParams(engine=args.engine, conflict_budget=args.conflicts,
-                               timeout=args.timeout)
+    from circuitlab.io.formats import read_circuit
+    from circuitlab.verify.equivalence import check_equivalence
+    from circuitlab.verify.result import Verdict
+
+    params = build_params(args)
     a, b = read_circuit(args.a), read_circuit(args.b)
     result = check_equivalence(a, b, match=args.match, params=params)
     print(result.summary())
@@ -28,22 +36,27 @@ def _run(args: argparse.Namespace) -> int:
         if result.counterexample is not None:
             print("counter-example: " + " ".join(f"{name}={value}" for name, value
                                                  in result.counterexample.items()))
-    return _EXIT[result.verdict]
+    return {Verdict.EQUIVALENT: 0, Verdict.NOT_EQUIVALENT: 1, Verdict.UNDECIDED: 2}[result.verdict]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("cec", help="check two circuits for combinational equivalence",
-                                   description=__doc__.split("\n\n")[0],
-                                   epilog=__doc__.split("\n\n")[1])
-    parser.add_argument("a", help="first circuit (.aig, .aag, .bench or .truth)")
-    parser.add_argument("b", help="second circuit (.aig, .aag, .bench or .truth)")
-    parser.add_argument("--match", choices=MATCHES, default="name",
-                        help="pair inputs and outputs by name (default) or position")
-    parser.add_argument("--engine", choices=ENGINES, default="auto",
-                        help="auto (default): exhaustive simulation up to 16 inputs, else "
-                             "random simulation then SAT; sim, sat, abc or aigverse")
-    parser.add_argument("--conflicts", type=int, default=100_000, metavar="N",
-                        help="SAT conflict budget per call (default 100000)")
-    parser.add_argument("--timeout", type=float, default=None, metavar="S",
-                        help="seconds for the whole check (default: no limit)")
+def configure(parser: argparse.ArgumentParser) -> None:
+    from circuitlab.verify.equivalence import (ENGINES, MATCHES, EquivalenceParams,
+                                               check_equivalence)
+    formats = ", ".join(READ_SUFFIXES)
+    parser.add_argument("a", help=f"first circuit ({formats})")
+    parser.add_argument("b", help=f"second circuit ({formats})")
+    match = inspect.signature(check_equivalence).parameters["match"].default
+    parser.add_argument("--match", choices=MATCHES, default=match,
+                        help=f"pair inputs and outputs by name or by position "
+                             f"(default: {match})")
+    map_field(parser, "match", "--match")
+    defaults = EquivalenceParams()
+    add_option(parser, defaults, "engine", choices=ENGINES,
+               help="auto: exhaustive simulation up to 16 inputs, else random simulation "
+                    "then SAT; sim: simulation only; sat, abc or aigverse: random "
+                    "simulation, then that prover")
+    add_option(parser, defaults, "conflict_budget", "--conflicts", metavar="N",
+               help="SAT conflict budget per call")
+    add_option(parser, defaults, "timeout", metavar="S",
+               help="seconds for the whole check (default: no limit)")
     parser.set_defaults(func=_run)

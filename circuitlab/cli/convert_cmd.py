@@ -1,18 +1,26 @@
-"""``circuitlab convert``: between AIGER (aig/aag), bench and truth tables."""
+"""Convert a circuit between AIGER (.aig binary, .aag ASCII), .bench and .truth.
+
+The formats are chosen by the file extensions; a .truth file holds truth
+tables (one line per output), so it suits circuits of few inputs.
+"""
 
 from __future__ import annotations
 
-from circuitlab.io.formats import read_circuit, write_circuit
+from circuitlab.fsutil import check_output_file
+from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("convert", help="convert between .aig, .aag, .bench and .truth")
-    p.add_argument("input")
-    p.add_argument("output")
-    p.set_defaults(func=run)
+def configure(parser) -> None:
+    parser.add_argument("input", help=f"circuit file: {', '.join(READ_SUFFIXES)}")
+    parser.add_argument("output", help=f"file to write: {', '.join(WRITE_SUFFIXES)} "
+                                       "(written atomically)")
+    parser.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
+    check_output_file(args.output)
+    check_suffix(args.output, WRITE_SUFFIXES)
     aig = read_circuit(args.input)
     write_circuit(aig, args.output)
     print(f"{args.input} -> {args.output}: {aig.num_inputs} inputs, {aig.num_latches} latches, "

@@ -1,15 +1,19 @@
-"""``circuitlab data``: list and fetch the pinned benchmark suites."""
+"""List and fetch the benchmark suites, pinned to a commit and checked against SHA-256 sums."""
 
 from __future__ import annotations
 
 import argparse
 
-from circuitlab.suites import fetch_suite, get_suite, list_suites
+from circuitlab.fsutil import check_output_dir
+
 
 ALL = "all"
 
 
 def _fetch(args: argparse.Namespace) -> int:
+    from circuitlab.suites import fetch_suite, get_suite, list_suites
+    if args.dest is not None:
+        check_output_dir(args.dest, "--dest")
     names = [s.name for s in list_suites()] if args.suite == ALL else [args.suite]
     for name in names:
         get_suite(name)  # an unknown name fails before anything is fetched
@@ -20,6 +24,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from circuitlab.suites import list_suites
     suites = list_suites()
     width = max(len(s.name) for s in suites)
     for s in suites:
@@ -28,13 +33,13 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("data", help="list and fetch pinned benchmark suites",
-                                   description=__doc__.splitlines()[0])
-    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+def configure(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
 
-    fetch = actions.add_parser("fetch", help="download a suite, verified against its SHA-256 sums")
+    fetch = actions.add_parser("fetch", help="download a suite, verified against its SHA-256 sums",
+                               description="Download a suite (or copy it from a mirror) and "
+                                           "verify every file against its SHA-256 sum.")
     fetch.add_argument("suite", help=f"suite name (see 'circuitlab data list') or '{ALL}'")
     fetch.add_argument("--dest", metavar="DIR",
                        help="parent folder of the suite folder (default: the user cache)")
@@ -45,5 +50,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                        help="do not show a progress bar")
     fetch.set_defaults(func=_fetch)
 
-    listing = actions.add_parser("list", help="show the known suites and their pinned sources")
+    listing = actions.add_parser("list", help="show the known suites and their pinned sources",
+                                 description="Show the known suites: files, size and the "
+                                             "repository commit each is pinned to.")
     listing.set_defaults(func=_list)

@@ -1,23 +1,35 @@
-"""``circuitlab opt``: optimise a circuit with a synthesis recipe (ABC or aigverse)."""
+"""Optimise a circuit with a logic-synthesis recipe, run by ABC or aigverse."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import inspect
 
-from circuitlab.errors import CircuitlabError
-from circuitlab.io.formats import WRITE_SUFFIXES, read_circuit, write_circuit
-from circuitlab.synth.recipes import ENGINES, SCRIPTS, RecipeParams, random_recipe, run_recipe
+from circuitlab.cli.options import add_option, map_field
+from circuitlab.fsutil import check_output_file
+from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
 DEFAULT_RECIPE = "resyn2"
+
+
+def build_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.synth.recipes.RecipeParams` the options ask for."""
+    from circuitlab.synth.recipes import RecipeParams
+    return RecipeParams(engine=args.engine, timeout=args.timeout)
+
+
 def _run(args: argparse.Namespace) -> int:
-    if Path(args.output).suffix.lower() not in WRITE_SUFFIXES:
-        raise CircuitlabError(f"{args.output}: output must end in {', '.join(WRITE_SUFFIXES)}")
-    params = RecipeParams(engine=args.engine, timeout=args.timeout)
+    from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
+    from circuitlab.synth.recipes import parse_recipe, random_recipe, run_recipe
+
+    params = build_params(args)
     if args.random_seed is not None:
         steps: str | list[str] = random_recipe(args.random_seed, args.length)
     else:
         steps = args.steps if args.steps is not None else args.recipe
+        parse_recipe(steps)
+    check_output_file(args.output, "-o")
+    check_suffix(args.output, WRITE_SUFFIXES)
     aig = read_circuit(args.input)
     result, stats = run_recipe(aig, steps, params)
     write_circuit(result, args.output)
@@ -30,23 +42,26 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("opt", help="optimise a circuit with a synthesis recipe",
-                                   description=__doc__.splitlines()[0])
-    parser.add_argument("input", help="circuit file (.aig or .aag)")
-    parser.add_argument("-o", "--output", required=True,
-                        help="result file (.aig or .aag), written atomically")
+def configure(parser: argparse.ArgumentParser) -> None:
+    from circuitlab.synth.recipes import ENGINES, SCRIPTS, RecipeParams, random_recipe
+    parser.add_argument("input", help=f"circuit file: {', '.join(READ_SUFFIXES)}")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help=f"result file: {', '.join(WRITE_SUFFIXES)} (written atomically)")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--recipe", default=DEFAULT_RECIPE,
                        help=f"named script: {', '.join(sorted(SCRIPTS))} "
-                            f"(default {DEFAULT_RECIPE})")
+                            f"(default: {DEFAULT_RECIPE})")
     which.add_argument("--steps", help="';'-separated steps, e.g. \"rewrite; balance\"")
     which.add_argument("--random-seed", type=int, metavar="N",
                        help="a random OpenABC-D-style recipe drawn with this seed")
-    parser.add_argument("--length", type=int, default=20,
-                        help="steps of a --random-seed recipe (default 20)")
-    parser.add_argument("--engine", choices=ENGINES, default="auto",
-                        help="abc, aigverse, or auto: ABC when installed (default)")
-    parser.add_argument("--timeout", type=float, default=600.0,
-                        help="seconds before the run is stopped (default 600)")
+    length = inspect.signature(random_recipe).parameters["length"].default
+    parser.add_argument("--length", type=int, default=length, metavar="N",
+                        help=f"steps of a --random-seed recipe (default: {length})")
+    map_field(parser, "length", "--length")
+    map_field(parser, "seed", "--random-seed")
+    defaults = RecipeParams()
+    add_option(parser, defaults, "engine", choices=ENGINES,
+               help="abc, aigverse, or auto: ABC when installed")
+    add_option(parser, defaults, "timeout", metavar="S",
+               help="seconds before the run is stopped")
     parser.set_defaults(func=_run)

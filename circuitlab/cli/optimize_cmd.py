@@ -1,38 +1,68 @@
-"""``circuitlab optimize``: shrink a small circuit with the circuit transformer."""
+"""Shrink a small circuit (<= 8 inputs, <= 2 outputs) with the circuit transformer.
+
+The transformer's search, the classical scripts (resyn2, compress2rs, with
+ABC also &deepsyn), the scripts run on the model's circuits, and a SAT
+search below the best of them; the smallest circuit wins and is proven
+equivalent to the input.
+"""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import re
 
-from circuitlab.errors import CircuitlabError
-from circuitlab.io.formats import WRITE_SUFFIXES, read_circuit, write_circuit
+from circuitlab.cli.options import Store, add_option, given, map_field
+from circuitlab.errors import ParamError
+from circuitlab.fsutil import check_output_file
+from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
+
+
+def deepsyn_steps(options: str | None) -> int:
+    """The ``-J`` of ``&deepsyn`` options (0 for ``None``)."""
+    if options is None:
+        return 0
+    match = re.search(r"-J\s*(\d+)", options)
+    return int(match.group(1)) if match else 0
+
+
+def build_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.transformer.optimize.OptimizeParams` the options ask for."""
+    from circuitlab.exact.shrink import ShrinkParams
+    from circuitlab.transformer.optimize import OptimizeParams
+    from circuitlab.transformer.search import SearchParams
+
+    search = SearchParams(method=args.method, budget=args.budget, seed=args.seed)
+    if args.deepsyn_steps < 0:
+        raise ParamError("deepsyn_steps", f"must be >= 0, got {args.deepsyn_steps}")
+    if args.conflicts_per_call < 0:
+        raise ParamError("conflicts_per_call", f"must be >= 0, got {args.conflicts_per_call}")
+    deepsyn = args.deepsyn_steps if args.classical else 0
+    if args.engine == "aigverse" and deepsyn:
+        if given(args, "deepsyn_steps"):
+            raise ParamError("deepsyn_steps", "needs ABC (&deepsyn is an ABC command): "
+                                              "use --engine abc or auto, or drop it")
+        deepsyn = 0
+    exact = None if not args.classical or args.conflicts_per_call == 0 \
+        else ShrinkParams(conflicts_per_call=args.conflicts_per_call)
+    return OptimizeParams(search, classical=args.classical, polish=args.polish,
+                          engine=args.engine, exact=exact,
+                          deepsyn=f"-J {deepsyn}" if deepsyn else None)
 
 
 def _run(args: argparse.Namespace) -> int:
-    if Path(args.output).suffix.lower() not in WRITE_SUFFIXES:
-        raise CircuitlabError(f"{args.output}: output must end in {', '.join(WRITE_SUFFIXES)}")
-    from circuitlab.exact.shrink import ShrinkParams
-    from circuitlab.transformer.optimize import (OptimizeParams, check_fits, load_model,
-                                                 optimize_circuits)
-    from circuitlab.transformer.search import SearchParams
-    if args.exact_conflicts < 0:
-        raise CircuitlabError(f"--exact-conflicts must be >= 0, got {args.exact_conflicts}")
-    if args.deepsyn_steps < 0:
-        raise CircuitlabError(f"--deepsyn-steps must be >= 0, got {args.deepsyn_steps}")
-    exact = None if args.transformer_only or args.exact_conflicts == 0 \
-        else ShrinkParams(conflicts_per_call=args.exact_conflicts)
+    from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
+    from circuitlab.transformer.optimize import check_fits, load_model, optimize_circuits
+
+    params = build_params(args)
+    check_output_file(args.output, "-o")
+    check_suffix(args.output, WRITE_SUFFIXES)
     aig = read_circuit(args.input)
     model, tokenizer = load_model(args.checkpoint, args.device)
     check_fits(tokenizer, aig, args.input)
-    params = OptimizeParams(SearchParams(method=args.search, budget=args.budget, seed=args.seed),
-                            classical=not args.transformer_only, polish=not args.no_polish,
-                            engine=args.engine, exact=exact,
-                            deepsyn=f"-J {args.deepsyn_steps}" if args.deepsyn_steps else None)
     (result,) = optimize_circuits([aig], model, tokenizer, params)
     write_circuit(result.aig, args.output)
-    budget = "" if args.search == "greedy" else f", budget {args.budget}"
-    print(f"search:      {args.search}{budget}")
+    budget = "" if params.search.method == "greedy" else f", budget {params.search.budget}"
+    print(f"search:      {params.search.method}{budget}")
     own = "no result (fell back)" if result.transformer_ands is None else result.transformer_ands
     print(f"ANDs before: {aig.num_ands}")
     print(f"transformer: {own}")
@@ -46,36 +76,40 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from circuitlab.exact.shrink import ShrinkParams
+def configure(parser: argparse.ArgumentParser) -> None:
+    from circuitlab.synth.recipes import ENGINES
+    from circuitlab.transformer.optimize import OptimizeParams
     from circuitlab.transformer.search import METHODS
-    parser = subparsers.add_parser(
-        "optimize", help="shrink a small circuit (<= 8 inputs, <= 2 outputs) with the "
-                         "circuit transformer", description=__doc__.splitlines()[0])
-    parser.add_argument("input", help="circuit file (.aig, .aag, .bench or .truth)")
-    parser.add_argument("-o", "--output", required=True,
-                        help="result file (.aig, .aag, .bench or .truth), written atomically")
-    parser.add_argument("--search", choices=METHODS, default="sample",
-                        help="greedy decoding, sampling best-of-N, beam search or MCTS "
-                             "(default: sample)")
-    parser.add_argument("--budget", type=int, default=16,
-                        help="samples, beam width or MCTS simulations (default: 16)")
-    parser.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
-    parser.add_argument("--transformer-only", action="store_true",
-                        help="only the transformer: no classical scripts, no SAT search")
-    parser.add_argument("--no-polish", action="store_true",
-                        help="do not run resyn2/compress2rs on the transformer's circuits")
-    parser.add_argument("--engine", default="auto", choices=("auto", "abc", "aigverse"),
-                        help="engine of the classical scripts (default: ABC when installed)")
-    parser.add_argument("--deepsyn-steps", type=int, metavar="N", default=100,
+
+    defaults = OptimizeParams()
+    parser.add_argument("input", help=f"circuit file: {', '.join(READ_SUFFIXES)}")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help=f"result file: {', '.join(WRITE_SUFFIXES)} (written atomically)")
+    add_option(parser, defaults.search, "method", "--search", choices=METHODS,
+               help="greedy decoding, sampling best-of-N, beam search or MCTS")
+    add_option(parser, defaults.search, "budget", metavar="N",
+               help="samples, beam width or MCTS simulations")
+    add_option(parser, defaults.search, "seed", metavar="N", help="sampling seed")
+    add_option(parser, defaults, "classical", "--transformer-only",
+               help="only the transformer: no classical scripts, no SAT search")
+    add_option(parser, defaults, "polish", "--no-polish",
+               help="do not run resyn2/compress2rs on the transformer's circuits")
+    add_option(parser, defaults, "engine", choices=ENGINES,
+               help="engine of the classical scripts: abc, aigverse, or auto: ABC when "
+                    "installed")
+    parser.add_argument("--deepsyn-steps", type=int, metavar="N", action=Store,
+                        default=deepsyn_steps(defaults.deepsyn),
                         help="with ABC, also run &deepsyn on the circuit until N steps bring "
-                             "no improvement (0: not run; default: 100)")
-    parser.add_argument("--exact-conflicts", type=int, metavar="N",
-                        default=ShrinkParams.conflicts_per_call,
-                        help="conflict budget of each SAT call of the exact search for a "
-                             "circuit smaller than the best found (0: no SAT search; "
-                             f"default: {ShrinkParams.conflicts_per_call})")
-    parser.add_argument("--checkpoint", default=None,
+                             "no improvement (0: not run; default: "
+                             f"{deepsyn_steps(defaults.deepsyn)})")
+    map_field(parser, "deepsyn_steps", "--deepsyn-steps")
+    add_option(parser, defaults.exact, "conflicts_per_call", "--exact-conflicts", metavar="N",
+               help="conflict budget of each SAT call of the exact search for a circuit "
+                    "smaller than the best found (0: no SAT search)")
+    parser.add_argument("--checkpoint", default=None, metavar="FILE",
                         help="model checkpoint (default: the one shipped with circuitlab)")
-    parser.add_argument("--device", default="auto", help="torch device (default: auto)")
+    parser.add_argument("--device", default="auto",
+                        help="torch device: cpu, cuda, cuda:N, or auto: cuda when available "
+                             "(default: auto)")
+    map_field(parser, "device", "--device")
     parser.set_defaults(func=_run)

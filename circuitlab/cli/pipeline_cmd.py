@@ -1,41 +1,66 @@
-"""``circuitlab pipeline``: the main job on the project's own designs."""
+"""Synthesise the project's Verilog designs, optimise them and prove each result equivalent.
+
+Each design goes through Yosys, a synthesis recipe and an equivalence
+check, then the circuit transformer rewrites windows of the optimised
+circuit; every row is appended to results.jsonl in the output folder.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import argparse
 
+from circuitlab.cli.options import add_option
 from circuitlab.cli.stats_cmd import format_table
-from circuitlab.pipeline import DEFAULT_DESIGNS, PipelineParams, run_pipeline
+from circuitlab.errors import CircuitlabError
+from circuitlab.fsutil import check_output_dir
 
 COLUMNS = ["design", "inputs", "latches", "outputs", "ands", "levels", "ands_opt",
            "levels_opt", "recipe_engine", "equivalent", "ands_ct", "ct_equivalent", "seconds"]
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("pipeline", help="synthesise data/designs, optimise, prove equivalent")
-    p.add_argument("--designs", type=Path, default=DEFAULT_DESIGNS,
-                   help="folder of <name>.v designs (default: the project's data/designs)")
-    p.add_argument("--out", type=Path, default=Path("out/pipeline"),
-                   help="output folder for AIGs and results.jsonl (default: out/pipeline)")
-    p.add_argument("--recipe", default="resyn2", help="script name or ';'-separated steps")
-    p.add_argument("--engine", default="auto", choices=["auto", "abc", "aigverse"])
-    p.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
-    p.add_argument("--no-progress", action="store_true")
-    p.add_argument("--no-transformer", action="store_true",
-                   help="skip the circuit-transformer window rewriting stage")
-    p.add_argument("--windows", type=int, default=16,
-                   help="windows the transformer tries per design (default 16)")
-    p.add_argument("--checkpoint", type=Path, default=None,
-                   help="transformer checkpoint (default: the shipped one)")
-    p.set_defaults(func=run)
+def configure(parser: argparse.ArgumentParser) -> None:
+    from circuitlab.pipeline import PipelineParams
+    from circuitlab.synth.recipes import ENGINES
+    defaults = PipelineParams()
+    add_option(parser, defaults, "designs", metavar="DIR",
+               help="folder of <name>.v designs (default: the project's data/designs)")
+    add_option(parser, defaults, "out", metavar="DIR",
+               help="output folder for the AIGs and results.jsonl")
+    add_option(parser, defaults, "recipe", help="script name or ';'-separated steps")
+    add_option(parser, defaults, "engine", choices=ENGINES,
+               help="recipe engine: abc, aigverse, or auto: ABC when installed")
+    add_option(parser, defaults, "jobs", metavar="N", help="worker processes")
+    add_option(parser, defaults, "synth_timeout", metavar="S", help="seconds per Yosys run")
+    add_option(parser, defaults, "transformer", "--no-transformer",
+               help="skip the circuit-transformer window rewriting stage")
+    add_option(parser, defaults, "windows", metavar="N",
+               help="windows the transformer tries per design")
+    add_option(parser, defaults, "checkpoint", metavar="FILE",
+               help="transformer checkpoint (default: the shipped one)")
+    parser.add_argument("--no-progress", dest="progress", action="store_false",
+                        help="do not show a progress bar")
+    parser.set_defaults(func=run)
+
+
+def build_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.pipeline.PipelineParams` the options ask for."""
+    from circuitlab.pipeline import PipelineParams
+    return PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
+                          engine=args.engine, jobs=args.jobs,
+                          synth_timeout=args.synth_timeout, transformer=args.transformer,
+                          windows=args.windows, checkpoint=args.checkpoint)
 
 
 def run(args) -> int:
-    params = PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
-                            engine=args.engine, jobs=args.jobs,
-                            transformer=not args.no_transformer, windows=args.windows,
-                            checkpoint=args.checkpoint)
-    rows = run_pipeline(params, progress=not args.no_progress)
+    from circuitlab.pipeline import run_pipeline
+    from circuitlab.synth.recipes import parse_recipe
+
+    params = build_params(args)
+    parse_recipe(params.recipe)
+    check_output_dir(params.out, "--out")
+    if params.checkpoint is not None and not params.checkpoint.is_file():
+        raise CircuitlabError(f"--checkpoint {params.checkpoint}: no such file")
+    rows = run_pipeline(params, progress=args.progress)
     table = [{c: row.get(c, "-") for c in COLUMNS} for row in rows]
     print(format_table(table, COLUMNS))
     errors = [r for r in rows if "error" in r]
@@ -45,7 +70,8 @@ def run(args) -> int:
     before = sum(r.get("ands", 0) for r in rows if "ands_opt" in r)
     after = sum(r.get("ands_opt", 0) for r in rows)
     print(f"\n{len(rows)} designs, {proven} optimised and proven equivalent; "
-          f"ANDs {before} -> {after} with {params.recipe}; results in {params.out / 'results.jsonl'}")
+          f"ANDs {before} -> {after} with {params.recipe}; "
+          f"results in {params.out / 'results.jsonl'}")
     if params.transformer:
         done = [r for r in rows if "ands_ct" in r]
         ct_proven = sum(r.get("ct_equivalent") == "equivalent" for r in done)

@@ -1,21 +1,29 @@
-"""``circuitlab stats``: size and depth of circuit files."""
+"""Print the size and depth of circuit files (.aig, .aag, .bench, .truth).
+
+A file that cannot be read gets an error line on stderr; the others are
+still reported, and the exit status is then 2.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 
-from circuitlab.aig import depth
-from circuitlab.io.formats import read_circuit
+from circuitlab.errors import CircuitlabError
+
+COLUMNS = ["file", "inputs", "latches", "ands", "outputs", "levels"]
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("stats", help="print inputs, latches, ANDs, outputs and depth")
-    p.add_argument("files", nargs="+", help=".aig/.aag/.bench/.truth files")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.set_defaults(func=run)
+def configure(parser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="circuit files: .aig, .aag, .bench or .truth")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object per file and line instead of a table")
+    parser.set_defaults(func=run)
 
 
 def circuit_stats(aig) -> dict:
+    from circuitlab.aig import depth
     return {"inputs": aig.num_inputs, "latches": aig.num_latches, "ands": aig.num_ands,
             "outputs": aig.num_outputs, "levels": depth(aig)}
 
@@ -31,12 +39,19 @@ def format_table(rows: list[dict], columns: list[str]) -> str:
 
 
 def run(args) -> int:
-    rows = []
+    from circuitlab.io.formats import read_circuit
+    rows, failed = [], 0
     for path in args.files:
-        row = {"file": path, **circuit_stats(read_circuit(path))}
+        try:
+            row = {"file": path, **circuit_stats(read_circuit(path))}
+        except CircuitlabError as exc:
+            sys.stdout.flush()
+            print(f"circuitlab stats: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
         if args.json:
-            print(json.dumps(row))
+            print(json.dumps(row), flush=True)
         rows.append(row)
-    if not args.json:
-        print(format_table(rows, ["file", "inputs", "latches", "ands", "outputs", "levels"]))
-    return 0
+    if rows and not args.json:
+        print(format_table(rows, COLUMNS))
+    return 2 if failed else 0

@@ -1,19 +1,23 @@
-"""``circuitlab synth``: Verilog -> AIGER through Yosys."""
+"""Synthesise Verilog/SystemVerilog into an And-Inverter Graph with Yosys.
+
+Flip-flops become AIGER latches, unknown modules black boxes.
+"""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import warnings
 
-from circuitlab.errors import CircuitlabError
+from circuitlab.cli.options import map_field
+from circuitlab.errors import CircuitlabError, require_positive
+from circuitlab.fsutil import check_output_file
 
 
-def add_parser(subparsers) -> None:
-    p = subparsers.add_parser(
-        "synth", help="synthesise Verilog into an AIGER file (Yosys)",
-        description="Synthesise Verilog/SystemVerilog into an And-Inverter Graph with Yosys; "
-                    "flip-flops become AIGER latches, unknown modules black boxes.")
+def configure(p: argparse.ArgumentParser) -> None:
+    from circuitlab.synth.yosys import synthesize
+    timeout = inspect.signature(synthesize).parameters["timeout"].default
     p.add_argument("files", nargs="+", metavar="FILE", help="Verilog files, read in order")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .aig (binary) or .aag (ASCII)")
@@ -22,8 +26,9 @@ def add_parser(subparsers) -> None:
                    help="include folder (repeatable)")
     p.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VAL]",
                    help="define a macro (repeatable)")
-    p.add_argument("--timeout", type=float, default=1800.0, metavar="S",
-                   help="seconds before Yosys is killed (default 1800)")
+    p.add_argument("--timeout", type=float, default=timeout, metavar="S",
+                   help=f"seconds before Yosys is killed (default: {timeout:g})")
+    map_field(p, "timeout", "--timeout")
     p.add_argument("--yosys", metavar="PATH|system",
                    help="Yosys to run: 'system', a path, or 'yowasp' (default, or "
                         "$CIRCUITLAB_YOSYS)")
@@ -49,16 +54,18 @@ def run(args: argparse.Namespace) -> int:
     from circuitlab.io import write_aiger
     from circuitlab.synth import synthesize
 
+    require_positive(args.timeout, "timeout")
+    check_output_file(args.output, "-o")
     if not args.output.endswith((".aig", ".aag")):
-        raise CircuitlabError(f"{args.output}: output must end in .aig or .aag")
+        raise CircuitlabError(f"-o {args.output}: must end in .aig or .aag")
     defines = parse_defines(args.defines)
     top = args.top or _guess_top(args.files, args.include_dirs, defines)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         aig = synthesize(args.files, top=top, include_dirs=args.include_dirs,
                          defines=defines, yosys=args.yosys,
-                         timeout=args.timeout, sv=not args.no_sv, progress=(sys.stderr.isatty() if args.progress is None
-                                   else args.progress))
+                         timeout=args.timeout, sv=not args.no_sv,
+                         progress=sys.stderr.isatty() if args.progress is None else args.progress)
     for w in caught:
         print(f"circuitlab synth: warning: {w.message}", file=sys.stderr)
     write_aiger(aig, args.output)

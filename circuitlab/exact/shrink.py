@@ -30,7 +30,7 @@ import numpy as np
 from pysat.solvers import Solver
 
 from circuitlab.aig import Aig, AigBuilder
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CircuitlabError, require_at_least
 from circuitlab.exact.encoding import Encoding
 from circuitlab.exact.synthesis import ExactParams, Problem, _realise
 from circuitlab.sim.simulate import table_bits, truth_tables
@@ -69,8 +69,8 @@ class ShrinkParams:
         if self.solver.lower() in ("lingeling", "lgl"):
             raise CircuitlabError("shrink needs conflict budgets, which python-sat's "
                                   "lingeling does not take; choose another solver")
-        if self.cegar_inputs < 0:
-            raise CircuitlabError(f"cegar_inputs must be >= 0, got {self.cegar_inputs}")
+        require_at_least(self.cegar_inputs, 0, "cegar_inputs")
+        require_at_least(self.seed, 0, "seed")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 from pysat.solvers import Solver, SolverNames
 
 from circuitlab.aig import FALSE, Aig, AigBuilder
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CircuitlabError, require_at_least, require_positive
 from circuitlab.exact.encoding import Encoding
 from circuitlab.exact.symmetry import first_gate_orbits
 
@@ -47,12 +47,11 @@ class ExactParams:
     symmetry_breaking: bool = True
 
     def __post_init__(self) -> None:
-        if self.max_gates < 0:
-            raise CircuitlabError(f"max_gates must be >= 0, got {self.max_gates}")
-        if self.seconds_per_call is not None and self.seconds_per_call <= 0:
-            raise CircuitlabError(f"seconds_per_call must be > 0, got {self.seconds_per_call}")
-        if self.conflicts_per_call is not None and self.conflicts_per_call <= 0:
-            raise CircuitlabError(f"conflicts_per_call must be > 0, got {self.conflicts_per_call}")
+        require_at_least(self.max_gates, 0, "max_gates")
+        if self.seconds_per_call is not None:
+            require_positive(self.seconds_per_call, "seconds_per_call")
+        if self.conflicts_per_call is not None:
+            require_positive(self.conflicts_per_call, "conflicts_per_call")
         names = {alias for key, aliases in vars(SolverNames).items()
                  if not key.startswith("_") for alias in aliases}
         if self.solver.lower() not in names:

@@ -93,7 +93,8 @@ class _Parser:
         out = np.full((len(rows), ncol), -1, dtype=LIT_DTYPE)
         for k, row in enumerate(rows):
             if len(row) not in width or not all(x.isdigit() for x in row):
-                self.fail(f"bad {what} line {lines[k][:40]!r}", line=first_line + k)
+                shown = lines[k][:40].decode("latin-1")
+                self.fail(f"bad {what} line {shown!r}", line=first_line + k)
             out[k, :len(row)] = [int(x) for x in row]
         return out
 
@@ -111,7 +112,8 @@ class _Parser:
             table = names.get(kind[:1])
             pos = kind[1:]
             if table is None or not pos.isdigit() or not rest:
-                self.fail(f"bad symbol table entry {ln[:40]!r}", line=line_no + k)
+                shown = ln[:40].decode("latin-1")
+                self.fail(f"bad symbol table entry {shown!r}", line=line_no + k)
             idx = int(pos)
             if idx >= len(table):
                 self.fail(f"symbol {kind.decode()} refers to a missing "

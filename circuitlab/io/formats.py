@@ -12,7 +12,8 @@ READ_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
 WRITE_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
 
 
-def _suffix(path: str | os.PathLike, allowed: tuple[str, ...]) -> str:
+def check_suffix(path: str | os.PathLike, allowed: tuple[str, ...]) -> str:
+    """The lower-case extension of ``path``; a :class:`FormatError` unless it is in ``allowed``."""
     suffix = Path(path).suffix.lower()
     if suffix not in allowed:
         raise FormatError(path, f"unknown circuit format {suffix or '(no extension)'!r}; "
@@ -22,7 +23,7 @@ def _suffix(path: str | os.PathLike, allowed: tuple[str, ...]) -> str:
 
 def read_circuit(path: str | os.PathLike) -> Aig:
     """Read ``.aig``/``.aag`` (AIGER), ``.bench`` or ``.truth`` into an :class:`Aig`."""
-    suffix = _suffix(path, READ_SUFFIXES)
+    suffix = check_suffix(path, READ_SUFFIXES)
     if suffix in (".aig", ".aag"):
         from circuitlab.io.aiger import read_aiger
         return read_aiger(path)
@@ -35,7 +36,7 @@ def read_circuit(path: str | os.PathLike) -> Aig:
 
 def write_circuit(aig: Aig, path: str | os.PathLike) -> None:
     """Write atomically in the format named by the extension."""
-    suffix = _suffix(path, WRITE_SUFFIXES)
+    suffix = check_suffix(path, WRITE_SUFFIXES)
     if suffix in (".aig", ".aag"):
         from circuitlab.io.aiger import write_aiger
         write_aiger(aig, path, binary=suffix == ".aig")

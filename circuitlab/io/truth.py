@@ -156,15 +156,25 @@ def dump_truth(aig: Aig) -> str:
     """The truth-table text of a combinational ``aig`` with at most 16 inputs."""
     if aig.num_inputs > MAX_WRITE_INPUTS:
         raise CircuitlabError(f"truth tables are written for at most {MAX_WRITE_INPUTS} "
-                              f"inputs, this Aig has {aig.num_inputs}")
+                              f"inputs; the circuit has {aig.num_inputs}")
     if not aig.is_combinational:
-        raise CircuitlabError("truth tables are written for combinational circuits; "
-                              "use aig.cut_latches()")
+        raise CircuitlabError(f"truth tables are written for combinational circuits; the "
+                              f"circuit has {aig.num_latches} latches (write .aig, .aag or "
+                              ".bench instead)")
     tables = table_bits(truth_tables(aig, max_inputs=MAX_WRITE_INPUTS), aig.num_inputs)
     text = (tables[:, ::-1] + ord("0")).astype(np.uint8)
     return "".join(row.tobytes().decode("ascii") + "\n" for row in text)
 
 
 def write_truth(aig: Aig, path: str | os.PathLike) -> None:
-    """Write the truth tables of ``aig`` atomically (first character: minterm ``2**n - 1``)."""
-    write_bytes_atomic(path, dump_truth(aig).encode("ascii"))
+    """Write the truth tables of ``aig`` atomically (first character: minterm ``2**n - 1``).
+
+    Raises:
+        CircuitlabError: naming ``path``: ``aig`` has latches or more than
+            :data:`MAX_WRITE_INPUTS` inputs.
+    """
+    try:
+        text = dump_truth(aig)
+    except CircuitlabError as exc:
+        raise CircuitlabError(f"{path}: {exc}") from None
+    write_bytes_atomic(path, text.encode("ascii"))

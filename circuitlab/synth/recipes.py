@@ -28,7 +28,7 @@ import numpy as np
 
 from circuitlab.aig.aig import Aig
 from circuitlab.aig.ops import depth
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
 from circuitlab.synth import aigverse_engine
 from circuitlab.synth.abc import DEFAULT_TIMEOUT, abc_available, run_abc_script
 
@@ -174,8 +174,8 @@ def random_recipe(seed: int, length: int = 20) -> list[str]:
     Machine Learning Guided Integrated Circuit Synthesis", 2021,
     https://arxiv.org/abs/2110.11292
     """
-    if int(length) < 0:
-        raise CircuitlabError("recipe length must be non-negative")
+    require_at_least(seed, 0, "seed")
+    require_at_least(length, 0, "length")
     rng = np.random.default_rng(seed)
     return [STEPS[k] for k in rng.integers(0, len(STEPS), size=int(length)).tolist()]
 
@@ -194,12 +194,8 @@ class RecipeParams:
     timeout: float = DEFAULT_TIMEOUT
 
     def __post_init__(self):
-        if self.engine not in ENGINES:
-            raise CircuitlabError(f"unknown engine {self.engine!r}; choose one of "
-                                  f"{', '.join(ENGINES)}")
-        if not (isinstance(self.timeout, (int, float)) and self.timeout > 0):
-            raise CircuitlabError(f"timeout must be a positive number of seconds, "
-                                  f"got {self.timeout!r}")
+        require_choice(self.engine, ENGINES, "engine")
+        require_positive(self.timeout, "timeout")
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Sequence
 
 from circuitlab.aig import Aig
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CircuitlabError, ParamError, require_at_least, require_choice
 from circuitlab.exact.shrink import ShrinkParams, shrink
-from circuitlab.synth.recipes import resolve_engine
+from circuitlab.synth.recipes import ENGINES, resolve_engine
 from circuitlab.transformer.data.labels import SOURCE, Label, LabelParams, label_circuits
 from circuitlab.transformer.search import SearchParams, search
 from circuitlab.transformer.tokenizer import TokenizeError, Tokenizer
@@ -48,19 +48,30 @@ def default_checkpoint() -> Path:
 
 
 def load_model(checkpoint=None, device: str = "auto"):
-    """``(model, tokenizer)`` from ``checkpoint`` (default: the shipped one), in eval mode."""
+    """``(model, tokenizer)`` from ``checkpoint`` (default: the shipped one), in eval mode.
+
+    Raises:
+        ParamError: ``device`` names a CUDA device and there is none.
+        CircuitlabError: the checkpoint is missing or not a circuitlab checkpoint.
+    """
+    import torch
+
     from circuitlab.transformer.train import load_checkpoint, resolve_device
+    resolved = resolve_device(device)
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ParamError("device", f"{device}: no CUDA device is available")
     path = Path(checkpoint) if checkpoint else default_checkpoint()
     if checkpoint is None and not path.exists():
         raise CircuitlabError(f"the shipped transformer checkpoint is missing ({path}); "
                               "reinstall circuitlab or pass --checkpoint")
-    return load_checkpoint(path, resolve_device(device))
+    return load_checkpoint(path, resolved)
 
 
 @dataclass(frozen=True)
 class OptimizeParams:
     """Args:
-        search: the transformer's search (method, budget, seed).
+        search: the transformer's search (method, budget, seed); best-of-16
+            sampling by default, what ``circuitlab optimize`` runs.
         classical: also run ``resyn2`` / ``compress2rs`` (and ``&deepsyn``),
             and search again from the smallest of their results.
         polish: with ``classical``, also run ``resyn2`` / ``compress2rs`` on
@@ -76,7 +87,7 @@ class OptimizeParams:
             depend on it: the budget counts conflicts, not seconds).
     """
 
-    search: SearchParams = SearchParams()
+    search: SearchParams = SearchParams(method="sample", budget=16)
     classical: bool = True
     polish: bool = True
     engine: str = "auto"
@@ -85,6 +96,8 @@ class OptimizeParams:
     jobs: int = 1
 
     def __post_init__(self) -> None:
+        require_choice(self.engine, ENGINES, "engine")
+        require_at_least(self.jobs, 1, "jobs")
         if self.deepsyn is not None:
             LabelParams(deepsyn=True, deepsyn_options=self.deepsyn)  # raises on bad options
 

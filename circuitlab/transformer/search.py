@@ -18,7 +18,7 @@ from typing import Sequence
 import torch
 
 from circuitlab.aig import Aig
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
 from circuitlab.transformer.decode import (ENCODE_CHUNK, DecodeResult, Decoded, finish, prepare,
                                            run_decoder, sampling_choice)
 from circuitlab.transformer.tokenizer import BOS, EOS, Tokenizer
@@ -51,12 +51,12 @@ class SearchParams:
     seed: int = 0
 
     def __post_init__(self):
-        if self.method not in METHODS:
-            raise CircuitlabError(f"unknown search {self.method!r}; choose from "
-                                  f"{', '.join(METHODS)}")
-        if self.budget < 1 or self.batch_size < 1 or self.temperature <= 0:
-            raise CircuitlabError("budget and batch size must be at least 1 and the "
-                                  "temperature positive")
+        require_choice(self.method, METHODS, "method")
+        require_at_least(self.budget, 1, "budget")
+        require_at_least(self.batch_size, 1, "batch_size")
+        require_positive(self.temperature, "temperature")
+        require_at_least(self.c_puct, 0, "c_puct")
+        require_at_least(self.seed, 0, "seed")
 
 
 @dataclass

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import math
-import pickle
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CircuitlabError, ParamError
 from circuitlab.fsutil import atomic_path
 from circuitlab.transformer.examples import Examples, collate
 from circuitlab.transformer.model import CircuitTransformer, ModelConfig
@@ -95,8 +94,9 @@ def resolve_device(name: str) -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         return torch.device(name)
-    except RuntimeError as exc:
-        raise CircuitlabError(f"unknown device {name!r}: {exc}") from None
+    except RuntimeError:
+        raise ParamError("device", f"{name}: not a torch device (cpu, cuda, cuda:N, mps, "
+                                   "...)") from None
 
 
 def masked_loss(logits: torch.Tensor, legal: torch.Tensor, target: torch.Tensor):
@@ -246,14 +246,24 @@ def load_checkpoint(path, device="cpu") -> tuple[CircuitTransformer, Tokenizer]:
     path = Path(path)
     try:
         ckpt = torch.load(path, map_location=device, weights_only=True)
+    except FileNotFoundError:
+        raise CircuitlabError(f"{path}: no such checkpoint") from None
+    except IsADirectoryError:
+        raise CircuitlabError(f"{path}: is a folder, not a checkpoint") from None
+    except Exception:  # torch.load raises whatever its unpickler meets in a foreign file
+        raise CircuitlabError(f"{path}: not a circuitlab checkpoint (not a file written "
+                              "by torch.save)") from None
+    try:
+        if not isinstance(ckpt, dict):
+            raise TypeError(f"holds a {type(ckpt).__name__}, not a dict")
         model = CircuitTransformer(ModelConfig.from_dict(ckpt["model_config"]))
         model.load_state_dict({k: v.float() for k, v in ckpt["model"].items()})
         tokenizer = Tokenizer(TokenizerConfig(**ckpt["tokenizer_config"]))
-    except FileNotFoundError:
-        raise CircuitlabError(f"{path}: no such checkpoint") from None
-    except (KeyError, TypeError, ValueError, RuntimeError, EOFError,
-            pickle.UnpicklingError) as exc:
-        raise CircuitlabError(f"{path}: not a circuitlab transformer checkpoint ({exc})") from None
+    except KeyError as exc:
+        raise CircuitlabError(f"{path}: not a circuitlab checkpoint (no {exc} entry)") from None
+    except (TypeError, ValueError, RuntimeError) as exc:
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise CircuitlabError(f"{path}: not a circuitlab checkpoint ({reason})") from None
     return model.to(device).eval(), tokenizer
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from circuitlab.aig.aig import LIT_DTYPE, Aig
-from circuitlab.errors import CircuitlabError, ToolNotFoundError
+from circuitlab.errors import (CircuitlabError, ToolNotFoundError, require_at_least,
+                               require_choice, require_positive)
 from circuitlab.sim.simulate import (
     MAX_EXHAUSTIVE_INPUTS, WORD_BITS, random_patterns, simulate, truth_tables,
 )
@@ -70,15 +71,13 @@ class EquivalenceParams:
     sweep: bool = True
 
     def __post_init__(self):
-        if self.engine not in ENGINES:
-            raise CircuitlabError(f"unknown engine {self.engine!r}; choose one of "
-                                  f"{', '.join(ENGINES)}")
-        if int(self.random_words) < 0:
-            raise CircuitlabError("random_words must be non-negative")
-        if self.conflict_budget is not None and int(self.conflict_budget) < 1:
-            raise CircuitlabError("conflict_budget must be a positive integer or None")
-        if self.timeout is not None and not float(self.timeout) > 0:
-            raise CircuitlabError("timeout must be a positive number of seconds or None")
+        require_choice(self.engine, ENGINES, "engine")
+        require_at_least(self.random_words, 0, "random_words")
+        require_at_least(self.seed, 0, "seed")
+        if self.conflict_budget is not None:
+            require_at_least(self.conflict_budget, 1, "conflict_budget")
+        if self.timeout is not None:
+            require_positive(self.timeout, "timeout")
         SatParams(solver=self.solver)  # validates the solver name
 
 

@@ -98,8 +98,8 @@ def test_missing_file_is_one_line_error(files, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv_tail, message", [
-    (["--conflicts", "0"], "conflict_budget"),
-    (["--timeout", "-1"], "timeout"),
+    (["--conflicts", "0"], "--conflicts must be >= 1, got 0"),
+    (["--timeout", "-1"], "--timeout must be > 0, got -1.0"),
 ])
 def test_bad_options_are_one_line_errors(files, capsys, argv_tail, message):
     a = files("a.aig", xor_circuit("xor"))

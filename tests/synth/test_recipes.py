@@ -119,7 +119,7 @@ def test_random_recipe_reproducible():
 
 
 def test_params_checked():
-    with pytest.raises(CircuitlabError, match="unknown engine"):
+    with pytest.raises(CircuitlabError, match="engine must be one of"):
         RecipeParams(engine="yosys")
     with pytest.raises(CircuitlabError, match="timeout"):
         RecipeParams(timeout=0)

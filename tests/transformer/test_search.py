@@ -89,7 +89,7 @@ def test_care_sets(model, circuits):
 
 
 def test_bad_search_parameters():
-    with pytest.raises(CircuitlabError, match="unknown search"):
+    with pytest.raises(CircuitlabError, match="method must be one of"):
         SearchParams(method="astar")
     with pytest.raises(CircuitlabError, match="budget"):
         SearchParams(budget=0)

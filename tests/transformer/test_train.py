@@ -99,7 +99,7 @@ def test_checkpoints_load_and_export(examples, tmp_path):
 def test_bad_checkpoints_and_configs(examples, tmp_path):
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"not a checkpoint")
-    with pytest.raises(CircuitlabError, match="not a circuitlab transformer checkpoint"):
+    with pytest.raises(CircuitlabError, match="not a circuitlab checkpoint"):
         load_checkpoint(junk)
     with pytest.raises(CircuitlabError, match="no such checkpoint"):
         load_checkpoint(tmp_path / "missing.pt")

@@ -185,7 +185,7 @@ def test_position_matching_checks_counts():
 
 
 def test_bad_params():
-    with pytest.raises(CircuitlabError, match="unknown engine"):
+    with pytest.raises(CircuitlabError, match="engine must be one of"):
         EquivalenceParams(engine="bdd")
     with pytest.raises(CircuitlabError):
         EquivalenceParams(conflict_budget=0)
