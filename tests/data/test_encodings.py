@@ -128,6 +128,7 @@ def test_graph_evaluates_like_the_aig(aig):
 def test_levels_degrees_and_reference(aig):
     for encoding in ENCODINGS:
         g = to_pyg(aig, encoding)
+        assert g.validate(raise_on_error=True)
         src, dst = g.edge_index
         n = g.num_nodes
         # level: 0 at sources, else one above the highest fan-in
