@@ -20,7 +20,8 @@ from typing import Iterable, Mapping
 
 from circuitlab.errors import CircuitlabError, FormatError, ToolError, ToolNotFoundError
 
-__all__ = ["PortInfo", "ModuleInfo", "list_modules", "guess_top", "module_text"]
+__all__ = ["PortInfo", "ModuleInfo", "list_modules", "guess_top", "module_text",
+           "find_iverilog", "iverilog_available"]
 
 _MARKER = "// @@circuitlab-file-boundary@@"
 _MODULE_DECL = re.compile(r"\b(?:macro)?module\s+(\\\S+|[A-Za-z_][A-Za-z0-9_$]*)")
@@ -162,13 +163,32 @@ def _as_paths(files) -> list[Path]:
 
 
 # --- preprocessing and parsing ------------------------------------------------
+def find_iverilog() -> str:
+    """The Icarus Verilog executable: ``$PYVERILOG_IVERILOG``, else ``iverilog`` on PATH.
+
+    Raises:
+        ToolNotFoundError: neither names an executable.
+    """
+    iverilog = shutil.which(os.environ.get("PYVERILOG_IVERILOG") or "iverilog")
+    if not iverilog:
+        raise ToolNotFoundError("iverilog is not installed (Debian/Ubuntu: apt install iverilog)")
+    return iverilog
+
+
+def iverilog_available() -> bool:
+    """Whether :func:`find_iverilog` finds Icarus Verilog."""
+    try:
+        find_iverilog()
+    except ToolNotFoundError:
+        return False
+    return True
+
+
 def _preprocess(paths: list[Path], include_dirs: list[Path],
                 defines: Mapping[str, object]) -> list[str]:
     """Preprocessed text of each file, in one ``iverilog -E`` run so that
     defines carry from file to file; a marker file between inputs splits it."""
-    iverilog = os.environ.get("PYVERILOG_IVERILOG") or shutil.which("iverilog")
-    if not iverilog:
-        raise ToolNotFoundError("iverilog is not installed (Debian/Ubuntu: apt install iverilog)")
+    iverilog = find_iverilog()
     with tempfile.TemporaryDirectory(prefix="circuitlab-pp-") as tmp:
         marker = Path(tmp) / "marker.v"
         marker.write_text(_MARKER + "\n")

@@ -19,11 +19,8 @@ from circuitlab.errors import FetchError
 from circuitlab.suites import default_cache_dir, fetch_suite, get_suite, list_suites
 from circuitlab.suites import fetch as fetch_mod
 from circuitlab.suites import make_manifest
+from shared_data import SHARED_DATA
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DATA = PROJECT_ROOT / ".." / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.is_dir(),
-                                reason=f"reference data mirror {DATA} is absent")
 SUITE_NAMES = [s.name for s in list_suites()]
 SMALL = "iscas85"
 
@@ -39,7 +36,7 @@ def copy_mirror(suite_name: str, to: Path) -> Path:
     """Copy one suite's mirror files into ``to`` with the mirror layout."""
     for f in get_suite(suite_name).files:
         (to / f.mirror_path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(DATA / f.mirror_path, to / f.mirror_path)
+        shutil.copyfile(SHARED_DATA / f.mirror_path, to / f.mirror_path)
     return to
 
 
@@ -63,31 +60,31 @@ def test_manifest_pins_every_suite():
     assert len(get_suite("iscas85").files) == 11
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_manifest_matches_mirror(tmp_path):
     out = tmp_path / "manifest.json"
-    assert make_manifest.main([str(DATA), "--output", str(out)]) == 0
+    assert make_manifest.main([str(SHARED_DATA), "--output", str(out)]) == 0
     packaged = Path(make_manifest.__file__).with_name("manifest.json")
     assert json.loads(out.read_text()) == json.loads(packaged.read_text())
 
 
 # --- mirror fetch -----------------------------------------------------------
 
-@needs_data
+@pytest.mark.needs_data
 @pytest.mark.parametrize("name", SUITE_NAMES)
 def test_mirror_fetch_produces_verified_files(tmp_path, name):
     suite = get_suite(name)
-    path = fetch_suite(name, dest=tmp_path, mirror=DATA, progress=False)
+    path = fetch_suite(name, dest=tmp_path, mirror=SHARED_DATA, progress=False)
     assert path == tmp_path / name
     assert sorted(p.name for p in path.iterdir()) == sorted(f.name for f in suite.files)
     for f in suite.files:
-        assert (path / f.name).read_bytes() == (DATA / f.mirror_path).read_bytes()
+        assert (path / f.name).read_bytes() == (SHARED_DATA / f.mirror_path).read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == [name]  # no staging left
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_refetch_of_complete_suite_does_nothing(tmp_path, monkeypatch):
-    path = fetch_suite(SMALL, dest=tmp_path, mirror=DATA, progress=True)
+    path = fetch_suite(SMALL, dest=tmp_path, mirror=SHARED_DATA, progress=True)
     stamps = {p.name: p.stat().st_mtime_ns for p in path.iterdir()}
     monkeypatch.setattr(fetch_mod, "_open_source",
                         lambda *a: pytest.fail("a complete suite was fetched again"))
@@ -95,12 +92,12 @@ def test_refetch_of_complete_suite_does_nothing(tmp_path, monkeypatch):
     assert {p.name: p.stat().st_mtime_ns for p in path.iterdir()} == stamps
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_incomplete_suite_folder_is_replaced(tmp_path):
-    path = fetch_suite(SMALL, dest=tmp_path, mirror=DATA, progress=False)
+    path = fetch_suite(SMALL, dest=tmp_path, mirror=SHARED_DATA, progress=False)
     (path / "c17.aig").unlink()
     (path / "c432.aig").write_bytes(b"garbage")
-    assert fetch_suite(SMALL, dest=tmp_path, mirror=DATA, progress=False) == path
+    assert fetch_suite(SMALL, dest=tmp_path, mirror=SHARED_DATA, progress=False) == path
     assert fetch_mod.is_complete(path, get_suite(SMALL))
     assert [p.name for p in tmp_path.iterdir()] == [SMALL]
 
@@ -116,15 +113,15 @@ def test_default_cache_dir(monkeypatch, tmp_path):
     assert default_cache_dir() == tmp_path / "h" / ".cache" / "circuitlab"
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_fetch_without_dest_uses_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("CIRCUITLAB_CACHE", str(tmp_path / "cache"))
-    assert fetch_suite(SMALL, mirror=DATA, progress=False) == tmp_path / "cache" / SMALL
+    assert fetch_suite(SMALL, mirror=SHARED_DATA, progress=False) == tmp_path / "cache" / SMALL
 
 
 # --- failures leave nothing behind ------------------------------------------
 
-@needs_data
+@pytest.mark.needs_data
 def test_corrupted_mirror_file_raises_and_leaves_nothing(tmp_path):
     mirror = copy_mirror(SMALL, tmp_path / "mirror")
     bad = get_suite(SMALL).files[-1]  # the last file: the others are staged by then
@@ -140,7 +137,7 @@ def test_corrupted_mirror_file_raises_and_leaves_nothing(tmp_path):
     assert leftovers(dest) == []
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_missing_mirror_file_names_it(tmp_path):
     mirror = copy_mirror(SMALL, tmp_path / "mirror")
     gone = get_suite(SMALL).files[3]
@@ -175,10 +172,10 @@ def test_network_failure_leaves_nothing(tmp_path, monkeypatch):
     assert leftovers(tmp_path) == []
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_network_failure_midway_leaves_nothing(tmp_path, monkeypatch):
     suite = get_suite(SMALL)
-    by_url = {suite.url(f): DATA / f.mirror_path for f in suite.files}
+    by_url = {suite.url(f): SHARED_DATA / f.mirror_path for f in suite.files}
     served = []
 
     def flaky(url, timeout):
@@ -210,10 +207,10 @@ def test_download_longer_than_expected_is_cut_off(tmp_path, monkeypatch):
     assert leftovers(tmp_path) == []
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_download_path_verifies_and_installs(tmp_path, monkeypatch):
     suite = get_suite(SMALL)
-    by_url = {suite.url(f): DATA / f.mirror_path for f in suite.files}
+    by_url = {suite.url(f): SHARED_DATA / f.mirror_path for f in suite.files}
     monkeypatch.setattr(fetch_mod, "_open_url",
                         lambda url, timeout: io.BytesIO(by_url[url].read_bytes()))
     path = fetch_suite(SMALL, dest=tmp_path, progress=False)
@@ -222,18 +219,18 @@ def test_download_path_verifies_and_installs(tmp_path, monkeypatch):
 
 # --- command line -----------------------------------------------------------
 
-@needs_data
+@pytest.mark.needs_data
 def test_cli_fetch_prints_destination(tmp_path, capsys):
-    code = main(["data", "fetch", SMALL, "--dest", str(tmp_path), "--mirror", str(DATA),
+    code = main(["data", "fetch", SMALL, "--dest", str(tmp_path), "--mirror", str(SHARED_DATA),
                  "--no-progress"])
     out = capsys.readouterr().out
     assert code == 0
     assert out.strip().splitlines()[-1] == str(tmp_path / SMALL)
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_cli_fetch_all(tmp_path, capsys):
-    code = main(["data", "fetch", "all", "--dest", str(tmp_path), "--mirror", str(DATA),
+    code = main(["data", "fetch", "all", "--dest", str(tmp_path), "--mirror", str(SHARED_DATA),
                  "--no-progress"])
     assert code == 0
     assert capsys.readouterr().out.split() == [str(tmp_path / n) for n in SUITE_NAMES]
@@ -248,7 +245,7 @@ def test_cli_unknown_suite_is_one_line_error(tmp_path, capsys):
     assert leftovers(tmp_path) == []
 
 
-@needs_data
+@pytest.mark.needs_data
 def test_cli_corrupt_mirror_exits_2(tmp_path, capsys):
     mirror = copy_mirror(SMALL, tmp_path / "mirror")
     target = mirror / get_suite(SMALL).files[0].mirror_path
