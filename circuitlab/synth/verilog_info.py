@@ -21,7 +21,7 @@ from typing import Iterable, Mapping
 from circuitlab.errors import CircuitlabError, FormatError, ToolError, ToolNotFoundError
 
 __all__ = ["PortInfo", "ModuleInfo", "list_modules", "guess_top", "module_text",
-           "find_iverilog", "iverilog_available"]
+           "module_declarations", "find_iverilog", "iverilog_available"]
 
 _MARKER = "// @@circuitlab-file-boundary@@"
 _MODULE_DECL = re.compile(r"\b(?:macro)?module\s+(\\\S+|[A-Za-z_][A-Za-z0-9_$]*)")
@@ -99,11 +99,13 @@ def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
               defines: Mapping[str, object] = {}) -> str:
     """The module that no other module instantiates.
 
-    Where several qualify, the one with the largest hierarchy below it wins
-    (ties broken by name), as Yosys ``hierarchy -auto-top`` does. This scans
-    the preprocessed text rather than parsing it, so it also works for
-    SystemVerilog and for code pyverilog rejects; when preprocessing fails
-    (a missing include) the raw files are scanned.
+    Where several qualify, the one with the deepest hierarchy below it wins,
+    the first declared on a tie: the rule of Yosys ``hierarchy -auto-top``
+    (which :func:`circuitlab.synth.yosys.find_top` runs). This scans the
+    preprocessed text rather than parsing it, so it also works for
+    SystemVerilog and for code pyverilog rejects; where preprocessing fails
+    (a missing include) or iverilog is not installed, the raw files are
+    scanned.
 
     Raises:
         CircuitlabError: the files declare no module.
@@ -111,7 +113,7 @@ def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
     paths = _as_paths(files)
     try:
         texts = _preprocess(paths, [Path(d) for d in include_dirs], defines)
-    except ToolError:
+    except (ToolError, ToolNotFoundError):
         texts = [p.read_text(errors="replace") for p in paths]
     bodies: dict[str, str] = {}
     for text in texts:
@@ -128,12 +130,13 @@ def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
     used = {c for cs in children.values() for c in cs}
     roots = [name for name in bodies if name not in used] or list(bodies)
 
-    def size(name: str, seen: frozenset = frozenset()) -> int:
+    def levels(name: str, seen: frozenset = frozenset()) -> int:
         if name in seen:
             return 0
-        return 1 + sum(size(c, seen | {name}) for c in children[name])
+        return max((1 + levels(c, seen | {name}) for c in children[name]), default=0)
 
-    return min(roots, key=lambda n: (-size(n), n))
+    deepest = max(levels(r) for r in roots)
+    return next(r for r in roots if levels(r) == deepest)
 
 
 def module_text(file: str | os.PathLike, name: str) -> str:
@@ -152,6 +155,21 @@ def module_text(file: str | os.PathLike, name: str) -> str:
         stop = end.end() if end else len(text)
         return text[_leading_comment_start(text, stripped, m.start()):stop] + "\n"
     raise CircuitlabError(f"{file}: no module named {name!r}")
+
+
+def module_declarations(files: str | os.PathLike | Iterable[str | os.PathLike]
+                        ) -> list[tuple[str, str, int]]:
+    """Every module declaration in ``files`` as ``(name, file, line)``, in file
+    order. The text is scanned as written (comments skipped, no preprocessor),
+    so a module inside an ``ifdef`` counts too; for messages, not elaboration.
+    """
+    found = []
+    for path in _as_paths(files):
+        stripped = _strip_comments(path.read_text(errors="replace"))
+        for m in _MODULE_DECL.finditer(stripped):
+            found.append((m.group(1).lstrip("\\"), str(path),
+                          stripped.count("\n", 0, m.start()) + 1))
+    return found
 
 
 def _as_paths(files) -> list[Path]:
