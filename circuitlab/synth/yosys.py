@@ -126,9 +126,7 @@ def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
         ToolError: Yosys failed in another way.
     """
     with _workspace(files, include_dirs, top, timeout, yosys) as (tool, work, mirror, limit):
-        job = _Job(files=tuple(mirror.rel(p) for p in mirror.user_paths),
-                   include_dirs=tuple(mirror.rel(d) for d in mirror.include_dirs),
-                   defines=_define_args(defines), top=top, sv=sv)
+        job = _new_job(mirror, defines, top, sv)
         try:
             if job.top is None:
                 job = _choose_top(tool, work, job, mirror, limit, progress)
@@ -166,10 +164,15 @@ def find_top(files: str | os.PathLike | Iterable[str | os.PathLike],
         ToolNotFoundError, ToolTimeoutError, ToolError: as :func:`synthesize`.
     """
     with _workspace(files, include_dirs, None, timeout, yosys) as (tool, work, mirror, limit):
-        job = _Job(files=tuple(mirror.rel(p) for p in mirror.user_paths),
-                   include_dirs=tuple(mirror.rel(d) for d in mirror.include_dirs),
-                   defines=_define_args(defines), top=None, sv=sv)
+        job = _new_job(mirror, defines, None, sv)
         return _choose_top(tool, work, job, mirror, limit, False).top
+
+
+def _new_job(mirror: yosys_process.WorkMirror, defines: Mapping[str, object],
+             top: str | None, sv: bool) -> _Job:
+    return _Job(files=tuple(mirror.rel(p) for p in mirror.user_paths),
+                include_dirs=tuple(mirror.rel(d) for d in mirror.include_dirs),
+                defines=_define_args(defines), top=top, sv=sv)
 
 
 @contextmanager
