@@ -1,8 +1,9 @@
 """The main job: Verilog designs → AIGs → a synthesis recipe → the circuit
 transformer → proven equivalent.
 
-For every design in a folder of ``<name>.v`` files (top module ``<name>``):
-synthesise with Yosys, record the AIG's size and depth, optimise it with a
+For every design in a folder of ``<name>.v`` files (one design per file; its
+top module is chosen as ``circuitlab synth`` chooses it, see
+:func:`circuitlab.synth.yosys.find_top`): synthesise with Yosys, record the AIG's size and depth, optimise it with a
 recipe, and prove the result equivalent to the original. Then the shipped
 circuit transformer rewrites windows (at most 8 inputs, 2 outputs) of each
 optimised AIG (:func:`circuitlab.transformer.rewrite.rewrite_windows`), and
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +31,7 @@ DEFAULT_DESIGNS = PROJECT_ROOT / "data" / "designs"
 @dataclass(frozen=True)
 class PipelineParams:
     """Attributes:
-        designs: folder of ``<name>.v`` files.
+        designs: folder of ``<name>.v`` files, one design each.
         out: output folder (AIGs and ``results.jsonl``).
         recipe: script name or ``;``-separated steps.
         engine: recipe engine, ``auto``/``abc``/``aigverse``.
@@ -81,12 +83,18 @@ def run_design(path: Path, params: PipelineParams) -> dict:
     from circuitlab.aig import depth
     from circuitlab.io import write_aiger
     from circuitlab.synth import RecipeParams, run_recipe, synthesize
+    from circuitlab.synth.yosys import find_top
     from circuitlab.verify import check_equivalence
 
     row: dict = {"design": path.stem}
     start = time.perf_counter()
     try:
-        aig = synthesize([path], top=path.stem, timeout=params.synth_timeout)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            row["top"] = find_top([path], timeout=params.synth_timeout)
+            aig = synthesize([path], top=row["top"], timeout=params.synth_timeout)
+        if caught:
+            row["warning"] = "; ".join(str(w.message) for w in caught)
         row.update(inputs=aig.num_inputs, latches=aig.num_latches, outputs=aig.num_outputs,
                    ands=aig.num_ands, levels=depth(aig))
         opt, stats = run_recipe(aig, params.recipe, RecipeParams(engine=params.engine))

@@ -63,6 +63,9 @@ def run(args) -> int:
     rows = run_pipeline(params, progress=args.progress)
     table = [{c: row.get(c, "-") for c in COLUMNS} for row in rows]
     print(format_table(table, COLUMNS))
+    for r in rows:
+        if "warning" in r:
+            print(f"{r['design']}: warning: {r['warning']}")
     errors = [r for r in rows if "error" in r]
     for r in errors:
         print(f"{r['design']}: {r['error']}")

@@ -21,7 +21,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="Verilog files, read in order")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .aig (binary) or .aag (ASCII)")
-    p.add_argument("--top", help="top module (default: the one no other module instantiates)")
+    p.add_argument("--top", help="top module (default: the one no other module instantiates, "
+                        "the deepest hierarchy first; a warning names the others)")
     p.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR",
                    help="include folder (repeatable)")
     p.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VAL]",
@@ -53,15 +54,17 @@ def parse_defines(items: list[str]) -> dict[str, str | None]:
 def run(args: argparse.Namespace) -> int:
     from circuitlab.io import write_aiger
     from circuitlab.synth import synthesize
+    from circuitlab.synth.yosys import find_top
 
     require_positive(args.timeout, "timeout")
     check_output_file(args.output, "-o")
     if not args.output.endswith((".aig", ".aag")):
         raise CircuitlabError(f"-o {args.output}: must end in .aig or .aag")
     defines = parse_defines(args.defines)
-    top = args.top or _guess_top(args.files, args.include_dirs, defines)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        top = args.top or find_top(args.files, args.include_dirs, defines, yosys=args.yosys,
+                                   timeout=args.timeout, sv=not args.no_sv)
         aig = synthesize(args.files, top=top, include_dirs=args.include_dirs,
                          defines=defines, yosys=args.yosys,
                          timeout=args.timeout, sv=not args.no_sv,
@@ -70,14 +73,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"circuitlab synth: warning: {w.message}", file=sys.stderr)
     write_aiger(aig, args.output)
     print(f"{args.output}: {aig.num_inputs} inputs, {aig.num_latches} latches, "
-          f"{aig.num_ands} ANDs, {aig.num_outputs} outputs" + (f" (top {top})" if top else ""))
+          f"{aig.num_ands} ANDs, {aig.num_outputs} outputs (top {top})")
     return 0
-
-
-def _guess_top(files, include_dirs, defines) -> str | None:
-    """The uninstantiated module, or None to let Yosys choose (``-auto-top``)."""
-    from circuitlab.synth.verilog_info import guess_top
-    try:
-        return guess_top(files, include_dirs, defines)
-    except CircuitlabError:
-        return None

@@ -20,7 +20,8 @@ from typing import Iterable, Mapping
 
 from circuitlab.errors import CircuitlabError, FormatError, ToolError, ToolNotFoundError
 
-__all__ = ["PortInfo", "ModuleInfo", "list_modules", "guess_top", "module_text"]
+__all__ = ["PortInfo", "ModuleInfo", "list_modules", "guess_top", "module_text",
+           "module_declarations", "find_iverilog", "iverilog_available"]
 
 _MARKER = "// @@circuitlab-file-boundary@@"
 _MODULE_DECL = re.compile(r"\b(?:macro)?module\s+(\\\S+|[A-Za-z_][A-Za-z0-9_$]*)")
@@ -98,11 +99,13 @@ def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
               defines: Mapping[str, object] = {}) -> str:
     """The module that no other module instantiates.
 
-    Where several qualify, the one with the largest hierarchy below it wins
-    (ties broken by name), as Yosys ``hierarchy -auto-top`` does. This scans
-    the preprocessed text rather than parsing it, so it also works for
-    SystemVerilog and for code pyverilog rejects; when preprocessing fails
-    (a missing include) the raw files are scanned.
+    Where several qualify, the one with the deepest hierarchy below it wins,
+    the first declared on a tie: the rule of Yosys ``hierarchy -auto-top``
+    (which :func:`circuitlab.synth.yosys.find_top` runs). This scans the
+    preprocessed text rather than parsing it, so it also works for
+    SystemVerilog and for code pyverilog rejects; where preprocessing fails
+    (a missing include) or iverilog is not installed, the raw files are
+    scanned.
 
     Raises:
         CircuitlabError: the files declare no module.
@@ -110,7 +113,7 @@ def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
     paths = _as_paths(files)
     try:
         texts = _preprocess(paths, [Path(d) for d in include_dirs], defines)
-    except ToolError:
+    except (ToolError, ToolNotFoundError):
         texts = [p.read_text(errors="replace") for p in paths]
     bodies: dict[str, str] = {}
     for text in texts:
@@ -127,12 +130,13 @@ def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
     used = {c for cs in children.values() for c in cs}
     roots = [name for name in bodies if name not in used] or list(bodies)
 
-    def size(name: str, seen: frozenset = frozenset()) -> int:
+    def levels(name: str, seen: frozenset = frozenset()) -> int:
         if name in seen:
             return 0
-        return 1 + sum(size(c, seen | {name}) for c in children[name])
+        return max((1 + levels(c, seen | {name}) for c in children[name]), default=0)
 
-    return min(roots, key=lambda n: (-size(n), n))
+    deepest = max(levels(r) for r in roots)
+    return next(r for r in roots if levels(r) == deepest)
 
 
 def module_text(file: str | os.PathLike, name: str) -> str:
@@ -153,6 +157,21 @@ def module_text(file: str | os.PathLike, name: str) -> str:
     raise CircuitlabError(f"{file}: no module named {name!r}")
 
 
+def module_declarations(files: str | os.PathLike | Iterable[str | os.PathLike]
+                        ) -> list[tuple[str, str, int]]:
+    """Every module declaration in ``files`` as ``(name, file, line)``, in file
+    order. The text is scanned as written (comments skipped, no preprocessor),
+    so a module inside an ``ifdef`` counts too; for messages, not elaboration.
+    """
+    found = []
+    for path in _as_paths(files):
+        stripped = _strip_comments(path.read_text(errors="replace"))
+        for m in _MODULE_DECL.finditer(stripped):
+            found.append((m.group(1).lstrip("\\"), str(path),
+                          stripped.count("\n", 0, m.start()) + 1))
+    return found
+
+
 def _as_paths(files) -> list[Path]:
     paths = [Path(f) for f in ([files] if isinstance(files, (str, os.PathLike)) else files)]
     for p in paths:
@@ -162,13 +181,32 @@ def _as_paths(files) -> list[Path]:
 
 
 # --- preprocessing and parsing ------------------------------------------------
+def find_iverilog() -> str:
+    """The Icarus Verilog executable: ``$PYVERILOG_IVERILOG``, else ``iverilog`` on PATH.
+
+    Raises:
+        ToolNotFoundError: neither names an executable.
+    """
+    iverilog = shutil.which(os.environ.get("PYVERILOG_IVERILOG") or "iverilog")
+    if not iverilog:
+        raise ToolNotFoundError("iverilog is not installed (Debian/Ubuntu: apt install iverilog)")
+    return iverilog
+
+
+def iverilog_available() -> bool:
+    """Whether :func:`find_iverilog` finds Icarus Verilog."""
+    try:
+        find_iverilog()
+    except ToolNotFoundError:
+        return False
+    return True
+
+
 def _preprocess(paths: list[Path], include_dirs: list[Path],
                 defines: Mapping[str, object]) -> list[str]:
     """Preprocessed text of each file, in one ``iverilog -E`` run so that
     defines carry from file to file; a marker file between inputs splits it."""
-    iverilog = os.environ.get("PYVERILOG_IVERILOG") or shutil.which("iverilog")
-    if not iverilog:
-        raise ToolNotFoundError("iverilog is not installed (Debian/Ubuntu: apt install iverilog)")
+    iverilog = find_iverilog()
     with tempfile.TemporaryDirectory(prefix="circuitlab-pp-") as tmp:
         marker = Path(tmp) / "marker.v"
         marker.write_text(_MARKER + "\n")

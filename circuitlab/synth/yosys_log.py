@@ -1,4 +1,9 @@
-"""Yosys log reading: the first ERROR line as a typed error naming the user's file."""
+"""Yosys log reading: the first ERROR line as a typed error naming the user's file.
+
+Where Yosys's words name no file or leak its internals (a re-defined module
+is ``$abstract\\m``, a missing include or a combinational loop has no
+location), the message is rebuilt from the log and the user's files.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,13 @@ _PARSER_LOCATED = re.compile(r"^ERROR: Parser error in line (?P<file>.+?):(?P<li
                              r"(?P<msg>.*)$")
 _PROC_LOCATION = re.compile(r"\$proc\$(?P<file>[^:$]+):(?P<line>\d+)\$")
 _UNSUPPORTED_CELL = re.compile(r"Unsupported cell type: (\$\S+)")
+_REDEFINED = re.compile(r"Re-definition of module `(?:\$abstract)?\\?(\S+?)'!")
+_NO_INCLUDE = re.compile(r"Can't open include file `([^'\n]+)'!")
+_PARSING = re.compile(r"^Parsing (?:SystemVerilog|Verilog) input from `([^'\n]+)'", re.M)
+_LOOP = re.compile(r"Found combinational logic loop while processing signal \\?(\S+?)\.?$")
+_LOOP_WARNING = re.compile(r"^Warning: found logic loop in module \\?(?P<module>\S+?):\n"
+                           r"(?:[ \t].*\n)*?[ \t]+cell .*? source: (?P<file>[^\s:]+):(?P<line>\d+)",
+                           re.M)
 
 
 def error_from_log(log: str, rc: int, mirror: yosys_process.WorkMirror,
@@ -50,6 +62,9 @@ def error_from_log(log: str, rc: int, mirror: yosys_process.WorkMirror,
             file, line_no = proc.group("file"), int(proc.group("line"))
             text = f"{file}:{line_no}: {text}"
     text += hint(message)
+    better = _clearer(message, file, line_no, log, mirror, work)
+    if better is not None:
+        text, file, line_no = better
     exc = SynthesisError(text, file, line_no)
     exc.in_frontend = last_pass(log).startswith("Executing Verilog")
     unsupported = _UNSUPPORTED_CELL.search(message)
@@ -59,6 +74,57 @@ def error_from_log(log: str, rc: int, mirror: yosys_process.WorkMirror,
                              file, line_no)
         exc.in_frontend = False
     return exc
+
+
+def _clearer(message: str, file: str | None, line: int | None, log: str,
+             mirror: yosys_process.WorkMirror, work: Path
+             ) -> tuple[str, str | None, int | None] | None:
+    """``(text, file, line)`` saying what Yosys meant, or None to keep its words."""
+    redefined = _REDEFINED.search(message)
+    if redefined:
+        return _redefinition(redefined.group(1), file, line, mirror)
+    missing = _NO_INCLUDE.search(message)
+    if missing:
+        return _missing_include(missing.group(1), log, mirror, work)
+    loop = _LOOP.search(message)
+    if loop:
+        found = _LOOP_WARNING.search(log)
+        if found is None:
+            return f"{', '.join(mirror.user_files)}: {message}", None, None
+        where, at = mirror.original(found.group("file")), int(found.group("line"))
+        return (f"{where}:{at}: combinational logic loop in module {found.group('module')} "
+                f"(found while writing signal {loop.group(1)})", where, at)
+    return None
+
+
+def _redefinition(name: str, file: str | None, line: int | None,
+                  mirror: yosys_process.WorkMirror) -> tuple[str, str | None, int | None]:
+    from circuitlab.synth.verilog_info import module_declarations
+    places = [f"{f}:{n}" for m, f, n in module_declarations(mirror.user_files) if m == name]
+    if file is not None and f"{file}:{line}" not in places:
+        places.append(f"{file}:{line}")
+    times = {2: "twice"}.get(len(places), f"{len(places)} times")
+    where = f"{file}:{line}: " if file is not None else ""
+    return f"{where}module {name} is defined {times} ({', '.join(places)})", file, line
+
+
+def _missing_include(name: str, log: str, mirror: yosys_process.WorkMirror,
+                     work: Path) -> tuple[str, str | None, int | None]:
+    """The file (and line) that includes ``name``: the one Yosys was reading."""
+    reading = _PARSING.findall(log)
+    message = f"cannot open include file '{name}' (not beside the file nor in an include folder)"
+    if not reading:
+        return f"{', '.join(mirror.user_files)}: {message}", None, None
+    file = mirror.original(reading[-1])
+    try:
+        lines = (work / reading[-1]).read_text(errors="replace").splitlines()
+    except OSError:
+        lines = []
+    pattern = re.compile(r"`include\s*[\"<]" + re.escape(name) + r"[\">]")
+    for k, text in enumerate(lines, 1):
+        if pattern.search(text):
+            return f"{file}:{k}: {message}", file, k
+    return f"{file}: {message}", file, None
 
 
 def hint(message: str) -> str:

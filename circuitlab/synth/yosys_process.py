@@ -73,7 +73,8 @@ class WorkMirror:
     A file at absolute path ``/a/b/c.v`` is copied to ``src/a/b/c.v``, so that
     relative ``include`` paths (``../common/defs.vh``) resolve as they did.
     Only the given files and the files they include (found by following
-    ``` `include ``` and ``$readmem`` paths) are copied.
+    ``` `include ``` and ``$readmem`` paths) are copied. ``user_paths`` and
+    ``user_files`` are the given files as the user named them.
     """
 
     def __init__(self, work: Path, files: list[Path], include_dirs: list[Path]):
@@ -81,6 +82,8 @@ class WorkMirror:
         self.include_dirs = [Path(os.path.abspath(d)) for d in include_dirs]
         self.include_dirs.append(Path(os.getcwd()))
         self._names: dict[str, str] = {}
+        self.user_paths = list(files)
+        self.user_files = [str(f) for f in files]
         for d in self.include_dirs:
             (work / self.rel(d)).mkdir(parents=True, exist_ok=True)
         seen: set[Path] = set()

@@ -14,7 +14,7 @@ from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
 from circuitlab.exact import ExactParams, exact_aig, npn_classes
 from circuitlab.sim import table_bits, truth_tables
-from circuitlab.synth.abc import abc_available, find_abc
+from circuitlab.synth.abc import find_abc
 from oracle import assert_equivalent, truth_table
 
 
@@ -192,7 +192,7 @@ def _abc_twoexact(table: int, num_inputs: int, gates: int, work) -> bool:
     return found
 
 
-@pytest.mark.skipif(not abc_available(), reason="berkeley-abc is not installed")
+@pytest.mark.needs_abc
 def test_minimum_sizes_agree_with_abc_twoexact(tmp_path):
     """An independent SAT formulation (ABC ``twoexact -a``) agrees on size and on size - 1."""
     cases = [(c, 3) for c in npn_classes(3)] + [(0x0016, 4), (0x0117, 4)]

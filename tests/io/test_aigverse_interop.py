@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,11 +17,8 @@ from circuitlab.io import from_aigverse, read_aiger, to_aigverse
 
 from strategies import random_aigs  # noqa: E402
 from oracle import truth_table
+from shared_data import AIG_DATA
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
-needs_data = pytest.mark.skipif(not AIG_DATA.is_dir(),
-                                reason=f"reference circuits {AIG_DATA} are absent")
 
 
 def mux_circuit() -> Aig:
@@ -109,7 +105,7 @@ def test_late_input_and_plain_network():
     assert truth_table(back)[0].tolist() == expected
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.parametrize("inplace", [aig_resubstitution, sop_refactoring])
 def test_in_place_network_with_dead_nodes(inplace):
     aig = read_aiger(AIG_DATA / "iscas85" / "c432.aig")
@@ -121,13 +117,13 @@ def test_in_place_network_with_dead_nodes(inplace):
     assert equivalence_checking(to_aigverse(aig, names=False), to_aigverse(back, names=False))
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 def test_iscas_names_round_trip():
     aig = read_aiger(AIG_DATA / "iscas85" / "c880.aig")
     assert from_aigverse(to_aigverse(aig)).structurally_equal(aig, names=True)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.slow
 def test_hyp_converts_fast():
     aig = read_aiger(AIG_DATA / "epfl_arithmetic" / "hyp.aig")

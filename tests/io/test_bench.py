@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,13 +10,10 @@ from circuitlab.aig import AigBuilder
 from circuitlab.errors import CircuitlabError, FormatError
 from circuitlab.io import dump_bench, parse_bench, read_aiger, read_bench, write_bench
 from circuitlab.sim import table_bits, truth_tables
-
-
+from shared_data import AIG_DATA
 from strategies import random_aigs  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DATA = PROJECT_ROOT / ".." / "shared" / "data"
-C17_AIG = DATA / "aig" / "iscas85" / "c17.aig"
+C17_AIG = AIG_DATA / "iscas85" / "c17.aig"
 
 C17_BENCH = """\
 # c17, ISCAS'85
@@ -67,7 +62,7 @@ def test_c17_function_by_hand():
     assert np.array_equal(tables(parse_bench(C17_BENCH)), expected)
 
 
-@pytest.mark.skipif(not C17_AIG.is_file(), reason=f"reference data {C17_AIG} is absent")
+@pytest.mark.needs_data("aig", "iscas85", "c17.aig")
 def test_c17_equivalent_to_iscas85_aiger():
     ref = read_aiger(C17_AIG)
     ours = parse_bench(C17_BENCH)

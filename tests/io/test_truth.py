@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,14 +13,11 @@ from circuitlab.io import (
     write_truth,
 )
 from circuitlab.sim import table_bits, truth_tables
-
-
+from shared_data import SHARED_DATA
 from strategies import random_aigs  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-IWLS = PROJECT_ROOT / ".." / "shared" / "data" / "truth" / "iwls2022"
+IWLS = SHARED_DATA / "truth" / "iwls2022"
 IWLS_FILES = sorted(IWLS.glob("*.truth")) if IWLS.is_dir() else []
-needs_iwls = pytest.mark.skipif(not IWLS_FILES, reason=f"IWLS 2022 truth tables {IWLS} are absent")
 
 
 def tables(aig) -> np.ndarray:
@@ -130,7 +125,7 @@ def test_write_refuses_large_or_sequential(tmp_path):
 
 
 # --- IWLS 2022 ------------------------------------------------------------------------
-@needs_iwls
+@pytest.mark.needs_data("truth", "iwls2022")
 @pytest.mark.parametrize("path", IWLS_FILES, ids=lambda p: p.stem)
 def test_iwls2022_aig_is_equivalent_to_its_table(path, tmp_path):
     n, t = read_truth_tables(path)

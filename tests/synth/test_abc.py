@@ -21,14 +21,10 @@ from circuitlab.synth.abc import (
 )
 from circuitlab.synth.recipes import SCRIPTS
 from oracle import assert_equivalent
+from shared_data import AIG_DATA
 
-pytestmark = pytest.mark.skipif(not abc_available(),
-                                reason="ABC (berkeley-abc) is not installed; CI installs it")
+pytestmark = pytest.mark.needs_abc
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
-needs_data = pytest.mark.skipif(not AIG_DATA.is_dir(),
-                                reason=f"reference circuits {AIG_DATA} are absent")
 RESYN2 = SCRIPTS["resyn2"].split("; ")
 
 
@@ -155,7 +151,7 @@ def test_bad_timeout():
         run_abc_script(adder(2), ["balance"], timeout=0)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 def test_timeout_kills_and_cleans(monkeypatch, private_tmp):
     aig = read_aiger(AIG_DATA / "epfl_arithmetic" / "multiplier.aig")  # resyn2 takes seconds
     procs = []
@@ -199,7 +195,7 @@ def test_cec_undecided_and_timeout(monkeypatch):
         abc_cec(adder(2), adder(2))
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 def test_cec_on_iscas():
     aig = read_aiger(AIG_DATA / "iscas85" / "c880.aig")
     assert abc_cec(aig, run_abc_script(aig, RESYN2), timeout=30) is True

@@ -17,14 +17,9 @@ from circuitlab.synth import RecipeParams, random_recipe, run_recipe
 from circuitlab.synth.abc import ENV_VAR, abc_available
 from circuitlab.synth.recipes import SCRIPTS, STEPS, Step, parse_recipe, parse_step
 from oracle import assert_equivalent
+from shared_data import AIG_DATA
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
-needs_data = pytest.mark.skipif(not AIG_DATA.is_dir(),
-                                reason=f"reference circuits {AIG_DATA} are absent")
-needs_abc = pytest.mark.skipif(not abc_available(),
-                               reason="ABC (berkeley-abc) is not installed; CI installs it")
-ENGINES = [pytest.param("abc", marks=needs_abc), "aigverse"]
+ENGINES = [pytest.param("abc", marks=pytest.mark.needs_abc), "aigverse"]
 # README anchors (ABC 1.01, Debian berkeley-abc): circuit -> (original, resyn2, compress2rs x2)
 ANCHORS = {
     "iscas85/c432": (208, 136, 121), "iscas85/c880": (325, 313, 297),
@@ -168,7 +163,7 @@ def test_auto_engine(monkeypatch):
         run_recipe(redundant(), "balance", RecipeParams(engine="abc"))
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", FAST)
 def test_resyn2_iscas(engine, name):
@@ -181,7 +176,7 @@ def test_resyn2_iscas(engine, name):
     assert_equivalent(aig, result)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_recipe_iscas(engine, seed):
@@ -191,8 +186,8 @@ def test_random_recipe_iscas(engine, seed):
     assert_equivalent(aig, result)
 
 
-@needs_data
-@needs_abc
+@pytest.mark.needs_data("aig")
+@pytest.mark.needs_abc
 def test_compress2rs_twice_anchor():
     aig = load("iscas85/c432")
     result, _ = run_recipe(aig, "compress2rs; compress2rs", RecipeParams(engine="abc"))
@@ -200,9 +195,9 @@ def test_compress2rs_twice_anchor():
     assert_equivalent(aig, result)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.slow
-@needs_abc
+@pytest.mark.needs_abc
 @pytest.mark.parametrize("name", sorted(ANCHORS))
 def test_abc_anchors(name):
     aig = load(name)
@@ -214,7 +209,7 @@ def test_abc_anchors(name):
         assert_equivalent(aig, result)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(n for n in ANCHORS if n.startswith("iscas85/")))
 def test_aigverse_resyn2_never_grows(name):

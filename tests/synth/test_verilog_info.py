@@ -1,4 +1,8 @@
-"""circuitlab.synth.verilog_info: modules, ports, top guessing, source text."""
+"""circuitlab.synth.verilog_info: modules, ports, top guessing, source text.
+
+``list_modules`` preprocesses with iverilog; ``guess_top`` and the text
+helpers work without it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import pytest
 
 from circuitlab.errors import CircuitlabError, FormatError
 from circuitlab.synth.verilog_info import (ModuleInfo, PortInfo, guess_top, list_modules,
-                                           module_text)
+                                           module_declarations, module_text)
 
 LEAF = """\
 `define W 4
@@ -50,6 +54,7 @@ def design(tmp_path) -> list[Path]:
     return [leaf, top]
 
 
+@pytest.mark.needs_iverilog
 def test_list_modules(design, tmp_path):
     modules = {m.name: m for m in list_modules(design, include_dirs=[tmp_path / "inc"])}
     assert set(modules) == {"leaf", "top", "spare"}
@@ -63,6 +68,7 @@ def test_list_modules(design, tmp_path):
     assert modules["spare"].line == 13
 
 
+@pytest.mark.needs_iverilog
 def test_defines_reach_the_preprocessor(tmp_path):
     src = tmp_path / "m.v"
     src.write_text("module m(input [`W-1:0] a, output y); assign y = &a; endmodule\n")
@@ -92,6 +98,7 @@ def test_module_text_keeps_comments(design):
         module_text(design[1], "absent")
 
 
+@pytest.mark.needs_iverilog
 def test_parse_error_names_the_file(tmp_path):
     good = tmp_path / "good.v"
     good.write_text("module good(input a, output b); assign b = a; endmodule\n")
@@ -107,9 +114,38 @@ def test_missing_file(tmp_path):
         list_modules([tmp_path / "absent.v"])
 
 
+@pytest.mark.needs_iverilog
 def test_no_parser_tables_in_cwd(design, tmp_path, monkeypatch):
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
     list_modules(design, include_dirs=[tmp_path / "inc"])
     assert os.listdir(work) == []
+
+
+def test_guess_top_prefers_the_deepest_then_the_first_declared(tmp_path):
+    src = tmp_path / "roots.v"
+    src.write_text("""\
+module wide(input a, output y); leaf l1(a, y); leaf l2(a, ); leaf l3(a, ); endmodule
+module leaf(input a, output y); assign y = a; endmodule
+module deep(input a, output y); mid m(a, y); endmodule
+module mid(input a, output y); leaf l(a, y); endmodule
+module lone(input a, output y); assign y = a; endmodule
+""")
+    assert guess_top(src) == "deep"
+    tie = tmp_path / "tie.v"
+    tie.write_text("module b(input a, output y); assign y = a; endmodule\n"
+                   "module a(input a, output y); assign y = a; endmodule\n")
+    assert guess_top(tie) == "b"
+
+
+def test_guess_top_without_iverilog(design, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("PYVERILOG_IVERILOG", raising=False)
+    assert guess_top(design, include_dirs=[tmp_path / "inc"]) == "top"
+
+
+def test_module_declarations(design):
+    assert module_declarations(design) == [("leaf", str(design[0]), 4),
+                                           ("top", str(design[1]), 4),
+                                           ("spare", str(design[1]), 13)]

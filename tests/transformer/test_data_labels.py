@@ -7,7 +7,7 @@ import pytest
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
-from circuitlab.synth.abc import abc_available, check_commands, run_abc_batch, run_abc_script
+from circuitlab.synth.abc import check_commands, run_abc_batch, run_abc_script
 from circuitlab.transformer.data import labels as labels_mod
 from circuitlab.transformer.data.generate import random_circuits, truth_circuits
 from circuitlab.transformer.data.labels import (
@@ -15,8 +15,6 @@ from circuitlab.transformer.data.labels import (
 )
 from oracle import assert_equivalent, truth_table
 
-needs_abc = pytest.mark.skipif(not abc_available(),
-                               reason="ABC (berkeley-abc) is not installed; CI installs it")
 
 
 def assert_labels(sources, labels):
@@ -38,7 +36,7 @@ def test_aigverse_only_labels():
     assert stats.circuits == 40 and stats.mean_label_ands < stats.mean_source_ands
 
 
-@needs_abc
+@pytest.mark.needs_abc
 def test_abc_and_aigverse_labels():
     sources = random_circuits(30, seed=1) + truth_circuits(10, seed=1, ands=(5, 60))
     labels = label_circuits(sources, LabelParams(batch_size=16))
@@ -119,7 +117,7 @@ def test_deepsyn_commands_pass_the_check():
                                                                       "&put"]
 
 
-@needs_abc
+@pytest.mark.needs_abc
 def test_aliases_define_compress2rs():
     aig = random_circuits(1, seed=9)[0]
     with pytest.raises(CircuitlabError, match="compress2rs"):
@@ -128,7 +126,7 @@ def test_aliases_define_compress2rs():
     assert_equivalent(aig, result)
 
 
-@needs_abc
+@pytest.mark.needs_abc
 def test_deepsyn_runs_and_is_equivalent():
     aigs = random_circuits(2, seed=10, ands=(30, 40))
     results = run_abc_batch(aigs, ["&get -n", "&deepsyn -T 1", "&put"], aliases=True)
@@ -137,7 +135,7 @@ def test_deepsyn_runs_and_is_equivalent():
         assert result.num_ands <= aig.num_ands
 
 
-@needs_abc
+@pytest.mark.needs_abc
 def test_deepsyn_label():
     sources = random_circuits(2, seed=11)
     labels = label_circuits(sources, LabelParams(deepsyn=True, deepsyn_options="-J 5 -T 10"))

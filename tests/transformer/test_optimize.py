@@ -9,7 +9,6 @@ from circuitlab.aig import Aig, AigBuilder
 from circuitlab.cli import main
 from circuitlab.errors import CircuitlabError
 from circuitlab.io.formats import read_circuit, write_circuit
-from circuitlab.synth.abc import abc_available
 from circuitlab.transformer.model import CircuitTransformer, ModelConfig
 from circuitlab.transformer.optimize import (OptimizeParams, load_model, optimize_circuits,
                                              polish)
@@ -71,7 +70,7 @@ def test_optimize_ends_with_the_sat_search(checkpoint):
     assert_equivalent(aig, off.aig)
 
 
-@pytest.mark.skipif(not abc_available(), reason="&deepsyn needs ABC")
+@pytest.mark.needs_abc  # &deepsyn
 def test_optimize_runs_deepsyn_with_abc(checkpoint):
     # a held-out circuit: resyn2 and compress2rs stop at 8 ANDs, &deepsyn finds 6
     aig = Aig(8, [(16, 7), (19, 11), (20, 17), (20, 12), (25, 11), (20, 4), (26, 23), (31, 29),

@@ -4,8 +4,6 @@ latches, one-edge flips in real circuits, agreement with ABC and aigverse.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from aigverse.algorithms import equivalence_checking
@@ -24,13 +22,8 @@ from circuitlab.verify import (
     align, check_equivalence,
 )
 from circuitlab.verify import equivalence as equivalence_module
+from shared_data import AIG_DATA
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
-needs_data = pytest.mark.skipif(not AIG_DATA.is_dir(),
-                                reason=f"reference circuits {AIG_DATA} are absent")
-needs_abc = pytest.mark.skipif(not abc_available(),
-                               reason="ABC (berkeley-abc) is not installed; CI installs it")
 SAT_ONLY = EquivalenceParams(engine="sat", random_words=0)
 
 
@@ -70,7 +63,7 @@ def test_undecided_is_not_equivalent():
 
 # --- tiny circuits, every engine -----------------------------------------------------
 @pytest.mark.parametrize("engine", ["auto", "sim", "sat", "aigverse",
-                                    pytest.param("abc", marks=needs_abc)])
+                                    pytest.param("abc", marks=pytest.mark.needs_abc)])
 def test_exact_verdicts_on_tiny_circuits(engine):
     params = EquivalenceParams(engine=engine)
     xor = build("ab", lambda b, x: [b.xor(x[0], x[1])], ["y"])
@@ -274,7 +267,7 @@ def output_flipped(aig: Aig, k: int) -> Aig:
                output_names=aig.output_names)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.parametrize("path", ["iscas85/c432", "iscas85/c880", "iscas85/c6288",
                                   "epfl_arithmetic/adder"])
 def test_flipped_edge_is_caught_with_a_valid_counterexample(path):
@@ -293,7 +286,7 @@ def test_flipped_edge_is_caught_with_a_valid_counterexample(path):
     assert distinguishes(original, flipped, result)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.parametrize("name", ["c17", "c432", "c499", "c880", "c1355"])
 def test_agrees_with_aigverse_and_abc(name):
     original = read_aiger(AIG_DATA / "iscas85" / f"{name}.aig")
@@ -314,7 +307,7 @@ def test_agrees_with_aigverse_and_abc(name):
                 assert distinguishes(original, other, result)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 def test_timeout_and_budget_give_undecided():
     original = read_aiger(AIG_DATA / "iscas85" / "c6288.aig")
     optimised, _ = run_recipe(original, "resyn2", RecipeParams(timeout=300))

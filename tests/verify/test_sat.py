@@ -19,11 +19,8 @@ from circuitlab.io import read_aiger, write_aiger
 from circuitlab.sim import simulate, truth_tables
 from circuitlab.synth.recipes import RecipeParams, run_recipe
 from circuitlab.verify import SatParams, Verdict, sat_equivalence
+from shared_data import AIG_DATA
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AIG_DATA = PROJECT_ROOT / ".." / "shared" / "data" / "aig"
-needs_data = pytest.mark.skipif(not AIG_DATA.is_dir(),
-                                reason=f"reference circuits {AIG_DATA} are absent")
 
 EPFL_FAST = ["adder", "bar", "max", "sin"]
 EPFL_SLOW = ["div", "hyp", "log2", "multiplier", "sqrt", "square"]
@@ -174,7 +171,7 @@ def test_verdict_matches_truth_tables(data, sweep):
 
 
 # --- real circuits against their resyn2 versions --------------------------------------
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.parametrize("name", EPFL_FAST + ISCAS)
 def test_resyn2_version_is_proven_equivalent(resyn2, name):
     original, optimised = resyn2(name)
@@ -183,7 +180,7 @@ def test_resyn2_version_is_proven_equivalent(resyn2, name):
 
 
 @pytest.mark.slow
-@needs_data
+@pytest.mark.needs_data("aig")
 @pytest.mark.parametrize("name", EPFL_SLOW)
 def test_resyn2_version_of_large_circuit_is_proven_equivalent(resyn2, name):
     original, optimised = resyn2(name)
@@ -191,7 +188,7 @@ def test_resyn2_version_of_large_circuit_is_proven_equivalent(resyn2, name):
     assert out.verdict is Verdict.EQUIVALENT, out.reason
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 def test_tiny_budget_on_hard_pair_is_undecided(resyn2):
     """c6288 (a 16x16 multiplier) without sweeping: the middle product bits need
     far more than 10 conflicts, so the answer is UNDECIDED, never a verdict."""
@@ -202,14 +199,14 @@ def test_tiny_budget_on_hard_pair_is_undecided(resyn2):
     assert out.stats.budget_outs > 0 and out.counterexample is None
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 def test_tiny_budget_with_sweeping_never_gives_a_wrong_verdict(resyn2):
     original, optimised = resyn2("c6288")
     out = sat_equivalence(original, optimised, SatParams(conflict_budget=1, sweep_budget=1))
     assert out.verdict in (Verdict.EQUIVALENT, Verdict.UNDECIDED)
 
 
-@needs_data
+@pytest.mark.needs_data("aig")
 def test_time_limit_gives_undecided(resyn2):
     original, optimised = resyn2("c6288")
     out = sat_equivalence(original, optimised,
@@ -220,7 +217,7 @@ def test_time_limit_gives_undecided(resyn2):
 
 
 @pytest.mark.slow
-@needs_data
+@pytest.mark.needs_data("aig")
 def test_tiny_budget_on_multiplier_is_undecided(resyn2):
     original, optimised = resyn2("multiplier")
     out = sat_equivalence(original, optimised, SatParams(sweep=False, conflict_budget=100))

@@ -1,0 +1,39 @@
+"""Markers for what a test needs beyond the pip dependencies.
+
+``needs_abc`` and ``needs_iverilog`` skip, naming the Debian package, where
+the tool is not found; ``needs_data`` skips where the reference data (or the
+part of it given as arguments, ``needs_data("aig", "iscas85")``) is absent.
+The markers are registered in ``pyproject.toml``.
+CI runs the suite once without the tools and once with them, so a skip here
+never hides a test there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shared_data import SHARED_DATA
+
+TOOL_MARKERS = {
+    "needs_abc": "berkeley-abc",
+    "needs_iverilog": "iverilog",
+}
+
+
+def _tool_found(marker: str) -> bool:
+    if marker == "needs_abc":
+        from circuitlab.synth.abc import abc_available
+        return abc_available()
+    from circuitlab.synth.verilog_info import iverilog_available
+    return iverilog_available()
+
+
+def pytest_runtest_setup(item):
+    for marker, package in TOOL_MARKERS.items():
+        if item.get_closest_marker(marker) is not None and not _tool_found(marker):
+            pytest.skip(f"needs {package} (apt install {package})")
+    for mark in item.iter_markers("needs_data"):
+        path = SHARED_DATA.joinpath(*mark.args)
+        if not path.exists():
+            pytest.skip(f"needs reference data {path} (it ships with the CI machines, "
+                        "or fetch it with `circuitlab data fetch`)")
