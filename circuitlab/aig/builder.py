@@ -13,10 +13,6 @@ FALSE = 0
 TRUE = 1
 
 
-def negate(lit: int) -> int:
-    return lit ^ 1
-
-
 class AigBuilder:
     """Builds an :class:`Aig` node by node.
 

@@ -21,9 +21,10 @@ def levels(aig: Aig) -> np.ndarray:
     Shapes:
         ``[num_vars]`` int64, read-only.
     """
-    cached = aig._cache.get("levels")
-    if cached is not None:
-        return cached
+    return aig.derived("levels", _levels)
+
+
+def _levels(aig: Aig) -> np.ndarray:
     lv = [0] * aig.num_vars
     first = aig.first_and_var
     a0 = (aig.ands[:, 0] >> 1).tolist()
@@ -33,7 +34,6 @@ def levels(aig: Aig) -> np.ndarray:
         lv[first + k] = (x if x > y else y) + 1
     out = np.array(lv, dtype=LIT_DTYPE)
     out.setflags(write=False)
-    aig._cache["levels"] = out
     return out
 
 
