@@ -8,6 +8,7 @@ import pytest
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
 from circuitlab.synth.abc import abc_available, check_commands, run_abc_batch, run_abc_script
+from circuitlab.synth.recipes import SCRIPTS
 from circuitlab.transformer.data import labels as labels_mod
 from circuitlab.transformer.data.generate import random_circuits, truth_circuits
 from circuitlab.transformer.data.labels import (
@@ -126,6 +127,8 @@ def test_aliases_define_compress2rs():
         run_abc_script(aig, ["compress2rs"])  # ABC starts without abc.rc
     result = run_abc_script(aig, ["compress2rs"], aliases=True)
     assert_equivalent(aig, result)
+    spelled = run_abc_script(aig, SCRIPTS["compress2rs"].split("; "))
+    assert result.structurally_equal(spelled)  # the alias is the recipe's script
 
 
 @needs_abc
