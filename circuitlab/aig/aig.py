@@ -17,6 +17,15 @@ def _frozen(values, shape_tail: tuple[int, ...]) -> np.ndarray:
     return arr
 
 
+def renumber(lits: np.ndarray, new_var: np.ndarray) -> np.ndarray:
+    """Literals ``lits`` with variable ``v`` renamed ``new_var[v]``, complements kept.
+
+    Shapes:
+        ``lits`` any shape, ``new_var`` ``[num_vars]``; returns the shape of ``lits``.
+    """
+    return 2 * new_var[lits >> 1] | (lits & 1)
+
+
 class Aig:
     """An And-Inverter Graph, frozen after construction.
 

@@ -12,7 +12,7 @@ from circuitlab.synth.recipes import SCRIPTS
 from circuitlab.transformer.data import labels as labels_mod
 from circuitlab.transformer.data.generate import random_circuits, truth_circuits
 from circuitlab.transformer.data.labels import (
-    Label, LabelParams, disjoint_union, label_circuits, label_stats, split_union,
+    Label, LabelParams, label_circuits, label_stats,
 )
 from oracle import assert_equivalent, truth_table
 
@@ -83,18 +83,6 @@ def test_fits_filter_picks_smallest_fitting():
     assert all(lab.best == "source" and not lab.fits for lab in nothing)
     assert label_stats(nothing).not_fitting == 10
     assert sum(lab.aig.num_ands for lab in free) < sum(s.num_ands for s in sources)
-
-
-def test_union_round_trip():
-    aigs = random_circuits(5, seed=6, num_inputs=4, num_outputs=1, ands=(3, 9))
-    aigs.append(Aig(2, [], [3, 4]))  # constant and a bare input
-    union = disjoint_union(aigs)
-    assert union.num_inputs == sum(a.num_inputs for a in aigs)
-    parts = split_union(union, [(a.num_inputs, a.num_outputs) for a in aigs])
-    assert all(p.structurally_equal(a, names=False) for p, a in zip(parts, aigs))
-    mixed = Aig(4, [[6, 2]], [10, 8])  # an AND reading inputs of both parts
-    with pytest.raises(CircuitlabError, match="mixes"):
-        split_union(mixed, [(2, 1), (2, 1)])
 
 
 def test_bad_params_and_inputs():
