@@ -15,7 +15,7 @@ import numpy as np
 
 from circuitlab.errors import CircuitlabError
 
-__all__ = ["bits_to_int", "int_to_words", "mask_tables", "projections", "table_mask",
+__all__ = ["bits_to_int", "int_to_bits", "int_to_words", "mask_tables", "projections", "table_mask",
            "table_to_int", "tables_to_ints", "words_for"]
 
 WORD_BITS = 64
@@ -57,6 +57,14 @@ def int_to_words(table: int, num_words: int) -> np.ndarray:
     if not 0 <= table < 1 << (WORD_BITS * num_words):
         raise CircuitlabError(f"table {table:#x} does not fit in {num_words} words")
     return np.frombuffer(table.to_bytes(8 * num_words, "little"), dtype="<u8").astype(np.uint64)
+
+
+def int_to_bits(table: int, num_inputs: int) -> np.ndarray:
+    """An int table as ``[2^n]`` uint8 0/1, index = minterm (bits above ``2^n`` dropped)."""
+    size = 1 << num_inputs
+    raw = np.frombuffer((table & table_mask(num_inputs)).to_bytes(-(-size // 8), "little"),
+                        dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:size]
 
 
 def bits_to_int(bits: np.ndarray) -> int:

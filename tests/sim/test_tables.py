@@ -7,7 +7,7 @@ from circuitlab.aig import AigBuilder
 from circuitlab.errors import CircuitlabError
 from circuitlab.sim import table_bits, truth_tables
 from circuitlab.sim.tables import (
-    bits_to_int, int_to_words, mask_tables, projections, table_mask, table_to_int,
+    bits_to_int, int_to_bits, int_to_words, mask_tables, projections, table_mask, table_to_int,
     tables_to_ints, words_for,
 )
 
@@ -24,6 +24,7 @@ def test_int_words_and_bits_round_trip(case):
     bits = table_bits(words[None, :], n)[0]
     assert bits.tolist() == [(table >> m) & 1 for m in range(1 << n)]
     assert bits_to_int(bits) == table
+    assert int_to_bits(table, n).tolist() == bits.tolist()
 
 
 def test_words_put_minterm_m_in_bit_m_of_the_int():
