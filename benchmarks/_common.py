@@ -44,11 +44,12 @@ def print_table(rows: list[dict]) -> None:
 def as_label(tok, source, circuit) -> int:
     """ANDs of ``circuit`` (equivalent to ``source``) once rewritten to obey the
     decoding mask rule, as training labels are; its own count if it cannot be."""
+    from circuitlab.sim.tables import tables_to_ints
     from circuitlab.transformer.constraints import output_tables
     from circuitlab.transformer.reference import conform_label
     if not tok.fits(circuit):
         return circuit.num_ands
-    values = [int.from_bytes(t.tobytes(), "little") for t in output_tables(tok.config, source)]
+    values = tables_to_ints(output_tables(tok.config, source))
     tokens = conform_label(tok.config, tok.encode(circuit).tokens.tolist(), values)
     if tokens is None:
         return circuit.num_ands

@@ -35,6 +35,7 @@ import time
 import torch
 
 from _common import print_table
+from circuitlab.sim.tables import tables_to_ints
 from circuitlab.transformer.constraints import output_tables
 from circuitlab.transformer.data.generate import random_circuits
 from circuitlab.transformer.decode import CPU_DECODE_CHUNK, ENCODE_CHUNK, prepare, run_decoder
@@ -46,8 +47,7 @@ from circuitlab.transformer.tokenizer import BOS, PAD
 def _reference_states(tok, batch):
     cfg = tok.config
     limits = batch.limit.tolist()
-    return [ReferenceState(cfg, [int.from_bytes(t.tobytes(), "little")
-                                 for t in output_tables(cfg, a)],
+    return [ReferenceState(cfg, tables_to_ints(output_tables(cfg, a)),
                            num_inputs=a.num_inputs, limit=limits[k])
             for k, a in enumerate(batch.aigs)]
 

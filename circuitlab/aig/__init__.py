@@ -3,11 +3,13 @@
 Never imports torch.
 """
 
-from circuitlab.aig.aig import Aig
+from circuitlab.aig.aig import Aig, renumber
 from circuitlab.aig.builder import FALSE, TRUE, AigBuilder
 from circuitlab.aig.ops import (
-    cleanup, compose, cone, depth, fanout_counts, levels, miter, rebuild, strash,
+    cleanup, compose, cone, depth, disjoint_union, fanout_counts, levels, miter, rebuild,
+    split_union, strash,
 )
 
 __all__ = ["Aig", "AigBuilder", "FALSE", "TRUE", "cleanup", "compose", "cone", "depth",
-           "fanout_counts", "levels", "miter", "rebuild", "strash"]
+           "disjoint_union", "fanout_counts", "levels", "miter", "rebuild", "renumber",
+           "split_union", "strash"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -15,6 +15,15 @@ def _frozen(values, shape_tail: tuple[int, ...]) -> np.ndarray:
     arr = np.array(values, dtype=LIT_DTYPE).reshape((-1, *shape_tail))
     arr.setflags(write=False)
     return arr
+
+
+def renumber(lits: np.ndarray, new_var: np.ndarray) -> np.ndarray:
+    """Literals ``lits`` with variable ``v`` renamed ``new_var[v]``, complements kept.
+
+    Shapes:
+        ``lits`` any shape, ``new_var`` ``[num_vars]``; returns the shape of ``lits``.
+    """
+    return 2 * new_var[lits >> 1] | (lits & 1)
 
 
 class Aig:
@@ -164,6 +173,18 @@ class Aig:
                    output_names=output_names or self._output_names,
                    latch_names=latch_names or self._latch_names,
                    comments=self._comments, check=False)
+
+    # --- derived facts ---------------------------------------------------
+    def derived(self, key: str, compute: Callable[["Aig"], Any]) -> Any:
+        """``compute(self)``, computed once per circuit and kept under ``key``.
+
+        The circuit is frozen, so a derived fact (levels, a simulation
+        schedule) stays valid; ``compute`` must return a value nobody mutates.
+        """
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = compute(self)
+        return value
 
     # --- comparison ------------------------------------------------------
     def structurally_equal(self, other: "Aig", names: bool = True) -> bool:

@@ -6,15 +6,11 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from circuitlab.aig.aig import LIT_DTYPE, Aig
+from circuitlab.aig.aig import LIT_DTYPE, Aig, renumber
 from circuitlab.errors import CircuitlabError
 
 FALSE = 0
 TRUE = 1
-
-
-def negate(lit: int) -> int:
-    return lit ^ 1
 
 
 class AigBuilder:
@@ -148,8 +144,7 @@ class AigBuilder:
         new_var[order] = np.arange(len(kind), dtype=LIT_DTYPE)
 
         def remap(lits) -> np.ndarray:
-            lits = np.asarray(lits, dtype=LIT_DTYPE)
-            return 2 * new_var[lits >> 1] | (lits & 1)
+            return renumber(np.asarray(lits, dtype=LIT_DTYPE), new_var)
 
         fanins = np.array(self._fanins, dtype=LIT_DTYPE)[and_vars].reshape(-1, 2)
         ands = np.sort(remap(fanins), axis=1)[:, ::-1]

@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
-from circuitlab.aig.aig import LIT_DTYPE, Aig
+from circuitlab.aig.aig import LIT_DTYPE, Aig, renumber
 from circuitlab.aig.builder import AigBuilder
 from circuitlab.errors import CircuitlabError
 
@@ -21,9 +21,10 @@ def levels(aig: Aig) -> np.ndarray:
     Shapes:
         ``[num_vars]`` int64, read-only.
     """
-    cached = aig._cache.get("levels")
-    if cached is not None:
-        return cached
+    return aig.derived("levels", _levels)
+
+
+def _levels(aig: Aig) -> np.ndarray:
     lv = [0] * aig.num_vars
     first = aig.first_and_var
     a0 = (aig.ands[:, 0] >> 1).tolist()
@@ -33,7 +34,6 @@ def levels(aig: Aig) -> np.ndarray:
         lv[first + k] = (x if x > y else y) + 1
     out = np.array(lv, dtype=LIT_DTYPE)
     out.setflags(write=False)
-    aig._cache["levels"] = out
     return out
 
 
@@ -81,7 +81,7 @@ def _subgraph(aig: Aig, keep_and: np.ndarray, keep_input: np.ndarray, outputs: n
     new_var = np.cumsum(keep) - 1
 
     def remap(lits: np.ndarray) -> np.ndarray:
-        return 2 * new_var[lits >> 1] | (lits & 1)
+        return renumber(lits, new_var)
 
     latches = aig.latches.copy()
     if keep_latches and len(latches):
@@ -188,3 +188,64 @@ def miter(a: Aig, b: Aig, single_output: bool = False) -> Aig:
         for x, name in zip(xs, a.output_names):
             builder.add_output(x, name)
     return builder.build()
+
+
+def disjoint_union(aigs: Sequence[Aig]) -> Aig:
+    """The circuits side by side: inputs, then outputs, concatenated in order.
+
+    Shapes:
+        inputs ``sum(I_k)``, ANDs ``sum(A_k)``, outputs ``sum(O_k)``.
+    """
+    total_inputs = sum(a.num_inputs for a in aigs)
+    ands, outputs = [], []
+    in_off, and_off = 0, 1 + total_inputs
+    for a in aigs:
+        first = a.first_and_var
+        new_var = np.concatenate([[0], np.arange(1, first) + in_off,
+                                  np.arange(a.num_ands) + and_off]).astype(LIT_DTYPE)
+        ands.append(renumber(a.ands, new_var))
+        outputs.append(renumber(a.outputs, new_var))
+        in_off += a.num_inputs
+        and_off += a.num_ands
+    return Aig(total_inputs, np.concatenate(ands) if ands else np.zeros((0, 2), LIT_DTYPE),
+               np.concatenate(outputs) if outputs else (), check=False)
+
+
+def split_union(union: Aig, shapes: Sequence[tuple[int, int]]) -> list[Aig]:
+    """Undo :func:`disjoint_union` on an optimised union, given each part's
+    ``(inputs, outputs)``; each part is cleaned of dangling nodes.
+
+    Raises:
+        CircuitlabError: an AND node that mixes two parts.
+    """
+    if (union.num_inputs, union.num_outputs) != tuple(map(sum, zip(*shapes))) and shapes:
+        raise CircuitlabError("the union's interface does not match the parts")
+    in_sizes = np.array([s[0] for s in shapes], dtype=LIT_DTYPE)
+    owner = np.full(union.num_vars, -1, dtype=LIT_DTYPE)
+    owner[1:union.first_and_var] = np.repeat(np.arange(len(shapes)), in_sizes)
+    own = owner.tolist()
+    first = union.first_and_var
+    for k, (f0, f1) in enumerate((union.ands >> 1).tolist()):
+        o0, o1 = own[f0], own[f1]
+        if o0 >= 0 and o1 >= 0 and o0 != o1:
+            raise CircuitlabError("an AND node of the union mixes two parts")
+        own[first + k] = o0 if o0 >= 0 else o1
+    owner = np.array(own, dtype=LIT_DTYPE)
+    # local variable numbers: inputs 1..I_k, then the part's ANDs in order
+    local = np.zeros(union.num_vars, dtype=LIT_DTYPE)
+    in_start = np.concatenate([[0], np.cumsum(in_sizes)])
+    local[1:first] = np.arange(first - 1) - np.repeat(in_start[:-1], in_sizes) + 1
+    and_owner = owner[first:]
+    parts = []
+    out_off = 0
+    for k, (n_in, n_out) in enumerate(shapes):
+        rows = np.flatnonzero(and_owner == k)
+        local[first + rows] = n_in + 1 + np.arange(len(rows))
+        lits = union.outputs[out_off:out_off + n_out]
+        if np.any((lits >> 1 > 0) & (owner[lits >> 1] != k)):
+            raise CircuitlabError(f"an output of part {k} lies in another part")
+        ands = union.ands[rows]
+        parts.append(cleanup(Aig(n_in, renumber(ands, local), renumber(lits, local),
+                                 check=False)))
+        out_off += n_out
+    return parts

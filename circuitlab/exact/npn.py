@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from circuitlab.errors import CircuitlabError
+from circuitlab.sim.tables import table_mask
 
 NPN_MAX_INPUTS = 4
 
@@ -143,7 +144,7 @@ def apply_transform(table: int, num_inputs: int, transform: NpnTransform) -> int
             source |= (((m >> p) & 1) ^ ((transform.neg_mask >> i) & 1)) << i
         result |= ((table >> source) & 1) << m
     if transform.out_neg:
-        result ^= (1 << (1 << num_inputs)) - 1
+        result ^= table_mask(num_inputs)
     return result
 
 

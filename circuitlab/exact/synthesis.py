@@ -19,6 +19,7 @@ from circuitlab.aig import FALSE, Aig, AigBuilder
 from circuitlab.errors import CircuitlabError, require_at_least, require_positive
 from circuitlab.exact.encoding import Encoding
 from circuitlab.exact.symmetry import first_gate_orbits
+from circuitlab.sim.tables import int_to_bits
 
 EXACT_MAX_INPUTS = 6
 _FIRST_SLICE = 10_000  # conflicts of the first turn; each later round doubles it
@@ -100,7 +101,7 @@ def _bit_rows(tables, num_inputs: int) -> np.ndarray:
             if not 0 <= int(t) < 1 << width:
                 raise CircuitlabError(f"truth table {int(t):#x} does not fit {width} bits "
                                       f"({num_inputs} inputs)")
-            rows.append([(int(t) >> m) & 1 for m in range(width)])
+            rows.append(int_to_bits(int(t), num_inputs))
         tables = np.array(rows, dtype=np.int64).reshape(-1, width)
     arr = np.asarray(tables)
     if arr.ndim == 1:

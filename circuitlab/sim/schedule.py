@@ -19,7 +19,6 @@ class Level:
         fanin0, fanin1: fan-in variables, ``[n]`` int64.
         neg0, neg1: all-ones uint64 where the fan-in edge is complemented, ``[n, 1]``.
         contiguous: ``nodes`` is a run ``nodes[0] .. nodes[-1]`` (assign by slice).
-        any_neg0, any_neg1: some fan-in edge of that side is complemented.
         fanins: ``[2n]`` both fan-in columns, for one gather.
         negs: ``[2n, 1]`` their complement masks; None when no edge is complemented.
     """
@@ -30,17 +29,16 @@ class Level:
     neg0: np.ndarray
     neg1: np.ndarray
     contiguous: bool
-    any_neg0: bool
-    any_neg1: bool
     fanins: np.ndarray
     negs: np.ndarray | None
 
 
 def schedule(aig: Aig) -> tuple[Level, ...]:
     """The AND nodes of ``aig`` grouped by level (cached on the circuit)."""
-    cached = aig._cache.get("schedule")
-    if cached is not None:
-        return cached
+    return aig.derived("schedule", _schedule)
+
+
+def _schedule(aig: Aig) -> tuple[Level, ...]:
     first = aig.first_and_var
     lv = levels(aig)[first:]
     order = np.argsort(lv, kind="stable")
@@ -56,10 +54,7 @@ def schedule(aig: Aig) -> tuple[Level, ...]:
             neg0=((f[:, 0] & 1).astype(np.uint64) * all_ones)[:, None],
             neg1=((f[:, 1] & 1).astype(np.uint64) * all_ones)[:, None],
             contiguous=bool(nodes[-1] - nodes[0] + 1 == len(nodes)),
-            any_neg0=bool((f[:, 0] & 1).any()), any_neg1=bool((f[:, 1] & 1).any()),
             fanins=np.concatenate([f[:, 0] >> 1, f[:, 1] >> 1]),
             negs=(((f.T.ravel() & 1).astype(np.uint64) * all_ones)[:, None]
                   if (f & 1).any() else None)))
-    result = tuple(out)
-    aig._cache["schedule"] = result
-    return result
+    return tuple(out)

@@ -17,8 +17,7 @@ import numpy as np
 from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError
 from circuitlab.sim.schedule import schedule
-
-WORD_BITS = 64
+from circuitlab.sim.tables import WORD_BITS, mask_tables, words_for
 # Node values may occupy at most this many bytes at a time; wider pattern
 # sets are simulated in chunks of words.
 DEFAULT_MEMORY_BYTES = 512 * 2**20
@@ -146,7 +145,7 @@ def exhaustive_patterns(num_inputs: int, start_word: int = 0,
         returns ``[num_inputs, num_words]`` uint64 covering words
         ``start_word .. start_word + num_words - 1``.
     """
-    total = max(1, (1 << num_inputs) // WORD_BITS)
+    total = words_for(num_inputs)
     if num_words is None:
         num_words = total - start_word
     words = np.arange(start_word, start_word + num_words, dtype=np.uint64)
@@ -165,26 +164,32 @@ MAX_EXHAUSTIVE_INPUTS = 16
 
 
 def truth_tables(aig: Aig, memory_bytes: int = DEFAULT_MEMORY_BYTES,
-                 max_inputs: int = MAX_EXHAUSTIVE_INPUTS) -> np.ndarray:
+                 max_inputs: int = MAX_EXHAUSTIVE_INPUTS,
+                 num_inputs: int | None = None) -> np.ndarray:
     """Truth tables of all outputs (and latch next states) over all minterms.
 
     Bit ``m % 64`` of word ``m // 64`` is the value on minterm ``m``; with
-    fewer than 6 inputs the bits above ``2^n`` are zero.
+    fewer than 6 inputs the bits above ``2^n`` are zero
+    (:mod:`circuitlab.sim.tables` converts them to ints and back).
+
+    Args:
+        num_inputs: ``n``, the minterm space, at least ``I + L`` (the
+            default): the variables beyond the circuit's are ignored.
 
     Shapes:
-        returns ``[O + L, max(1, 2^n / 64)]`` uint64, ``n = I + L``.
+        returns ``[O + L, max(1, 2^n / 64)]`` uint64, ``n = I + L`` by default.
 
     Raises:
-        CircuitlabError: for more than ``max_inputs`` inputs.
+        CircuitlabError: for more than ``max_inputs`` inputs, or ``num_inputs`` below ``I + L``.
     """
-    n = aig.num_inputs + aig.num_latches
+    used = aig.num_inputs + aig.num_latches
+    n = used if num_inputs is None else num_inputs
+    if n < used:
+        raise CircuitlabError(f"a table over {n} inputs cannot hold a circuit of {used}")
     if n > max_inputs:
         raise CircuitlabError(f"exhaustive simulation of {n} inputs exceeds the limit of "
                               f"{max_inputs}")
-    tables = simulate(aig, _exhaustive_cached(n), memory_bytes)
-    if n < 6:
-        tables &= np.uint64((1 << (1 << n)) - 1)
-    return tables
+    return mask_tables(simulate(aig, _exhaustive_cached(n)[:used], memory_bytes), n)
 
 
 def table_bits(tables: np.ndarray, num_inputs: int) -> np.ndarray:

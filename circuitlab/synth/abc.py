@@ -48,7 +48,8 @@ _MAX_LINES = 30  # ABC output lines quoted in an error
 
 # The alias section of ABC's standard abc.rc (berkeley-abc/abc @ abc.rc): the
 # short command names and the optimisation scripts built from them. Reading,
-# writing and quitting aliases are left out.
+# writing and quitting aliases are left out, and so are resyn2 and
+# compress2rs: :func:`_alias_file` adds them from recipes.SCRIPTS.
 ABC_RC = """\
 alias b balance
 alias rw rewrite
@@ -67,17 +68,19 @@ alias f fraig
 alias fs fraig_sweep
 alias share       "b; ren -s; fx; b"
 alias resyn       "b; rw; rwz; b; rwz; b"
-alias resyn2      "b; rw; rf; b; rw; rwz; b; rfz; rwz; b"
 alias resyn2a     "b; rw; b; rw; rwz; b; rwz; b"
 alias resyn3      "b; rs; rs -K 6; b; rsz; rsz -K 6; b; rsz -K 5; b"
 alias compress    "b -l; rw -l; rwz -l; b -l; rwz -l; b -l"
 alias compress2   "b -l; rw -l; rf -l; b -l; rw -l; rwz -l; b -l; rfz -l; rwz -l; b -l"
 alias resyn2rs    "b; rs -K 6; rw; rs -K 6 -N 2; rf; rs -K 8; b; rs -K 8 -N 2; rw; rs -K 10; \
 rwz; rs -K 10 -N 2; b; rs -K 12; rfz; rs -K 12 -N 2; rwz; b"
-alias compress2rs "b -l; rs -K 6 -l; rw -l; rs -K 6 -N 2 -l; rf -l; rs -K 8 -l; b -l; \
-rs -K 8 -N 2 -l; rw -l; rs -K 10 -l; rwz -l; rs -K 10 -N 2 -l; b -l; rs -K 12 -l; rfz -l; \
-rs -K 12 -N 2 -l; rwz -l; b -l"
 """
+
+
+def _alias_file() -> str:
+    """:data:`ABC_RC` with the scripts of :data:`circuitlab.synth.recipes.SCRIPTS`."""
+    from circuitlab.synth.recipes import SCRIPTS  # recipes imports this module
+    return ABC_RC + "".join(f'alias {name} "{steps}"\n' for name, steps in SCRIPTS.items())
 
 
 def find_abc() -> str:
@@ -178,7 +181,7 @@ def run_abc_batch(aigs: Sequence[Aig], commands: Sequence[str],
         work = Path(tmp)
         lines = []
         if aliases:
-            (work / "abc.rc").write_text(ABC_RC)
+            (work / "abc.rc").write_text(_alias_file())
             lines.append("source abc.rc")
         for k, aig in enumerate(aigs):
             (work / f"in{k}.aig").write_bytes(dump_aiger(aig, symbols=False, comments=False))

@@ -57,7 +57,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from circuitlab.sim.simulate import exhaustive_patterns, simulate
+from circuitlab.sim.simulate import truth_tables
+from circuitlab.sim.tables import int_to_words, table_mask
 from circuitlab.transformer.tokenizer import (AND, EOS, FALSE, FIRST_LITERAL, NAND, PAD, TRUE,
                                               TokenizerConfig, token_tables)
 
@@ -72,12 +73,7 @@ MASK_RULE = 2
 
 def tables_to_words(table: int, num_words: int) -> list[int]:
     """A Python-int truth table as signed 64-bit words (low word first)."""
-    words = []
-    for _ in range(num_words):
-        w = table & ((1 << 64) - 1)
-        words.append(w - (1 << 64) if w >= 1 << 63 else w)
-        table >>= 64
-    return words
+    return int_to_words(table, num_words).view(np.int64).tolist()
 
 
 def words_to_bits(words: torch.Tensor, num_bits: int) -> torch.Tensor:
@@ -315,19 +311,14 @@ def _two_or_more(words: torch.Tensor) -> torch.Tensor:
 
 
 def _full_words(config: TokenizerConfig, dev) -> torch.Tensor:
-    full = (1 << config.num_minterms) - 1
+    full = table_mask(config.num_inputs)
     return torch.tensor(tables_to_words(full, config.num_words), dtype=torch.long, device=dev)
 
 
 def output_tables(config: TokenizerConfig, aig) -> np.ndarray:
     """``[O, W]`` uint64 truth tables of ``aig``'s outputs over the ``2^n`` minterms of
     the token language (inputs beyond ``aig.num_inputs`` are ignored)."""
-    n = config.num_inputs
-    patterns = exhaustive_patterns(n)[:aig.num_inputs]
-    tables = simulate(aig, np.ascontiguousarray(patterns))
-    if n < 6:
-        tables &= np.uint64((1 << (1 << n)) - 1)
-    return tables
+    return truth_tables(aig, num_inputs=config.num_inputs)
 
 
 def targets_from_aigs(config: TokenizerConfig, aigs, cares=None, device=None):

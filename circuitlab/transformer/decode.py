@@ -21,8 +21,8 @@ from circuitlab.aig import Aig
 from circuitlab.transformer.constraints import ConstraintState, output_tables, targets_from_aigs
 from circuitlab.transformer.tokenizer import BOS, PAD, Tokenizer
 
-__all__ = ["SourceBatch", "DecodeResult", "prepare", "run_decoder", "finish",
-           "greedy_choice", "sampling_choice"]
+__all__ = ["Cursor", "Decoded", "DecodeResult", "SourceBatch", "finish", "greedy_choice",
+           "prepare", "run_decoder", "sampling_choice"]
 
 
 @dataclass
@@ -118,17 +118,54 @@ def sampling_choice(temperature: float, generator: torch.Generator) -> Chooser:
 
 @dataclass
 class Decoded:
-    """Raw output of :func:`run_decoder`.
+    """Raw output of :func:`run_decoder` and of beam search.
 
     Shapes:
-        tokens ``[B, T]``; log_prob ``[B]``; prefix_probs ``[B, V]`` (the
+        tokens ``[B, T]``; failed ``[B]`` bool (the row hit a cap and falls
+        back to its source); log_prob ``[B]``; prefix_probs ``[B, V]`` (the
         masked distribution right after each row's forced prefix) or None.
     """
 
     tokens: torch.Tensor
-    state: "ConstraintState | _Outcome"
+    failed: torch.Tensor
     log_prob: torch.Tensor
     prefix_probs: torch.Tensor | None = None
+
+
+class Cursor:
+    """Rows being decoded together: constraint state, attention cache, last token.
+
+    One step of every decoder: :meth:`scores` masks the model's logits with
+    the constraints, :meth:`advance` appends the chosen tokens.
+    """
+
+    def __init__(self, model, tokenizer: Tokenizer, batch: SourceBatch):
+        self.model = model
+        self.state = batch.state(tokenizer)
+        self.cache = model.start(model.encode(batch.src_tokens, batch.src_pos,
+                                              chunk=ENCODE_CHUNK))
+        self.prev = torch.full((self.state.batch_size,), BOS, dtype=torch.long,
+                               device=batch.src_tokens.device)
+
+    def scores(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Masked logits and their log-probabilities, both ``[B, V]`` float
+        (illegal tokens ``-inf``)."""
+        state = self.state
+        feat = state.features() if self.model.config.feat_dim > 0 else None
+        logits = self.model.step(self.prev, state.positions(), feat, self.cache).float()
+        logits = logits.masked_fill(~state.legal(), float("-inf"))
+        return logits, torch.log_softmax(logits, -1)
+
+    def advance(self, tokens: torch.Tensor) -> None:
+        """Append ``tokens`` ``[B]`` (each legal for its row)."""
+        self.state.advance(tokens)
+        self.prev = tokens
+
+    def select(self, index: torch.Tensor) -> None:
+        """Keep (or repeat) rows ``index``."""
+        self.state = self.state.select(index)
+        self.cache = self.cache.select(index)
+        self.prev = self.prev[index]
 
 
 @torch.no_grad()
@@ -173,22 +210,19 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
                                                       device=device)
     for idx, d in parts:
         tokens[idx, :d.tokens.shape[1]] = d.tokens
-        failed[idx] = d.state.failed
+        failed[idx] = d.failed
         log_prob[idx] = d.log_prob
         if probs is not None:
             probs[idx] = d.prefix_probs
-    return Decoded(tokens, _Outcome(failed), log_prob, probs)
+    return Decoded(tokens, failed, log_prob, probs)
 
 
 def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
             prefixes: Sequence[Sequence[int]] | None) -> Decoded:
     cfg = tokenizer.config
     device = batch.src_tokens.device
-    state = batch.state(tokenizer)
-    B = state.batch_size
-    cache = model.start(model.encode(batch.src_tokens, batch.src_pos, chunk=ENCODE_CHUNK))
-    prev = torch.full((B,), BOS, dtype=torch.long, device=device)
-    use_feat = model.config.feat_dim > 0
+    cur = Cursor(model, tokenizer, batch)
+    B = cur.state.batch_size
     rows = torch.arange(B, device=device)           # original index of each live row
     tokens = torch.full((B, cfg.max_len), PAD, dtype=torch.long, device=device)
     failed = torch.zeros(B, dtype=torch.bool, device=device)
@@ -203,11 +237,7 @@ def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
         prefix_probs = torch.zeros(B, cfg.vocab_size, device=device)
     steps = 0
     for t in range(cfg.max_len):
-        legal = state.legal()
-        feat = state.features() if use_feat else None
-        logits = model.step(prev, state.positions(), feat, cache).float()
-        logits = logits.masked_fill(~legal, float("-inf"))
-        logp = torch.log_softmax(logits, -1)
+        logits, logp = cur.scores()
         tok = choose(logits, t, rows)
         if forced is not None:
             if t < forced.shape[1]:
@@ -215,30 +245,23 @@ def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
                 tok = torch.where(f >= 0, f, tok)
             at = plen[rows] == t
             prefix_probs[rows[at]] = logp[at].exp()
-        log_prob[rows] += torch.where(state.finished, 0.0,
+        log_prob[rows] += torch.where(cur.state.finished, 0.0,
                                       logp.gather(1, tok[:, None])[:, 0])
-        state.advance(tok)
+        cur.advance(tok)
         tokens[rows, t] = tok
-        prev = tok
         steps = t + 1
-        finished = state.finished
+        finished = cur.state.finished
         if bool(finished.all()):
-            failed[rows] = state.failed
+            failed[rows] = cur.state.failed
             break
         if t % 8 == 7 and int(finished.sum()) * 4 >= len(rows):
-            failed[rows[finished]] = state.failed[finished]
+            failed[rows[finished]] = cur.state.failed[finished]
             keep = (~finished).nonzero()[:, 0]
-            rows, state, cache, prev = rows[keep], state.select(keep), cache.select(keep), prev[keep]
+            rows = rows[keep]
+            cur.select(keep)
     else:
-        failed[rows] = state.failed | ~state.finished
-    return Decoded(tokens[:, :steps], _Outcome(failed), log_prob, prefix_probs)
-
-
-class _Outcome:
-    """What :func:`finish` reads of a decoding state: ``failed`` ``[B]``."""
-
-    def __init__(self, failed: torch.Tensor):
-        self.failed = failed
+        failed[rows] = cur.state.failed | ~cur.state.finished
+    return Decoded(tokens[:, :steps], failed, log_prob, prefix_probs)
 
 
 @dataclass
@@ -276,23 +299,24 @@ class DecodeResult:
         return self.aig.num_ands
 
 
-def finish(tokenizer: Tokenizer, batch: SourceBatch, decoded: Decoded,
+def finish(tokenizer: Tokenizer, sources: Sequence[Aig], decoded: Decoded,
            owner: Sequence[int] | None = None, cares=None) -> list[DecodeResult]:
     """Rebuild, check and pick the best candidate per source circuit.
 
     Args:
+        sources: the circuits decoded (``batch.aigs``).
         owner: per decoded row, the index of its source circuit in
-            ``batch.aigs`` (default: row ``k`` belongs to circuit ``k``).
+            ``sources`` (default: row ``k`` belongs to circuit ``k``).
         cares: as for :func:`prepare`, indexed by source circuit.
     """
     rows = decoded.tokens.cpu().tolist()
-    failed = decoded.state.failed.cpu().tolist()
+    failed = decoded.failed.cpu().tolist()
     owner = list(range(len(rows))) if owner is None else list(owner)
     results: dict[int, DecodeResult] = {}
     tables = {}
     seen: set[tuple[int, tuple[int, ...]]] = set()
     for r, src_idx in enumerate(owner):
-        src = batch.aigs[src_idx]
+        src = sources[src_idx]
         res = results.setdefault(src_idx, DecodeResult(src, src, None))
         res.candidates += 1
         if failed[r]:

@@ -20,6 +20,7 @@ import torch
 
 from circuitlab.aig import Aig
 from circuitlab.fsutil import atomic_path
+from circuitlab.sim.tables import tables_to_ints
 from circuitlab.transformer.constraints import ConstraintState, output_tables, targets_from_aigs
 from circuitlab.transformer.decode import LENGTH_FACTOR
 from circuitlab.transformer.reference import conform_label
@@ -104,7 +105,7 @@ def make_examples(tokenizer: Tokenizer, pairs: Sequence[tuple[Aig, Aig]],
         if max_source_tokens is not None and len(enc.tokens) > max_source_tokens:
             stats["skipped"] += 1
             continue
-        values = [int.from_bytes(t.tobytes(), "little") for t in output_tables(cfg, source)]
+        values = tables_to_ints(output_tables(cfg, source))
         target = None
         for k, cand in enumerate((label, source)):
             if tokenizer.fits(cand):

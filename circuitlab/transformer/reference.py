@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from circuitlab.sim.tables import table_mask
 from circuitlab.transformer.tokenizer import (AND, EOS, FALSE, FIRST_LITERAL, NAND, PAD, TRUE,
                                               TokenizerConfig, token_tables)
 
@@ -33,7 +34,7 @@ class ReferenceState:
         self.config = config
         self.num_inputs = config.num_inputs if num_inputs is None else num_inputs
         self.limit = config.max_len if limit is None else min(limit, config.max_len)
-        self.full = (1 << config.num_minterms) - 1
+        self.full = table_mask(config.num_inputs)
         self.values = [v & self.full for v in values]
         self.cares = [self.full] * len(values) if cares is None else [c & self.full
                                                                        for c in cares]

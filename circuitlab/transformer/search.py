@@ -18,10 +18,10 @@ from typing import Sequence
 import torch
 
 from circuitlab.aig import Aig
-from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
-from circuitlab.transformer.decode import (ENCODE_CHUNK, DecodeResult, Decoded, finish, prepare,
+from circuitlab.errors import require_at_least, require_choice, require_positive
+from circuitlab.transformer.decode import (Cursor, DecodeResult, Decoded, finish, prepare,
                                            run_decoder, sampling_choice)
-from circuitlab.transformer.tokenizer import BOS, EOS, Tokenizer
+from circuitlab.transformer.tokenizer import EOS, Tokenizer
 
 __all__ = ["METHODS", "SearchParams", "SearchStats", "search"]
 
@@ -93,7 +93,7 @@ def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParam
         chunk_cares = None if cares is None else [cares[i] for i in idx]
         batch = everything.select(torch.tensor(idx, device=device))
         if params.method == "greedy":
-            found = finish(tokenizer, batch, run_decoder(model, tokenizer, batch),
+            found = finish(tokenizer, batch.aigs, run_decoder(model, tokenizer, batch),
                            cares=chunk_cares)
         elif params.method == "sample":
             found = _sample(model, tokenizer, batch, params, lo, chunk_cares)
@@ -122,14 +122,7 @@ def _sample(model, tokenizer, batch, params, offset, cares):
         return torch.where(first[rows], logits.argmax(-1), sampler(logits, step, rows))
 
     decoded = run_decoder(model, tokenizer, rep, choose)
-    return finish(tokenizer, _Owned(batch), decoded, owner.tolist(), cares)
-
-
-class _Owned:
-    """Adapter so :func:`finish` indexes sources of replicated rows."""
-
-    def __init__(self, batch):
-        self.aigs = batch.aigs
+    return finish(tokenizer, batch.aigs, decoded, owner.tolist(), cares)
 
 
 @torch.no_grad()
@@ -139,20 +132,13 @@ def _beam(model, tokenizer, batch, params, cares):
     K, n = params.budget, len(batch.aigs)
     device = batch.src_tokens.device
     owner = torch.arange(n, device=device).repeat_interleave(K)
-    rep = batch.select(owner.cpu())
-    state = rep.state(tokenizer)
-    cache = model.start(model.encode(rep.src_tokens, rep.src_pos, chunk=ENCODE_CHUNK))
+    cur = Cursor(model, tokenizer, batch.select(owner.cpu()))
     score = torch.zeros(n, K, device=device)
     score[:, 1:] = float("-inf")  # all beams start identical: keep one
-    prev = torch.full((n * K,), BOS, dtype=torch.long, device=device)
     history = torch.zeros(n * K, 0, dtype=torch.long, device=device)
-    use_feat = model.config.feat_dim > 0
     for _ in range(cfg.max_len):
-        legal = state.legal()
-        logits = model.step(prev, state.positions(), state.features() if use_feat else None,
-                            cache).float()
-        logp = torch.log_softmax(logits.masked_fill(~legal, float("-inf")), -1)
-        done = state.finished
+        _, logp = cur.scores()
+        done = cur.state.finished
         logp = torch.where(done[:, None], torch.full_like(logp, float("-inf")), logp)
         logp[done, 0] = 0.0  # a finished beam continues with PAD at no cost
         total = (score.reshape(-1, 1) + logp).reshape(n, -1)
@@ -160,17 +146,14 @@ def _beam(model, tokenizer, batch, params, cares):
         beam = flat // cfg.vocab_size
         token = (flat % cfg.vocab_size).reshape(-1)
         rows = (torch.arange(n, device=device)[:, None] * K + beam).reshape(-1)
-        state = state.select(rows)
-        cache = cache.select(rows)
+        cur.select(rows)
         history = torch.cat([history[rows], token[:, None]], 1)
-        state.advance(token)
-        prev = token
-        if bool(state.finished.all()):
+        cur.advance(token)
+        if bool(cur.state.finished.all()):
             break
-    alive = torch.isfinite(score.reshape(-1))
-    state.failed |= ~alive
-    decoded = Decoded(history, state, score.reshape(-1))
-    return finish(tokenizer, _Owned(batch), decoded, owner.tolist(), cares)
+    failed = cur.state.failed | ~torch.isfinite(score.reshape(-1))
+    decoded = Decoded(history, failed, score.reshape(-1))
+    return finish(tokenizer, batch.aigs, decoded, owner.tolist(), cares)
 
 
 class _Node:
@@ -201,7 +184,7 @@ def _mcts(model, tokenizer, batch, params, cares):
             prefixes.append(prefix)
         decoded = run_decoder(model, tokenizer, batch, prefixes=prefixes)
         rows = decoded.tokens.cpu().tolist()
-        failed = decoded.state.failed.cpu().tolist()
+        failed = decoded.failed.cpu().tolist()
         probs = decoded.prefix_probs.cpu()
         for k in range(n):
             leaf = paths[k][-1]
@@ -224,20 +207,12 @@ def _mcts(model, tokenizer, batch, params, cares):
                 node.value += reward
     width = max(len(r) for r in all_rows)
     tokens = torch.tensor([r + [0] * (width - len(r)) for r in all_rows])
-    state = _FailedMask(all_failed)
-    results = finish(tokenizer, _Owned(batch), Decoded(tokens, state, torch.zeros(len(all_rows))),
-                     all_owner, cares)
+    decoded = Decoded(tokens, torch.tensor(all_failed), torch.zeros(len(all_rows)))
+    results = finish(tokenizer, batch.aigs, decoded, all_owner, cares)
     for r in results:  # placeholders are not candidates
         r.candidates -= 1
         r.failed -= 1
     return results
-
-
-class _FailedMask:
-    """Minimal stand-in for a decoding state: only ``failed`` is read by :func:`finish`."""
-
-    def __init__(self, failed: list[bool]):
-        self.failed = torch.tensor(failed)
 
 
 def _select(root: _Node, c_puct: float) -> tuple[list[_Node], list[int]]:

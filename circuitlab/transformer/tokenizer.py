@@ -41,6 +41,7 @@ import numpy as np
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.aig.ops import cleanup
 from circuitlab.errors import CircuitlabError
+from circuitlab.sim.tables import projections, table_mask
 
 __all__ = ["PAD", "BOS", "EOS", "FALSE", "TRUE", "AND", "NAND", "FIRST_LITERAL",
            "TokenizeError", "token_tables", "TokenizerConfig", "Tokenizer", "Encoded"]
@@ -239,7 +240,7 @@ class Tokenizer:
         if EOS in body:
             body = body[:body.index(EOS)]
         leaves = token_tables(self.config.num_inputs)
-        full = (1 << self.config.num_minterms) - 1
+        full = table_mask(self.config.num_inputs)
         b = AigBuilder()
         inputs = b.add_inputs(n)
         funcs: dict[int, int] = {0: 0, full: 1}
@@ -287,11 +288,9 @@ class Tokenizer:
 @lru_cache(maxsize=None)
 def token_tables(num_inputs: int) -> tuple:
     """Truth tables (Python ints) of the leaf tokens, indexed by token id; ``None`` elsewhere."""
-    size = 1 << num_inputs
-    full = (1 << size) - 1
+    full = table_mask(num_inputs)
     tables: list = [None, None, None, 0, full, None, None]
-    for i in range(num_inputs):
-        t = sum(1 << m for m in range(size) if (m >> i) & 1)
+    for t in projections(num_inputs):
         tables += [t, full ^ t]
     return tuple(tables)
 

@@ -86,3 +86,19 @@ def test_aig_is_frozen_and_checked():
         Aig(2, [[4, 2]], [9])
     with pytest.raises(CircuitlabError, match="names"):
         Aig(2, [[4, 2]], [6], input_names=["a"])
+
+
+def test_derived_facts_are_computed_once_per_circuit():
+    b = AigBuilder()
+    x, y = b.add_inputs(2)
+    b.add_output(b.and_(x, y))
+    aig, other = b.build(), b.build()
+    calls = []
+
+    def count(a):
+        calls.append(a)
+        return a.num_ands
+
+    assert aig.derived("n", count) == 1 and aig.derived("n", count) == 1
+    assert other.derived("n", count) == 1
+    assert calls == [aig, other]

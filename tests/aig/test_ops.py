@@ -1,9 +1,11 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from circuitlab.aig import (
-    Aig, AigBuilder, cleanup, compose, cone, depth, fanout_counts, levels, miter, strash,
+    Aig, AigBuilder, cleanup, compose, cone, depth, disjoint_union, fanout_counts, levels, miter,
+    renumber, split_union, strash,
 )
 from circuitlab.errors import CircuitlabError
 from circuitlab.sim import table_bits, truth_tables
@@ -85,3 +87,22 @@ def test_compose_feeds_outputs_to_inputs():
     assert bits[0].tolist() == [1, 0, 0, 1] and bits[1].tolist() == [0, 1, 1, 1]
     with pytest.raises(CircuitlabError, match="compose"):
         compose(half, chain())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(random_aigs(max_inputs=4, max_ands=9, max_outputs=2), min_size=1, max_size=5))
+def test_union_round_trip(drawn):
+    aigs = [cleanup(a) for a in drawn] + [Aig(2, [], [3, 4])]  # constant and a bare input
+    union = disjoint_union(aigs)
+    assert union.num_inputs == sum(a.num_inputs for a in aigs)
+    parts = split_union(union, [(a.num_inputs, a.num_outputs) for a in aigs])
+    assert all(p.structurally_equal(a, names=False) for p, a in zip(parts, aigs))
+    mixed = Aig(4, [[6, 2]], [10, 8])  # an AND reading inputs of both parts
+    with pytest.raises(CircuitlabError, match="mixes"):
+        split_union(mixed, [(2, 1), (2, 1)])
+
+
+def test_renumber_keeps_complements():
+    new_var = np.array([0, 5, 2, 9])
+    assert renumber(np.array([[0, 1], [2, 3], [6, 7]]), new_var).tolist() == [
+        [0, 1], [10, 11], [18, 19]]

@@ -6,6 +6,7 @@ import torch
 from circuits import random_batch, random_small_aig
 
 from circuitlab.aig import AigBuilder
+from circuitlab.sim.tables import tables_to_ints
 from circuitlab.transformer.constraints import ConstraintState, output_tables, targets_from_aigs
 from circuitlab.transformer.reference import ReferenceState, conform_label
 from circuitlab.transformer.tokenizer import (AND, EOS, NAND, PAD, Tokenizer, TokenizerConfig)
@@ -14,16 +15,12 @@ CFG = TokenizerConfig()
 TOK = Tokenizer(CFG)
 
 
-def _ints(tables):
-    return [int.from_bytes(t.tobytes(), "little") for t in tables]
-
-
 def _random_walk(cfg, aigs, seed, cares=None):
     """Drive the batched state and the reference with the same random legal choices."""
     care, value, counts = targets_from_aigs(cfg, aigs, cares)
     state = ConstraintState(cfg, care, value, counts)
-    refs = [ReferenceState(cfg, _ints(output_tables(cfg, a)),
-                           None if cares is None else _ints(cares[k]))
+    refs = [ReferenceState(cfg, tables_to_ints(output_tables(cfg, a)),
+                           None if cares is None else tables_to_ints(cares[k]))
             for k, a in enumerate(aigs)]
     gen = torch.Generator().manual_seed(seed)
     tokens = []
@@ -172,7 +169,7 @@ def test_conform_label_makes_labels_legal():
     aigs = [a for a in random_batch(4, 200) if TOK.fits(a)]
     conformed = 0
     for aig in aigs:
-        values = _ints(output_tables(CFG, aig))
+        values = tables_to_ints(output_tables(CFG, aig))
         label = conform_label(CFG, TOK.encode(aig).tokens.tolist(), values)
         if label is None:
             continue
@@ -191,7 +188,7 @@ def test_conform_label_never_returns_a_wrong_label():
     aigs = [a for a in random_batch(6, 40) if TOK.fits(a)]
     rejected = 0
     for aig, other in zip(aigs, aigs[1:]):
-        values = _ints(output_tables(CFG, aig))
+        values = tables_to_ints(output_tables(CFG, aig))
         label = conform_label(CFG, TOK.encode(other).tokens.tolist(), values)
         if label is None:
             rejected += 1
@@ -200,6 +197,6 @@ def test_conform_label_never_returns_a_wrong_label():
             assert np.array_equal(output_tables(CFG, back), output_tables(CFG, aig))
     assert rejected >= 30
     tokens = TOK.encode(aigs[0]).tokens.tolist()
-    values = _ints(output_tables(CFG, aigs[0]))
+    values = tables_to_ints(output_tables(CFG, aigs[0]))
     assert conform_label(CFG, tokens[:3], values) is None        # truncated trees
     assert conform_label(CFG, tokens, values[:1]) is None        # one output too many

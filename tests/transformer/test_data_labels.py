@@ -8,10 +8,11 @@ import pytest
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
 from circuitlab.synth.abc import check_commands, run_abc_batch, run_abc_script
+from circuitlab.synth.recipes import SCRIPTS
 from circuitlab.transformer.data import labels as labels_mod
 from circuitlab.transformer.data.generate import random_circuits, truth_circuits
 from circuitlab.transformer.data.labels import (
-    Label, LabelParams, disjoint_union, label_circuits, label_stats, split_union,
+    Label, LabelParams, label_circuits, label_stats,
 )
 from oracle import assert_equivalent, truth_table
 
@@ -82,18 +83,6 @@ def test_fits_filter_picks_smallest_fitting():
     assert sum(lab.aig.num_ands for lab in free) < sum(s.num_ands for s in sources)
 
 
-def test_union_round_trip():
-    aigs = random_circuits(5, seed=6, num_inputs=4, num_outputs=1, ands=(3, 9))
-    aigs.append(Aig(2, [], [3, 4]))  # constant and a bare input
-    union = disjoint_union(aigs)
-    assert union.num_inputs == sum(a.num_inputs for a in aigs)
-    parts = split_union(union, [(a.num_inputs, a.num_outputs) for a in aigs])
-    assert all(p.structurally_equal(a, names=False) for p, a in zip(parts, aigs))
-    mixed = Aig(4, [[6, 2]], [10, 8])  # an AND reading inputs of both parts
-    with pytest.raises(CircuitlabError, match="mixes"):
-        split_union(mixed, [(2, 1), (2, 1)])
-
-
 def test_bad_params_and_inputs():
     with pytest.raises(CircuitlabError, match="unknown recipe step"):
         LabelParams(abc_scripts=("frobnicate",))
@@ -124,6 +113,8 @@ def test_aliases_define_compress2rs():
         run_abc_script(aig, ["compress2rs"])  # ABC starts without abc.rc
     result = run_abc_script(aig, ["compress2rs"], aliases=True)
     assert_equivalent(aig, result)
+    spelled = run_abc_script(aig, SCRIPTS["compress2rs"].split("; "))
+    assert result.structurally_equal(spelled)  # the alias is the recipe's script
 
 
 @pytest.mark.needs_abc

@@ -10,6 +10,7 @@ from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
 from circuitlab.io import read_aiger
 from circuitlab.sim import random_patterns, simulate, simulate_nodes, table_bits, truth_tables
+from circuitlab.sim.tables import bits_to_int
 from circuitlab.transformer.data.windows import extract_windows, find_windows
 from oracle import truth_table
 from shared_data import shared_data
@@ -27,7 +28,7 @@ def assert_windows_match(aig: Aig, windows, max_inputs=8, max_outputs=2):
         bits = table_bits(truth_tables(w.aig), w.aig.num_inputs)
         assert np.array_equal(bits.astype(bool), truth_table(w.aig))
         for row, table in zip(bits, w.tables):
-            assert int.from_bytes(np.packbits(row, bitorder="little").tobytes(), "little") == table
+            assert bits_to_int(row) == table
         keys.add((w.aig.num_inputs, w.tables))
     assert len(keys) == len(windows)  # deduplicated by truth table
 

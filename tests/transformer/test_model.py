@@ -127,15 +127,34 @@ def test_training_mode_backward():
     assert all(p.grad is not None for p in model.parameters())
 
 
+def expected_parameters(cfg: ModelConfig) -> int:
+    """The count by hand: weights plus biases of every layer, the output layer tied."""
+    d, ff = cfg.d_model, cfg.d_ff
+
+    def linear(n_in, n_out):
+        return n_in * n_out + n_out
+
+    layer_norm = 2 * d
+    attention = linear(d, 3 * d) + linear(d, d)             # self: qkv, proj
+    cross = linear(d, d) + linear(d, 2 * d) + linear(d, d)  # q, kv, proj
+    mlp = linear(d, ff) + linear(ff, d)
+    embeddings = (cfg.vocab_size + cfg.max_src_len + cfg.max_tgt_len) * d
+    inputs = 2 * linear(cfg.pos_dim, d) * (cfg.pos_dim > 0) + linear(cfg.feat_dim, d) * (
+        cfg.feat_dim > 0)
+    encoder = cfg.n_enc_layers * (2 * layer_norm + attention + mlp)
+    decoder = cfg.n_dec_layers * (3 * layer_norm + attention + cross + mlp)
+    return embeddings + inputs + encoder + decoder + 2 * layer_norm
+
+
 @pytest.mark.parametrize("name", ["tiny", "small", "medium", "paper"])
-def test_presets_build(name):
-    cfg = ModelConfig.preset(name, vocab_size=23, pos_dim=66, feat_dim=512)
+@pytest.mark.parametrize("pos_dim,feat_dim", [(66, 512), (0, 0)])
+def test_presets_have_the_parameter_count_of_their_config(name, pos_dim, feat_dim):
+    cfg = ModelConfig.preset(name, vocab_size=23, pos_dim=pos_dim, feat_dim=feat_dim)
+    with torch.device("meta"):  # count without allocating
+        n = CircuitTransformer(cfg).num_parameters()
+    assert n == expected_parameters(cfg)
     if name == "paper":
-        with torch.device("meta"):  # count without allocating
-            n = CircuitTransformer(cfg).num_parameters()
         assert 70e6 <= n <= 110e6
-    else:
-        assert CircuitTransformer(cfg).num_parameters() > 0
 
 
 def test_config_round_trip():

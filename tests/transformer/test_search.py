@@ -62,6 +62,14 @@ def test_greedy_batched_equals_one_by_one(model, circuits):
         assert alone.tokens == r.tokens
 
 
+def test_beam_of_width_one_is_greedy(model, circuits):
+    """Both take the most probable legal token at every step of the same masked step."""
+    greedy, _ = search(model, TOK, circuits)
+    beam, _ = search(model, TOK, circuits, SearchParams(method="beam", budget=1))
+    assert [b.tokens for b in beam] == [g.tokens for g in greedy]
+    assert any(g.tokens for g in greedy)
+
+
 def test_sampling_is_reproducible_and_never_worse_than_greedy(model, circuits):
     params = SearchParams(method="sample", budget=4, seed=3)
     a, _ = search(model, TOK, circuits[:12], params)

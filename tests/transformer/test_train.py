@@ -7,7 +7,6 @@ from circuits import random_small_aig
 
 from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.examples import Examples, collate, make_examples
-from circuitlab.transformer.reference import ReferenceState
 from circuitlab.transformer.tokenizer import PAD, Tokenizer, TokenizerConfig
 from circuitlab.transformer.train import TrainConfig, export_weights, load_checkpoint, train
 
@@ -85,15 +84,31 @@ def test_training_reduces_the_loss_and_writes_curves(examples, tmp_path):
     assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_checkpoints_load_and_export(examples, tmp_path):
+def test_exported_weights_reproduce_the_trained_model(examples, tmp_path):
     train(_cfg(2), examples, examples, tmp_path, progress=False)
-    model, tok = load_checkpoint(tmp_path / "checkpoint.pt")
+    ckpt = tmp_path / "checkpoint.pt"
+    model, tok = load_checkpoint(ckpt)
     assert tok.config == TC and not model.training
-    export_weights(tmp_path / "checkpoint.pt", tmp_path / "small.pt")
-    small, _ = load_checkpoint(tmp_path / "small.pt")
-    assert (tmp_path / "small.pt").stat().st_size < (tmp_path / "checkpoint.pt").stat().st_size
-    ref = ReferenceState(TC, [0b1010])
-    assert ref.legal()  # a tokenizer built from the checkpoint config works with the mask
+    export_weights(ckpt, tmp_path / "full.pt", half=False)
+    export_weights(ckpt, tmp_path / "small.pt")
+    exact, exact_tok = load_checkpoint(tmp_path / "full.pt")
+    small, small_tok = load_checkpoint(tmp_path / "small.pt")
+    assert exact_tok.config == small_tok.config == TC and not small.training
+    assert (tmp_path / "small.pt").stat().st_size < (tmp_path / "full.pt").stat().st_size
+    b = collate(examples, range(16), TOK)
+
+    def logits(m):
+        with torch.no_grad():
+            return m(b["src_tokens"], b["src_pos"], b["tgt_in"], b["tgt_pos"], b["tgt_feat"])
+
+    trained = logits(model)
+    assert torch.equal(logits(exact), trained)
+    weights = model.state_dict()
+    assert all(torch.equal(v, weights[k].half().float()) for k, v in small.state_dict().items())
+    half = logits(small)
+    assert torch.allclose(half, trained, atol=0.05, rtol=0.01)
+    real = b["target"] != PAD
+    assert (half.argmax(-1) == trained.argmax(-1))[real].float().mean() > 0.95
 
 
 def test_bad_checkpoints_and_configs(examples, tmp_path):

@@ -29,6 +29,7 @@ from circuitlab.aig.aig import Aig
 from circuitlab.aig.builder import AigBuilder
 from circuitlab.aig.ops import cleanup
 from circuitlab.errors import CircuitlabError
+from circuitlab.sim.tables import projections, table_mask
 from circuitlab.io.truth import truth_to_aig
 
 __all__ = ["MAX_INPUTS", "check_sizes", "circuit_rng", "random_circuit", "random_circuits",
@@ -117,19 +118,12 @@ def _pick(u_mode: float, u_dist: float, n: int, unused: list[int]) -> int:
     return max(0, n - 1 - back)
 
 
-def _projections(num_inputs: int) -> list[int]:
-    """Truth tables of the inputs as ``2^n``-bit integers (bit ``m`` = minterm ``m``)."""
-    bits = _minterm_bits(num_inputs)
-    return [int.from_bytes(np.packbits(row, bitorder="little").tobytes(), "little")
-            for row in bits]
-
-
 def _draw_graph(num_inputs: int, num_outputs: int, num_ands: int,
                 rng: np.random.Generator) -> Aig | None:
     b = AigBuilder()
     signals = b.add_inputs(num_inputs)
-    mask = (1 << (1 << num_inputs)) - 1
-    tables = _projections(num_inputs)
+    mask = table_mask(num_inputs)
+    tables = projections(num_inputs)
     unused = list(range(num_inputs))       # signal indices nothing reads yet
     for _ in range(20):
         if b.num_ands == num_ands:

@@ -31,16 +31,15 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from circuitlab.aig.aig import LIT_DTYPE, Aig
-from circuitlab.aig.ops import cleanup, depth
+from circuitlab.aig.aig import Aig
+from circuitlab.aig.ops import depth, disjoint_union, split_union
 from circuitlab.errors import CircuitlabError, ToolError
 from circuitlab.sim.simulate import MAX_EXHAUSTIVE_INPUTS, truth_tables
 from circuitlab.synth import aigverse_engine
 from circuitlab.synth.abc import abc_available, run_abc_batch
 from circuitlab.synth.recipes import parse_recipe
 
-__all__ = ["Label", "LabelParams", "LabelStats", "disjoint_union", "label_circuits",
-           "label_stats", "split_union"]
+__all__ = ["Label", "LabelParams", "LabelStats", "label_circuits", "label_stats"]
 
 SOURCE = "source"
 DEEPSYN = "abc:deepsyn"
@@ -233,67 +232,6 @@ def _aigverse(aigs: list[Aig], script: str, batch_size: int) -> list[Aig | None]
                 except CircuitlabError:
                     out.append(None)
     return out
-
-
-def disjoint_union(aigs: Sequence[Aig]) -> Aig:
-    """The circuits side by side: inputs, then outputs, concatenated in order.
-
-    Shapes:
-        inputs ``sum(I_k)``, ANDs ``sum(A_k)``, outputs ``sum(O_k)``.
-    """
-    total_inputs = sum(a.num_inputs for a in aigs)
-    ands, outputs = [], []
-    in_off, and_off = 0, 1 + total_inputs
-    for a in aigs:
-        first = a.first_and_var
-        new_var = np.concatenate([[0], np.arange(1, first) + in_off,
-                                  np.arange(a.num_ands) + and_off]).astype(LIT_DTYPE)
-        ands.append(2 * new_var[a.ands >> 1] | (a.ands & 1))
-        outputs.append(2 * new_var[a.outputs >> 1] | (a.outputs & 1))
-        in_off += a.num_inputs
-        and_off += a.num_ands
-    return Aig(total_inputs, np.concatenate(ands) if ands else np.zeros((0, 2), LIT_DTYPE),
-               np.concatenate(outputs) if outputs else (), check=False)
-
-
-def split_union(union: Aig, shapes: Sequence[tuple[int, int]]) -> list[Aig]:
-    """Undo :func:`disjoint_union` on an optimised union, given each part's
-    ``(inputs, outputs)``; each part is cleaned of dangling nodes.
-
-    Raises:
-        CircuitlabError: an AND node that mixes two parts.
-    """
-    if (union.num_inputs, union.num_outputs) != tuple(map(sum, zip(*shapes))) and shapes:
-        raise CircuitlabError("the union's interface does not match the parts")
-    in_sizes = np.array([s[0] for s in shapes], dtype=LIT_DTYPE)
-    owner = np.full(union.num_vars, -1, dtype=LIT_DTYPE)
-    owner[1:union.first_and_var] = np.repeat(np.arange(len(shapes)), in_sizes)
-    own = owner.tolist()
-    first = union.first_and_var
-    for k, (f0, f1) in enumerate((union.ands >> 1).tolist()):
-        o0, o1 = own[f0], own[f1]
-        if o0 >= 0 and o1 >= 0 and o0 != o1:
-            raise CircuitlabError("an AND node of the union mixes two parts")
-        own[first + k] = o0 if o0 >= 0 else o1
-    owner = np.array(own, dtype=LIT_DTYPE)
-    # local variable numbers: inputs 1..I_k, then the part's ANDs in order
-    local = np.zeros(union.num_vars, dtype=LIT_DTYPE)
-    in_start = np.concatenate([[0], np.cumsum(in_sizes)])
-    local[1:first] = np.arange(first - 1) - np.repeat(in_start[:-1], in_sizes) + 1
-    and_owner = owner[first:]
-    parts = []
-    out_off = 0
-    for k, (n_in, n_out) in enumerate(shapes):
-        rows = np.flatnonzero(and_owner == k)
-        local[first + rows] = n_in + 1 + np.arange(len(rows))
-        lits = union.outputs[out_off:out_off + n_out]
-        if np.any((lits >> 1 > 0) & (owner[lits >> 1] != k)):
-            raise CircuitlabError(f"an output of part {k} lies in another part")
-        ands = union.ands[rows]
-        parts.append(cleanup(Aig(n_in, 2 * local[ands >> 1] | (ands & 1),
-                                 2 * local[lits >> 1] | (lits & 1), check=False)))
-        out_off += n_out
-    return parts
 
 
 # --- statistics ----------------------------------------------------------------------

@@ -27,6 +27,7 @@ import numpy as np
 from circuitlab.aig.aig import LIT_DTYPE, Aig
 from circuitlab.aig.ops import fanout_counts, levels
 from circuitlab.errors import CircuitlabError
+from circuitlab.sim.tables import projections, table_mask
 
 __all__ = ["Window", "extract_windows", "find_windows"]
 
@@ -96,14 +97,14 @@ def find_windows(aig: Aig, count: int, seed: int | Sequence[int] = 0, *, max_inp
     tries = 20 * count + 100 if max_tries is None else int(max_tries)
     roots = (rng.integers(0, aig.num_ands, size=tries) + g.first).tolist()
     picks = rng.random(tries).tolist()
-    projections = [_projection_tables(k) for k in range(max_inputs + 1)]
+    tables_by_size = [projections(k) for k in range(max_inputs + 1)]
     seen: set[tuple] = set()
     out: list[Window] = []
     for root, pick in zip(roots, picks):
         leaves, inner = _cut(g, root, max_inputs, max_ands)
         if len(inner) < min_ands:
             continue
-        window = _window(g, root, leaves, inner, max_outputs, pick, projections[len(leaves)])
+        window = _window(g, root, leaves, inner, max_outputs, pick, tables_by_size[len(leaves)])
         if window is None:
             continue
         key = (len(window.leaves), window.tables)
@@ -168,21 +169,14 @@ def _cut(g: _Graph, root: int, max_inputs: int, max_ands: int) -> tuple[list[int
     return leaves, inner
 
 
-def _projection_tables(k: int) -> list[int]:
-    """Truth tables of ``k`` variables as ``2^k``-bit integers."""
-    m = np.arange(1 << k)
-    return [int.from_bytes(np.packbits((m >> i) & 1, bitorder="little").tobytes(), "little")
-            for i in range(k)]
-
-
 def _window(g: _Graph, root: int, leaves: list[int], inner: list[int], max_outputs: int,
-            pick: float, projections: list[int]) -> Window | None:
+            pick: float, input_tables: list[int]) -> Window | None:
     leaves = sorted(leaves)
     inner = sorted(inner)
     k = len(leaves)
-    mask = (1 << (1 << k)) - 1
+    mask = table_mask(k)
     table = {0: 0}
-    table.update(zip(leaves, projections))
+    table.update(zip(leaves, input_tables))
     fanin0, fanin1, neg0, neg1 = g.fanin0, g.fanin1, g.neg0, g.neg1
     inside_refs: dict[int, int] = {}
     for v in inner:
@@ -190,7 +184,7 @@ def _window(g: _Graph, root: int, leaves: list[int], inner: list[int], max_outpu
         table[v] = (table[a] ^ (mask if neg0[v] else 0)) & (table[b] ^ (mask if neg1[v] else 0))
         inside_refs[a] = inside_refs.get(a, 0) + 1
         inside_refs[b] = inside_refs.get(b, 0) + 1
-    trivial = {0, mask, *projections, *(t ^ mask for t in projections)}
+    trivial = {0, mask, *input_tables, *(t ^ mask for t in input_tables)}
     if table[root] in trivial:
         return None
     roots = [root]
