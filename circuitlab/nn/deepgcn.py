@@ -21,8 +21,10 @@ class DeepGCNEncoder(Encoder):
     :math:`e_{ji}` is a learned vector (``lin_edge``, ``[1] -> [H]``, no
     bias) times the inversion flag; under ``"not_nodes"`` it is absent.
     With the defaults (7 blocks, ``H = 64``) the encoder has 117,767
-    parameters, MGVGA's 117,703 plus one embedding row for
-    :data:`~circuitlab.nn.MASK_TYPE` (MGVGA masks encoder states, not inputs).
+    parameters: the count of MGVGA's encoder from the release's config
+    (117,703, with a 5-row embedding: 4 types and padding) plus one row,
+    as the embedding here has 6 (5 types and
+    :data:`~circuitlab.nn.MASK_TYPE`; MGVGA masks encoder states, not inputs).
 
     Wu et al., "Circuit Representation Learning with Masked Gate Modeling
     and Verilog-AIG Alignment", ICLR 2025, https://arxiv.org/abs/2502.12732;

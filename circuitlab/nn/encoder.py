@@ -40,7 +40,10 @@ class Encoder(nn.Module, ABC):
 
     Direction: messages flow along ``edge_index`` as given, fan-in ->
     fan-out (``flow="source_to_target"``), so the state of node ``v``
-    depends only on the input types of ``v`` and of its transitive fan-in.
+    depends only on its transitive fan-in cone (``v`` included): the input
+    types of those nodes and, under ``"edge_attr"``, the inversion flags of
+    the edges between them. Masking a node's type therefore changes only
+    the states of its transitive fan-out.
     With ``config.bidirectional`` each block adds a second convolution over
     the reversed edges (see :class:`BidirectionalConv`).
 
