@@ -1,0 +1,165 @@
+"""The interface of every graph encoder of an AIG: :class:`Encoder`."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import torch
+from torch import Tensor, nn
+from torch_geometric.data import Data
+from torch_geometric.nn import DeepGCNLayer, global_max_pool, global_mean_pool
+
+from circuitlab.data import NUM_NODE_TYPES
+from circuitlab.errors import CircuitlabError
+from circuitlab.nn.bidirectional_conv import BidirectionalConv
+from circuitlab.nn.encoder_config import EncoderConfig
+
+MASK_TYPE = NUM_NODE_TYPES
+"""Input type index 5: a learned "masked" node type, one past the
+:class:`~circuitlab.data.NodeType` vocabulary (PI 0, PO 1, AND 2, NOT 3,
+CONST 4). Masked gate modelling writes it into ``node_type`` in place of the
+type to be predicted."""
+
+NUM_INPUT_TYPES = NUM_NODE_TYPES + 1
+"""Rows of the node-type embedding: the five node types and :data:`MASK_TYPE`."""
+
+
+class Encoder(nn.Module, ABC):
+    r"""A stack of residual message-passing blocks over an AIG graph.
+
+    Every backbone shares the skeleton of the MGVGA encoder (Wu et al.,
+    "Circuit Representation Learning with Masked Gate Modeling and
+    Verilog-AIG Alignment", ICLR 2025, https://arxiv.org/abs/2502.12732):
+    a node-type embedding, then ``layers`` blocks
+    :class:`~torch_geometric.nn.DeepGCNLayer` with ``block="res+"``, each
+    :math:`x \leftarrow x + \mathrm{conv}(\mathrm{dropout}(\mathrm{ReLU}(
+    \mathrm{LayerNorm}(x))))`, with a ReLU between consecutive blocks (none
+    after the last). Subclasses only choose the convolution
+    (:meth:`make_conv`). LayerNorm works per node, so a graph's states do
+    not depend on the other graphs of its batch.
+
+    Direction: messages flow along ``edge_index`` as given, fan-in ->
+    fan-out (``flow="source_to_target"``), so the state of node ``v``
+    depends only on its transitive fan-in cone (``v`` included): the input
+    types of those nodes and, under ``"edge_attr"``, the inversion flags of
+    the edges between them. Masking a node's type therefore changes only
+    the states of its transitive fan-out.
+    With ``config.bidirectional`` each block adds a second convolution over
+    the reversed edges (see :class:`BidirectionalConv`).
+
+    Edge inversions: under ``config.encoding == "edge_attr"`` the
+    convolutions also read ``edge_attr`` (``[E, 1]``, 1.0 on a complemented
+    edge); under ``"not_nodes"`` they are NOT nodes and no edge features
+    are read.
+
+    Args:
+        config: the hyper-parameters; ``config.backbone`` must name this class.
+
+    Shapes:
+        - **input:** a :class:`~circuitlab.data.AigData` or a
+          :class:`~torch_geometric.data.Batch` of them with ``N`` nodes,
+          ``E`` edges, ``B`` graphs; optionally ``node_type`` ``[N]`` int64
+          overriding the batch's (values ``0 .. 5``, 5 = :data:`MASK_TYPE`).
+        - **forward output:** node states ``[N, H]``.
+        - **pool output:** graph embeddings ``[B, pool_dim]``.
+    """
+
+    backbone: str = ""
+    """The name :data:`~circuitlab.nn.ENCODERS` registers the subclass under."""
+
+    def __init__(self, config: EncoderConfig):
+        super().__init__()
+        if config.backbone != self.backbone:
+            raise CircuitlabError(f"{type(self).__name__} is the {self.backbone!r} backbone, "
+                                  f"the config asks for {config.backbone!r}")
+        self.config = config
+        self.node_embedding = nn.Embedding(NUM_INPUT_TYPES, config.hidden)
+        self.layers = nn.ModuleList(self._block() for _ in range(config.layers))
+
+    @property
+    def uses_edge_attr(self) -> bool:
+        """Whether the convolutions read the inversion flag of each edge."""
+        return self.config.encoding == "edge_attr"
+
+    @property
+    def pool_dim(self) -> int:
+        """Width of the graph embedding that :meth:`pool` returns."""
+        return 2 * self.config.hidden if self.config.pool == "mean_max" else self.config.hidden
+
+    @abstractmethod
+    def make_conv(self) -> nn.Module:
+        """A new convolution of one block.
+
+        It is called as ``conv(x, edge_index)``, or ``conv(x, edge_index,
+        edge_attr)`` when :attr:`uses_edge_attr`, with ``x`` ``[N, H]``,
+        ``edge_index`` ``[2, E]``, ``edge_attr`` ``[E, 1]``, and returns
+        ``[N, H]``; a node's output may depend only on itself and its
+        sources along ``edge_index``.
+        """
+
+    def _block(self) -> DeepGCNLayer:
+        conv = self.make_conv()
+        if self.config.bidirectional:
+            conv = BidirectionalConv(conv, self.make_conv())
+        return DeepGCNLayer(conv, nn.LayerNorm(self.config.hidden), nn.ReLU(),
+                            block="res+", dropout=self.config.dropout)
+
+    def forward(self, batch: Data, node_type: Tensor | None = None) -> Tensor:
+        """Node states ``[N, H]`` of ``batch``.
+
+        Args:
+            batch: one graph or a batch, in the encoding of ``config.encoding``.
+            node_type: input types ``[N]`` to use instead of
+                ``batch.node_type`` (e.g. with some set to :data:`MASK_TYPE`).
+
+        Raises:
+            CircuitlabError: the graphs are not in ``config.encoding``.
+        """
+        edges = self._edges(batch)
+        x = self.node_embedding(batch.node_type if node_type is None else node_type)
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            x = layer(x, *edges)
+            if i < last:
+                x = x.relu()
+        return x
+
+    def pool(self, node_states: Tensor, batch: Data) -> Tensor:
+        """Graph embeddings ``[B, pool_dim]`` from node states ``[N, H]``.
+
+        The read-out is ``config.pool``: ``"mean"`` over all nodes,
+        ``"mean_max"`` mean then max over all nodes (``2H`` wide),
+        ``"po_mean"`` mean over the PO nodes (zero for a graph without any).
+        """
+        index = getattr(batch, "batch", None)
+        if index is None:
+            index = torch.zeros(node_states.size(0), dtype=torch.long, device=node_states.device)
+        size = int(getattr(batch, "num_graphs", 1) or 1)
+        if self.config.pool == "mean":
+            return global_mean_pool(node_states, index, size)
+        if self.config.pool == "mean_max":
+            return torch.cat([global_mean_pool(node_states, index, size),
+                              global_max_pool(node_states, index, size)], dim=-1)
+        po = batch.po_node
+        return global_mean_pool(node_states[po], index[po], size)
+
+    def num_parameters(self) -> int:
+        """Number of scalar parameters (all are trainable)."""
+        return sum(p.numel() for p in self.parameters())
+
+    def _edges(self, batch: Data) -> tuple[Tensor, ...]:
+        encoding = getattr(batch, "encoding", None)
+        found = {encoding} if isinstance(encoding, str) else set(encoding or ())
+        if found - {self.config.encoding}:
+            raise CircuitlabError(f"the encoder reads the {self.config.encoding!r} encoding, "
+                                  f"the graphs are in {', '.join(sorted(map(repr, found)))}")
+        edge_attr = getattr(batch, "edge_attr", None)
+        if not self.uses_edge_attr:
+            if edge_attr is not None:
+                raise CircuitlabError("the graphs carry edge_attr but the encoder reads the "
+                                      "'not_nodes' encoding, which would ignore it")
+            return (batch.edge_index,)
+        if edge_attr is None or edge_attr.dim() != 2 or edge_attr.size(1) != 1:
+            raise CircuitlabError("the 'edge_attr' encoding needs edge_attr of shape [E, 1], got "
+                                  f"{None if edge_attr is None else tuple(edge_attr.shape)}")
+        return batch.edge_index, edge_attr.to(self.node_embedding.weight.dtype)

@@ -1,0 +1,77 @@
+"""Hyper-parameters of a graph encoder: :class:`EncoderConfig`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from circuitlab.data import ENCODINGS
+from circuitlab.errors import ParamError, require, require_at_least, require_choice
+
+POOLS = ("mean", "mean_max", "po_mean")
+"""Graph read-outs of :meth:`~circuitlab.nn.Encoder.pool`."""
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    """What :func:`~circuitlab.nn.build_encoder` builds; saved with every checkpoint.
+
+    The defaults are the encoder of MGVGA (Wu et al., "Circuit
+    Representation Learning with Masked Gate Modeling and Verilog-AIG
+    Alignment", ICLR 2025, https://arxiv.org/abs/2502.12732; release
+    github.com/wuhy68/MGVGA, ``num_encoder_layers = 7``, ``hidden_size = 64``).
+
+    Attributes:
+        backbone: registered name of the encoder class (``"deepgcn"``,
+            ``"sage"``, ``"gin"``; see :data:`~circuitlab.nn.ENCODERS`).
+        hidden: width ``H`` of the node states.
+        layers: number of residual message-passing blocks.
+        dropout: dropout on the input of each block's convolution, in [0, 1).
+        encoding: graph encoding the encoder reads (``"not_nodes"`` or
+            ``"edge_attr"``, see :func:`circuitlab.data.to_pyg`). Under
+            ``"edge_attr"`` every convolution also reads the inversion flag
+            of each edge; under ``"not_nodes"`` inversions are NOT nodes and
+            the graphs must carry no ``edge_attr``.
+        bidirectional: also pass messages fan-out -> fan-in (a second
+            convolution per block on the reversed edges, outputs summed).
+            Off by default: with it, a node's state depends on its
+            descendants too, which leaks a masked node's type through its
+            fan-out in masked gate modelling. Meant for downstream tasks.
+        pool: graph read-out: ``"mean"`` over all nodes (MGVGA's embedding
+            model), ``"mean_max"`` mean and max over all nodes concatenated
+            (``2H`` wide), ``"po_mean"`` mean over the PO nodes (outputs and
+            latch next states).
+    """
+
+    backbone: str = "deepgcn"
+    hidden: int = 64
+    layers: int = 7
+    dropout: float = 0.0
+    encoding: str = "not_nodes"
+    bidirectional: bool = False
+    pool: str = "mean_max"
+
+    def __post_init__(self):
+        from circuitlab.nn.registry import ENCODERS  # the registry imports the encoders
+        require_choice(self.backbone, tuple(ENCODERS), "backbone")
+        for name in ("hidden", "layers"):
+            value = getattr(self, name)
+            require(isinstance(value, int) and not isinstance(value, bool), name,
+                    f"must be an int, got {value!r}")
+            require_at_least(value, 1, name)
+        require_at_least(self.dropout, 0.0, "dropout")
+        require(self.dropout < 1.0, "dropout", f"must be < 1, got {self.dropout!r}")
+        require_choice(self.encoding, ENCODINGS, "encoding")
+        require(isinstance(self.bidirectional, bool), "bidirectional",
+                f"must be a bool, got {self.bidirectional!r}")
+        require_choice(self.pool, POOLS, "pool")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EncoderConfig:
+        unknown = sorted(set(d) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ParamError(unknown[0], "is not a field of EncoderConfig")
+        return cls(**d)
