@@ -12,10 +12,29 @@ in parallel (:mod:`circuitlab.datasets.build`): a process pool by default,
 a Ray cluster with ``BuildOptions(ray="auto")``.
 """
 
-from circuitlab.datasets.aiger_dataset import AigerDataset
-from circuitlab.datasets.build import BuildOptions, BuildReport
-from circuitlab.datasets.recipe_corpus import RecipeCorpus, recipe_seed
-from circuitlab.datasets.verilog_dataset import VerilogAigDataset
+from __future__ import annotations
 
-__all__ = ["AigerDataset", "BuildOptions", "BuildReport", "RecipeCorpus", "VerilogAigDataset",
-           "recipe_seed"]
+import importlib
+
+# public name -> submodule; loaded on first use, so the builder and the CLI's
+# option parsing import neither torch nor PyG
+_EXPORTS = {
+    "AigerDataset": "aiger_dataset",
+    "BuildOptions": "build",
+    "BuildReport": "build",
+    "RecipeCorpus": "recipe_corpus",
+    "VerilogAigDataset": "verilog_dataset",
+    "recipe_seed": "recipe_corpus",
+    "trace_recipe": "trace",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'circuitlab.datasets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"circuitlab.datasets.{module}"), name)
+    globals()[name] = value
+    return value

@@ -49,3 +49,13 @@ def test_bad_input_is_one_line_exit_2(src, tmp_path, capsys, argv, message):
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and message in err
     assert not (tmp_path / "out").exists()
+
+
+def test_parsing_imports_neither_torch_nor_ray():
+    import subprocess
+    import sys
+    code = ("import sys; from circuitlab.cli import build_parser; "
+            "build_parser(['dataset']).parse_args(['dataset', 'build', 'aiger', '--source', 'x', "
+            "'--root', 'y']); print(sorted({'torch', 'ray', 'torch_geometric'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
