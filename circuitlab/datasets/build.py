@@ -109,6 +109,9 @@ def run_items(func: Callable[[object], bytes], items: Sequence[Item], item_dir: 
             report.reused.append(item.name)
         else:
             todo.append(item)
+    if options.ray is not None and todo:
+        from circuitlab.datasets.ray_map import connect
+        connect(options.ray)  # a bad address fails before the progress bar opens
     bar = None
     if options.progress and todo:
         from tqdm import tqdm

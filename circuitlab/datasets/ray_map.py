@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from circuitlab.errors import CircuitlabError
 
-__all__ = ["ray_results"]
+__all__ = ["connect", "ray_results"]
 
 
 def _ray():
@@ -22,8 +22,12 @@ def _ray():
     return ray
 
 
-def ray_results(call, func, todo, address: str, payload):
-    """Yield ``(item, call(func, item.payload))`` as Ray tasks finish."""
+def connect(address: str) -> None:
+    """Join the Ray cluster at ``address`` unless Ray is initialised already.
+
+    Raises:
+        CircuitlabError: Ray is not installed or the cluster cannot be reached.
+    """
     ray = _ray()
     if not ray.is_initialized():
         try:
@@ -31,6 +35,12 @@ def ray_results(call, func, todo, address: str, payload):
         except Exception as exc:  # noqa: BLE001 -- Ray raises several kinds for a bad address
             raise CircuitlabError(f"cannot connect to the Ray cluster {address!r}: "
                                   f"{' '.join(str(exc).split())}") from None
+
+
+def ray_results(call, func, todo, address: str, payload):
+    """Yield ``(item, call(func, payload(item)))`` as Ray tasks finish."""
+    connect(address)
+    ray = _ray()
     remote = ray.remote(call)
     pending = {remote.remote(func, payload(item)): item for item in todo}
     try:
