@@ -37,6 +37,7 @@ COMMANDS = {
                 "transformer",
     "cec": "check two circuits for combinational equivalence",
     "data": "list and fetch pinned benchmark suites",
+    "dataset": "build PyG datasets of AIGs (Verilog, AIGER, recipe corpus)",
 }
 
 

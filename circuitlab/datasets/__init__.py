@@ -1,0 +1,40 @@
+"""PyG datasets of AIGs: Verilog and circuit-file folders, and a recipe corpus.
+
+- :class:`VerilogAigDataset`: a folder of Verilog designs, synthesised.
+- :class:`AigerDataset`: a folder of ``.aig``/``.aag``/``.bench`` files.
+- :class:`RecipeCorpus`: designs x seeded random 20-step recipes with every
+  intermediate AIG and each recipe's final AND count and depth (OpenABC-D,
+  the pre-training corpus of MGVGA).
+
+All follow PyG's dataset contract (``raw_dir`` is the source folder,
+``process()`` builds ``root/processed/<fingerprint>``) and build resumably
+in parallel (:mod:`circuitlab.datasets.build`): a process pool by default,
+a Ray cluster with ``BuildOptions(ray="auto")``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# public name -> submodule; loaded on first use, so the builder and the CLI's
+# option parsing import neither torch nor PyG
+_EXPORTS = {
+    "AigerDataset": "aiger_dataset",
+    "BuildOptions": "build",
+    "BuildReport": "build",
+    "RecipeCorpus": "recipe_corpus",
+    "VerilogAigDataset": "verilog_dataset",
+    "recipe_seed": "recipe_corpus",
+    "trace_recipe": "trace",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'circuitlab.datasets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"circuitlab.datasets.{module}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,115 @@
+"""The shared machinery of the folder datasets: one graph per source file."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+import os.path as osp
+from pathlib import Path
+
+from torch_geometric.data import InMemoryDataset
+
+from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
+from circuitlab.datasets.fingerprint import fingerprint
+from circuitlab.datasets.graphs import graph_of, read_item
+from circuitlab.datasets.sources import (
+    design_payload, list_sources, source_digests, synthesize_item,
+)
+from circuitlab.errors import CircuitlabError, require_choice
+from circuitlab.fsutil import write_bytes_atomic
+
+__all__ = ["FolderDataset", "design_items"]
+
+ITEM_SUFFIX = ".item"
+
+
+def design_items(files: list[Path], digests: dict[str, str]) -> list[Item]:
+    """One build item per source file, keyed by its content (and description's)."""
+    items = []
+    for path in files:
+        desc = path.with_suffix(".txt").name
+        key = fingerprint("design", path.name, digests[path.name], digests.get(desc))
+        items.append(Item(path.name, f"{path.stem}-{key}", partial(design_payload, path)))
+    return items
+
+
+class FolderDataset(InMemoryDataset):
+    """One :class:`~circuitlab.data.AigData` per file of a source folder.
+
+    ``raw_dir`` is the source folder itself; item results (the AIGER of each
+    design, independent of the encoding) live in ``root/items``, and the
+    processed graphs in ``root/processed/<fingerprint>/data.pt``, the
+    fingerprint covering the source files' contents, the encoding,
+    ``repr(pre_transform)``, ``repr(pre_filter)`` and the builder version.
+    A file that fails is skipped and listed in :attr:`report`: the report of
+    the build that made the processed files (read back when they are reused).
+    """
+
+    suffixes: tuple[str, ...] = ()
+    kind = ""
+
+    def __init__(self, root: str, source: str, encoding: str = "not_nodes",
+                 transform=None, pre_transform=None, pre_filter=None,
+                 options: BuildOptions = BuildOptions(), log: bool = False,
+                 force_reload: bool = False):
+        from circuitlab.data import ENCODINGS
+        require_choice(encoding, ENCODINGS, "encoding")
+        self.source = Path(source)
+        self.encoding = encoding
+        self.options = options
+        self.files = list_sources(self.source, self.suffixes)
+        self.digests = dict(source_digests(self.files))
+        self.key = fingerprint(self.kind, sorted(self.digests.items()), encoding,
+                               repr(pre_transform), repr(pre_filter))
+        self.report = BuildReport()
+        super().__init__(root, transform, pre_transform, pre_filter, log=log,
+                         force_reload=force_reload)
+        import torch
+
+        from circuitlab.data import AigData
+        torch.serialization.add_safe_globals([AigData])  # our own class: safe to unpickle
+        self.load(self.processed_paths[0])
+        report = Path(self.processed_dir) / "report.json"
+        if not self.report.computed and not self.report.reused and report.exists():
+            self.report = BuildReport(**{k: v if k != "failed" else [tuple(f) for f in v]
+                                         for k, v in json.loads(report.read_text()).items()})
+
+    @property
+    def raw_dir(self) -> str:
+        return str(self.source)
+
+    @property
+    def processed_dir(self) -> str:
+        return osp.join(self.root, "processed", self.key)
+
+    @property
+    def item_dir(self) -> Path:
+        return Path(self.root) / "items"
+
+    @property
+    def raw_file_names(self) -> list[str]:
+        return [p.name for p in self.files]
+
+    @property
+    def processed_file_names(self) -> list[str]:
+        return ["data.pt"]
+
+    def process(self) -> None:
+        items = design_items(self.files, self.digests)
+        self.report = run_items(synthesize_item, items, self.item_dir, ITEM_SUFFIX,
+                                self.options, what=f"{self.kind} designs")
+        data_list = []
+        for item in items:
+            path = self.item_dir / f"{item.key}{ITEM_SUFFIX}"
+            if not path.exists():
+                continue
+            meta, blobs = read_item(path)
+            data = graph_of(blobs[0], self.encoding, meta, self.pre_transform, str(path))
+            if self.pre_filter is None or self.pre_filter(data):
+                data_list.append(data)
+        if not data_list:
+            raise CircuitlabError(f"{self.source}: no design could be built "
+                                  f"({len(self.report.failed)} failed)")
+        self.save(data_list, self.processed_paths[0])
+        write_bytes_atomic(Path(self.processed_dir) / "report.json",
+                           json.dumps(self.report.to_json(), indent=1).encode())

@@ -1,0 +1,224 @@
+"""RecipeCorpus: designs x seeded random recipes, every intermediate AIG kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os.path as osp
+from pathlib import Path
+
+import torch
+from torch_geometric.data import Dataset
+
+from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
+from circuitlab.datasets.fingerprint import fingerprint
+from circuitlab.datasets.folder_dataset import ITEM_SUFFIX, design_items
+from circuitlab.datasets.graphs import graph_of, read_item
+from circuitlab.datasets.shard import pack
+from circuitlab.datasets.sources import (
+    AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources, source_digests, synthesize_item,
+)
+from circuitlab.errors import CircuitlabError, require_at_least, require_choice
+from circuitlab.fsutil import atomic_path, write_bytes_atomic
+
+__all__ = ["RecipeCorpus", "recipe_seed"]
+
+
+def recipe_seed(corpus_seed: int, design: str, index: int) -> int:
+    """The seed of recipe ``index`` of ``design``: a 63-bit hash of the three."""
+    text = f"{corpus_seed}/{design}/{index}".encode()
+    return int.from_bytes(hashlib.sha256(text).digest()[:8], "little") >> 1
+
+
+def trace_item(payload: dict) -> bytes:
+    """Worker: design AIGER + recipe -> item bytes (every step's AIGER and QoR)."""
+    from circuitlab.aig import depth
+    from circuitlab.datasets.trace import trace_recipe
+    from circuitlab.io.aiger import dump_aiger, parse_aiger
+    aig = parse_aiger(payload["aiger"], payload["design"])
+    trace = trace_recipe(aig, payload["steps"], payload["engine"], payload["timeout"])
+    meta = {"ands": [t.num_ands for t in trace], "depths": [depth(t) for t in trace]}
+    return pack(meta, [dump_aiger(t, symbols=False, comments=False) for t in trace])
+
+
+class RecipeCorpus(Dataset):
+    r"""The OpenABC-D-style corpus: every AIG along random synthesis recipes.
+
+    For each design of ``source`` (Verilog, synthesised with Yosys, or
+    ``.aig``/``.aag``/``.bench``) and each recipe index ``r < recipes``, a
+    recipe of ``length`` steps is drawn by
+    :func:`circuitlab.synth.recipes.random_recipe` with the seed
+    :func:`recipe_seed` ``(seed, design, r)``, and run keeping the AIG
+    after every step (:func:`~circuitlab.datasets.trace.trace_recipe`: one
+    ABC process per recipe, or aigverse in-process). The dataset holds
+    ``length + 1`` graphs per recipe, step 0 being the design itself.
+
+    Reference: Chowdhury et al., "OpenABC-D: A Large-Scale Dataset For
+    Machine Learning Guided Integrated Circuit Synthesis", 2021,
+    https://arxiv.org/abs/2110.11292
+
+    Storage: per-recipe item files in ``root/items`` (binary AIGER of every
+    step, encoding-independent; the build resumes from them) and one
+    processed shard per (design, recipe) in
+    ``root/processed/<fingerprint>/shards``, loaded lazily by :meth:`get`
+    (the last shard read is cached). ``index.json``, written last, lists
+    the shards.
+
+    Fields added to each :class:`~circuitlab.data.AigData`:
+        - **design** ``str``: the source file's stem.
+        - **recipe_id** ``[1]`` int64: the recipe index ``r``.
+        - **recipe_seed** ``[1]`` int64: the seed the recipe was drawn with.
+        - **step** ``[1]`` int64: steps applied, ``0 .. length``.
+        - **recipe** ``str``: the whole recipe, ``"; "``-separated.
+        - **final_ands**, **final_depth** ``[1]`` int64: AND count and depth
+          after the last step (the recipe's QoR label, the same on all steps).
+
+    Args:
+        root: dataset folder.
+        source: folder of designs.
+        recipes: recipes per design.
+        seed: corpus seed.
+        length: steps per recipe.
+        engine: ``"auto"``, ``"abc"`` or ``"aigverse"`` (resolved before
+            hashing: ABC and aigverse corpora are kept apart).
+        encoding, transform, pre_transform, pre_filter: as in
+            :class:`~circuitlab.datasets.VerilogAigDataset`.
+        options: :class:`~circuitlab.datasets.BuildOptions`.
+        timeout: seconds per recipe.
+    """
+
+    def __init__(self, root: str, source: str, recipes: int = 4, seed: int = 0,
+                 length: int = 20, engine: str = "auto", encoding: str = "not_nodes",
+                 transform=None, pre_transform=None, pre_filter=None,
+                 options: BuildOptions = BuildOptions(), timeout: float = 600.0,
+                 log: bool = False, force_reload: bool = False):
+        from circuitlab.data import ENCODINGS
+        from circuitlab.synth.recipes import resolve_engine
+        require_choice(encoding, ENCODINGS, "encoding")
+        require_at_least(recipes, 1, "recipes")
+        require_at_least(seed, 0, "seed")
+        require_at_least(length, 1, "length")
+        self.source = Path(source)
+        self.recipes, self.seed, self.length = int(recipes), int(seed), int(length)
+        self.engine = resolve_engine(engine)
+        self.encoding, self.options, self.timeout = encoding, options, timeout
+        self.files = list_sources(self.source, VERILOG_SUFFIXES + AIGER_SUFFIXES)
+        self.digests = dict(source_digests(self.files))
+        self.key = fingerprint("corpus", sorted(self.digests.items()), encoding,
+                               repr(pre_transform), repr(pre_filter), self.recipes,
+                               self.seed, self.length, self.engine)
+        self.report = BuildReport()
+        self._shard: tuple[str, list] | None = None
+        super().__init__(root, transform, pre_transform, pre_filter, log=log,
+                         force_reload=force_reload)
+        index = json.loads((Path(self.processed_dir) / "index.json").read_text())
+        self.shards = index["shards"]
+        if not self.report.computed and not self.report.reused:
+            failed = [tuple(f) for f in index["report"]["failed"]]
+            self.report = BuildReport(index["report"]["computed"], index["report"]["reused"],
+                                      failed, index["report"]["seconds"])
+        self._starts = []
+        total = 0
+        for shard in self.shards:
+            self._starts.append(total)
+            total += shard["graphs"]
+        self._total = total
+
+    @property
+    def raw_dir(self) -> str:
+        return str(self.source)
+
+    @property
+    def processed_dir(self) -> str:
+        return osp.join(self.root, "processed", self.key)
+
+    @property
+    def raw_file_names(self) -> list[str]:
+        return [p.name for p in self.files]
+
+    @property
+    def processed_file_names(self) -> list[str]:
+        return ["index.json"]
+
+    def process(self) -> None:
+        from circuitlab.synth.recipes import random_recipe
+        item_dir = Path(self.root) / "items"
+        designs = design_items(self.files, self.digests)
+        report = run_items(synthesize_item, designs, item_dir, ITEM_SUFFIX, self.options,
+                           what="designs")
+        recipes: list[Item] = []
+        for design in designs:
+            path = item_dir / f"{design.key}{ITEM_SUFFIX}"
+            if not path.exists():
+                continue
+            name = Path(design.name).stem
+            for r in range(self.recipes):
+                seed = recipe_seed(self.seed, name, r)
+                steps = random_recipe(seed, self.length)
+                key = fingerprint("trace", design.key, steps, self.engine)
+                payload = {"design": name, "steps": steps, "engine": self.engine,
+                           "timeout": self.timeout, "seed": seed, "index": r}
+                recipes.append(Item(f"{name} recipe {r}", f"{name}-r{r}-{key}",
+                                    _TracePayload(path, payload)))
+        report.merge(run_items(trace_item, recipes, item_dir, ITEM_SUFFIX, self.options,
+                               what="recipes"))
+        self.report = report
+        shards = []
+        for item in recipes:
+            path = item_dir / f"{item.key}{ITEM_SUFFIX}"
+            if path.exists():
+                shard = self._write_shard(item, path)
+                if shard is not None:
+                    shards.append(shard)
+        if not shards:
+            raise CircuitlabError(f"{self.source}: no recipe could be run "
+                                  f"({len(report.failed)} failed)")
+        index = {"shards": shards, "report": report.to_json()}
+        write_bytes_atomic(Path(self.processed_dir) / "index.json",
+                           json.dumps(index, indent=1).encode())
+
+    def _write_shard(self, item: Item, path: Path) -> dict | None:
+        meta, blobs = read_item(path)
+        info = item.payload.info
+        fields = {"design": info["design"], "recipe_id": info["index"],
+                  "recipe_seed": info["seed"], "recipe": "; ".join(info["steps"]),
+                  "final_ands": meta["ands"][-1], "final_depth": meta["depths"][-1]}
+        graphs = []
+        for step, blob in enumerate(blobs):
+            data = graph_of(blob, self.encoding, {**fields, "step": step},
+                            self.pre_transform, str(path))
+            if self.pre_filter is None or self.pre_filter(data):
+                graphs.append(data)
+        if not graphs:
+            return None
+        name = f"{item.key}.pt"
+        target = Path(self.processed_dir) / "shards" / name
+        with atomic_path(target) as tmp:
+            torch.save(graphs, tmp)
+        return {"file": name, "graphs": len(graphs), "design": info["design"],
+                "recipe_id": info["index"], "recipe": fields["recipe"],
+                "final_ands": fields["final_ands"], "final_depth": fields["final_depth"]}
+
+    def len(self) -> int:
+        return self._total
+
+    def get(self, idx: int):
+        import bisect
+        k = bisect.bisect_right(self._starts, idx) - 1
+        name = self.shards[k]["file"]
+        if self._shard is None or self._shard[0] != name:
+            path = Path(self.processed_dir) / "shards" / name
+            self._shard = (name, torch.load(path, weights_only=False))
+        return self._shard[1][idx - self._starts[k]]
+
+
+class _TracePayload:
+    """A recipe's payload; the design's AIGER is read only when the item runs."""
+
+    def __init__(self, design_item: Path, info: dict):
+        self.design_item = design_item
+        self.info = info
+
+    def __call__(self) -> dict:
+        _, blobs = read_item(self.design_item)
+        return {**self.info, "aiger": blobs[0]}
