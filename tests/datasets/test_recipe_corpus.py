@@ -9,13 +9,10 @@ from circuitlab.datasets import BuildOptions, RecipeCorpus, recipe_seed
 from circuitlab.datasets.trace import trace_recipe
 from circuitlab.io.aiger import parse_aiger
 from circuitlab.synth import random_recipe, run_recipe, RecipeParams
-from circuitlab.synth.abc import abc_available
 from dataset_sources import adder, aiger_folder
 from oracle import assert_equivalent
 
-needs_abc = pytest.mark.skipif(not abc_available(),
-                               reason="ABC (berkeley-abc) is not installed; CI installs it")
-ENGINES = [pytest.param("abc", marks=needs_abc), "aigverse"]
+ENGINES = [pytest.param("abc", marks=pytest.mark.needs_abc), "aigverse"]
 OPTS = BuildOptions(jobs=2, progress=False)
 
 
@@ -91,7 +88,7 @@ def test_unchanged_corpus_reloads_and_resume_redoes_one_recipe(corpus):
     assert sorted(more.report.computed) == ["add3 recipe 2", "add4 recipe 2"]
 
 
-@needs_abc
+@pytest.mark.needs_abc
 def test_abc_corpus_from_verilog(tmp_path):
     from dataset_sources import verilog_folder
     src = verilog_folder(tmp_path / "src")
