@@ -5,6 +5,7 @@ torch and transformers are imported on first use, never at import time.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -168,6 +169,26 @@ class HFEmbedder(Embedder):
             raise CircuitlabError(f"{where}: cannot load: {_first_line(exc)}") from None
         model.to(self.params.device).eval()
         self._tok, self._model = tok, model
+        self._configure()
+        return self
+
+    def with_params(self, **changes: Any) -> HFEmbedder:
+        """A copy with other options that shares this one's loaded weights.
+
+        ``model``, ``device``, ``dtype`` and ``trust_remote_code`` cannot change
+        (they would need other weights).
+        """
+        fixed = {"model", "device", "dtype", "trust_remote_code"} & set(changes)
+        if fixed:
+            raise CircuitlabError(f"{', '.join(sorted(fixed))}: needs a new embedder, not with_params")
+        other = HFEmbedder(dataclasses.replace(self.params, **changes))
+        if self._model is not None:
+            other._tok, other._model = self._tok, self._model
+            other._configure()
+        return other
+
+    def _configure(self) -> None:
+        """Window, special tokens and content size, once tokenizer and model are loaded."""
         self._window = self._resolve_window()
         self._prefix, self._suffix = self._special_tokens()
         content = self._window - len(self._prefix) - len(self._suffix)
@@ -176,7 +197,6 @@ class HFEmbedder(Embedder):
                 f"overlap ({self.params.overlap}) must be less than the window's content "
                 f"({self._window} tokens less {self._window - content} special tokens)")
         self._content = content
-        return self
 
     def _resolve_window(self) -> int:
         if self.params.window is not None:
