@@ -151,8 +151,11 @@ class HFEmbedder(Embedder):
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
+        from huggingface_hub.utils import logging as hub_logging
+
+        hf_logging.set_verbosity_error()  # errors reach the user as one CircuitlabError line
         hf_logging.disable_progress_bar()
+        hub_logging.set_verbosity_error()
         offline = hub_offline()
         kwargs = dict(local_files_only=self._local or offline,
                       trust_remote_code=self.params.trust_remote_code)
@@ -160,13 +163,18 @@ class HFEmbedder(Embedder):
             tok = AutoTokenizer.from_pretrained(str(self._source), **kwargs)
             model = AutoModel.from_pretrained(str(self._source),
                                               dtype=getattr(torch, self.params.dtype), **kwargs)
-        except (OSError, ValueError) as exc:
-            if not self._local and offline:
+        except Exception as exc:  # whatever the folder or hub holds that transformers refuses
+            if isinstance(exc, (KeyboardInterrupt, MemoryError)):
+                raise
+            if self._local:
+                raise CircuitlabError(f"model folder {self._source}: cannot load: "
+                                      f"{_first_line(exc)}") from None
+            if offline:
                 raise CircuitlabError(
-                    f"model {self._source}: not a local folder and not in the Hugging Face cache, "
+                    f"model {self._source}: no such folder, not in the Hugging Face cache, "
                     "and HF_HUB_OFFLINE is set; give model a local folder") from None
-            where = f"model folder {self._source}" if self._local else f"model {self._source}"
-            raise CircuitlabError(f"{where}: cannot load: {_first_line(exc)}") from None
+            raise CircuitlabError(f"model {self._source}: no such folder, and the Hugging Face "
+                                  f"hub did not give it: {_first_line(exc)}") from None
         model.to(self.params.device).eval()
         self._tok, self._model = tok, model
         self._configure()

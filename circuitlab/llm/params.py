@@ -40,6 +40,15 @@ class EmbedParams:
             ``<circuitlab cache>/embeddings`` (``$CIRCUITLAB_CACHE`` or the
             platform's user cache folder).
         use_cache: read and write that cache.
+
+    ``batch_size``, ``device`` and ``use_cache`` do not change the numbers
+    beyond floating-point rounding and are not part of the cache key.
+
+    The paper's model (MGVGA used gte-Qwen2-7B-instruct, one 3584-d vector):
+    ``EmbedParams(model="Alibaba-NLP/gte-Qwen2-7B-instruct", pooling="last",
+    trust_remote_code=True, window=8192, dtype="bfloat16", device="cuda",
+    pooled_tokens=1)`` (last-token pooling, custom code and 8192 tokens as its
+    model card loads it; the hub is asked only when ``HF_HUB_OFFLINE`` is unset).
     """
 
     model: str | None = None

