@@ -69,6 +69,17 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _special_tokens(tok: Any) -> tuple[list[int], list[int]]:
+    """The ids the tokenizer puts before and after a text's content."""
+    full = tok("a", add_special_tokens=True)["input_ids"]
+    bare = tok("a", add_special_tokens=False)["input_ids"]
+    for p in range(len(full) - len(bare) + 1):
+        if full[p:p + len(bare)] == bare:
+            return list(full[:p]), list(full[p + len(bare):])
+    return [], []
+
+
+
 class HFEmbedder(Embedder):
     """Embeds texts with any transformers encoder or decoder model.
 
@@ -84,9 +95,12 @@ class HFEmbedder(Embedder):
     then optional normalisation), so for all-MiniLM-L6-v2 with a short text
     ``vector`` is the sentence-transformers embedding.
 
-    The model location is checked on construction (a missing folder, or a
-    hub name while offline and not in the Hugging Face cache, is a
-    :class:`CircuitlabError`); the weights are loaded on first use.
+    A ``model`` that is neither a folder nor a hub name is a
+    :class:`CircuitlabError` on construction. The weights are loaded by
+    :meth:`load` or the first :meth:`embed`; a folder transformers cannot
+    load, a hub name that is not in the Hugging Face cache while
+    ``HF_HUB_OFFLINE`` is set, or an unusable device is a one-line
+    :class:`CircuitlabError` then.
 
     Attributes:
         forward_calls: model forward passes so far.
@@ -148,10 +162,9 @@ class HFEmbedder(Embedder):
         if self._model is not None:
             return self
         import torch
+        from huggingface_hub.utils import logging as hub_logging
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
-
-        from huggingface_hub.utils import logging as hub_logging
 
         hf_logging.set_verbosity_error()  # errors reach the user as one CircuitlabError line
         hf_logging.disable_progress_bar()
@@ -163,9 +176,9 @@ class HFEmbedder(Embedder):
             tok = AutoTokenizer.from_pretrained(str(self._source), **kwargs)
             model = AutoModel.from_pretrained(str(self._source),
                                               dtype=getattr(torch, self.params.dtype), **kwargs)
+        except MemoryError:
+            raise
         except Exception as exc:  # whatever the folder or hub holds that transformers refuses
-            if isinstance(exc, (KeyboardInterrupt, MemoryError)):
-                raise
             if self._local:
                 raise CircuitlabError(f"model folder {self._source}: cannot load: "
                                       f"{_first_line(exc)}") from None
@@ -175,9 +188,11 @@ class HFEmbedder(Embedder):
                     "and HF_HUB_OFFLINE is set; give model a local folder") from None
             raise CircuitlabError(f"model {self._source}: no such folder, and the Hugging Face "
                                   f"hub did not give it: {_first_line(exc)}") from None
-        model.to(self.params.device).eval()
-        self._tok, self._model = tok, model
-        self._configure()
+        try:
+            model.to(self.params.device).eval()
+        except (RuntimeError, AssertionError, ValueError) as exc:
+            raise CircuitlabError(f"device {self.params.device}: {_first_line(exc)}") from None
+        self._configure(tok, model)
         return self
 
     def with_params(self, **changes: Any) -> HFEmbedder:
@@ -191,43 +206,37 @@ class HFEmbedder(Embedder):
             raise CircuitlabError(f"{', '.join(sorted(fixed))}: needs a new embedder, not with_params")
         other = HFEmbedder(dataclasses.replace(self.params, **changes))
         if self._model is not None:
-            other._tok, other._model = self._tok, self._model
-            other._configure()
+            other._configure(self._tok, self._model)
         return other
 
-    def _configure(self) -> None:
-        """Window, special tokens and content size, once tokenizer and model are loaded."""
-        self._window = self._resolve_window()
-        self._prefix, self._suffix = self._special_tokens()
-        content = self._window - len(self._prefix) - len(self._suffix)
+    def _configure(self, tok: Any, model: Any) -> None:
+        """Take a loaded tokenizer and model: window, special tokens, content size."""
+        window = self._resolve_window(tok, model)
+        prefix, suffix = _special_tokens(tok)
+        content = window - len(prefix) - len(suffix)
         if content <= self.params.overlap:
             raise CircuitlabError(
                 f"overlap ({self.params.overlap}) must be less than the window's content "
-                f"({self._window} tokens less {self._window - content} special tokens)")
-        self._content = content
+                f"({window} tokens less {window - content} special tokens)")
+        self._tok, self._model = tok, model
+        self._window, self._prefix, self._suffix, self._content = window, prefix, suffix, content
 
-    def _resolve_window(self) -> int:
+    def _resolve_window(self, tok: Any, model: Any) -> int:
+        positions = getattr(model.config, "max_position_embeddings", None)
         if self.params.window is not None:
+            if positions and self.params.window > positions:
+                raise CircuitlabError(f"window ({self.params.window}) is more than the model's "
+                                      f"{positions} positions")
             return self.params.window
         window = None
         st_config = Path(self._source) / "sentence_bert_config.json" if self._local else None
         if st_config is not None and st_config.is_file():
             window = json.loads(st_config.read_text()).get("max_seq_length")
-        if window is None and self._tok.model_max_length < 1_000_000:
-            window = int(self._tok.model_max_length)
-        positions = getattr(self._model.config, "max_position_embeddings", None)
+        if window is None and tok.model_max_length < 1_000_000:
+            window = int(tok.model_max_length)
         if window is None:
             window = positions or 512
         return min(window, positions) if positions else window
-
-    def _special_tokens(self) -> tuple[list[int], list[int]]:
-        """The ids the tokenizer puts before and after a text's content."""
-        full = self._tok("a", add_special_tokens=True)["input_ids"]
-        bare = self._tok("a", add_special_tokens=False)["input_ids"]
-        for p in range(len(full) - len(bare) + 1):
-            if full[p:p + len(bare)] == bare:
-                return list(full[:p]), list(full[p + len(bare):])
-        return [], []
 
     def _run(self, batch: list[list[int]]) -> list[np.ndarray]:
         """Hidden states of each id list, ``[len, D]`` float32, in one forward pass."""

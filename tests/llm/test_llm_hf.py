@@ -128,8 +128,12 @@ def test_missing_folder_and_offline_hub_name_are_one_line_errors(tmp_path, monke
 def test_overlap_must_fit_the_window(embedder):
     with pytest.raises(CircuitlabError, match="^overlap"):
         embedder.with_params(window=20, overlap=18)
+    with pytest.raises(CircuitlabError, match="^window"):
+        embedder.with_params(window=1024)  # MiniLM has 512 positions
     with pytest.raises(CircuitlabError, match="^device"):
         embedder.with_params(device="cuda")
+    with pytest.raises(CircuitlabError, match="^device nowhere"):
+        HFEmbedder(EmbedParams(device="nowhere", use_cache=False)).load()
 
 
 def test_import_loads_neither_torch_nor_transformers():
