@@ -16,6 +16,7 @@ import numpy as np
 from circuitlab.aig.aig import LIT_DTYPE, Aig
 from circuitlab.errors import CircuitlabError, FormatError
 from circuitlab.fsutil import write_bytes_atomic
+from circuitlab.io.names import unique_names
 
 _MAX_VARINT_BYTES = 9  # 63 bits of payload fit int64
 
@@ -360,8 +361,11 @@ def encode_deltas(lhs: np.ndarray, ands: np.ndarray) -> bytes:
 
 
 def _symbol_table(aig: Aig) -> bytes:
+    """Symbol lines for the names that differ from the defaults, made unique first
+    (:func:`~circuitlab.io.names.unique_names`: ABC refuses repeated names)."""
+    ins, latches, outs = unique_names(aig.input_names, aig.latch_names, aig.output_names)
     lines: list[str] = []
-    for prefix, names in (("i", aig.input_names), ("l", aig.latch_names), ("o", aig.output_names)):
+    for prefix, names in (("i", ins), ("l", latches), ("o", outs)):
         for k, name in enumerate(names):
             if name != f"{prefix}{k}":
                 lines.append(f"{prefix}{k} {name}")
