@@ -18,7 +18,8 @@ _EXIT = {Verdict.EQUIVALENT: 0, Verdict.NOT_EQUIVALENT: 1, Verdict.UNDECIDED: 2}
 def _run(args: argparse.Namespace) -> int:
     params = EquivalenceParams(engine=args.engine, conflict_budget=args.conflicts,
                                timeout=args.timeout)
-    a, b = read_circuit(args.a), read_circuit(args.b)
+    a = read_circuit(args.a, bad_as_outputs=args.bad_as_outputs)
+    b = read_circuit(args.b, bad_as_outputs=args.bad_as_outputs)
     result = check_equivalence(a, b, match=args.match, params=params)
     print(result.summary())
     print(f"reason: {result.reason}")
@@ -46,4 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="SAT conflict budget per call (default 100000)")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help="seconds for the whole check (default: no limit)")
+    parser.add_argument("--bad-as-outputs", action="store_true",
+                        help="read AIGER bad-state properties (header field B, as ABC writes "
+                             "sequential circuits) as extra outputs")
     parser.set_defaults(func=_run)

@@ -18,7 +18,7 @@ def _run(args: argparse.Namespace) -> int:
         steps: str | list[str] = random_recipe(args.random_seed, args.length)
     else:
         steps = args.steps if args.steps is not None else args.recipe
-    aig = read_circuit(args.input)
+    aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
     result, stats = run_recipe(aig, steps, params)
     write_circuit(result, args.output)
     print(f"engine: {stats.engine}")
@@ -49,4 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="abc, aigverse, or auto: ABC when installed (default)")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds before the run is stopped (default 600)")
+    parser.add_argument("--bad-as-outputs", action="store_true",
+                        help="read AIGER bad-state properties (header field B, as ABC writes "
+                             "sequential circuits) as extra outputs")
     parser.set_defaults(func=_run)

@@ -12,6 +12,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("stats", help="print inputs, latches, ANDs, outputs and depth")
     p.add_argument("files", nargs="+", help=".aig/.aag/.bench/.truth files")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--bad-as-outputs", action="store_true",
+                   help="read AIGER bad-state properties (header field B) as extra outputs")
     p.set_defaults(func=run)
 
 
@@ -33,7 +35,8 @@ def format_table(rows: list[dict], columns: list[str]) -> str:
 def run(args) -> int:
     rows = []
     for path in args.files:
-        row = {"file": path, **circuit_stats(read_circuit(path))}
+        row = {"file": path, **circuit_stats(read_circuit(
+            path, bad_as_outputs=args.bad_as_outputs))}
         if args.json:
             print(json.dumps(row))
         rows.append(row)
