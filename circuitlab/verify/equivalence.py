@@ -105,8 +105,12 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
     Args:
         a, b: the circuits.
         match: ``"name"``: inputs, latches and outputs paired by name (the
-            name sets must agree; orders may differ); ``"position"``: by
-            index (counts must agree).
+            name sets must agree; orders may differ), except that when the
+            names differ and one circuit has only default names (an AIGER
+            file without symbol table: ``i<k>``, ``l<k>``, ``o<k>``) they are
+            paired by position, as ABC does, and ``result.reason`` starts
+            with "matched by position: ..."; ``"position"``: by index
+            (counts must agree).
         params: :class:`EquivalenceParams`.
 
     Returns:
@@ -120,6 +124,11 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
     """
     start = time.monotonic()
     deadline = None if params.timeout is None else start + float(params.timeout)
+    note = ""
+    if match == "name":
+        unnamed = _position_fallback(a, b)
+        if unnamed:
+            match, note = "position", f"matched by position: {unnamed}; "
     ac, bc = align(a, b, match)
 
     def result(verdict: Verdict, engine: str, reason: str, cex=None, output=None):
@@ -129,7 +138,7 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
             names = dict(zip(ac.input_names, (int(x) for x in cex)))
         return EquivalenceResult(verdict, engine, names,
                                  None if output is None else ac.output_names[output],
-                                 time.monotonic() - start, reason)
+                                 time.monotonic() - start, note + reason)
 
     n = ac.num_inputs
     if params.engine in ("auto", "sim") and n <= MAX_EXHAUSTIVE_INPUTS:
@@ -225,6 +234,36 @@ def align(a: Aig, b: Aig, match: str = "name") -> tuple[Aig, Aig]:
     out_pos = {x: k for k, x in enumerate(bc.output_names)}
     return ac, _reorder(bc, [in_pos[x] for x in ac.input_names],
                         [out_pos[x] for x in ac.output_names])
+
+
+def _position_fallback(a: Aig, b: Aig) -> str:
+    """Why ``a`` and ``b`` are matched by position instead of by name: one of
+    them has default names only and the name sets differ ('' otherwise)."""
+    if all(set(x) == set(y) for x, y in ((a.input_names, b.input_names),
+                                         (a.latch_names, b.latch_names),
+                                         (a.output_names, b.output_names))):
+        return ""
+    counts = [(x.num_inputs, x.num_latches, x.num_outputs) for x in (a, b)]
+    unnamed = [which for which, aig in (("first", a), ("second", b)) if _default_names(aig)]
+    if not unnamed or counts[0] != counts[1]:
+        return ""
+    if len(unnamed) == 2:
+        return "neither circuit has a symbol table"
+    return f"the {unnamed[0]} circuit has no symbol table (names i0, i1, ... o0, o1, ...)"
+
+
+def _default_names(aig: Aig) -> bool:
+    """Inputs ``i<k>``, latches ``l<k>``, outputs ``o<k>`` (then ``b<k>`` for
+    bad-state properties read as outputs): the names of a file without symbols."""
+    if aig.input_names != tuple(f"i{k}" for k in range(aig.num_inputs)):
+        return False
+    if aig.latch_names != tuple(f"l{k}" for k in range(aig.num_latches)):
+        return False
+    outs = aig.output_names
+    n = 0
+    while n < len(outs) and outs[n] == f"o{n}":
+        n += 1
+    return outs[n:] == tuple(f"b{k}" for k in range(len(outs) - n))
 
 
 def _listing(names: list[str], limit: int = 10) -> str:
