@@ -46,7 +46,9 @@ class EquivalenceParams:
             random simulation then the python-sat engine; ``"sim"``: simulation
             only (UNDECIDED above 16 inputs unless refuted); ``"sat"``,
             ``"abc"`` (ABC ``cec``, needs ABC installed), ``"aigverse"``
-            (mockturtle's checker, in-process: ``timeout`` cannot stop it):
+            (mockturtle's checker; with a ``timeout`` it runs in a forked
+            child killed at the deadline; circuits deeper than
+            :data:`~circuitlab.io.aigverse_call.MAX_DEPTH` levels are refused):
             random simulation to refute, then that engine, which also proves
             circuits with few inputs.
         random_words: 64-pattern words of random simulation tried before a
@@ -164,11 +166,12 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
     if params.engine == "abc":
         verdict, reason = _abc(ac, bc, params, remaining)
     else:
-        verdict, reason = _aigverse(ac, bc, params)
+        verdict, reason = _aigverse(ac, bc, params, remaining)
     if verdict is not Verdict.NOT_EQUIVALENT:
         return result(verdict, params.engine, reason)
     # The external engine gives no counter-example: ask the sat engine for one.
-    out = sat_equivalence(ac, bc, _sat_params(params, None))
+    left = None if deadline is None else max(1e-3, deadline - time.monotonic())
+    out = sat_equivalence(ac, bc, _sat_params(params, left))
     if out.verdict is Verdict.EQUIVALENT:
         raise CounterexampleError(f"{params.engine} reports the circuits not equivalent but the "
                                   f"sat engine proved them equivalent ({out.reason})")
@@ -214,8 +217,9 @@ def align(a: Aig, b: Aig, match: str = "name") -> tuple[Aig, Aig]:
                 problems.append(f"duplicate {what} names in the {which} circuit: "
                                 f"{_listing(dups)}")
         plural = "latches" if what == "latch" else what + "s"
-        only_a = [x for x in na if x not in set(nb)]
-        only_b = [x for x in nb if x not in set(na)]
+        set_a, set_b = set(na), set(nb)
+        only_a = [x for x in na if x not in set_b]
+        only_b = [x for x in nb if x not in set_a]
         if only_a:
             problems.append(f"{plural} missing from the second circuit: {_listing(only_a)}")
         if only_b:
@@ -349,8 +353,11 @@ def _abc(a: Aig, b: Aig, params: EquivalenceParams,
     if not abc_available():
         raise ToolNotFoundError("the ABC engine needs ABC: install berkeley-abc, or use "
                                 "engine 'sat'")
+    started = time.monotonic()
     timeout = _ABC_DEFAULT_TIMEOUT if timeout is None else timeout
     answer = abc_cec(a, b, timeout=timeout, conflict_limit=params.conflict_budget)
+    if answer is None and time.monotonic() - started >= timeout:
+        return Verdict.UNDECIDED, f"time limit reached: ABC cec stopped after {timeout:.3g} s"
     if answer is True:
         return Verdict.EQUIVALENT, "ABC cec proved the circuits equivalent"
     if answer is False:
@@ -359,15 +366,24 @@ def _abc(a: Aig, b: Aig, params: EquivalenceParams,
                                f"time limit {timeout:g} s)")
 
 
-def _aigverse(a: Aig, b: Aig, params: EquivalenceParams) -> tuple[Verdict, str]:
+def _aigverse(a: Aig, b: Aig, params: EquivalenceParams,
+              timeout: float | None) -> tuple[Verdict, str]:
     try:
-        from aigverse.algorithms import equivalence_checking
-
-        from circuitlab.io.aigverse_interop import to_aigverse
+        from circuitlab.io.aigverse_call import call_deep, call_with_deadline, check_depth
     except ImportError as exc:
         raise ToolNotFoundError(f"the aigverse engine is unavailable ({exc})") from None
-    answer = equivalence_checking(to_aigverse(a, names=False), to_aigverse(b, names=False),
-                                  conflict_limit=params.conflict_budget or 0)
+    what = "the aigverse engine of cec"
+    check_depth(a, what)
+    check_depth(b, what)
+    limit = params.conflict_budget or 0
+    if timeout is None:
+        answer = call_deep(_aigverse_check, a, b, limit)
+    else:
+        finished, answer = call_with_deadline(_aigverse_check, a, b, limit, timeout=timeout,
+                                              what=what)
+        if not finished:
+            return Verdict.UNDECIDED, (f"time limit reached: aigverse equivalence_checking "
+                                       f"killed after {timeout:.3g} s")
     if answer is True:
         return Verdict.EQUIVALENT, "aigverse equivalence_checking proved the circuits equivalent"
     if answer is False:
@@ -375,3 +391,11 @@ def _aigverse(a: Aig, b: Aig, params: EquivalenceParams) -> tuple[Verdict, str]:
                                        "not equivalent"
     return Verdict.UNDECIDED, (f"aigverse equivalence_checking undecided (conflict limit "
                                f"{params.conflict_budget})")
+
+
+def _aigverse_check(a: Aig, b: Aig, conflict_limit: int) -> bool | None:
+    from aigverse.algorithms import equivalence_checking
+
+    from circuitlab.io.aigverse_interop import to_aigverse
+    return equivalence_checking(to_aigverse(a, names=False), to_aigverse(b, names=False),
+                                conflict_limit=conflict_limit)
