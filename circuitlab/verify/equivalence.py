@@ -96,7 +96,9 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
     from matching reset states; the converse does not hold (re-encoded or
     retimed state is reported NOT_EQUIVALENT).
 
-    Strategy (``params.engine == "auto"``): up to 16 inputs (latches
+    Strategy (``params.engine == "auto"``): two identical AND graphs (same
+    nodes and outputs in the same order, after matching) are equivalent at
+    once (engine ``"structural"``); up to 16 inputs (latches
     included) exhaustive simulation decides (engine ``"exhaustive-sim"``);
     beyond, ``random_words * 64`` random patterns try to refute
     (``"random-sim"``), then the python-sat engine proves or refutes with a
@@ -143,6 +145,11 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
                                  time.monotonic() - start, note + reason)
 
     n = ac.num_inputs
+    if (params.engine == "auto" and ac.num_ands == bc.num_ands
+            and np.array_equal(ac.outputs, bc.outputs)
+            and np.array_equal(ac.ands, bc.ands)):
+        return result(Verdict.EQUIVALENT, "structural", "the two circuits are the same AND "
+                      "graph (same nodes, same outputs, in the same order)")
     if params.engine in ("auto", "sim") and n <= MAX_EXHAUSTIVE_INPUTS:
         found = _exhaustive(ac, bc)
         if found is None:

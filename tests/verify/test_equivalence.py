@@ -87,11 +87,17 @@ def test_exact_verdicts_on_tiny_circuits(engine):
 
 def test_engines_reported():
     small = build("ab", lambda b, x: [b.and_(x[0], x[1])])
-    assert check_equivalence(small, small).engine == "exhaustive-sim"
+    redundant = build("ab", lambda b, x: [b.and_(b.and_(x[0], x[1]), x[0])])
+    assert check_equivalence(small, small).engine == "structural"
+    assert not small.structurally_equal(redundant, names=False)
+    assert check_equivalence(small, redundant).engine == "exhaustive-sim"
     wide = build([f"x{k}" for k in range(20)], lambda b, x: [b.and_many(x[:3]), x[4]])
+    wide2 = build([f"x{k}" for k in range(20)], lambda b, x: [b.and_many(x[2::-1]), x[4]])
     flipped = build([f"x{k}" for k in range(20)], lambda b, x: [b.and_many(x[:3]), x[4] ^ 1])
     assert check_equivalence(wide, flipped).engine == "random-sim"
-    assert check_equivalence(wide, wide).engine == "sat"
+    assert check_equivalence(wide, wide).engine == "structural"
+    assert not wide.structurally_equal(wide2, names=False)
+    assert check_equivalence(wide, wide2).engine == "sat"
     undecided = check_equivalence(wide, wide, params=EquivalenceParams(engine="sim"))
     assert undecided.verdict is Verdict.UNDECIDED and undecided.engine == "random-sim"
 
@@ -269,7 +275,7 @@ def test_a_bogus_counterexample_is_an_internal_error(monkeypatch):
 
     monkeypatch.setattr(equivalence_module, "sat_equivalence", lying)
     with pytest.raises(CounterexampleError, match="does not distinguish"):
-        check_equivalence(a, a)
+        check_equivalence(a, a, params=EquivalenceParams(engine="sat"))
 
 
 def test_abc_engine_without_abc(monkeypatch):
