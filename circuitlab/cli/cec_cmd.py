@@ -26,7 +26,8 @@ def _run(args: argparse.Namespace) -> int:
     from circuitlab.verify.result import Verdict
 
     params = build_params(args)
-    a, b = read_circuit(args.a), read_circuit(args.b)
+    a = read_circuit(args.a, bad_as_outputs=args.bad_as_outputs)
+    b = read_circuit(args.b, bad_as_outputs=args.bad_as_outputs)
     result = check_equivalence(a, b, match=args.match, params=params)
     print(result.summary())
     print(f"reason: {result.reason}")
@@ -59,4 +60,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="SAT conflict budget per call")
     add_option(parser, defaults, "timeout", metavar="S",
                help="seconds for the whole check (default: no limit)")
+    parser.add_argument("--bad-as-outputs", action="store_true",
+                        help="read AIGER bad-state properties (header field B, as ABC writes "
+                             "sequential circuits) as extra outputs")
     parser.set_defaults(func=_run)

@@ -30,7 +30,7 @@ def _run(args: argparse.Namespace) -> int:
         parse_recipe(steps)
     check_output_file(args.output, "-o")
     check_suffix(args.output, WRITE_SUFFIXES)
-    aig = read_circuit(args.input)
+    aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
     result, stats = run_recipe(aig, steps, params)
     write_circuit(result, args.output)
     print(f"engine: {stats.engine}")
@@ -64,4 +64,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="abc, aigverse, or auto: ABC when installed")
     add_option(parser, defaults, "timeout", metavar="S",
                help="seconds before the run is stopped")
+    parser.add_argument("--bad-as-outputs", action="store_true",
+                        help="read AIGER bad-state properties (header field B, as ABC writes "
+                             "sequential circuits) as extra outputs")
     parser.set_defaults(func=_run)

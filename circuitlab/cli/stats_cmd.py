@@ -19,6 +19,9 @@ def configure(parser) -> None:
                         help="circuit files: .aig, .aag, .bench or .truth")
     parser.add_argument("--json", action="store_true",
                         help="one JSON object per file and line instead of a table")
+    parser.add_argument("--bad-as-outputs", action="store_true",
+                        help="read AIGER bad-state properties (header field B, as ABC writes "
+                             "sequential circuits) as extra outputs")
     parser.set_defaults(func=run)
 
 
@@ -43,7 +46,8 @@ def run(args) -> int:
     rows, failed = [], 0
     for path in args.files:
         try:
-            row = {"file": path, **circuit_stats(read_circuit(path))}
+            row = {"file": path, **circuit_stats(read_circuit(
+                path, bad_as_outputs=args.bad_as_outputs))}
         except CircuitlabError as exc:
             sys.stdout.flush()
             print(f"circuitlab stats: error: {exc}", file=sys.stderr)

@@ -1,40 +1,119 @@
-"""AIGER reading and writing, ASCII (``aag``) and binary (``aig``).
+"""AIGER reading, ASCII (``aag``) and binary (``aig``); writing is in
+:mod:`circuitlab.io.aiger_write` (re-exported here).
 
-Format: https://fmv.jku.at/aiger/ (AIGER 1.9 header fields B, C, J, F are
-accepted when zero). The binary AND section is decoded and encoded with
-vectorised numpy (no per-node Python loop), so reading a large circuit
-costs about as much as a C++ reader.
+Format: https://fmv.jku.at/aiger/, AIGER 1.9 included: the header
+``M I L O A [B C J F]`` may announce bad-state properties (B), invariant
+constraints (C), justice properties (J, each a list of literals) and fairness
+constraints (F), with symbols ``b<k>``, ``c<k>``, ``j<k>``, ``f<k>``. All four
+sections are parsed and checked (:func:`parse_aiger_properties` returns them).
+An :class:`~circuitlab.aig.Aig` has outputs only, so :func:`read_aiger`
+takes bad-state properties as extra outputs when asked (``bad_as_outputs``;
+ABC writes a sequential circuit's outputs that way after ``dc2``/``fraig``)
+and otherwise refuses the file with a message that counts them; C, J and F
+sections, whose meaning an output cannot carry, are always refused.
+
+The header is checked against the file's size before anything is allocated:
+in a binary file every latch, output and property needs a line (at least two
+bytes) and every AND at least two bytes of deltas; binary inputs take no
+bytes, so their count is capped at :data:`MAX_BINARY_INPUTS`. In an ASCII
+file every signal needs a line, which the reader finds (or reports missing)
+without allocating more than the file's size.
+
+The binary AND section is decoded with vectorised numpy (no per-node Python
+loop), so reading a large circuit costs about as much as a C++ reader.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from circuitlab.aig.aig import LIT_DTYPE, Aig
 from circuitlab.errors import CircuitlabError, FormatError
-from circuitlab.fsutil import write_bytes_atomic
+from circuitlab.io.aiger_write import dump_aiger, encode_deltas, write_aiger
 
+__all__ = ["MAX_BINARY_INPUTS", "AigerProperties", "dump_aiger", "encode_deltas",
+           "parse_aiger", "parse_aiger_properties", "read_aiger", "write_aiger"]
+
+MAX_BINARY_INPUTS = 1 << 22  # far above any published benchmark; names cost ~60 B each
 _MAX_VARINT_BYTES = 9  # 63 bits of payload fit int64
+_SECTIONS = ("i", "l", "o", "b", "c", "j", "f")
+_KIND = {"i": "input", "l": "latch", "o": "output", "b": "bad-state property",
+         "c": "invariant constraint", "j": "justice property", "f": "fairness constraint"}
 
 
-def read_aiger(path: str | os.PathLike) -> Aig:
+@dataclass(frozen=True)
+class AigerProperties:
+    """The AIGER 1.9 property sections of a file, as literals of the :class:`Aig`
+    read with them (same numbering), and their names (``b<k>`` etc. by default)."""
+
+    bad: tuple[int, ...] = ()
+    constraints: tuple[int, ...] = ()
+    justice: tuple[tuple[int, ...], ...] = ()
+    fairness: tuple[int, ...] = ()
+    bad_names: tuple[str, ...] = ()
+    constraint_names: tuple[str, ...] = ()
+    justice_names: tuple[str, ...] = ()
+    fairness_names: tuple[str, ...] = ()
+
+    def unsupported(self) -> str:
+        """The C, J and F sections in words ('' when there are none)."""
+        parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in (
+            (len(self.constraints), "invariant constraint"), (len(self.justice), "justice property"),
+            (len(self.fairness), "fairness constraint")) if n]
+        return ", ".join(parts).replace("propertys", "properties")
+
+
+def read_aiger(path: str | os.PathLike, *, bad_as_outputs: bool = False) -> Aig:
     """Read an AIGER file (ASCII or binary, told apart by its header).
 
+    Args:
+        bad_as_outputs: append the bad-state properties (AIGER 1.9 ``B``
+            section) as outputs, named by their ``b<k>`` symbols (default
+            ``b<k>``); without it a file that has any is refused.
+
     Raises:
-        FormatError: naming the file and the line (or byte offset) at fault.
+        FormatError: naming the file and the line (or byte offset) at fault;
+            also for property sections an Aig cannot hold (see the module).
     """
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise FormatError(path, f"cannot read: {exc.strerror or exc}") from None
-    return parse_aiger(data, path)
+    return parse_aiger(data, path, bad_as_outputs=bad_as_outputs)
 
 
-def parse_aiger(data: bytes, source: str | os.PathLike = "<bytes>") -> Aig:
-    """Parse AIGER bytes; ``source`` names the input in error messages."""
+def parse_aiger(data: bytes, source: str | os.PathLike = "<bytes>", *,
+                bad_as_outputs: bool = False) -> Aig:
+    """Parse AIGER bytes; ``source`` names the input in error messages
+    (``bad_as_outputs`` as in :func:`read_aiger`)."""
+    aig, props = parse_aiger_properties(data, source)
+    if props.unsupported():
+        raise FormatError(source, f"the file has {props.unsupported()} (AIGER 1.9), which "
+                                  "circuitlab cannot represent", line=1)
+    if not props.bad:
+        return aig
+    if not bad_as_outputs:
+        n = len(props.bad)
+        raise FormatError(source, f"the file has {n} bad-state propert{'y' if n == 1 else 'ies'} "
+                                  f"(AIGER 1.9 B section) and {aig.num_outputs} outputs; read "
+                                  "them as outputs with bad_as_outputs=True (command line: "
+                                  "--bad-as-outputs)", line=1)
+    return Aig(aig.num_inputs, aig.ands, np.concatenate([aig.outputs, props.bad]), aig.latches,
+               input_names=aig.input_names, latch_names=aig.latch_names,
+               output_names=aig.output_names + props.bad_names, comments=aig.comments)
+
+
+def parse_aiger_properties(data: bytes, source: str | os.PathLike = "<bytes>"
+                           ) -> tuple[Aig, AigerProperties]:
+    """The circuit (outputs only) and the property sections of AIGER bytes.
+
+    Raises:
+        FormatError: naming the source and the line (or byte offset) at fault.
+    """
     try:
         return _Parser(data, str(source)).parse()
     except FormatError:
@@ -53,7 +132,7 @@ class _Parser:
     def fail(self, message: str, line: int | None = None, offset: int | None = None):
         raise FormatError(self.source, message, line=line, offset=offset)
 
-    def parse(self) -> Aig:
+    def parse(self) -> tuple[Aig, AigerProperties]:
         end = self.data.find(b"\n")
         if end < 0:
             self.fail("no header line", line=1)
@@ -61,17 +140,40 @@ class _Parser:
         if not fields or fields[0] not in (b"aig", b"aag"):
             self.fail("header must start with 'aig' or 'aag'", line=1)
         if not 6 <= len(fields) <= 10 or not all(f.isdigit() for f in fields[1:]):
-            self.fail("header must be 'aig M I L O A' with non-negative integers", line=1)
-        m, i, l, o, a, *extra = (int(f) for f in fields[1:])
-        if any(extra):
-            self.fail("bad-state, constraint, justice and fairness sections are not supported",
+            self.fail("header must be 'aig M I L O A [B C J F]' with non-negative integers",
                       line=1)
+        counts = [int(f) for f in fields[1:]] + [0] * (10 - len(fields))
         self.header_len = end + 1
+        self.check_size(fields[0] == b"aig", *counts)
         if fields[0] == b"aig":
-            return self.parse_binary(m, i, l, o, a)
-        return self.parse_ascii(m, i, l, o, a)
+            return self.parse_binary(*counts)
+        return self.parse_ascii(*counts)
+
+    def check_size(self, binary: bool, m, i, l, o, a, b, c, j, f) -> None:
+        """Refuse a header that the file's size cannot back (before allocating)."""
+        rest = len(self.data) - self.header_len
+        if binary:
+            if m != i + l + a:
+                self.fail(f"binary AIGER needs M = I + L + A, got M={m}, I+L+A={i + l + a}",
+                          line=1)
+            if i > MAX_BINARY_INPUTS:
+                self.fail(f"header declares {i} inputs; circuitlab reads binary AIGER with at "
+                          f"most {MAX_BINARY_INPUTS}", line=1)
+            need = 2 * (l + o + b + c + j + f + a) - 1
+            if need > rest:
+                self.fail(f"header declares {l + o + b + c + j + f} lines and {a} AND gates, "
+                          f"which need at least {need} bytes; the file has {rest} after the "
+                          "header", line=1)
+            return
+        # ASCII: every count is backed by lines, which split_lines finds or
+        # reports missing without allocating more than the file.
+        if m < i + l + a:
+            self.fail(f"M={m} is below I + L + A = {i + l + a}", line=1)
 
     # --- shared pieces ---------------------------------------------------
+    def line_at(self, pos: int) -> int:
+        return self.data.count(b"\n", 0, pos) + 1
+
     def split_lines(self, start: int, count: int) -> tuple[list[bytes], int]:
         """``count`` text lines from byte ``start``; returns them and the end offset."""
         if count == 0:
@@ -80,7 +182,7 @@ class _Parser:
         if len(parts) <= count:
             got = len(parts) - (1 if parts and parts[-1] == b"" else 0)
             self.fail(f"file ends after {got} of {count} expected lines",
-                      line=self.data[:start].count(b"\n") + 1 + got)
+                      line=self.line_at(start) + got)
         lines = parts[:count]
         return lines, start + sum(len(x) for x in lines) + count
 
@@ -98,8 +200,41 @@ class _Parser:
             out[k, :len(row)] = [int(x) for x in row]
         return out
 
-    def parse_symbols(self, start: int, i: int, l: int, o: int, line_no: int):
-        names = {b"i": [None] * i, b"l": [None] * l, b"o": [None] * o}
+    def read_properties(self, pos: int, line: int, b: int, c: int, j: int, f: int):
+        """The B, C, J (sizes, then literals) and F lines from byte ``pos`` (file
+        line ``line``): their literals in file order, each one's line, the
+        justice sizes, and the end offset."""
+        lines, pos = self.split_lines(pos, b + c + j)
+        rows = self.ints(lines, line, (1,), "property")[:, 0]
+        sizes = rows[b + c:]
+        total = int(sizes.sum())
+        lines2, pos = self.split_lines(pos, total + f)
+        rows2 = self.ints(lines2, line + b + c + j, (1,), "justice or fairness")[:, 0]
+        lits = np.concatenate([rows[:b + c], rows2])
+        at = np.concatenate([np.arange(line, line + b + c),
+                             np.arange(line + b + c + j, line + b + c + j + total + f)])
+        return lits, at, sizes, pos
+
+    @staticmethod
+    def properties(lits, sizes, counts, names) -> AigerProperties:
+        b, c, j, f = counts
+        cuts = np.cumsum(sizes)[:-1] if len(sizes) else []
+        justice = np.split(lits[b + c:len(lits) - f], cuts) if j else []
+        return AigerProperties(
+            tuple(int(x) for x in lits[:b]), tuple(int(x) for x in lits[b:b + c]),
+            tuple(tuple(int(x) for x in just) for just in justice),
+            tuple(int(x) for x in lits[len(lits) - f:]) if f else (),
+            *(tuple(_Parser.fill(names[k], k)) for k in "bcjf"))
+
+    def check_lits(self, lits: np.ndarray, at: np.ndarray, m: int) -> None:
+        bad = np.flatnonzero((lits < 0) | (lits > 2 * m + 1))
+        if bad.size:
+            k = int(bad[0])
+            self.fail(f"literal {int(lits[k])} exceeds maximum variable index {m}",
+                      line=int(at[k]))
+
+    def parse_symbols(self, start: int, counts: dict[str, int], line_no: int):
+        names: dict[str, list[str | None]] = {k: [None] * n for k, n in counts.items()}
         comments: list[str] = []
         lines = self.data[start:].split(b"\n")
         if lines and lines[-1] == b"":
@@ -109,47 +244,51 @@ class _Parser:
                 comments = [c.decode("utf-8", "replace") for c in lines[k + 1:]]
                 break
             kind, _, rest = ln.partition(b" ")
-            table = names.get(kind[:1])
+            prefix = kind[:1].decode("latin-1")
+            table = names.get(prefix)
             pos = kind[1:]
             if table is None or not pos.isdigit() or not rest:
                 shown = ln[:40].decode("latin-1")
                 self.fail(f"bad symbol table entry {shown!r}", line=line_no + k)
             idx = int(pos)
             if idx >= len(table):
-                self.fail(f"symbol {kind.decode()} refers to a missing "
-                          f"{ {'i': 'input', 'l': 'latch', 'o': 'output'}[kind[:1].decode()] }",
+                self.fail(f"symbol {kind.decode()} refers to a missing {_KIND[prefix]}",
                           line=line_no + k)
             table[idx] = rest.decode("utf-8", "replace")
-        return names[b"i"], names[b"l"], names[b"o"], comments
+        return names, comments
 
     @staticmethod
     def fill(names: list[str | None], prefix: str) -> list[str]:
         return [n if n is not None else f"{prefix}{k}" for k, n in enumerate(names)]
 
+    def build(self, i, ands, outputs, latches, names, comments) -> Aig:
+        return Aig(i, ands, outputs, latches,
+                   input_names=self.fill(names["i"], "i"), output_names=self.fill(names["o"], "o"),
+                   latch_names=self.fill(names["l"], "l"), comments=comments)
+
     # --- binary ----------------------------------------------------------
-    def parse_binary(self, m: int, i: int, l: int, o: int, a: int) -> Aig:
-        if m != i + l + a:
-            self.fail(f"binary AIGER needs M = I + L + A, got M={m}, I+L+A={i + l + a}", line=1)
+    def parse_binary(self, m, i, l, o, a, b, c, j, f) -> tuple[Aig, AigerProperties]:
         lines, pos = self.split_lines(self.header_len, l + o)
         latch_rows = self.ints(lines[:l], 2, (1, 2), "latch")
         out_rows = self.ints(lines[l:], 2 + l, (1,), "output")
+        plits, plines, sizes, pos = self.read_properties(pos, 2 + l + o, b, c, j, f)
+        self.check_lits(plits, plines, m)
         init = latch_rows[:, 1].copy() if l else np.zeros(0, dtype=LIT_DTYPE)
         init[init < 0] = 0
-        latch_init_lits = init
         # AIGER 1.9: init may be 0, 1, or the latch's own literal (uninitialised).
         own = 2 * np.arange(i + 1, i + l + 1, dtype=LIT_DTYPE)
-        latch_init = np.where(latch_init_lits == own, 2, latch_init_lits)
+        latch_init = np.where(init == own, 2, init)
         ands, pos = self.decode_ands(pos, i + l + 1, a)
-        line_no = self.data[:pos].count(b"\n") + 1 if pos < len(self.data) else 0
-        in_names, l_names, o_names, comments = self.parse_symbols(pos, i, l, o, line_no)
+        line_no = self.line_at(pos) if pos < len(self.data) else 0
+        names, comments = self.parse_symbols(pos, dict(zip(_SECTIONS, (i, l, o, b, c, j, f))),
+                                             line_no)
         latches = np.stack([latch_rows[:, 0], latch_init], axis=1) if l \
             else np.zeros((0, 2), dtype=LIT_DTYPE)
         bad = np.flatnonzero(~np.isin(latch_init, (0, 1, 2)))
         if bad.size:
             self.fail(f"latch {int(bad[0])} has an invalid reset value", line=2 + int(bad[0]))
-        return Aig(i, ands, out_rows[:, 0], latches,
-                   input_names=self.fill(in_names, "i"), output_names=self.fill(o_names, "o"),
-                   latch_names=self.fill(l_names, "l"), comments=comments)
+        aig = self.build(i, ands, out_rows[:, 0], latches, names, comments)
+        return aig, self.properties(plits, sizes, (b, c, j, f), names)
 
     def decode_ands(self, start: int, first_var: int, count: int) -> tuple[np.ndarray, int]:
         if count == 0:
@@ -185,40 +324,33 @@ class _Parser:
         return np.stack([rhs0, rhs1], axis=1), start + int(ends[-1]) + 1
 
     # --- ASCII -----------------------------------------------------------
-    def parse_ascii(self, m: int, i: int, l: int, o: int, a: int) -> Aig:
-        lines, pos = self.split_lines(self.header_len, i + l + o + a)
+
+    # --- ASCII -----------------------------------------------------------
+    def parse_ascii(self, m, i, l, o, a, b, c, j, f) -> tuple[Aig, AigerProperties]:
+        lines, pos = self.split_lines(self.header_len, i + l + o)
         ln_in, ln_latch, ln_out = 2, 2 + i, 2 + i + l
-        ln_and = ln_out + o
         in_rows = self.ints(lines[:i], ln_in, (1,), "input")[:, 0]
         latch_rows = self.ints(lines[i:i + l], ln_latch, (2, 3), "latch")
-        out_rows = self.ints(lines[i + l:i + l + o], ln_out, (1,), "output")[:, 0]
-        and_rows = self.ints(lines[i + l + o:], ln_and, (3,), "AND")
-        lits = np.concatenate([in_rows, latch_rows[:, :2].ravel(), out_rows, and_rows.ravel()])
-        if lits.size and lits.max() > 2 * m + 1:
-            k = int(np.argmax(lits > 2 * m + 1))
-            self.fail(f"literal {int(lits[k])} exceeds maximum variable index {m}",
-                      line=self._line_of_lit(k, i, l, o))
-        in_names, l_names, o_names, comments = self.parse_symbols(
-            pos, i, l, o, self.data[:pos].count(b"\n") + 1)
-        ands, outputs, latches = self.renumber(in_rows, latch_rows, out_rows, and_rows,
-                                               (ln_in, ln_latch, ln_and))
-        return Aig(i, ands, outputs, latches,
-                   input_names=self.fill(in_names, "i"), output_names=self.fill(o_names, "o"),
-                   latch_names=self.fill(l_names, "l"), comments=comments)
+        out_rows = self.ints(lines[i + l:], ln_out, (1,), "output")[:, 0]
+        plits, plines, sizes, pos = self.read_properties(pos, ln_out + o, b, c, j, f)
+        ln_and = ln_out + o + b + c + j + int(sizes.sum()) + f
+        and_lines, pos = self.split_lines(pos, a)
+        and_rows = self.ints(and_lines, ln_and, (3,), "AND")
+        self.check_lits(in_rows, ln_in + np.arange(i), m)
+        self.check_lits(latch_rows[:, :2].ravel(), ln_latch + np.arange(2 * l) // 2, m)
+        self.check_lits(out_rows, ln_out + np.arange(o), m)
+        self.check_lits(plits, plines, m)
+        self.check_lits(and_rows.ravel(), ln_and + np.arange(3 * a) // 3, m)
+        names, comments = self.parse_symbols(pos, dict(zip(_SECTIONS, (i, l, o, b, c, j, f))),
+                                             self.line_at(pos))
+        sinks = np.concatenate([out_rows, plits])
+        sink_lines = np.concatenate([ln_out + np.arange(o), plines])
+        ands, sinks, latches = self.renumber(in_rows, latch_rows, sinks, sink_lines, and_rows,
+                                             (ln_in, ln_latch, ln_and))
+        aig = self.build(i, ands, sinks[:o], latches, names, comments)
+        return aig, self.properties(sinks[o:], sizes, (b, c, j, f), names)
 
-    @staticmethod
-    def _line_of_lit(k: int, i: int, l: int, o: int) -> int:
-        if k < i:
-            return 2 + k
-        k -= i
-        if k < 2 * l:
-            return 2 + i + k // 2
-        k -= 2 * l
-        if k < o:
-            return 2 + i + l + k
-        return 2 + i + l + o + (k - o) // 3
-
-    def renumber(self, ins, latch_rows, outs, and_rows, line_starts):
+    def renumber(self, ins, latch_rows, outs, out_lines, and_rows, line_starts):
         """Map arbitrary ASCII variable numbers onto AIGER order, ANDs topologically."""
         ln_in, ln_latch, ln_and = line_starts
         i, l, a = len(ins), len(latch_rows), len(and_rows)
@@ -269,7 +401,7 @@ class _Parser:
                 self.fail("latch reset value must be 0, 1 or the latch's own literal",
                           line=ln_latch + k)
             latches[k, 1] = init
-        outputs = np.array([remap(int(x), ln_and - len(outs) + k) for k, x in enumerate(outs)],
+        outputs = np.array([remap(int(x), int(at)) for x, at in zip(outs, out_lines)],
                            dtype=LIT_DTYPE)
         return ands, outputs, latches
 
@@ -300,71 +432,3 @@ class _Parser:
         return order
 
 
-# --- writing -----------------------------------------------------------------
-def write_aiger(aig: Aig, path: str | os.PathLike, binary: bool | None = None,
-                symbols: bool = True, comments: bool = True) -> None:
-    """Write ``aig`` atomically; binary unless the name ends in ``.aag`` (or ``binary`` says)."""
-    if binary is None:
-        binary = not str(path).endswith(".aag")
-    write_bytes_atomic(path, dump_aiger(aig, binary, symbols, comments))
-
-
-def dump_aiger(aig: Aig, binary: bool = True, symbols: bool = True,
-               comments: bool = True) -> bytes:
-    """The AIGER bytes of ``aig``."""
-    i, l, o, a = aig.num_inputs, aig.num_latches, aig.num_outputs, aig.num_ands
-    m = i + l + a
-    first = i + l + 1
-    ands = np.sort(aig.ands, axis=1)[:, ::-1]  # AIGER wants rhs0 >= rhs1
-    lhs = 2 * np.arange(first, first + a, dtype=np.int64)
-    init = aig.latches[:, 1]
-    own = 2 * np.arange(i + 1, first, dtype=np.int64)
-    init_lit = np.where(init == 2, own, init)
-    latch_lines = [f"{n} {r}" if r else f"{n}" for n, r in zip(aig.latches[:, 0].tolist(),
-                                                              init_lit.tolist())]
-    parts: list[bytes] = [f"{'aig' if binary else 'aag'} {m} {i} {l} {o} {a}\n".encode()]
-    body: list[str] = []
-    if not binary:
-        body += [str(2 * k) for k in range(1, i + 1)]
-        body += [f"{2 * (i + 1 + k)} {line}" for k, line in enumerate(latch_lines)]
-    else:
-        body += latch_lines
-    body += [str(x) for x in aig.outputs.tolist()]
-    if not binary:
-        body += [f"{x} {y} {z}" for x, (y, z) in zip(lhs.tolist(), ands.tolist())]
-    if body:
-        parts.append(("\n".join(body) + "\n").encode())
-    if binary:
-        parts.append(encode_deltas(lhs, ands))
-    if symbols:
-        parts.append(_symbol_table(aig))
-    if comments and aig.comments:
-        parts.append(("c\n" + "\n".join(aig.comments) + "\n").encode())
-    return b"".join(parts)
-
-
-def encode_deltas(lhs: np.ndarray, ands: np.ndarray) -> bytes:
-    """Binary AIGER AND section: LEB128-style varints of ``lhs-rhs0``, ``rhs0-rhs1``."""
-    if len(lhs) == 0:
-        return b""
-    deltas = np.empty(2 * len(lhs), dtype=np.uint64)
-    deltas[0::2] = lhs - ands[:, 0]
-    deltas[1::2] = ands[:, 0] - ands[:, 1]
-    nbytes = np.ones(len(deltas), dtype=np.int64)
-    for k in range(1, _MAX_VARINT_BYTES + 1):
-        nbytes += deltas >= np.uint64(1 << (7 * k)) if 7 * k < 64 else 0
-    width = int(nbytes.max())
-    shifts = np.uint64(7) * np.arange(width, dtype=np.uint64)
-    chunks = ((deltas[:, None] >> shifts[None, :]) & np.uint64(0x7F)).astype(np.uint8)
-    cols = np.arange(width)[None, :]
-    chunks |= np.where(cols < (nbytes - 1)[:, None], 0x80, 0).astype(np.uint8)
-    return chunks[cols < nbytes[:, None]].tobytes()
-
-
-def _symbol_table(aig: Aig) -> bytes:
-    lines: list[str] = []
-    for prefix, names in (("i", aig.input_names), ("l", aig.latch_names), ("o", aig.output_names)):
-        for k, name in enumerate(names):
-            if name != f"{prefix}{k}":
-                lines.append(f"{prefix}{k} {name}")
-    return ("\n".join(lines) + "\n").encode() if lines else b""

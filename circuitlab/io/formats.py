@@ -21,12 +21,16 @@ def check_suffix(path: str | os.PathLike, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
-def read_circuit(path: str | os.PathLike) -> Aig:
-    """Read ``.aig``/``.aag`` (AIGER), ``.bench`` or ``.truth`` into an :class:`Aig`."""
+def read_circuit(path: str | os.PathLike, *, bad_as_outputs: bool = False) -> Aig:
+    """Read ``.aig``/``.aag`` (AIGER), ``.bench`` or ``.truth`` into an :class:`Aig`.
+
+    ``bad_as_outputs``: an AIGER file's bad-state properties become extra
+    outputs (see :func:`~circuitlab.io.aiger.read_aiger`); other formats have none.
+    """
     suffix = check_suffix(path, READ_SUFFIXES)
     if suffix in (".aig", ".aag"):
         from circuitlab.io.aiger import read_aiger
-        return read_aiger(path)
+        return read_aiger(path, bad_as_outputs=bad_as_outputs)
     if suffix == ".bench":
         from circuitlab.io.bench import read_bench
         return read_bench(path)

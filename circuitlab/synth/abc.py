@@ -23,6 +23,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -248,7 +249,8 @@ def abc_cec(a: Aig, b: Aig, timeout: float = 60.0,
     latch outputs and next-state functions are matched by position too.
 
     Args:
-        timeout: seconds; passed to ABC (``-T``) and enforced by killing it.
+        timeout: seconds; passed to ABC (``-T``) and enforced by killing its
+            process group at the deadline.
         conflict_limit: ABC's SAT conflict limit (``-C``; ABC's default 10000).
 
     Returns:
@@ -265,7 +267,7 @@ def abc_cec(a: Aig, b: Aig, timeout: float = 60.0,
                               f"{b.num_inputs}/{b.num_outputs} inputs/outputs")
     _check_timeout(timeout)
     exe = find_abc()
-    cmd = f"cec -n -T {max(1, math.ceil(timeout))}"
+    cmd = f"cec -n -T {max(1, math.floor(timeout))}"
     if conflict_limit is not None:
         if int(conflict_limit) < 0:
             raise CircuitlabError("conflict_limit must be non-negative")
@@ -274,8 +276,8 @@ def abc_cec(a: Aig, b: Aig, timeout: float = 60.0,
         work = Path(tmp)
         (work / "a.aig").write_bytes(dump_aiger(a, symbols=False, comments=False))
         (work / "b.aig").write_bytes(dump_aiger(b, symbols=False, comments=False))
-        try:  # ABC's own limit is approximate: allow it a grace period
-            output = _run(exe, ["-c", f"{cmd} a.aig b.aig"], work, timeout + 5.0, what="cec")
+        try:  # ABC's own limit is approximate: it is killed at the deadline
+            output = _run(exe, ["-c", f"{cmd} a.aig b.aig"], work, timeout, what="cec")
         except ToolTimeoutError:
             return None
     if _DIFFERENT.search(output):
@@ -298,6 +300,7 @@ def _run(exe: str, args: list[str], work: Path, timeout: float, what: str) -> st
 
     Raises:
         ToolTimeoutError: past ``timeout`` seconds; ABC and its children are killed.
+        ToolError: ABC was killed by a signal (a crash), naming the signal.
     """
     start = time.monotonic()
     with open(work / "console.txt", "wb") as console:
@@ -313,7 +316,18 @@ def _run(exe: str, args: list[str], work: Path, timeout: float, what: str) -> st
         finally:
             if proc.poll() is None:
                 kill_group(proc)
-    return (work / "console.txt").read_text(errors="replace")
+    output = (work / "console.txt").read_text(errors="replace")
+    if proc.returncode < 0:
+        raise ToolError(f"ABC crashed with {_signal_name(-proc.returncode)} ({what}):\n"
+                        f"{_quote(output)}")
+    return output
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _quote(output: str) -> str:

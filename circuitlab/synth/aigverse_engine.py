@@ -54,6 +54,7 @@ from aigverse.networks import Aig as AigverseAig
 
 from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError, ToolTimeoutError
+from circuitlab.io.aigverse_call import call_deep, check_depth
 from circuitlab.io.aigverse_interop import from_aigverse, to_aigverse
 
 if TYPE_CHECKING:
@@ -69,10 +70,19 @@ def run_steps(aig: Aig, steps: Sequence["Step"], timeout: float | None = None) -
 
     Raises:
         ToolTimeoutError: ``timeout`` seconds passed; checked between steps.
-        CircuitlabError: a sequential ``aig`` or an unknown step.
+        CircuitlabError: a sequential ``aig``, an unknown step, or a circuit
+            deeper than :data:`~circuitlab.io.aigverse_call.MAX_DEPTH` levels.
+
+    The steps run on a thread with a large stack (:func:`~circuitlab.io.aigverse_call.call_deep`):
+    mockturtle recurses once per logic level.
     """
     if not aig.is_combinational:
         raise CircuitlabError("the aigverse engine takes a combinational Aig (use cut_latches())")
+    check_depth(aig, "the aigverse engine")
+    return call_deep(_run_steps, aig, list(steps), timeout)
+
+
+def _run_steps(aig: Aig, steps: list["Step"], timeout: float | None) -> Aig:
     deadline = None if timeout is None else time.monotonic() + timeout
     net = to_aigverse(aig, names=False)
     for k, step in enumerate(steps):

@@ -47,7 +47,9 @@ class EquivalenceParams:
             random simulation then the python-sat engine; ``"sim"``: simulation
             only (UNDECIDED above 16 inputs unless refuted); ``"sat"``,
             ``"abc"`` (ABC ``cec``, needs ABC installed), ``"aigverse"``
-            (mockturtle's checker, in-process: ``timeout`` cannot stop it):
+            (mockturtle's checker; with a ``timeout`` it runs in a forked
+            child killed at the deadline; circuits deeper than
+            :data:`~circuitlab.io.aigverse_call.MAX_DEPTH` levels are refused):
             random simulation to refute, then that engine, which also proves
             circuits with few inputs.
         random_words: 64-pattern words of random simulation tried before a
@@ -93,7 +95,9 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
     from matching reset states; the converse does not hold (re-encoded or
     retimed state is reported NOT_EQUIVALENT).
 
-    Strategy (``params.engine == "auto"``): up to 16 inputs (latches
+    Strategy (``params.engine == "auto"``): two identical AND graphs (same
+    nodes and outputs in the same order, after matching) are equivalent at
+    once (engine ``"structural"``); up to 16 inputs (latches
     included) exhaustive simulation decides (engine ``"exhaustive-sim"``);
     beyond, ``random_words * 64`` random patterns try to refute
     (``"random-sim"``), then the python-sat engine proves or refutes with a
@@ -104,8 +108,12 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
     Args:
         a, b: the circuits.
         match: ``"name"``: inputs, latches and outputs paired by name (the
-            name sets must agree; orders may differ); ``"position"``: by
-            index (counts must agree).
+            name sets must agree; orders may differ), except that when the
+            names differ and one circuit has only default names (an AIGER
+            file without symbol table: ``i<k>``, ``l<k>``, ``o<k>``) they are
+            paired by position, as ABC does, and ``result.reason`` starts
+            with "matched by position: ..."; ``"position"``: by index
+            (counts must agree).
         params: :class:`EquivalenceParams`.
 
     Returns:
@@ -119,6 +127,11 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
     """
     start = time.monotonic()
     deadline = None if params.timeout is None else start + float(params.timeout)
+    note = ""
+    if match == "name":
+        unnamed = _position_fallback(a, b)
+        if unnamed:
+            match, note = "position", f"matched by position: {unnamed}; "
     ac, bc = align(a, b, match)
 
     def result(verdict: Verdict, engine: str, reason: str, cex=None, output=None):
@@ -128,9 +141,14 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
             names = dict(zip(ac.input_names, (int(x) for x in cex)))
         return EquivalenceResult(verdict, engine, names,
                                  None if output is None else ac.output_names[output],
-                                 time.monotonic() - start, reason)
+                                 time.monotonic() - start, note + reason)
 
     n = ac.num_inputs
+    if (params.engine == "auto" and ac.num_ands == bc.num_ands
+            and np.array_equal(ac.outputs, bc.outputs)
+            and np.array_equal(ac.ands, bc.ands)):
+        return result(Verdict.EQUIVALENT, "structural", "the two circuits are the same AND "
+                      "graph (same nodes, same outputs, in the same order)")
     if params.engine in ("auto", "sim") and n <= MAX_EXHAUSTIVE_INPUTS:
         found = _exhaustive(ac, bc)
         if found is None:
@@ -154,11 +172,12 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
     if params.engine == "abc":
         verdict, reason = _abc(ac, bc, params, remaining)
     else:
-        verdict, reason = _aigverse(ac, bc, params)
+        verdict, reason = _aigverse(ac, bc, params, remaining)
     if verdict is not Verdict.NOT_EQUIVALENT:
         return result(verdict, params.engine, reason)
     # The external engine gives no counter-example: ask the sat engine for one.
-    out = sat_equivalence(ac, bc, _sat_params(params, None))
+    left = None if deadline is None else max(1e-3, deadline - time.monotonic())
+    out = sat_equivalence(ac, bc, _sat_params(params, left))
     if out.verdict is Verdict.EQUIVALENT:
         raise CounterexampleError(f"{params.engine} reports the circuits not equivalent but the "
                                   f"sat engine proved them equivalent ({out.reason})")
@@ -204,8 +223,9 @@ def align(a: Aig, b: Aig, match: str = "name") -> tuple[Aig, Aig]:
                 problems.append(f"duplicate {what} names in the {which} circuit: "
                                 f"{_listing(dups)}")
         plural = "latches" if what == "latch" else what + "s"
-        only_a = [x for x in na if x not in set(nb)]
-        only_b = [x for x in nb if x not in set(na)]
+        set_a, set_b = set(na), set(nb)
+        only_a = [x for x in na if x not in set_b]
+        only_b = [x for x in nb if x not in set_a]
         if only_a:
             problems.append(f"{plural} missing from the second circuit: {_listing(only_a)}")
         if only_b:
@@ -224,6 +244,36 @@ def align(a: Aig, b: Aig, match: str = "name") -> tuple[Aig, Aig]:
     out_pos = {x: k for k, x in enumerate(bc.output_names)}
     return ac, _reorder(bc, [in_pos[x] for x in ac.input_names],
                         [out_pos[x] for x in ac.output_names])
+
+
+def _position_fallback(a: Aig, b: Aig) -> str:
+    """Why ``a`` and ``b`` are matched by position instead of by name: one of
+    them has default names only and the name sets differ ('' otherwise)."""
+    if all(set(x) == set(y) for x, y in ((a.input_names, b.input_names),
+                                         (a.latch_names, b.latch_names),
+                                         (a.output_names, b.output_names))):
+        return ""
+    counts = [(x.num_inputs, x.num_latches, x.num_outputs) for x in (a, b)]
+    unnamed = [which for which, aig in (("first", a), ("second", b)) if _default_names(aig)]
+    if not unnamed or counts[0] != counts[1]:
+        return ""
+    if len(unnamed) == 2:
+        return "neither circuit has a symbol table"
+    return f"the {unnamed[0]} circuit has no symbol table (names i0, i1, ... o0, o1, ...)"
+
+
+def _default_names(aig: Aig) -> bool:
+    """Inputs ``i<k>``, latches ``l<k>``, outputs ``o<k>`` (then ``b<k>`` for
+    bad-state properties read as outputs): the names of a file without symbols."""
+    if aig.input_names != tuple(f"i{k}" for k in range(aig.num_inputs)):
+        return False
+    if aig.latch_names != tuple(f"l{k}" for k in range(aig.num_latches)):
+        return False
+    outs = aig.output_names
+    n = 0
+    while n < len(outs) and outs[n] == f"o{n}":
+        n += 1
+    return outs[n:] == tuple(f"b{k}" for k in range(len(outs) - n))
 
 
 def _listing(names: list[str], limit: int = 10) -> str:
@@ -309,8 +359,11 @@ def _abc(a: Aig, b: Aig, params: EquivalenceParams,
     if not abc_available():
         raise ToolNotFoundError("the ABC engine needs ABC: install berkeley-abc, or use "
                                 "engine 'sat'")
+    started = time.monotonic()
     timeout = _ABC_DEFAULT_TIMEOUT if timeout is None else timeout
     answer = abc_cec(a, b, timeout=timeout, conflict_limit=params.conflict_budget)
+    if answer is None and time.monotonic() - started >= timeout:
+        return Verdict.UNDECIDED, f"time limit reached: ABC cec stopped after {timeout:.3g} s"
     if answer is True:
         return Verdict.EQUIVALENT, "ABC cec proved the circuits equivalent"
     if answer is False:
@@ -319,15 +372,24 @@ def _abc(a: Aig, b: Aig, params: EquivalenceParams,
                                f"time limit {timeout:g} s)")
 
 
-def _aigverse(a: Aig, b: Aig, params: EquivalenceParams) -> tuple[Verdict, str]:
+def _aigverse(a: Aig, b: Aig, params: EquivalenceParams,
+              timeout: float | None) -> tuple[Verdict, str]:
     try:
-        from aigverse.algorithms import equivalence_checking
-
-        from circuitlab.io.aigverse_interop import to_aigverse
+        from circuitlab.io.aigverse_call import call_deep, call_with_deadline, check_depth
     except ImportError as exc:
         raise ToolNotFoundError(f"the aigverse engine is unavailable ({exc})") from None
-    answer = equivalence_checking(to_aigverse(a, names=False), to_aigverse(b, names=False),
-                                  conflict_limit=params.conflict_budget or 0)
+    what = "the aigverse engine of cec"
+    check_depth(a, what)
+    check_depth(b, what)
+    limit = params.conflict_budget or 0
+    if timeout is None:
+        answer = call_deep(_aigverse_check, a, b, limit)
+    else:
+        finished, answer = call_with_deadline(_aigverse_check, a, b, limit, timeout=timeout,
+                                              what=what)
+        if not finished:
+            return Verdict.UNDECIDED, (f"time limit reached: aigverse equivalence_checking "
+                                       f"killed after {timeout:.3g} s")
     if answer is True:
         return Verdict.EQUIVALENT, "aigverse equivalence_checking proved the circuits equivalent"
     if answer is False:
@@ -335,3 +397,11 @@ def _aigverse(a: Aig, b: Aig, params: EquivalenceParams) -> tuple[Verdict, str]:
                                        "not equivalent"
     return Verdict.UNDECIDED, (f"aigverse equivalence_checking undecided (conflict limit "
                                f"{params.conflict_budget})")
+
+
+def _aigverse_check(a: Aig, b: Aig, conflict_limit: int) -> bool | None:
+    from aigverse.algorithms import equivalence_checking
+
+    from circuitlab.io.aigverse_interop import to_aigverse
+    return equivalence_checking(to_aigverse(a, names=False), to_aigverse(b, names=False),
+                                conflict_limit=conflict_limit)

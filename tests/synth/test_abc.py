@@ -199,3 +199,25 @@ def test_cec_undecided_and_timeout(monkeypatch):
 def test_cec_on_iscas():
     aig = read_aiger(AIG_DATA / "iscas85" / "c880.aig")
     assert abc_cec(aig, run_abc_script(aig, RESYN2), timeout=30) is True
+
+
+def test_a_crashing_abc_is_reported_with_its_signal(tmp_path, monkeypatch):
+    fake = tmp_path / "abc"
+    fake.write_text("#!/bin/sh\ncase \"$*\" in *version*) echo 'UC Berkeley, ABC 1.01';; "
+                    "*) kill -SEGV $$;; esac\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(ENV_VAR, str(fake))
+    with pytest.raises(ToolError, match="ABC crashed with SIGSEGV"):
+        run_abc_script(adder(2), ["balance"])
+
+
+@pytest.mark.needs_abc
+@pytest.mark.needs_data("aig")
+def test_cec_timeout_is_honoured_with_the_abc_engine():
+    from circuitlab.verify import EquivalenceParams, Verdict, check_equivalence
+    big = read_aiger(AIG_DATA / "epfl_arithmetic" / "multiplier.aig")
+    optimised = run_abc_script(big, RESYN2)  # ABC's cec takes 5-15 s on this pair
+    params = EquivalenceParams(engine="abc", timeout=2.0)
+    result = check_equivalence(big, optimised, params=params)
+    assert result.verdict is Verdict.UNDECIDED and "time limit" in result.reason
+    assert result.seconds < 3.0

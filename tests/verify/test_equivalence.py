@@ -80,11 +80,17 @@ def test_exact_verdicts_on_tiny_circuits(engine):
 
 def test_engines_reported():
     small = build("ab", lambda b, x: [b.and_(x[0], x[1])])
-    assert check_equivalence(small, small).engine == "exhaustive-sim"
+    redundant = build("ab", lambda b, x: [b.and_(b.and_(x[0], x[1]), x[0])])
+    assert check_equivalence(small, small).engine == "structural"
+    assert not small.structurally_equal(redundant, names=False)
+    assert check_equivalence(small, redundant).engine == "exhaustive-sim"
     wide = build([f"x{k}" for k in range(20)], lambda b, x: [b.and_many(x[:3]), x[4]])
+    wide2 = build([f"x{k}" for k in range(20)], lambda b, x: [b.and_many(x[2::-1]), x[4]])
     flipped = build([f"x{k}" for k in range(20)], lambda b, x: [b.and_many(x[:3]), x[4] ^ 1])
     assert check_equivalence(wide, flipped).engine == "random-sim"
-    assert check_equivalence(wide, wide).engine == "sat"
+    assert check_equivalence(wide, wide).engine == "structural"
+    assert not wide.structurally_equal(wide2, names=False)
+    assert check_equivalence(wide, wide2).engine == "sat"
     undecided = check_equivalence(wide, wide, params=EquivalenceParams(engine="sim"))
     assert undecided.verdict is Verdict.UNDECIDED and undecided.engine == "random-sim"
 
@@ -168,6 +174,36 @@ def test_duplicate_names_refuse_name_matching():
     assert check_equivalence(a, a, match="position").equivalent
 
 
+def test_a_file_without_symbols_is_matched_by_position_and_says_so():
+    named = build(["p", "q"], lambda b, x: [b.and_(x[0], x[1] ^ 1), x[1]], ["f", "g"])
+    unnamed = named.with_names(["i0", "i1"], ["o0", "o1"])
+    swapped = build(["i0", "i1"], lambda b, x: [x[1], b.and_(x[0], x[1] ^ 1)])
+    for first, second, which in ((named, unnamed, "second"), (unnamed, named, "first")):
+        result = check_equivalence(first, second)
+        assert result.equivalent
+        assert result.reason.startswith(f"matched by position: the {which} circuit has no "
+                                        "symbol table")
+    result = check_equivalence(named, swapped)
+    assert result.verdict is Verdict.NOT_EQUIVALENT and result.reason.startswith("matched by")
+    assert distinguishes(named, swapped.with_names(["p", "q"], ["f", "g"]), result)
+    # no fallback where counts differ or both circuits are named
+    with pytest.raises(CircuitlabError, match="cannot match by name"):
+        check_equivalence(named, build(["i0"], lambda b, x: [x[0], x[0]]))
+    renamed = named.with_names(["p", "r"], ["f", "g"])
+    with pytest.raises(CircuitlabError, match="cannot match by name"):
+        check_equivalence(named, renamed)
+
+
+def test_cli_cec_reports_the_position_fallback(tmp_path, capsys):
+    from circuitlab.cli import main
+    from circuitlab.io import write_aiger
+    named = build(["p", "q"], lambda b, x: [b.and_(x[0], x[1])], ["f"])
+    write_aiger(named, tmp_path / "a.aig")
+    write_aiger(named, tmp_path / "b.aig", symbols=False)
+    assert main(["cec", str(tmp_path / "a.aig"), str(tmp_path / "b.aig")]) == 0
+    assert "matched by position: the second circuit has no symbol table" in capsys.readouterr().out
+
+
 def test_position_matching_checks_counts():
     a = build(["p", "q"], lambda b, x: [x[0]])
     c = build(["p", "q", "r"], lambda b, x: [x[0], x[1]])
@@ -232,7 +268,7 @@ def test_a_bogus_counterexample_is_an_internal_error(monkeypatch):
 
     monkeypatch.setattr(equivalence_module, "sat_equivalence", lying)
     with pytest.raises(CounterexampleError, match="does not distinguish"):
-        check_equivalence(a, a)
+        check_equivalence(a, a, params=EquivalenceParams(engine="sat"))
 
 
 def test_abc_engine_without_abc(monkeypatch):
