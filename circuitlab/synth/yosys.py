@@ -116,7 +116,9 @@ def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
         log_path: where to copy the Yosys log of the last run.
 
     Returns:
-        The circuit, with input, output and latch names from the design.
+        The circuit, with input, output and latch names from the design,
+        made unique (:func:`~circuitlab.io.names.unique_names`: a flip-flop
+        driving output ``q`` is latch ``q_1``).
 
     Raises:
         SynthesisError: Yosys rejected the design, or the top module has no
@@ -137,7 +139,12 @@ def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
             if log_path is not None and (work / "yosys.log").exists():
                 _copy_log(work / "yosys.log", Path(log_path))
         from circuitlab.io import read_aiger
+        from circuitlab.io.names import unique_names
         aig = read_aiger(aag)
+    # Yosys names a flip-flop after the output it drives; the names written
+    # to AIGER must be unique, and the circuit in memory matches what is written.
+    ins, latches, outs = unique_names(aig.input_names, aig.latch_names, aig.output_names)
+    aig = aig.with_names(ins, outs, latches)
     if aig.num_outputs == 0:
         raise yosys_top.no_outputs_error(job.top, mirror.user_files)
     return aig
