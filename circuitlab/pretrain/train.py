@@ -63,7 +63,9 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
 
     Returns:
         ``{"steps", "loss", "checkpoint", "metrics", "graphs_per_s",
-        "nodes_per_s", "epochs", "world_size"}``.
+        "nodes_per_s", "epochs", "world_size", "model"}``: the last logged
+        loss, overall throughput of all ranks, the trained
+        :class:`~circuitlab.pretrain.PretrainModel` of this rank.
 
     Raises:
         CircuitlabError: no graphs, a graph over the node budget or without
@@ -171,7 +173,7 @@ class _Run:
         return {"steps": self.step, "loss": loss_value, "checkpoint": self.out_dir / CHECKPOINT,
                 "metrics": self.out_dir / METRICS, "graphs_per_s": graphs_done / elapsed,
                 "nodes_per_s": nodes_done / elapsed, "epochs": self.sampler.epoch,
-                "world_size": self.world}
+                "world_size": self.world, "model": self.model}
 
     def _reduce(self, values: list) -> list[float]:
         row = torch.tensor([float(v) for v in values], dtype=torch.float64)
