@@ -37,6 +37,7 @@ COMMANDS = {
                 "transformer",
     "cec": "check two circuits for combinational equivalence",
     "data": "list and fetch pinned benchmark suites",
+    "pretrain": "pre-train a graph encoder (masked gate modelling) on a folder of circuits",
 }
 
 
