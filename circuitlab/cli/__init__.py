@@ -38,6 +38,7 @@ COMMANDS = {
     "cec": "check two circuits for combinational equivalence",
     "data": "list and fetch pinned benchmark suites",
     "dataset": "build PyG datasets of AIGs (Verilog, AIGER, recipe corpus)",
+    "pretrain": "pre-train a graph encoder (masked gate modelling) on a folder of circuits",
 }
 
 

@@ -1,0 +1,272 @@
+"""The pre-training loop: :func:`pretrain`.
+
+A plain PyTorch loop in the manner of nanoGPT's ``train.py`` (no trainer
+framework): disjoint-union mini-batches packed to a node budget, AdamW with
+linear warm-up then cosine decay, gradient clipping, bf16 autocast on a
+GPU, data parallelism under ``torchrun`` (DDP; gloo on the CPU, NCCL on
+GPUs), checkpoints that resume exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Sequence
+from contextlib import nullcontext
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch_geometric.data import Batch, Data
+
+from circuitlab.errors import CircuitlabError
+from circuitlab.fsutil import check_output_dir
+from circuitlab.pretrain.checkpoint import checkpoint_config, load_checkpoint, save_checkpoint
+from circuitlab.pretrain.config import PretrainConfig
+from circuitlab.pretrain.metrics_log import MetricsLog
+from circuitlab.pretrain.model import TEXT_TOKENS, PretrainModel
+from circuitlab.pretrain.sampler import NodeBudgetBatchSampler
+
+CHECKPOINT = "checkpoint.pt"
+METRICS = "metrics.csv"
+PLOT = "metrics.png"
+
+
+def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path, *,
+             resume: str | Path | None = None, stop_at: int | None = None) -> dict:
+    """Pre-train an encoder on ``graphs``; write ``out_dir``/checkpoint.pt and metrics.
+
+    ``graphs`` is any sequence of :class:`~circuitlab.data.AigData` (a list,
+    a PyG dataset) in ``config.encoder.encoding``; for the text objectives
+    each graph carries ``text_tokens`` ``[1, M, D]`` float
+    (:data:`~circuitlab.pretrain.model.TEXT_TOKENS`).
+
+    Each step draws its masks and dropout from generators seeded by
+    ``(seed, rank, step)``, so a run resumed from a checkpoint repeats the
+    steps of an uninterrupted run exactly (the checkpoint also holds the
+    RNG states, restored on resume). Under ``torchrun`` (``WORLD_SIZE`` > 1)
+    each rank trains on its share of the batches, gradients are averaged
+    by DDP, and rank 0 alone writes files.
+
+    Files: ``checkpoint.pt`` every ``ckpt_interval`` steps and at the end
+    (config, model, optimiser, scheduler, RNG states, step, sampler
+    position; see :func:`~circuitlab.pretrain.load_encoder`); ``metrics.csv``
+    with one row every ``log_interval`` steps: the step, the losses and
+    type accuracies of that step (averaged over ranks), the learning rate,
+    graphs/s and nodes/s since the previous row; ``metrics.png``, the plot.
+
+    Args:
+        resume: a checkpoint to continue from (its config must equal ``config``
+            apart from ``steps``, ``progress``, the intervals and ``device``).
+        stop_at: stop after this step as if killed (no final checkpoint).
+
+    Returns:
+        ``{"steps", "loss", "checkpoint", "metrics", "graphs_per_s",
+        "nodes_per_s", "epochs", "world_size", "model"}``: the last logged
+        loss, overall throughput of all ranks, the trained
+        :class:`~circuitlab.pretrain.PretrainModel` of this rank.
+
+    Raises:
+        CircuitlabError: no graphs, a graph over the node budget or without
+            the text tokens the method needs, a checkpoint of another config.
+    """
+    import torch.distributed as dist
+
+    out_dir = Path(out_dir)
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    started_group = world > 1 and not dist.is_initialized()
+    device = _device(config)
+    if started_group:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    rank = dist.get_rank() if world > 1 else 0
+    if device.type == "cuda" and world > 1:
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        torch.cuda.set_device(device)
+    try:
+        if rank == 0:
+            check_output_dir(out_dir, "out_dir")
+        sampler = NodeBudgetBatchSampler([g.num_nodes for g in graphs], config.node_budget,
+                                         config.seed, rank, world, _names(graphs))
+        if config.uses_text:
+            _check_tokens(config, graphs)
+        return _Run(config, graphs, out_dir, sampler, device, rank, world).train(resume, stop_at)
+    finally:
+        if started_group:
+            dist.destroy_process_group()
+
+
+class _Run:
+    def __init__(self, config, graphs, out_dir, sampler, device, rank, world):
+        self.config, self.graphs, self.out_dir = config, graphs, out_dir
+        self.sampler, self.device, self.rank, self.world = sampler, device, rank, world
+        torch.manual_seed(config.seed)
+        self.model = PretrainModel(config).to(device)
+        self.optimizer = torch.optim.AdamW(_param_groups(self.model, config.weight_decay),
+                                           lr=config.lr)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, lambda step: lr_factor(config, step))
+        self.step = 0
+        self.trained = self.model
+        if world > 1:
+            self.trained = nn.parallel.DistributedDataParallel(self.model)
+        method_columns = [f"{m}_{what}" for m in config.method.split("+")
+                          for what in ("type_loss", "fanin_loss", "fanout_loss", "type_acc")]
+        self.metric_names = ["loss", *method_columns]
+        self.log = MetricsLog(out_dir / METRICS,
+                              ["step", *self.metric_names, "lr", "graphs_per_s", "nodes_per_s"])
+
+    def train(self, resume, stop_at) -> dict:
+        config = self.config
+        if resume is not None:
+            self._load(resume)
+        use_bf16 = config.bf16 and self.device.type == "cuda"
+        autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if use_bf16 \
+            else nullcontext
+        last = stop_at if stop_at is not None else config.steps
+        batches = iter(self.sampler)
+        progress = _progress(config.progress and self.rank == 0, self.step, config.steps)
+        gen = torch.Generator()
+        graphs_done = nodes_done = 0
+        since, t0 = time.perf_counter(), time.perf_counter()
+        window_graphs = window_nodes = 0
+        loss_value = float("nan")
+        self.model.train()
+        while self.step < min(last, config.steps):
+            step_seed = (config.seed * 1_000_003 + self.rank) * 1_000_003 + self.step
+            gen.manual_seed(step_seed)
+            torch.manual_seed(step_seed)
+            batch = Batch.from_data_list([self.graphs[k] for k in next(batches)]).to(self.device)
+            with autocast():
+                loss, metrics = self.trained(batch, gen)
+            loss.backward()
+            if config.grad_clip > 0:
+                nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip)
+            lr = self.optimizer.param_groups[0]["lr"]
+            self.optimizer.step()
+            self.scheduler.step()
+            self.optimizer.zero_grad(set_to_none=True)
+            self.step += 1
+            window_graphs += batch.num_graphs
+            window_nodes += batch.num_nodes
+            progress.update(1)
+            if self.step % config.log_interval == 0 or self.step == config.steps:
+                values = self._reduce([metrics[n] for n in self.metric_names]
+                                      + [window_graphs, window_nodes])
+                now = time.perf_counter()
+                row = dict(zip(self.metric_names, values))
+                loss_value = row["loss"]
+                graphs_done += values[-2]
+                nodes_done += values[-1]
+                row.update(step=self.step, lr=lr, graphs_per_s=values[-2] / (now - since),
+                           nodes_per_s=values[-1] / (now - since))
+                self.log.append(row)
+                progress.set_postfix(loss=f"{loss_value:.4f}")
+                since, window_graphs, window_nodes = now, 0, 0
+            if self.step % config.ckpt_interval == 0 or self.step == config.steps:
+                self._save()
+        progress.close()
+        elapsed = time.perf_counter() - t0
+        if self.rank == 0 and self.log.rows:
+            self.log.flush()
+            self.log.plot(self.out_dir / PLOT)
+        return {"steps": self.step, "loss": loss_value, "checkpoint": self.out_dir / CHECKPOINT,
+                "metrics": self.out_dir / METRICS, "graphs_per_s": graphs_done / elapsed,
+                "nodes_per_s": nodes_done / elapsed, "epochs": self.sampler.epoch,
+                "world_size": self.world, "model": self.model}
+
+    def _reduce(self, values: list) -> list[float]:
+        row = torch.tensor([float(v) for v in values], dtype=torch.float64)
+        if self.world > 1:
+            import torch.distributed as dist
+            dist.all_reduce(row)
+            row[:-2] /= self.world
+        return row.tolist()
+
+    def _save(self) -> None:
+        if self.rank != 0:
+            return
+        self.log.flush()
+        rng = {"torch": torch.get_rng_state()}
+        if torch.cuda.is_available():
+            rng["cuda"] = torch.cuda.get_rng_state_all()
+        save_checkpoint(self.out_dir / CHECKPOINT, {
+            "config": self.config.to_dict(), "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
+            "rng": rng, "step": self.step, "sampler": self.sampler.state_dict(),
+            "world_size": self.world})
+
+    def _load(self, path) -> None:
+        state = load_checkpoint(path)
+        saved = checkpoint_config(state)
+        volatile = ("steps", "progress", "log_interval", "ckpt_interval", "device")
+        mine = {k: v for k, v in self.config.to_dict().items() if k not in volatile}
+        theirs = {k: v for k, v in saved.to_dict().items() if k not in volatile}
+        if mine != theirs:
+            differ = sorted(k for k in mine if mine[k] != theirs.get(k))
+            raise CircuitlabError(f"{path}: saved with another config (differs in "
+                                  f"{', '.join(differ)})")
+        if state["world_size"] != self.world:
+            raise CircuitlabError(f"{path}: saved by {state['world_size']} process(es), "
+                                  f"resumed by {self.world}")
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.sampler.load_state_dict(state["sampler"])
+        torch.set_rng_state(state["rng"]["torch"])
+        if "cuda" in state["rng"] and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+        self.step = int(state["step"])
+        self.log.resume(self.step)
+
+
+def lr_factor(config: PretrainConfig, step: int) -> float:
+    """Multiplier of ``lr`` at ``step``: linear warm-up, then cosine to ``min_lr_ratio``."""
+    if step < config.warmup_steps:
+        return (step + 1) / config.warmup_steps
+    span = max(1, config.steps - config.warmup_steps)
+    progress = min(1.0, (step - config.warmup_steps) / span)
+    cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
+    return config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine
+
+
+def _param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
+    """Decay matrices; spare biases, norms, embeddings and the mask vector (as the release)."""
+    decay, plain = [], []
+    for name, p in model.named_parameters():
+        spare = p.dim() < 2 or "embedding" in name or "norm" in name
+        (plain if spare else decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay},
+            {"params": plain, "weight_decay": 0.0}]
+
+
+def _device(config: PretrainConfig) -> torch.device:
+    if config.device == "cuda" and not torch.cuda.is_available():
+        raise CircuitlabError("device cuda: no CUDA device is available")
+    if config.device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(config.device)
+
+
+def _names(graphs) -> list[str]:
+    names = []
+    for k in range(len(graphs)):
+        name = getattr(graphs[k], "name", None)
+        names.append(f"graph {k}" + (f" ({name})" if isinstance(name, str) else ""))
+    return names
+
+
+def _check_tokens(config: PretrainConfig, graphs) -> None:
+    want = (1, config.text_tokens, config.text_dim)
+    for name, graph in zip(_names(graphs), graphs):
+        tokens = getattr(graph, TEXT_TOKENS, None)
+        if tokens is None or tuple(tokens.shape) != want:
+            got = "none" if tokens is None else list(tokens.shape)
+            raise CircuitlabError(f"{name}: method {config.method} needs {TEXT_TOKENS} of shape "
+                                  f"{list(want)} (M = text_tokens, D = text_dim), got {got}")
+
+
+def _progress(enabled: bool, start: int, total: int):
+    from tqdm import tqdm
+    return tqdm(total=total, initial=start, disable=not enabled, desc="pretrain",
+                unit="step", dynamic_ncols=True)
