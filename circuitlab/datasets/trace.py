@@ -7,19 +7,14 @@ in-process on one network, converted back after each step. Sequential
 circuits are optimised between their latches, as by
 :func:`circuitlab.synth.recipes.run_recipe`.
 
-:func:`circuitlab.synth.abc.run_abc_batch` refuses ``write_aiger`` in its
-command list (it owns reading and writing), so the ABC script is written
-here, reusing the wrapper's binary lookup, command check and process runner.
+The ABC path is :func:`circuitlab.synth.abc.run_abc_trace`.
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Sequence
 
 from circuitlab.aig.aig import Aig
-from circuitlab.errors import ToolError
 from circuitlab.synth.recipes import parse_recipe, resolve_engine, restore_latches
 
 __all__ = ["trace_recipe"]
@@ -42,33 +37,11 @@ def trace_recipe(aig: Aig, steps: Sequence[str], engine: str = "auto",
     parsed = [str(s) for s in parse_recipe(list(steps))]
     comb = aig.cut_latches()
     if resolve_engine(engine) == "abc":
-        trace = _abc_trace(comb, parsed, timeout)
+        from circuitlab.synth.abc import run_abc_trace
+        trace = run_abc_trace(comb, parsed, timeout)
     else:
         trace = _aigverse_trace(comb, parsed, timeout)
     return [aig] + [restore_latches(t, aig) for t in trace]
-
-
-def _abc_trace(comb: Aig, steps: list[str], timeout: float) -> list[Aig]:
-    from circuitlab.io.aiger import dump_aiger, parse_aiger
-    from circuitlab.synth.abc import _quote, _run, check_commands, find_abc
-    steps = check_commands(steps)
-    exe = find_abc()
-    with tempfile.TemporaryDirectory(prefix="circuitlab-trace-") as tmp:
-        work = Path(tmp)
-        (work / "in.aig").write_bytes(dump_aiger(comb, symbols=False, comments=False))
-        lines = ["read_aiger in.aig"]
-        for k, step in enumerate(steps, 1):
-            lines += [step, f"write_aiger {k}.aig"]
-        (work / "script.abc").write_text("\n".join(lines) + "\n")
-        output = _run(exe, ["-f", "script.abc"], work, timeout,
-                      what=f"the recipe '{'; '.join(steps)}'")
-        trace = []
-        for k in range(1, len(steps) + 1):
-            out = work / f"{k}.aig"
-            if not out.exists():
-                raise ToolError(f"ABC failed at step {k} ({steps[k - 1]}):\n{_quote(output)}")
-            trace.append(parse_aiger(out.read_bytes(), f"ABC output of step {k}"))
-    return trace
 
 
 def _aigverse_trace(comb: Aig, steps: list[str], timeout: float) -> list[Aig]:

@@ -37,7 +37,7 @@ from circuitlab.subproc import kill_group
 from circuitlab.io.aiger import dump_aiger, parse_aiger
 
 __all__ = ["ABC_RC", "ENV_VAR", "abc_available", "abc_cec", "find_abc", "run_abc_batch",
-           "run_abc_script"]
+           "run_abc_script", "run_abc_trace"]
 
 ENV_VAR = "CIRCUITLAB_ABC"
 DEFAULT_TIMEOUT = 600.0
@@ -200,6 +200,46 @@ def run_abc_batch(aigs: Sequence[Aig], commands: Sequence[str],
             results.append(_restore_interface(parse_aiger(out.read_bytes(), f"ABC output {k}"),
                                               aig))
     return results
+
+
+def run_abc_trace(aig: Aig, commands: Sequence[str],
+                  timeout: float = DEFAULT_TIMEOUT) -> list[Aig]:
+    """The circuit after each of ``commands``, from one ABC process.
+
+    ABC executes ``read_aiger in.aig; c1; write_aiger 1.aig; c2; ...``, so
+    a recipe's intermediate circuits cost one process, not one per step.
+    Names are restored as by :func:`run_abc_script`.
+
+    Returns:
+        ``len(commands)`` circuits; item ``k`` is the circuit after command ``k + 1``.
+
+    Raises:
+        ToolError: naming the first command after which ABC wrote nothing.
+        ToolTimeoutError, ToolNotFoundError, CircuitlabError: as :func:`run_abc_script`.
+    """
+    commands = check_commands(commands)
+    if not aig.is_combinational:
+        raise CircuitlabError(f"ABC scripts take combinational circuits; this one has "
+                              f"{aig.num_latches} latches")
+    _check_timeout(timeout)
+    exe = find_abc()
+    with tempfile.TemporaryDirectory(prefix="circuitlab-abc-") as tmp:
+        work = Path(tmp)
+        (work / "in.aig").write_bytes(dump_aiger(aig, symbols=False, comments=False))
+        lines = ["read_aiger in.aig"]
+        for k, command in enumerate(commands, 1):
+            lines += [command, f"write_aiger {k}.aig"]
+        (work / "script.abc").write_text("\n".join(lines) + "\n")
+        output = _run(exe, ["-f", "script.abc"], work, timeout,
+                      what=f"the recipe '{'; '.join(commands)}'")
+        trace = []
+        for k, command in enumerate(commands, 1):
+            out = work / f"{k}.aig"
+            if not out.exists():
+                raise ToolError(f"ABC failed at step {k} ({command}):\n{_quote(output)}")
+            trace.append(_restore_interface(parse_aiger(out.read_bytes(),
+                                                        f"ABC output of step {k}"), aig))
+    return trace
 
 
 def check_commands(commands: Sequence[str]) -> list[str]:

@@ -221,3 +221,19 @@ def test_cec_timeout_is_honoured_with_the_abc_engine():
     result = check_equivalence(big, optimised, params=params)
     assert result.verdict is Verdict.UNDECIDED and "time limit" in result.reason
     assert result.seconds < 3.0
+
+
+@pytest.mark.needs_abc
+def test_trace_gives_each_step_as_separate_runs_do():
+    from circuitlab.synth.abc import run_abc_trace
+    from circuitlab.transformer.data.generate import random_circuits
+    (aig,) = random_circuits(1, seed=3, ands=(40, 60))
+    steps = ["balance", "rewrite", "refactor -z", "resub"]
+    trace = run_abc_trace(aig, steps)
+    assert len(trace) == len(steps)
+    current = aig
+    for step, traced in zip(steps, trace):
+        current = run_abc_script(current, [step])
+        assert traced.structurally_equal(current)
+        assert_equivalent(aig, traced)
+        assert traced.input_names == aig.input_names
