@@ -31,8 +31,9 @@ from circuitlab.transformer.search import SearchParams, search
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--checkpoint", default=None)
-    ap.add_argument("--search", default="sample")
-    ap.add_argument("--budget", type=int, default=16)
+    product = OptimizeParams().search  # the optimize command's defaults
+    ap.add_argument("--search", default=product.method)
+    ap.add_argument("--budget", type=int, default=product.budget)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     args = ap.parse_args()

@@ -76,7 +76,7 @@ def main() -> None:
     ap.add_argument("--checkpoint", default=None)
     ap.add_argument("--circuits", type=int, default=1000,
                     help="held-out random circuits (0: only the IWLS 2022 functions)")
-    ap.add_argument("--search", default="sample")
+    ap.add_argument("--search", default=OptimizeParams().search.method)
     ap.add_argument("--budget", type=int, default=8)
     ap.add_argument("--deepsyn", type=int, default=100)
     ap.add_argument("--threads", type=int, default=None)
