@@ -29,6 +29,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="token embeddings kept per file (M)")
     add_option(parser, defaults, "pooling", help="sentence vector: mean, last or cls token")
     add_option(parser, defaults, "device", help="torch device, e.g. cpu or cuda")
+    add_option(parser, defaults, "trust_remote_code", "--trust-remote-code",
+               help="let transformers run the model's own code (gte-Qwen2 needs it)")
     add_option(parser, defaults, "use_cache", "--no-cache", help="neither read nor write the "
                "embedding cache")
     parser.set_defaults(func=run)
@@ -50,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
             raise CircuitlabError(f"{path}: no such file")
         texts.append(path.read_text(errors="replace"))
     params = EmbedParams(model=args.model, pooled_tokens=args.pooled_tokens,
-                         pooling=args.pooling, device=args.device, use_cache=args.use_cache)
+                         pooling=args.pooling, device=args.device, use_cache=args.use_cache,
+                         trust_remote_code=args.trust_remote_code)
     embedder = make_embedder(params)
     found = embedder.embed(texts)
     with atomic_path(args.output) as tmp:
