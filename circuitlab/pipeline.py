@@ -201,7 +201,7 @@ def encoder_stage(rows: list[dict], params: PipelineParams) -> None:
     from circuitlab.fsutil import atomic_path
     from circuitlab.io import read_aiger
     from circuitlab.pretrain import load_encoder
-    from circuitlab.pretrain.inference import encode_aigs
+    from circuitlab.inference import encode_aigs
 
     todo = [r for r in rows if (params.out / f"{r['design']}.aig").exists() and "ands" in r]
     if not todo:

@@ -17,7 +17,7 @@ from circuitlab.fsutil import check_output_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.pretrain.inference import EncodeParams
+    from circuitlab.inference import EncodeParams
     defaults = EncodeParams()
     parser.add_argument("files", nargs="+", metavar="FILE", help="circuit or Verilog files")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from circuitlab.fsutil import atomic_path
-    from circuitlab.pretrain.inference import EncodeParams, encode_aigs, read_any
+    from circuitlab.inference import EncodeParams, encode_aigs, read_any
 
     params = EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget,
                           synth_timeout=args.synth_timeout)
