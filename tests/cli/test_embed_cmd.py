@@ -35,6 +35,7 @@ def test_a_mistake_is_one_line(tmp_path, capsys, argv, message):
            "OUT.npz": str(tmp_path / "OUT.npz"), "OUT.npy": str(tmp_path / "OUT.npy")}
     argv = [sub.get(a, a) for a in argv]
     assert main(["embed", *argv]) == 2
-    err = capsys.readouterr().err
-    assert err == f"circuitlab embed: error: {message.replace('MISSING.v', sub['MISSING.v']).replace('OUT.npy', sub['OUT.npy'])}\n"
+    for key in ("MISSING.v", "OUT.npy"):
+        message = message.replace(key, sub[key])
+    assert capsys.readouterr().err == f"circuitlab embed: error: {message}\n"
     assert not (tmp_path / "OUT.npz").exists() and not (tmp_path / "OUT.npy").exists()
