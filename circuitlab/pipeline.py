@@ -7,7 +7,10 @@ top module is chosen as ``circuitlab synth`` chooses it, see
 recipe, and prove the result equivalent to the original. Then the shipped
 circuit transformer rewrites windows (at most 8 inputs, 2 outputs) of each
 optimised AIG (:func:`circuitlab.transformer.rewrite.rewrite_windows`), and
-that result is proven equivalent too. One JSON line per design is appended
+that result is proven equivalent too. The shipped pre-trained graph encoder
+(:func:`circuitlab.nn.load_default_encoder`) embeds every synthesised AIG:
+the embeddings go to ``embeddings.npz`` and each row names its nearest other
+design by cosine similarity. One JSON line per design is appended
 to ``results.jsonl`` in the output folder, with the git revision and
 ``equivalent`` / ``ct_equivalent`` columns; the AIGs are written beside it.
 """
@@ -40,6 +43,7 @@ class PipelineParams:
         transformer: run the circuit-transformer stage.
         windows: windows the transformer tries per design.
         checkpoint: model checkpoint (default: the shipped one).
+        encoder: embed the synthesised AIGs with the shipped graph encoder.
     """
 
     designs: Path = DEFAULT_DESIGNS
@@ -51,6 +55,7 @@ class PipelineParams:
     transformer: bool = True
     windows: int = 16
     checkpoint: Path | None = None
+    encoder: bool = True
 
     def __post_init__(self) -> None:
         from circuitlab.synth.recipes import ENGINES
@@ -130,6 +135,8 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
     ordered = [rows[f.stem] for f in files]
     if params.transformer:
         transformer_stage(ordered, params, progress)
+    if params.encoder:
+        encoder_stage(ordered, params)
     rev = git_revision()
     params.out.mkdir(parents=True, exist_ok=True)
     with open(params.out / "results.jsonl", "a") as fh:
@@ -176,3 +183,51 @@ def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool =
         write_aiger(new, params.out / f"{row['design']}.ct.aig")
         row.update(ands_ct=new.num_ands, ct_windows=stats.windows, ct_improved=stats.improved,
                    ct_equivalent=stats.verdict.name.lower(), ct_seconds=seconds)
+
+
+EMBEDDINGS = "embeddings.npz"
+
+
+def encoder_stage(rows: list[dict], params: PipelineParams) -> None:
+    """Embed every synthesised AIG with the shipped encoder; add ``nearest`` to each row.
+
+    Writes ``embeddings.npz`` in the output folder: ``designs`` [F] and
+    ``graphs`` [F, P] (one row per design that synthesised, in order).
+    Each of those rows gets ``nearest`` (the other design of highest cosine
+    similarity) and ``nearest_cos``; a failure sets ``encoder_error``.
+    """
+    import numpy as np
+
+    from circuitlab.fsutil import atomic_path
+    from circuitlab.io import read_aiger
+    from circuitlab.pretrain import load_encoder
+    from circuitlab.inference import encode_aigs
+
+    todo = [r for r in rows if (params.out / f"{r['design']}.aig").exists() and "ands" in r]
+    if not todo:
+        return
+    import torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        encoder = load_encoder()
+        aigs = [read_aiger(params.out / f"{r['design']}.aig") for r in todo]
+        graphs, _ = encode_aigs(aigs, encoder, names=[r["design"] for r in todo])
+    except CircuitlabError as exc:
+        for row in todo:
+            row["encoder_error"] = str(exc).splitlines()[0]
+        return
+    finally:
+        torch.set_num_threads(threads)
+    with atomic_path(params.out / EMBEDDINGS) as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, designs=np.array([r["design"] for r in todo]), graphs=graphs)
+    if len(todo) < 2:
+        return
+    unit = graphs / np.maximum(np.linalg.norm(graphs, axis=1, keepdims=True), 1e-12)
+    cos = unit @ unit.T
+    np.fill_diagonal(cos, -np.inf)
+    for k, row in enumerate(todo):
+        j = int(np.argmax(cos[k]))
+        row.update(nearest=todo[j]["design"], nearest_cos=round(float(cos[k, j]), 4))
+

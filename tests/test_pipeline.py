@@ -1,8 +1,11 @@
 import json
 import shutil
 
+import numpy as np
+
 from circuitlab.cli import main
 from circuitlab.io import read_aiger
+from circuitlab.nn import load_default_encoder
 from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.verify import check_equivalence
 
@@ -31,6 +34,22 @@ def test_pipeline_on_two_designs(tmp_path, capsys):
         assert rewritten.num_latches == before.num_latches
     assert rows[0]["latches"] > 0  # the counter keeps its flip-flops
     assert "2 optimised and proven equivalent" in text
+    saved = np.load(out / "embeddings.npz")
+    assert list(saved["designs"]) == ["counter8", "mux8"]
+    assert saved["graphs"].shape == (2, load_default_encoder().pool_dim)
+    assert [r["nearest"] for r in rows] == ["mux8", "counter8"]
+    assert "counter8 ~ mux8" in text
+
+
+def test_pipeline_without_the_encoder_writes_no_embeddings(tmp_path, capsys):
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    shutil.copy(DEFAULT_DESIGNS / "mux8.v", designs)
+    out = tmp_path / "out"
+    assert main(["pipeline", "--designs", str(designs), "--out", str(out), "--jobs", "1",
+                 "--no-progress", "--no-transformer", "--no-encoder"]) == 0
+    assert not (out / "embeddings.npz").exists()
+    assert "graph encoder" not in capsys.readouterr().out
 
 
 def test_pipeline_reports_bad_design_and_fails(tmp_path, capsys):

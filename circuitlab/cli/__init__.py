@@ -38,7 +38,9 @@ COMMANDS = {
     "cec": "check two circuits for combinational equivalence",
     "data": "list and fetch pinned benchmark suites",
     "dataset": "build PyG datasets of AIGs (Verilog, AIGER, recipe corpus)",
-    "pretrain": "pre-train a graph encoder (masked gate modelling) on a folder of circuits",
+    "pretrain": "pre-train a graph encoder (MGM, VGA with the Verilog's LLM tokens) on a folder",
+    "embed": "embed Verilog files with a frozen language model (tokens and a vector per file)",
+    "encode": "embed circuits with the pre-trained graph encoder (one row per file)",
 }
 
 

@@ -37,6 +37,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="windows the transformer tries per design")
     add_option(parser, defaults, "checkpoint", metavar="FILE",
                help="transformer checkpoint (default: the shipped one)")
+    add_option(parser, defaults, "encoder", "--no-encoder",
+               help="skip embedding the designs with the shipped graph encoder")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="do not show a progress bar")
     parser.set_defaults(func=run)
@@ -48,7 +50,8 @@ def build_params(args: argparse.Namespace):
     return PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
                           engine=args.engine, jobs=args.jobs,
                           synth_timeout=args.synth_timeout, transformer=args.transformer,
-                          windows=args.windows, checkpoint=args.checkpoint)
+                          windows=args.windows, checkpoint=args.checkpoint,
+                          encoder=args.encoder)
 
 
 def run(args) -> int:
@@ -85,6 +88,30 @@ def run(args) -> int:
         for r in rows:
             if "ct_error" in r:
                 print(f"{r['design']}: transformer: {r['ct_error']}")
+    if params.encoder:
+        print_neighbours(rows, params)
     bad = [r for r in rows if "not_equivalent" in (r.get("equivalent"), r.get("ct_equivalent"))]
     ct_errors = [r for r in rows if "ct_error" in r]
     return 1 if bad or errors or ct_errors else 0
+
+
+NEIGHBOURS_SHOWN = 10
+
+
+def print_neighbours(rows: list[dict], params) -> None:
+    """The nearest other design of the first designs, by the shipped encoder's embeddings."""
+    from circuitlab.pipeline import EMBEDDINGS
+    done = [r for r in rows if "nearest" in r]
+    for r in rows:
+        if "encoder_error" in r:
+            print(f"graph encoder: {r['encoder_error']}")
+            return
+    if not done:
+        return
+    print(f"graph encoder (shipped, MGVGA pre-trained): {len(done)} designs embedded in "
+          f"{params.out / EMBEDDINGS}; nearest other design by cosine similarity:")
+    for r in done[:NEIGHBOURS_SHOWN]:
+        print(f"  {r['design']:>14} ~ {r['nearest']} ({r['nearest_cos']:.3f})")
+    if len(done) > NEIGHBOURS_SHOWN:
+        print(f"  ... {len(done) - NEIGHBOURS_SHOWN} more in results.jsonl (nearest, nearest_cos)")
+

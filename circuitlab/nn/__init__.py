@@ -16,6 +16,19 @@ from circuitlab.nn.inversion_sage_conv import InversionSAGEConv
 from circuitlab.nn.registry import ENCODERS, build_encoder
 from circuitlab.nn.sage import SAGEEncoder
 
+
+
+def load_default_encoder() -> Encoder:
+    """The shipped pre-trained encoder (``circuitlab/nn/checkpoints/default.pt``), eval mode.
+
+    MGVGA (MGM + VGA) pre-training on the project's designs; how it was
+    trained: ``experiments/train_encoder.py`` and its record in
+    ``experiments/results/``.
+    """
+    from circuitlab.pretrain import load_encoder
+    return load_encoder()
+
+
 __all__ = ["ENCODERS", "MASK_TYPE", "NUM_INPUT_TYPES", "POOLS", "BidirectionalConv",
            "DeepGCNEncoder", "Encoder", "EncoderConfig", "GINEncoder", "InversionSAGEConv",
-           "SAGEEncoder", "build_encoder"]
+           "SAGEEncoder", "build_encoder", "load_default_encoder"]

@@ -9,12 +9,14 @@ which :func:`load_encoder` returns the encoder in one call. Wu et al.,
 Alignment", ICLR 2025, https://arxiv.org/abs/2502.12732.
 """
 
-from circuitlab.pretrain.checkpoint import load_checkpoint, load_encoder
+from circuitlab.pretrain.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, load_encoder, \
+    load_model, save_weights
 from circuitlab.pretrain.config import METHODS, PretrainConfig
 from circuitlab.pretrain.masking import random_node_mask
 from circuitlab.pretrain.model import TEXT_TOKENS, PretrainModel, with_text_tokens
 from circuitlab.pretrain.sampler import NodeBudgetBatchSampler
 from circuitlab.pretrain.train import pretrain
 
-__all__ = ["METHODS", "TEXT_TOKENS", "NodeBudgetBatchSampler", "PretrainConfig", "PretrainModel",
-           "load_checkpoint", "load_encoder", "pretrain", "random_node_mask", "with_text_tokens"]
+__all__ = ["DEFAULT_CHECKPOINT", "METHODS", "TEXT_TOKENS", "NodeBudgetBatchSampler",
+           "PretrainConfig", "PretrainModel", "load_checkpoint", "load_encoder", "load_model",
+           "pretrain", "random_node_mask", "save_weights", "with_text_tokens"]

@@ -28,8 +28,11 @@ class PretrainConfig:
     ``pretrain_vg.py``): AdamW at 1e-3 with weight decay 0.01, cosine decay
     to a tenth, 30 % of latents masked for MGM, 50 % of inputs for VGA (the
     paper's and the checkpoint's ``vga0.5``; the release script says 0.7),
-    two cross-attention blocks with 8 heads, text vectors of 3584
-    (gte-Qwen2-7B), degree losses weighted 0.1.
+    two cross-attention blocks with 8 heads, degree losses weighted 0.1.
+    The text defaults are the project's embedder (:mod:`circuitlab.llm`:
+    MiniLM, ``M = 16`` tokens of ``D = 384``); the paper's gte-Qwen2-7B
+    vectors are ``text_dim = 3584``, ``text_tokens = 1``
+    (``experiments/configs/pretrain_mgvga.toml``).
 
     Attributes:
         encoder: the graph encoder (:class:`~circuitlab.nn.EncoderConfig`);
@@ -66,8 +69,8 @@ class PretrainConfig:
     mgm_mask_ratio: float = 0.3
     vga_mask_ratio: float = 0.5
     graphmae_mask_ratio: float = 0.5
-    text_dim: int = 3584
-    text_tokens: int = 1
+    text_dim: int = 384
+    text_tokens: int = 16
     cross_heads: int = 8
     cross_layers: int = 2
     degree_weight: float = 0.1

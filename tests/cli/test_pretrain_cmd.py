@@ -1,11 +1,13 @@
 import csv
 import random
+import shutil
 
 import pytest
 
 from circuitlab.aig import FALSE, AigBuilder
 from circuitlab.cli import main
 from circuitlab.io.formats import write_circuit
+from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.pretrain import load_encoder
 
 CONFIG = 'method = "mgm"\nnode_budget = 400\nlog_interval = 2\n[encoder]\nhidden = 16\nlayers = 2\n'
@@ -44,9 +46,8 @@ def test_pretrain_writes_metrics_and_a_checkpoint(folder, capsys):
     (["--no-such", "1"], "circuitlab pretrain: error: --no-such is not a key of the "
                          "pre-training config\n"),
     (["--steps", "x"], "circuitlab pretrain: error: --steps must be int, got 'x'\n"),
-    (["--method", "mgm+vga"], "circuitlab pretrain: error: method mgm+vga needs LLM text "
-                              "tokens per design, which this command does not compute; use "
-                              "--method mgm or graphmae\n"),
+    (["--recipes", "2"], "circuitlab pretrain: error: --recipes adds graphs for the text "
+                         "methods only (vga, mgm+vga)\n"),
 ])
 def test_a_mistake_is_one_line_and_writes_nothing(folder, capsys, extra, message):
     out = folder / "run"
@@ -55,3 +56,47 @@ def test_a_mistake_is_one_line_and_writes_nothing(folder, capsys, extra, message
     assert status == 2
     assert capsys.readouterr().err == message
     assert not out.exists()
+
+
+def test_a_text_method_needs_verilog_designs(folder, capsys):
+    out = folder / "run"
+    status = main(["pretrain", str(folder / "cfg.toml"), "--graphs", str(folder / "circuits"),
+                   "--out", str(out), "--method", "mgm+vga"])
+    assert status == 2
+    assert capsys.readouterr().err == (
+        f"circuitlab pretrain: error: --graphs {folder / 'circuits'}: method mgm+vga needs "
+        "Verilog designs for their text; c0.aig has none (use --method mgm or graphmae)\n")
+    assert not out.exists()
+
+
+def test_mgvga_on_verilog_designs_embeds_their_text(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CIRCUITLAB_CACHE", str(tmp_path / "cache"))
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    for name in ("mux8", "maj5", "parity16"):
+        shutil.copy(DEFAULT_DESIGNS / f"{name}.v", designs)
+    (tmp_path / "cfg.toml").write_text(
+        'method = "mgm+vga"\ntext_dim = 384\ntext_tokens = 4\ncross_heads = 4\n'
+        'node_budget = 2000\nlog_interval = 2\n[encoder]\nhidden = 16\nlayers = 2\n')
+    out = tmp_path / "run"
+    status = main(["pretrain", str(tmp_path / "cfg.toml"), "--graphs", str(designs),
+                   "--out", str(out), "--steps", "2", "--progress", "false"])
+    assert status == 0, capsys.readouterr().err
+    assert "2 steps on 3 graphs" in capsys.readouterr().out
+    with open(out / "metrics.csv", newline="") as f:
+        assert "vga_type_acc" in next(csv.DictReader(f))
+
+
+def test_a_text_width_the_embedder_does_not_give_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CIRCUITLAB_CACHE", str(tmp_path / "cache"))
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    shutil.copy(DEFAULT_DESIGNS / "mux8.v", designs)
+    (tmp_path / "cfg.toml").write_text('method = "vga"\ntext_dim = 3584\n')
+    status = main(["pretrain", str(tmp_path / "cfg.toml"), "--graphs", str(designs),
+                   "--out", str(tmp_path / "run")])
+    assert status == 2
+    assert capsys.readouterr().err == (
+        "circuitlab pretrain: error: text_dim is 3584 but the embedder gives 384-d tokens "
+        "(set --text-dim 384 or another --text-model)\n")
+    assert not (tmp_path / "run").exists()

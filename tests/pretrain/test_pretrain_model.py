@@ -99,7 +99,7 @@ def test_vga_without_tokens_is_one_clear_error():
 def test_training_lowers_the_loss_and_beats_the_majority_class(method):
     torch.manual_seed(0)
     cfg = PretrainConfig(encoder=EncoderConfig(hidden=32, layers=2), method=method, text_dim=D,
-                         cross_heads=4, cross_layers=1)
+                         text_tokens=1, cross_heads=4, cross_layers=1)
     model = PretrainModel(cfg)
     batch = Batch.from_data_list(tiny_graphs(10, seed=2, text_dim=D))
     opt = torch.optim.AdamW(model.parameters(), lr=1e-2)

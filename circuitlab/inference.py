@@ -1,0 +1,79 @@
+"""Graph and node embeddings of circuits from a pre-trained encoder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from circuitlab.errors import CircuitlabError, require_at_least
+
+VERILOG = (".v", ".sv")
+
+
+@dataclass(frozen=True)
+class EncodeParams:
+    """How circuits are encoded.
+
+    Attributes:
+        checkpoint: a pre-training checkpoint; ``None`` is the shipped encoder.
+        node_budget: most nodes of one circuit's graph (inputs, ANDs, outputs,
+            and NOT nodes in the ``not_nodes`` encoding); a larger one is an error.
+        synth_timeout: seconds per Yosys run for a Verilog file.
+    """
+
+    checkpoint: Path | None = None
+    node_budget: int = 200_000
+    synth_timeout: float = 600.0
+
+    def __post_init__(self):
+        require_at_least(self.node_budget, 1, "node_budget")
+
+
+def read_any(path: str | Path, synth_timeout: float = 600.0):
+    """The AIG of a ``.v``/``.sv`` (synthesised by Yosys), ``.aig``, ``.aag``, ``.bench`` file."""
+    from circuitlab.io.formats import read_circuit
+    path = Path(path)
+    if not path.is_file():
+        raise CircuitlabError(f"{path}: no such file")
+    if path.suffix in VERILOG:
+        from circuitlab.synth import synthesize
+        return synthesize(path, timeout=synth_timeout)
+    return read_circuit(path)
+
+
+def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,
+                names: Sequence[str] | None = None, nodes: bool = False):
+    """Graph embeddings ``[F, P]`` (``P = encoder.pool_dim``) of ``aigs``, one row each, in order.
+
+    Each circuit is encoded alone (so a row never depends on the others),
+    in ``encoder.config.encoding``, with gradients off.
+
+    Returns:
+        ``(graphs, node_states)``: a float32 numpy array ``[F, P]``, and (with
+        ``nodes``) a list of ``[N_f, H]`` float32 arrays, else ``None``.
+
+    Raises:
+        CircuitlabError: a graph has more than ``node_budget`` nodes.
+    """
+    import numpy as np
+    import torch
+
+    from circuitlab.data import to_pyg
+
+    names = list(names) if names is not None else [f"circuit {k}" for k in range(len(aigs))]
+    rows, states = [], []
+    encoder.eval()
+    with torch.no_grad():
+        for name, aig in zip(names, aigs):
+            graph = to_pyg(aig, encoder.config.encoding)
+            if graph.num_nodes > node_budget:
+                raise CircuitlabError(f"{name}: {graph.num_nodes} nodes, over the node budget "
+                                      f"of {node_budget} (--node-budget)")
+            x = encoder(graph)
+            rows.append(encoder.pool(x, graph)[0].numpy())
+            if nodes:
+                states.append(x.numpy().astype(np.float32))
+    width = encoder.pool_dim
+    graphs = np.stack(rows).astype(np.float32) if rows else np.zeros((0, width), np.float32)
+    return graphs, (states if nodes else None)

@@ -1,0 +1,109 @@
+"""Train the shipped graph encoder: MGVGA (MGM + VGA) on the project's designs.
+
+    python experiments/train_encoder.py [--steps N] [--recipes R] [--out FILE] [--record FILE]
+
+Config: experiments/configs/pretrain_default.toml (MiniLM text tokens, M = 16,
+D = 384), ``steps`` overridden here. Data: data/designs minus the fixed
+held-out split HOLDOUT (every 7th design by name, from the 4th), each
+design's synthesised AIG plus the distinct AIGs along ``--recipes`` seeded
+random recipes (10 steps), every graph carrying its design's text tokens.
+Writes the slim checkpoint (config + weights) to circuitlab/nn/checkpoints/
+default.pt and a JSON record (config, data, steps, wall time, peak RSS,
+last training metrics, held-out reconstruction metrics) to
+experiments/results/encoder_default.json. The same seed and data give the
+same weights on the same machine (torch CPU kernels, one process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+HOLDOUT = ("alu8f", "bitrev16", "cmp8u", "div8by4", "ham74enc", "maj5", "parity16",
+           "rom_sin32", "sqr6", "vending")
+"""Designs never trained on; the evaluation split (benchmarks/eval_encoder.py)."""
+
+CONFIG = ROOT / "experiments" / "configs" / "pretrain_default.toml"
+DESIGNS = ROOT / "data" / "designs"
+EVAL_SEEDS = (0, 1, 2)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=1200)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (one is fastest on a shared 2-core machine)")
+    parser.add_argument("--recipes", type=int, default=1, help="random recipes per design")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path,
+                        default=ROOT / "circuitlab" / "nn" / "checkpoints" / "default.pt")
+    parser.add_argument("--record", type=Path,
+                        default=ROOT / "experiments" / "results" / "encoder_default.json")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from circuitlab.pretrain import PretrainConfig, pretrain, save_weights
+    from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
+    from circuitlab.pretrain.evaluate import reconstruction_metrics
+
+    torch.set_num_threads(args.threads)
+    config = PretrainConfig.load(CONFIG).with_overrides(
+        ["--steps", str(args.steps), "--seed", str(args.seed), "--device", "cpu",
+         "--progress", "false", "--ckpt-interval", str(args.steps)])
+    t0 = time.perf_counter()
+    corpus = CorpusParams(recipes=args.recipes, recipe_length=10, seed=args.seed)
+    graphs = verilog_corpus(DESIGNS, corpus, exclude=HOLDOUT)
+    held = verilog_corpus(DESIGNS, CorpusParams(), designs=HOLDOUT)
+    data_s = time.perf_counter() - t0
+    print(f"{len(graphs)} training graphs ({sum(g.num_nodes for g in graphs)} nodes) from "
+          f"{len({g.design for g in graphs})} designs; {len(held)} held out; {data_s:.0f} s",
+          flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        t1 = time.perf_counter()
+        stats = pretrain(config, graphs, Path(tmp) / "run")
+        train_s = time.perf_counter() - t1
+        metrics_csv = (Path(tmp) / "run" / "metrics.csv").read_text()
+    model = stats["model"]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    save_weights(args.out, config, model, stats["steps"])
+    last = dict(zip(*[line.split(",") for line in metrics_csv.strip().splitlines()[::len(
+        metrics_csv.strip().splitlines()) - 1]]))
+    record = {
+        "config": config.to_dict(),
+        "data": {"designs": str(DESIGNS.relative_to(ROOT)), "holdout": list(HOLDOUT),
+                 "train_designs": sorted({g.design for g in graphs}),
+                 "train_graphs": len(graphs), "train_nodes": sum(g.num_nodes for g in graphs),
+                 "recipes_per_design": args.recipes, "recipe_length": corpus.recipe_length,
+                 "text": "circuitlab.llm defaults (all-MiniLM-L6-v2, M=16, D=384)"},
+        "steps": stats["steps"], "epochs": stats["epochs"],
+        "train_seconds": round(train_s, 1), "data_seconds": round(data_s, 1),
+        "graphs_per_s": round(stats["graphs_per_s"], 1),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "last_logged": {k: float(v) for k, v in last.items()},
+        "heldout": reconstruction_metrics(model, held, EVAL_SEEDS),
+        "eval_seeds": list(EVAL_SEEDS),
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, "
+                   f"torch {torch.__version__}",
+        "checkpoint": str(args.out.relative_to(ROOT)) if args.out.is_relative_to(ROOT)
+        else str(args.out),
+        "checkpoint_bytes": args.out.stat().st_size,
+    }
+    args.record.parent.mkdir(parents=True, exist_ok=True)
+    args.record.write_text(json.dumps(record, indent=1) + "\n")
+    print(json.dumps({k: record[k] for k in ("steps", "train_seconds", "peak_rss_mib",
+                                             "heldout")}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""verilog_corpus: designs -> AIG graphs carrying their Verilog's text tokens."""
+
+import pytest
+import torch
+
+from circuitlab.errors import CircuitlabError
+from circuitlab.llm import HashEmbedder
+from circuitlab.pipeline import DEFAULT_DESIGNS
+from circuitlab.pretrain import PretrainConfig, pretrain
+from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
+from circuitlab.synth import synthesize
+
+NAMES = ("maj5", "mux8", "parity16")
+
+
+@pytest.fixture
+def designs(tmp_path):
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    for name in NAMES:
+        (folder / f"{name}.v").write_text((DEFAULT_DESIGNS / f"{name}.v").read_text())
+    return folder
+
+
+def test_each_design_carries_its_own_text_tokens(designs):
+    embedder = HashEmbedder(dim=8, pooled_tokens=3)
+    graphs = verilog_corpus(designs, CorpusParams(jobs=1), embedder=embedder)
+    assert [g.name for g in graphs] == list(NAMES)
+    for g in graphs:
+        assert g.text_tokens.shape == (1, 3, 8)
+        want = embedder.embed([(designs / f"{g.design}.v").read_text()])[0].tokens
+        torch.testing.assert_close(g.text_tokens[0], torch.from_numpy(want))
+        aig = synthesize(designs / f"{g.design}.v")
+        assert int(g.num_nodes) >= aig.num_inputs + aig.num_ands
+    assert not torch.equal(graphs[0].text_tokens, graphs[1].text_tokens)
+
+
+def test_recipe_graphs_carry_the_tokens_of_their_design(designs):
+    embedder = HashEmbedder(dim=8, pooled_tokens=2)
+    base = verilog_corpus(designs, CorpusParams(jobs=1), embedder=embedder)
+    more = verilog_corpus(designs, CorpusParams(recipes=1, recipe_length=4, engine="aigverse",
+                                                jobs=1), embedder=embedder)
+    assert len(more) > len(base)
+    tokens = {g.design: g.text_tokens for g in base}
+    for g in more:
+        torch.testing.assert_close(g.text_tokens, tokens[g.design])
+    names = [g.name for g in more]
+    assert len(set(names)) == len(names)
+
+
+def test_designs_and_exclude_select_by_name(designs):
+    got = verilog_corpus(designs, CorpusParams(jobs=1), None, exclude=["mux8"])
+    assert [g.design for g in got] == ["maj5", "parity16"]
+    assert not hasattr(got[0], "text_tokens") or got[0].text_tokens is None
+    got = verilog_corpus(designs, CorpusParams(jobs=1), None, designs=["mux8"])
+    assert [g.design for g in got] == ["mux8"]
+    with pytest.raises(CircuitlabError, match="no design named nope"):
+        verilog_corpus(designs, CorpusParams(jobs=1), None, designs=["nope"])
+    with pytest.raises(CircuitlabError, match="no design left"):
+        verilog_corpus(designs, CorpusParams(jobs=1), None, exclude=list(NAMES))
+
+
+def test_a_design_that_does_not_synthesise_is_one_line(designs):
+    (designs / "broken.v").write_text("module broken(input a, output y);\n assign y = a &;\n"
+                                      "endmodule\n")
+    with pytest.raises(CircuitlabError, match=r"broken\.v: ") as exc:
+        verilog_corpus(designs, CorpusParams(jobs=1), None)
+    assert "\n" not in str(exc.value)
+
+
+def test_the_corpus_feeds_mgvga_pretraining(designs, tmp_path):
+    graphs = verilog_corpus(designs, CorpusParams(jobs=1),
+                            embedder=HashEmbedder(dim=8, pooled_tokens=2))
+    config = PretrainConfig.from_dict({
+        "method": "mgm+vga", "text_dim": 8, "text_tokens": 2, "cross_heads": 4, "steps": 3,
+        "node_budget": 2000, "log_interval": 1, "progress": False, "device": "cpu",
+        "encoder": {"hidden": 16, "layers": 2}})
+    stats = pretrain(config, graphs, tmp_path / "run")
+    assert stats["steps"] == 3 and stats["loss"] == stats["loss"]  # finite, not NaN
