@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import ParamError
 
 POOLINGS = ("mean", "last", "cls")
 DTYPES = ("float32", "float16", "bfloat16")
@@ -66,17 +66,17 @@ class EmbedParams:
 
     def __post_init__(self):
         if self.pooled_tokens < 1:
-            raise CircuitlabError(f"pooled_tokens must be at least 1 (got {self.pooled_tokens})")
+            raise ParamError("pooled_tokens", f"must be at least 1 (got {self.pooled_tokens})")
         if self.window is not None and self.window < 2:
-            raise CircuitlabError(f"window must be at least 2 tokens (got {self.window})")
+            raise ParamError("window", f"must be at least 2 tokens (got {self.window})")
         if self.overlap < 0:
-            raise CircuitlabError(f"overlap must be at least 0 (got {self.overlap})")
+            raise ParamError("overlap", f"must be at least 0 (got {self.overlap})")
         if self.batch_size < 1:
-            raise CircuitlabError(f"batch_size must be at least 1 (got {self.batch_size})")
+            raise ParamError("batch_size", f"must be at least 1 (got {self.batch_size})")
         if self.pooling not in POOLINGS:
-            raise CircuitlabError(f"pooling must be one of {', '.join(POOLINGS)} "
-                                  f"(got {self.pooling!r})")
+            raise ParamError("pooling", f"must be one of {', '.join(POOLINGS)} "
+                                        f"(got {self.pooling!r})")
         if self.dtype not in DTYPES:
-            raise CircuitlabError(f"dtype must be one of {', '.join(DTYPES)} (got {self.dtype!r})")
+            raise ParamError("dtype", f"must be one of {', '.join(DTYPES)} (got {self.dtype!r})")
         if self.model is not None and not self.model.strip():
-            raise CircuitlabError("model must be a local folder or a hub name (got an empty string)")
+            raise ParamError("model", "must be a local folder or a hub name (got an empty string)")

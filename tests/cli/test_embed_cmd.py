@@ -28,7 +28,7 @@ def test_embed_writes_tokens_and_a_vector_per_file(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["MISSING.v", "-o", "OUT.npz"], "MISSING.v: no such file"),
     (["MUX", "-o", "OUT.npy"], "-o OUT.npy: must end in .npz"),
-    (["MUX", "-o", "OUT.npz", "--tokens", "0"], "pooled_tokens must be at least 1 (got 0)"),
+    (["MUX", "-o", "OUT.npz", "--tokens", "0"], "--tokens must be at least 1 (got 0)"),
 ])
 def test_a_mistake_is_one_line(tmp_path, capsys, argv, message):
     sub = {"MUX": str(DEFAULT_DESIGNS / "mux8.v"), "MISSING.v": str(tmp_path / "MISSING.v"),
