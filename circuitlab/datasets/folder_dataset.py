@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from functools import partial
-import os.path as osp
 from pathlib import Path
 
 from torch_geometric.data import InMemoryDataset
@@ -12,8 +11,12 @@ from torch_geometric.data import InMemoryDataset
 from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.graphs import graph_of, read_item
+from circuitlab.datasets.layout import SourceLayout
 from circuitlab.datasets.sources import (
-    design_payload, list_sources, source_digests, synthesize_item,
+    design_payload,
+    list_sources,
+    source_digests,
+    synthesize_item,
 )
 from circuitlab.errors import CircuitlabError, require_choice
 from circuitlab.fsutil import write_bytes_atomic
@@ -33,7 +36,7 @@ def design_items(files: list[Path], digests: dict[str, str]) -> list[Item]:
     return items
 
 
-class FolderDataset(InMemoryDataset):
+class FolderDataset(SourceLayout, InMemoryDataset):
     """One :class:`~circuitlab.data.AigData` per file of a source folder.
 
     ``raw_dir`` is the source folder itself; item results (the AIGER of each
@@ -73,18 +76,6 @@ class FolderDataset(InMemoryDataset):
         if not self.report.computed and not self.report.reused and report.exists():
             self.report = BuildReport(**{k: v if k != "failed" else [tuple(f) for f in v]
                                          for k, v in json.loads(report.read_text()).items()})
-
-    @property
-    def raw_dir(self) -> str:
-        return str(self.source)
-
-    @property
-    def processed_dir(self) -> str:
-        return osp.join(self.root, "processed", self.key)
-
-    @property
-    def item_dir(self) -> Path:
-        return Path(self.root) / "items"
 
     @property
     def raw_file_names(self) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os.path as osp
 from pathlib import Path
 
 import torch
@@ -14,9 +13,14 @@ from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.folder_dataset import ITEM_SUFFIX, design_items
 from circuitlab.datasets.graphs import graph_of, read_item
+from circuitlab.datasets.layout import SourceLayout
 from circuitlab.datasets.shard import pack
 from circuitlab.datasets.sources import (
-    AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources, source_digests, synthesize_item,
+    AIGER_SUFFIXES,
+    VERILOG_SUFFIXES,
+    list_sources,
+    source_digests,
+    synthesize_item,
 )
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.fsutil import atomic_path, write_bytes_atomic
@@ -41,7 +45,7 @@ def trace_item(payload: dict) -> bytes:
     return pack(meta, [dump_aiger(t, symbols=False, comments=False) for t in trace])
 
 
-class RecipeCorpus(Dataset):
+class RecipeCorpus(SourceLayout, Dataset):
     r"""The OpenABC-D-style corpus: every AIG along random synthesis recipes.
 
     For each design of ``source`` (Verilog, synthesised with Yosys, or
@@ -125,14 +129,6 @@ class RecipeCorpus(Dataset):
         self._total = total
 
     @property
-    def raw_dir(self) -> str:
-        return str(self.source)
-
-    @property
-    def processed_dir(self) -> str:
-        return osp.join(self.root, "processed", self.key)
-
-    @property
     def raw_file_names(self) -> list[str]:
         return [p.name for p in self.files]
 
@@ -142,7 +138,7 @@ class RecipeCorpus(Dataset):
 
     def process(self) -> None:
         from circuitlab.synth.recipes import random_recipe
-        item_dir = Path(self.root) / "items"
+        item_dir = self.item_dir
         designs = design_items(self.files, self.digests)
         report = run_items(synthesize_item, designs, item_dir, ITEM_SUFFIX, self.options,
                            what="designs")
