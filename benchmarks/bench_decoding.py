@@ -35,11 +35,11 @@ import time
 import torch
 
 from _common import print_table
+from circuitlab.optimize.model import load_model
 from circuitlab.sim.tables import tables_to_ints
 from circuitlab.transformer.constraints import output_tables
 from circuitlab.transformer.data.generate import random_circuits
 from circuitlab.transformer.decode import CPU_DECODE_CHUNK, ENCODE_CHUNK, prepare, run_decoder
-from circuitlab.transformer.optimize import load_model
 from circuitlab.transformer.reference import ReferenceState
 from circuitlab.transformer.tokenizer import BOS, PAD
 

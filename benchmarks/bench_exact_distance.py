@@ -23,8 +23,9 @@ import torch
 from _common import as_label, before_sat, print_table
 from circuitlab.exact import min_ands_table, npn_classes
 from circuitlab.io.truth import truth_to_aig
+from circuitlab.optimize.model import load_model
+from circuitlab.optimize.small import OptimizeParams, optimize_circuits
 from circuitlab.synth.recipes import RecipeParams, run_recipe
-from circuitlab.transformer.optimize import OptimizeParams, load_model, optimize_circuits
 from circuitlab.transformer.search import SearchParams, search
 
 

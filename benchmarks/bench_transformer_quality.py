@@ -37,10 +37,11 @@ import torch
 
 from _common import SHARED, as_label, before_sat, print_table
 from circuitlab.io.truth import read_truth
+from circuitlab.optimize.model import load_model
+from circuitlab.optimize.small import OptimizeParams, optimize_circuits
 from circuitlab.synth.abc import abc_available, run_abc_batch
 from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
 from circuitlab.transformer.data.generate import random_circuits
-from circuitlab.transformer.optimize import OptimizeParams, load_model, optimize_circuits
 from circuitlab.transformer.search import SearchParams, search
 from circuitlab.verify import Verdict, check_equivalence
 

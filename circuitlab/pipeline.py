@@ -6,7 +6,7 @@ top module is chosen as ``circuitlab synth`` chooses it, see
 :func:`circuitlab.synth.yosys.find_top`): synthesise with Yosys, record the AIG's size and depth, optimise it with a
 recipe, and prove the result equivalent to the original. Then the shipped
 circuit transformer rewrites windows (at most 8 inputs, 2 outputs) of each
-optimised AIG (:func:`circuitlab.transformer.rewrite.rewrite_windows`), and
+optimised AIG (:func:`circuitlab.optimize.rewrite.rewrite_windows`), and
 that result is proven equivalent too. The shipped pre-trained graph encoder
 (:func:`circuitlab.nn.load_default_encoder`) embeds every synthesised AIG:
 the embeddings go to ``embeddings.npz`` and each row names its nearest other
@@ -152,8 +152,8 @@ def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool =
     The windows of all designs are decoded together, in one batch.
     """
     from circuitlab.io import read_aiger, write_aiger
-    from circuitlab.transformer.optimize import load_model
-    from circuitlab.transformer.rewrite import RewriteParams, rewrite_many
+    from circuitlab.optimize.model import load_model
+    from circuitlab.optimize.rewrite import RewriteParams, rewrite_many
     from circuitlab.transformer.search import SearchParams
 
     todo = [r for r in rows if "ands_opt" in r

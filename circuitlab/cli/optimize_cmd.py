@@ -26,9 +26,9 @@ def deepsyn_steps(options: str | None) -> int:
 
 
 def build_params(args: argparse.Namespace):
-    """The :class:`~circuitlab.transformer.optimize.OptimizeParams` the options ask for."""
+    """The :class:`~circuitlab.optimize.small.OptimizeParams` the options ask for."""
     from circuitlab.exact.shrink import ShrinkParams
-    from circuitlab.transformer.optimize import OptimizeParams
+    from circuitlab.optimize.small import OptimizeParams
     from circuitlab.transformer.search import SearchParams
 
     search = SearchParams(method=args.method, budget=args.budget, seed=args.seed)
@@ -51,7 +51,8 @@ def build_params(args: argparse.Namespace):
 
 def _run(args: argparse.Namespace) -> int:
     from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
-    from circuitlab.transformer.optimize import check_fits, load_model, optimize_circuits
+    from circuitlab.optimize.model import load_model
+    from circuitlab.optimize.small import check_fits, optimize_circuits
 
     params = build_params(args)
     check_output_file(args.output, "-o")
@@ -78,7 +79,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from circuitlab.synth.recipes import ENGINES
-    from circuitlab.transformer.optimize import OptimizeParams
+    from circuitlab.optimize.small import OptimizeParams
     from circuitlab.transformer.search import METHODS
 
     defaults = OptimizeParams()

@@ -12,7 +12,7 @@ resumes; ``--unproven`` redoes only the rows not proven optimal. A row the
 SAT search leaves unproven takes the size of the circuit in
 ``upper_bounds/<canon_hex>.aag`` when that one is no larger (and computes
 the class's canonical table): circuits found by other means, such as
-:func:`circuitlab.transformer.optimize.optimize_circuits`. The search then
+:func:`circuitlab.optimize.small.optimize_circuits`. The search then
 only has to prove fewer gates impossible, and the row is optimal when it
 does.
 """

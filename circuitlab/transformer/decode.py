@@ -278,7 +278,7 @@ class DecodeResult:
         failed: candidates that hit a cap.
         violations: candidates that finished but were not equivalent (a bug if ever > 0).
         pool: every distinct finished candidate, smallest first (seeds for
-            classical post-optimisation, see :mod:`circuitlab.transformer.optimize`).
+            classical post-optimisation, see :mod:`circuitlab.optimize.small`).
     """
 
     source: Aig

@@ -66,12 +66,12 @@ def test_the_model_command_does_import_torch():
     ["synth", "design.v", "-o", "OUT"]])
 @pytest.mark.parametrize("where", ["folder", "proc", "locked"])
 def test_bad_output_paths_are_refused_before_work(tmp_path, capsys, monkeypatch, command, where):
-    import circuitlab.transformer.optimize as optimize
+    import circuitlab.optimize.model as model
 
     def no_work(*args, **kwargs):
         raise AssertionError("work started before the output path was checked")
 
-    monkeypatch.setattr(optimize, "load_model", no_work)
+    monkeypatch.setattr(model, "load_model", no_work)
     monkeypatch.setattr("circuitlab.io.formats.read_circuit", no_work)
     locked = tmp_path / "locked"
     locked.mkdir()

@@ -22,7 +22,7 @@ MINIMAL = {"cec": ["a.aig", "b.aig"], "opt": ["in.aig", "-o", "out.aig"],
 def _defaults():
     from circuitlab.pipeline import PipelineParams
     from circuitlab.synth.recipes import RecipeParams
-    from circuitlab.transformer.optimize import OptimizeParams
+    from circuitlab.optimize.small import OptimizeParams
     from circuitlab.verify.equivalence import EquivalenceParams
     return {"cec": EquivalenceParams(), "opt": RecipeParams(), "optimize": OptimizeParams(),
             "pipeline": PipelineParams()}
@@ -40,7 +40,7 @@ def test_cli_defaults_are_the_dataclass_defaults(command):
 
 
 def test_optimize_searches_as_optimize_params_says():
-    from circuitlab.transformer.optimize import OptimizeParams
+    from circuitlab.optimize.small import OptimizeParams
     args = build_parser(["optimize"]).parse_args(["optimize", *MINIMAL["optimize"]])
     assert args.method == OptimizeParams().search.method == "sample"
     assert args.budget == OptimizeParams().search.budget

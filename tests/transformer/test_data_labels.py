@@ -7,9 +7,9 @@ import pytest
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
+from circuitlab.synth import best_of as best_of_mod
 from circuitlab.synth.abc import check_commands, run_abc_batch, run_abc_script
 from circuitlab.synth.recipes import SCRIPTS
-from circuitlab.transformer.data import labels as labels_mod
 from circuitlab.transformer.data.generate import random_circuits, truth_circuits
 from circuitlab.transformer.data.labels import (
     Label, LabelParams, label_circuits, label_stats,
@@ -63,7 +63,7 @@ def test_non_equivalent_candidate_is_discarded(monkeypatch):
     def broken(aigs, script, batch_size):  # constant outputs: small and wrong
         return [Aig(a.num_inputs, [], [0] * a.num_outputs) for a in aigs]
 
-    monkeypatch.setattr(labels_mod, "_aigverse", broken)
+    monkeypatch.setattr(best_of_mod, "_aigverse", broken)
     labels = label_circuits(sources, LabelParams(use_abc=False))
     assert all(lab.best == "source" and lab.rejected == ("aigverse:compress2rs",)
                for lab in labels)

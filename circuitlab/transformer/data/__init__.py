@@ -1,7 +1,8 @@
 """Training pairs for the Circuit Transformer: sources, windows, labels, datasets.
 
 Sources are random AND graphs or structured random functions
-(:mod:`.generate`) or windows cut from real circuits (:mod:`.windows`);
+(:mod:`.generate`) or windows cut from real circuits
+(:mod:`circuitlab.aig.windows`);
 labels are the smallest equivalent circuits classical synthesis finds
 (:mod:`.labels`); :mod:`.build` builds and caches the pairs, :mod:`.dataset`
 holds and splits them.
@@ -16,9 +17,7 @@ from circuitlab.transformer.data.generate import (
 from circuitlab.transformer.data.labels import (
     Label, LabelParams, LabelStats, label_circuits, label_stats,
 )
-from circuitlab.transformer.data.windows import Window, extract_windows, find_windows
 
-__all__ = ["DataSpec", "Label", "LabelParams", "LabelStats", "PairDataset", "Window",
-           "build_pairs", "cache_path", "extract_windows", "find_windows", "label_circuits",
-           "label_stats", "random_circuit", "random_circuits", "remove_functions",
-           "split_pairs", "truth_circuit", "truth_circuits"]
+__all__ = ["DataSpec", "Label", "LabelParams", "LabelStats", "PairDataset", "build_pairs",
+           "cache_path", "label_circuits", "label_stats", "random_circuit", "random_circuits",
+           "remove_functions", "split_pairs", "truth_circuit", "truth_circuits"]

@@ -3,7 +3,7 @@
 :func:`build_pairs` turns a :class:`DataSpec` into a
 :class:`~.dataset.PairDataset`: sources are generated (``"random"``,
 ``"truth"``: :mod:`.generate`) or cut from real circuits (``"windows"``:
-:mod:`.windows`), labelled by :func:`.labels.label_circuits` in worker
+:mod:`circuitlab.aig.windows`), labelled by :func:`.labels.label_circuits` in worker
 processes, and cached in ``cache_dir/<kind>-<hash>.npz``. The hash covers
 every field of the spec, the contents (not the paths) of the window
 sources, whether ABC is used, and the ``fits_key`` naming the ``fits``
@@ -32,13 +32,13 @@ import numpy as np
 from tqdm import tqdm
 
 from circuitlab.aig.aig import Aig
+from circuitlab.aig.windows import find_windows
 from circuitlab.errors import CircuitlabError
 from circuitlab.io.aiger import dump_aiger, parse_aiger, read_aiger
 from circuitlab.synth.abc import abc_available
 from circuitlab.transformer.data import generate
 from circuitlab.transformer.data.dataset import PairDataset, function_key
 from circuitlab.transformer.data.labels import SOURCE, LabelParams, label_circuits
-from circuitlab.transformer.data.windows import find_windows
 
 __all__ = ["KINDS", "DataSpec", "build_pairs", "cache_path"]
 
@@ -53,7 +53,7 @@ class DataSpec:
     Attributes:
         kind: ``"random"`` (:func:`.generate.random_circuits`), ``"truth"``
             (:func:`.generate.truth_circuits`) or ``"windows"``
-            (:func:`.windows.find_windows` on ``sources``).
+            (:func:`circuitlab.aig.windows.find_windows` on ``sources``).
         count: pairs wanted (windows: at most this many; see :func:`build_pairs`).
         seed: non-negative seed of everything random.
         num_inputs, num_outputs: circuit interface (windows: the most

@@ -21,50 +21,22 @@ import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Sequence
 
 from circuitlab.aig import Aig
-from circuitlab.errors import CircuitlabError, ParamError, require_at_least, require_choice
+from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.exact.shrink import ShrinkParams, shrink
+from circuitlab.synth.best_of import DEEPSYN, Script, best_of_scripts, check_deepsyn_options
 from circuitlab.synth.recipes import ENGINES, resolve_engine
-from circuitlab.transformer.data.labels import SOURCE, Label, LabelParams, label_circuits
 from circuitlab.transformer.search import SearchParams, search
 from circuitlab.transformer.tokenizer import TokenizeError, Tokenizer
 from circuitlab.verify import Verdict, check_equivalence
 
-__all__ = ["DEFAULT_CHECKPOINT", "OptimizeParams", "OptimizeResult", "default_checkpoint",
-           "load_model", "optimize_circuits", "polish", "shrink_all"]
+__all__ = ["CLASSICAL_SCRIPTS", "OptimizeParams", "OptimizeResult", "check_fits",
+           "classical_scripts", "optimize_circuits", "polish", "shrink_all"]
 
-
-DEFAULT_CHECKPOINT = "default.pt"
+SOURCE = "source"
 CLASSICAL_SCRIPTS = ("resyn2", "compress2rs")
-
-
-def default_checkpoint() -> Path:
-    """Path of the checkpoint shipped inside the package."""
-    return Path(str(resources.files("circuitlab.transformer") / "checkpoints" / DEFAULT_CHECKPOINT))
-
-
-def load_model(checkpoint=None, device: str = "auto"):
-    """``(model, tokenizer)`` from ``checkpoint`` (default: the shipped one), in eval mode.
-
-    Raises:
-        ParamError: ``device`` names a CUDA device and there is none.
-        CircuitlabError: the checkpoint is missing or not a circuitlab checkpoint.
-    """
-    import torch
-
-    from circuitlab.transformer.train import load_checkpoint, resolve_device
-    resolved = resolve_device(device)
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ParamError("device", f"{device}: no CUDA device is available")
-    path = Path(checkpoint) if checkpoint else default_checkpoint()
-    if checkpoint is None and not path.exists():
-        raise CircuitlabError(f"the shipped transformer checkpoint is missing ({path}); "
-                              "reinstall circuitlab or pass --checkpoint")
-    return load_checkpoint(path, resolved)
 
 
 @dataclass(frozen=True)
@@ -99,7 +71,7 @@ class OptimizeParams:
         require_choice(self.engine, ENGINES, "engine")
         require_at_least(self.jobs, 1, "jobs")
         if self.deepsyn is not None:
-            LabelParams(deepsyn=True, deepsyn_options=self.deepsyn)  # raises on bad options
+            check_deepsyn_options(self.deepsyn, "deepsyn")
 
 
 @dataclass
@@ -145,12 +117,12 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
         if res.decoded is not None:
             c["transformer"] = res.decoded
     if params.classical:
-        labels = label_circuits(aigs, classical_params(params.engine, params.deepsyn))
-        for c, size, lab in zip(cands, sizes, labels):
-            size.update({name.split(":", 1)[1]: n for name, n in lab.ands.items()})
-            if lab.best != SOURCE:
-                c[lab.best.split(":", 1)[1]] = lab.aig
-        second = [lab.aig if tokenizer.fits(lab.aig) else aig for lab, aig in zip(labels, aigs)]
+        found = best_of_scripts(aigs, classical_scripts(params.engine, params.deepsyn))
+        for c, size, f in zip(cands, sizes, found):
+            size.update({s.script: n for s, n in f.ands.items()})
+            if f.best is not None:
+                c[f.best.script] = f.aig
+        second = [f.aig if tokenizer.fits(f.aig) else aig for f, aig in zip(found, aigs)]
         again, _ = search(model, tokenizer, second, params.search)
         if params.polish:
             _offer(cands, "transformer+polish", polish([r.pool for r in own], params.engine))
@@ -184,15 +156,15 @@ def optimize_circuits(aigs: Sequence[Aig], model, tokenizer: Tokenizer,
     return out_list
 
 
-def classical_params(engine: str = "auto", deepsyn: str | None = None) -> LabelParams:
-    """The classical scripts (:data:`CLASSICAL_SCRIPTS`) on one engine, as labelling runs them.
+def classical_scripts(engine: str = "auto", deepsyn: str | None = None) -> tuple[Script, ...]:
+    """The classical scripts (:data:`CLASSICAL_SCRIPTS`) on one engine.
 
     ``deepsyn`` adds ABC's ``&deepsyn`` with these options (ABC only).
     """
     if resolve_engine(engine) == "abc":
-        return LabelParams(abc_scripts=CLASSICAL_SCRIPTS, aigverse_scripts=(), use_abc=True,
-                           deepsyn=deepsyn is not None, deepsyn_options=deepsyn or "-T 1")
-    return LabelParams(abc_scripts=(), aigverse_scripts=CLASSICAL_SCRIPTS, use_abc=False)
+        extra = (Script("abc", DEEPSYN, deepsyn),) if deepsyn is not None else ()
+        return tuple(Script("abc", s) for s in CLASSICAL_SCRIPTS) + extra
+    return tuple(Script("aigverse", s) for s in CLASSICAL_SCRIPTS)
 
 
 def polish(pools: Sequence[Sequence[Aig]], engine: str = "auto") -> list[Aig | None]:
@@ -203,11 +175,11 @@ def polish(pools: Sequence[Sequence[Aig]], engine: str = "auto") -> list[Aig | N
     An empty pool gives ``None``.
     """
     flat = [aig for pool in pools for aig in pool]
-    labels: list[Label] = label_circuits(flat, classical_params(engine)) if flat else []
+    found = best_of_scripts(flat, classical_scripts(engine)) if flat else []
     out: list[Aig | None] = []
     k = 0
     for pool in pools:
-        best = min(labels[k:k + len(pool)], key=lambda lab: lab.aig.num_ands, default=None)
+        best = min(found[k:k + len(pool)], key=lambda f: f.aig.num_ands, default=None)
         out.append(None if best is None else best.aig)
         k += len(pool)
     return out

@@ -1,7 +1,7 @@
 """Shrinking large circuits with the transformer, one window at a time.
 
 Windows of at most ``n`` leaves and 2 roots are cut from the circuit
-(:func:`~circuitlab.transformer.data.windows.find_windows`), the model
+(:func:`~circuitlab.aig.windows.find_windows`), the model
 rewrites each one (:func:`~circuitlab.transformer.search.search`), and every
 window whose rewrite is smaller is substituted in one rebuild pass: each
 root is recomputed from the (already rebuilt) leaves by its rewritten
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.aig.ops import cleanup
+from circuitlab.aig.windows import find_windows
 from circuitlab.errors import CircuitlabError
 from circuitlab.synth.recipes import restore_latches
-from circuitlab.transformer.data.windows import find_windows
 from circuitlab.transformer.search import SearchParams, search
 from circuitlab.transformer.tokenizer import Tokenizer
 from circuitlab.verify import Verdict, check_equivalence

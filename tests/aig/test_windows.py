@@ -11,7 +11,7 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.io import read_aiger
 from circuitlab.sim import random_patterns, simulate, simulate_nodes, table_bits, truth_tables
 from circuitlab.sim.tables import bits_to_int
-from circuitlab.transformer.data.windows import extract_windows, find_windows
+from circuitlab.aig.windows import extract_windows, find_windows
 from oracle import truth_table
 from shared_data import shared_data
 

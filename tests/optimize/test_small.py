@@ -1,36 +1,17 @@
+"""The small-circuit flow: the smallest equivalent of the model, the scripts and the SAT search."""
+
 from dataclasses import replace
 
-import numpy as np
 import pytest
-import torch
 from oracle import assert_equivalent
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.cli import main
 from circuitlab.errors import CircuitlabError
 from circuitlab.io.formats import read_circuit, write_circuit
-from circuitlab.transformer.model import CircuitTransformer, ModelConfig
-from circuitlab.transformer.optimize import (OptimizeParams, load_model, optimize_circuits,
-                                             polish)
-from circuitlab.transformer.rewrite import RewriteParams, rewrite_windows
+from circuitlab.optimize.model import load_model
+from circuitlab.optimize.small import OptimizeParams, optimize_circuits, polish
 from circuitlab.transformer.search import SearchParams
-from circuitlab.transformer.tokenizer import Tokenizer, TokenizerConfig
-from shared_data import shared_data
-
-TC = TokenizerConfig(max_len=96)
-
-
-@pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory):
-    """A randomly initialised tiny model saved in the shipped checkpoint format."""
-    torch.manual_seed(0)
-    mc = ModelConfig.preset("tiny", vocab_size=TC.vocab_size, pos_dim=TC.pos_dim,
-                            feat_dim=2 * TC.num_minterms, max_src_len=TC.max_len,
-                            max_tgt_len=TC.max_len, dropout=0.0)
-    path = tmp_path_factory.mktemp("ckpt") / "tiny.pt"
-    torch.save({"model": CircuitTransformer(mc).state_dict(), "model_config": mc.to_dict(),
-                "tokenizer_config": TC.to_dict()}, path)
-    return path
 
 
 def _redundant():
@@ -84,7 +65,7 @@ def test_optimize_runs_deepsyn_with_abc(checkpoint):
     (off,) = optimize_circuits([aig], model, tok, replace(params, deepsyn=None))
     assert "deepsyn" not in off.candidates
     assert_equivalent(aig, off.aig)
-    with pytest.raises(CircuitlabError, match="deepsyn_options"):
+    with pytest.raises(CircuitlabError, match="deepsyn '-Q 3'"):
         OptimizeParams(deepsyn="-Q 3")
 
 
@@ -149,29 +130,3 @@ def test_optimize_refuses_what_the_model_cannot_take(checkpoint, tmp_path, capsy
     assert rc == 2 and "no such checkpoint" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["optimize", str(src), "-o", str(out), "--search", "astar"])
-
-
-def test_window_rewriting_is_equivalent(checkpoint):
-    model, tok = load_model(checkpoint, "cpu")
-    aig = read_circuit(shared_data("aig", "iscas85", "c432.aig"))
-    out, stats = rewrite_windows(aig, model, tok, RewriteParams(windows=12))
-    assert stats.windows > 0 and stats.ands_after == out.num_ands <= aig.num_ands
-    assert_equivalent(aig, out)
-
-
-def test_substitution_with_a_known_smaller_window(checkpoint):
-    """Windows replaced by their rewrites keep the circuit's function, and free their nodes."""
-    from circuitlab.transformer.data.windows import find_windows
-    from circuitlab.transformer.rewrite import _substitute
-    from circuitlab.synth.recipes import RecipeParams, run_recipe
-    aig = read_circuit(shared_data("aig", "iscas85", "c880.aig"))
-    tok = Tokenizer(TokenizerConfig())
-    pairs = []
-    for w in find_windows(aig, 12, 1):
-        new, _ = run_recipe(w.aig, "compress2rs", RecipeParams(engine="aigverse"))
-        if new.num_ands < w.aig.num_ands and tok.fits(new):
-            pairs.append((w, new))
-    assert pairs
-    out = _substitute(aig, pairs)
-    assert_equivalent(aig, out)
-    assert np.all(out.ands >= 0)
