@@ -96,13 +96,12 @@ def design_tables(lines: dict, task: str, encoders: list[str]) -> dict:
     return out
 
 
-def fmt(s: Summary | None) -> str:
-    """``mean ± half`` (4 and 2 significant digits); ``n/a`` without values."""
+def fmt(s: Summary | None, n: int | None = None) -> str:
+    """``mean ± half`` (4 and 2 significant digits), ``(n=k)`` where ``k`` is not ``n``."""
     if s is None or s.n == 0:
         return "n/a"
-    if s.n == 1:
-        return f"{s.mean:.4g} (n=1)"
-    return f"{s.mean:.4g} ± {s.half:.2g}"
+    text = f"{s.mean:.4g}" if s.n == 1 else f"{s.mean:.4g} ± {s.half:.2g}"
+    return text if s.n == n else f"{text} (n={s.n})"
 
 
 def render(records: list[dict], source: str, config_hash: str | None = None) -> str:
@@ -121,7 +120,8 @@ def render(records: list[dict], source: str, config_hash: str | None = None) -> 
            f"Train ({len(config['train'])}): {', '.join(config['train'])}.",
            f"Test ({len(config['test'])}): {', '.join(config['test'])}.", "",
            "Each value: mean over seeds ± half-width of the 95 % confidence interval "
-           "(Student t, n - 1 degrees of freedom); n = seeds with a result. "
+           "(Student t, n - 1 degrees of freedom); n = seeds with a result, shown beside a "
+           "value where it differs from its row's. "
            f"`{BASELINE}` is the task's non-learned baseline.", ""]
     for task in config["tasks"]:
         metrics, table = task_table(lines, task, encoders)
@@ -129,15 +129,18 @@ def render(records: list[dict], source: str, config_hash: str | None = None) -> 
         if not metrics:
             out += ["No successful line.", ""]
             continue
-        out += _table(["encoder", "n", *metrics],
-                      [[row, str(max(s.n for s in cells.values())),
-                        *(fmt(cells[m]) for m in metrics)] for row, cells in table.items()])
+        rows = []
+        for row, cells in table.items():
+            n = max(s.n for s in cells.values())
+            rows.append([row, str(n), *(fmt(cells[m], n) for m in metrics)])
+        out += _table(["encoder", "n", *metrics], rows)
         out += [f"![{task}]({task}.png)", ""]
         for m, rows in design_tables(lines, task, encoders).items():
             cols = [e for e in [*encoders, BASELINE] if any(e in c for c in rows.values())]
+            n = max(s.n for c in rows.values() for s in c.values())
             out += [f"### {task}: {m} per test design", ""]
             out += _table(["design", *cols],
-                          [[d, *(fmt(c.get(e)) for e in cols)] for d, c in rows.items()])
+                          [[d, *(fmt(c.get(e), n) for e in cols)] for d, c in rows.items()])
     failed = [r for r in chosen if r["status"] != "ok"
               and (r["seed"], r["encoder"], r["task"]) not in lines]
     if failed:

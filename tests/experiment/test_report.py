@@ -67,6 +67,16 @@ def test_a_failed_cell_without_a_success_is_listed_and_left_out():
     assert "| rand | 2 | 0.25 ± " in text
 
 
+def test_a_metric_with_fewer_seeds_than_its_row_shows_its_n():
+    lines = [dict(r, metrics=dict(r["metrics"])) for r in LINES]
+    for k, auc in ((0, 0.5), (2, 0.7), (4, float("nan"))):
+        lines[k]["metrics"]["auc"] = auc
+    text = render(lines, "r.jsonl")
+    assert "| encoder | n | acc | auc |" in text
+    assert f"| rand | 3 | 0.3 ± 0.25 | 0.6 ± {12.706204736 * 0.1:.2g} (n=2) |" in text
+    assert f"| baseline | 3 | 0.2 ± {T2 * 0.1:.2g} | n/a |" in text  # s = sqrt(0.03)
+
+
 def test_only_one_config_is_reported():
     other = [line(s, "rand", (9, 9), (9, 9), digest="h0") for s in range(3)]
     text = render(other + LINES, "r.jsonl")
