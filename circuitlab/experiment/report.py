@@ -17,8 +17,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
-from circuitlab.experiment.runner import finite, read_lines
-from circuitlab.experiment.stats import Summary, summarise
+from circuitlab.experiment.runner import read_lines
+from circuitlab.experiment.stats import Summary, finite, summarise
 
 BASELINE = "baseline"
 REPORT = "report.md"
@@ -56,8 +56,7 @@ def task_table(lines: dict, task: str, encoders: list[str]) -> tuple[list[str], 
     for enc in encoders:
         rows = [r for r in mine if r["encoder"] == enc]
         if rows:
-            table[enc] = {m: summarise(r["metrics"].get(m) for r in rows
-                                       if finite(r["metrics"].get(m))) for m in metrics}
+            table[enc] = {m: summarise(r["metrics"].get(m) for r in rows) for m in metrics}
     per_seed = defaultdict(lambda: defaultdict(list))
     for r in mine:
         for m, v in r["baseline"].items():
@@ -199,17 +198,22 @@ def write_plots(records: list[dict], out_dir: Path, config_hash: str | None) -> 
         if not metrics:
             continue
         names = list(table)
-        fig, axes = plt.subplots(1, len(metrics), figsize=(2.2 + 1.9 * len(metrics),
-                                                           2.2 + 0.25 * len(names)),
-                                 squeeze=False)
-        for ax, m in zip(axes[0], metrics):
+        cols = min(4, len(metrics))
+        rows = -(-len(metrics) // cols)
+        fig, axes = plt.subplots(rows, cols, squeeze=False, sharey=True,
+                                 figsize=(2.2 + 2.2 * cols, rows * (1.0 + 0.3 * len(names))))
+        for k, ax in enumerate(axes.flat):
+            if k >= len(metrics):
+                ax.set_visible(False)
+                continue
+            m = metrics[k]
             means = [table[n][m].mean for n in names]
             halves = [table[n][m].half if table[n][m].n > 1 else 0.0 for n in names]
             ax.barh(range(len(names)), means, xerr=halves, capsize=3,
                     color=["tab:gray" if n == BASELINE else "tab:blue" for n in names])
-            ax.set_yticks(range(len(names)), names if ax is axes[0][0] else [""] * len(names))
-            ax.invert_yaxis()
+            ax.set_yticks(range(len(names)), names)
             ax.set_title(m, fontsize=9)
+        axes[0][0].invert_yaxis()
         fig.suptitle(f"{task}: mean over seeds, 95 % CI", fontsize=10)
         fig.tight_layout()
         path = out_dir / f"{task}.png"

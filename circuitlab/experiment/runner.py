@@ -19,7 +19,6 @@ skips the cells that already have an ``"ok"`` line of the same
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 import traceback
@@ -200,9 +199,3 @@ def completed(path: Path, digest: str) -> set[tuple[int, str, str]]:
         write_bytes_atomic(path, text[:text.rfind("\n") + 1].encode())
     return {(r["seed"], r["encoder"], r["task"]) for r in read_lines(path)
             if r.get("config_hash") == digest and r.get("status") == "ok"}
-
-
-def finite(value) -> bool:
-    """Whether ``value`` is a finite number (not a bool)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) \
-        and math.isfinite(value)

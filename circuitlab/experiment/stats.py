@@ -25,9 +25,15 @@ class Summary:
     half: float
 
 
+def finite(value) -> bool:
+    """Whether ``value`` is a finite int or float (not a bool, not None)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
 def summarise(values: Iterable[float], level: float = 0.95) -> Summary:
-    """Mean and CI half-width of the finite ``values`` (NaN and None are left out)."""
-    xs = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    """Mean and CI half-width of the finite ``values`` (NaN, None, strings are left out)."""
+    xs = [float(v) for v in values if finite(v)]
     n = len(xs)
     if n == 0:
         return Summary(0, math.nan, math.nan)
