@@ -61,6 +61,8 @@ MISTAKES = [
                                  "pre-training config"),
     (('kind = "pretrain"', 'kind = "pretrained"'), "encoders[1].kind must be one of random, "
                                                    "shipped, pretrain, got 'pretrained'"),
+    (('kind = "random"', 'kind = "shipped"'), "encoders[0].overrides: the shipped encoder "
+                                              "takes no overrides"),
     (("[tasks.fake]", "[tasks.nosuch]"), "unknown task 'nosuch'"),
     (("scale = 2.0", "scale = -1.0"), "tasks.fake.scale must be > 0, got -1.0"),
     (("scale = 3.0", "scale = -3.0"), "quick.tasks.fake.scale must be > 0, got -3.0"),

@@ -114,3 +114,13 @@ def test_a_failing_cell_is_recorded_and_the_run_goes_on(tmp_path, cache, capsys)
     calls = len(CALLS)
     assert main(["experiment", "run", str(path), "--cache", str(cache)]) == 1
     assert len(CALLS) == calls + 2  # only the failed cells are tried again
+
+
+def test_an_encoder_that_cannot_be_built_fails_its_cells_only(tmp_path, cache):
+    text = CONFIG.replace("overrides = { steps = 3 }", "overrides = { steps = 3, node_budget = 5 }")
+    config, summary = _run(tmp_path, cache, text)
+    assert (summary.ok, summary.failed) == (3, 3)
+    failed = [r for r in read_lines(config.results) if r["status"] == "error"]
+    assert {r["encoder"] for r in failed} == {"mgm"}
+    assert all(r["error"].startswith("encoder: ") and "node budget" in r["error"]
+               for r in failed)
