@@ -9,7 +9,9 @@ config, :meth:`ExperimentConfig.to_dict`), ``seed``, ``encoder``,
 ``encoder_info`` (where the weights came from), ``task``, ``status``
 (``"ok"`` or ``"error"``), ``error`` (the error's line, or ``null``),
 ``metrics``, ``baseline``, ``rows`` (per test design), ``info`` (the
-task's), ``wall_s`` (the task's seconds).
+task's), ``wall_s`` and ``cpu_s`` (the task's wall-clock and process CPU
+seconds; on a shared machine CPU seconds are what an idle one-thread run
+would take).
 
 A cell that fails records its error line and the run goes on. A rerun
 skips the cells that already have an ``"ok"`` line of the same
@@ -81,29 +83,34 @@ def run_experiment(config: ExperimentConfig,
             pending = [t for t in tasks if (seed, cell.name, t[0]) not in done]
             if not pending:
                 continue
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             try:
                 encoder, info = cell_encoder(cell, seed, train, config.cache)
                 info["build_s"] = round(time.perf_counter() - t1, 2)
+                info["build_cpu_s"] = round(time.process_time() - c1, 2)
                 error = None
+                log(f"seed {seed} {cell.name}: encoder {info['source']} in "
+                    f"{info['build_s']:.1f} s, {info['build_cpu_s']:.1f} s CPU")
             except Exception as exc:  # a cell's failure is recorded, the run goes on
                 encoder, info, error = None, {}, _error_line(exc)
             for name, params, run in pending:
                 step += 1
                 line = {**base, "seed": seed, "encoder": cell.name, "encoder_info": info,
                         "task": name}
-                t2 = time.perf_counter()
+                t2, c2 = time.perf_counter(), time.process_time()
                 if error is None:
                     line.update(_run_task(run, encoder, train, test, params, seed,
                                           config.cache / "tasks" / name))
                 else:
                     line.update(status="error", error=f"encoder: {error}")
                 line["wall_s"] = round(time.perf_counter() - t2, 2)
+                line["cpu_s"] = round(time.process_time() - c2, 2)
                 append_line(config.results, line)
                 if line["status"] == "ok":
                     ok += 1
                     log(f"[{step}/{total}] seed {seed} {cell.name} {name}: ok in "
-                        f"{line['wall_s']:.1f} s ({_headline(line['metrics'])})")
+                        f"{line['wall_s']:.1f} s, {line['cpu_s']:.1f} s CPU "
+                        f"({_headline(line['metrics'])})")
                 else:
                     failed += 1
                     log(f"[{step}/{total}] seed {seed} {cell.name} {name}: FAILED: "
