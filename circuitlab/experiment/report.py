@@ -99,7 +99,8 @@ def fmt(s: Summary | None, n: int | None = None) -> str:
     """``mean ± half`` (4 and 2 significant digits), ``(n=k)`` where ``k`` is not ``n``."""
     if s is None or s.n == 0:
         return "n/a"
-    text = f"{s.mean:.4g}" if s.n == 1 else f"{s.mean:.4g} ± {s.half:.2g}"
+    half = 0.0 if s.half <= 1e-12 * max(1.0, abs(s.mean)) else s.half  # equal values, rounding
+    text = f"{s.mean:.4g}" if s.n == 1 else f"{s.mean:.4g} ± {half:.2g}"
     return text if s.n == n else f"{text} (n={s.n})"
 
 

@@ -107,3 +107,9 @@ def test_a_line_that_is_not_json_names_the_file_and_line(tmp_path, capsys):
     assert main(["experiment", "report", str(results), "-o", str(tmp_path / "o")]) == 2
     assert capsys.readouterr().err.endswith(f"{results}:2: not a JSON line\n")
     assert not (tmp_path / "o" / "report.md").exists()
+
+
+def test_equal_values_have_an_interval_of_zero_not_rounding_noise():
+    from circuitlab.experiment.report import fmt
+    from circuitlab.experiment.stats import summarise
+    assert fmt(summarise([0.1 + 0.2, 0.3, 0.3]), 3) == "0.3 ± 0"
