@@ -1,12 +1,12 @@
 """Run an experiment config (every seed x encoder x task cell) or report its results.
 
-`circuitlab experiment run CONFIG` appends one JSON line per (seed, encoder,
+circuitlab experiment run CONFIG appends one JSON line per (seed, encoder,
 task) to the config's results file (the git revision, the resolved config,
 every metric, the baseline's, per-design rows, the wall time); a rerun skips
 the cells already there, a failing cell records its error and the run goes
 on; the exit status is 1 when a cell failed. --quick applies the config's
-[quick] section (fewer designs, steps and samples). `circuitlab experiment
-report RESULTS -o DIR` writes DIR/report.md (per task: mean ± 95 % CI over
+[quick] section (fewer designs, steps and samples). circuitlab experiment
+report RESULTS -o DIR writes DIR/report.md (per task: mean ± 95 % CI over
 seeds for each encoder and the baseline, then per test design) and
 DIR/<task>.png, every average computed from the lines. The full protocol is
 experiments/configs/tasks.toml.
