@@ -47,28 +47,15 @@ def verilogeval_designs(timeout: float) -> list[Design]:
             for p in sorted((DATA / "verilogeval").glob("*_ref.sv"))]
 
 
-def _make_var(text: str, name: str) -> str | None:
-    """Value of ``export NAME = ...`` in a config.mk, with line continuations."""
-    text = text.replace("\\\n", " ")
-    m = re.search(rf"^\s*export\s+{name}\s*=\s*(.*)$", text, re.M)
-    return m.group(1).strip() if m else None
-
-
 def openabc_designs(timeout: float) -> list[Design]:
-    """One design per IP folder; files and order as its ``config.mk`` gives them."""
+    """One design per IP folder; files, order, top and includes as its ``config.mk`` gives them."""
+    from circuitlab.experiment.designs import openabc_source
+
     designs = []
     for folder in sorted(p for p in (DATA / "openabc_rtl").iterdir() if p.is_dir()):
-        config = (folder / "config.mk").read_text()
-        top = _make_var(config, "DESIGN_NAME")
-        listed = _make_var(config, "VERILOG_FILES") or ""
-        if "wildcard" in listed:   # $(sort $(wildcard .../*.v)): every source, sorted
-            files = sorted(str(p) for p in folder.iterdir() if p.suffix in (".v", ".sv"))
-        else:                      # an explicit list: keep its order (picosoc needs it)
-            files = [str(folder / Path(f).name) for f in listed.split()]
-        incs = _make_var(config, "VERILOG_INCLUDE_DIRS") or ""
-        include_dirs = tuple(str(folder / Path(d).name) for d in incs.split())
-        designs.append(Design(folder.name, "openabc", tuple(files), top, include_dirs,
-                              timeout=timeout))
+        source = openabc_source(folder.name, folder)
+        designs.append(Design(folder.name, "openabc", tuple(map(str, source.files)), source.top,
+                              tuple(map(str, source.include_dirs)), timeout=timeout))
     return designs
 
 

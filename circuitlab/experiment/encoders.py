@@ -1,0 +1,124 @@
+"""The encoder of one (cell, seed): random, shipped, or pre-trained on the training designs.
+
+A ``"pretrain"`` cell is pre-trained by :func:`~circuitlab.pretrain.pretrain`
+on the training designs that have Verilog text (the same graphs for every
+objective, so the cells differ only in what they optimise; VGA needs the
+text, and an AIG-only design has none), each design's synthesised AIG once,
+with the run's seed. Its checkpoint is cached as
+``cache/encoders/<cell>-s<seed>-<key>.pt``, ``key`` a hash of the
+pre-training config (less its logging and device settings), the seed and
+the training AIGs, so a rerun loads it instead of training again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from circuitlab.datasets.fingerprint import fingerprint
+from circuitlab.errors import CircuitlabError
+from circuitlab.experiment.config import EncoderCell
+from circuitlab.tasks import Design
+
+VOLATILE = ("progress", "log_interval", "ckpt_interval", "device")
+"""Pre-training settings that do not change the weights beyond rounding."""
+
+
+def cell_encoder(cell: EncoderCell, seed: int, train: Sequence[Design],
+                 cache: Path | None) -> tuple:
+    """The frozen encoder (eval mode, no gradients) of ``cell`` under ``seed``, and facts.
+
+    Returns:
+        ``(encoder, info)``; ``info`` says where the weights came from
+        (``"source"``: ``random``, ``shipped``, ``trained`` or ``cache``) and,
+        for a pre-trained cell, the checkpoint, the pre-training designs,
+        graphs and seconds.
+
+    Raises:
+        CircuitlabError: no training design with text, a config the data
+            does not fit (node budget, text width).
+    """
+    import torch
+
+    if cell.kind == "shipped":
+        from circuitlab.nn import load_default_encoder
+        encoder, info = load_default_encoder(), {"source": "shipped"}
+    elif cell.kind == "random":
+        from circuitlab.nn import build_encoder
+        torch.manual_seed(seed)
+        encoder, info = build_encoder(cell.config.encoder), {"source": "random"}
+    else:
+        encoder, info = _pretrained(cell, seed, train, cache)
+    encoder.eval()
+    encoder.requires_grad_(False)
+    return encoder, info
+
+
+def checkpoint_path(cell: EncoderCell, seed: int, train: Sequence[Design],
+                    cache: Path) -> Path:
+    """Where the pre-trained weights of ``cell`` under ``seed`` on ``train`` are cached."""
+    config = {k: v for k, v in _seeded(cell, seed).to_dict().items() if k not in VOLATILE}
+    aigs = [(d.name, _aig_digest(d)) for d in _text_designs(train)]
+    return cache / "encoders" / f"{cell.name}-s{seed}-{fingerprint(config, aigs)}.pt"
+
+
+def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
+                cache: Path | None) -> tuple:
+    from circuitlab.pretrain import load_encoder, pretrain, save_weights
+
+    designs = _text_designs(train)
+    if not designs:
+        raise CircuitlabError(f"encoder {cell.name}: no training design has Verilog text "
+                              "to pre-train on")
+    info = {"pretrain_designs": [d.name for d in designs]}
+    with tempfile.TemporaryDirectory(prefix="circuitlab-pretrain-") as tmp:
+        path = checkpoint_path(cell, seed, train, cache) if cache is not None \
+            else Path(tmp) / "weights.pt"
+        if path.is_file():
+            info.update(source="cache", checkpoint=str(path))
+            return load_encoder(path), info
+        config = _seeded(cell, seed)
+        graphs = pretrain_graphs(designs, config)
+        t0 = time.perf_counter()
+        stats = pretrain(config, graphs, Path(tmp) / "run")
+        save_weights(path, config, stats["model"], stats["steps"])
+        info.update(source="trained", checkpoint=str(path) if cache is not None else None,
+                    pretrain_graphs=len(graphs), pretrain_steps=stats["steps"],
+                    pretrain_s=round(time.perf_counter() - t0, 2),
+                    pretrain_loss=stats["loss"])
+        return load_encoder(path), info
+
+
+def pretrain_graphs(designs: Sequence[Design], config) -> list:
+    """The designs' AIGs as graphs in ``config``'s encoding, with text tokens if it uses text."""
+    from circuitlab.data import to_pyg
+    from circuitlab.llm import EmbedParams
+    from circuitlab.pretrain.corpus import attach_text_tokens
+
+    graphs = []
+    for design in designs:
+        graph = to_pyg(design.aig, config.encoder.encoding)
+        graph.name = graph.design = design.name
+        graph.verilog = design.text
+        graphs.append(graph)
+    if config.uses_text:
+        graphs = attach_text_tokens(graphs, EmbedParams(pooled_tokens=config.text_tokens))
+    return graphs
+
+
+def _seeded(cell: EncoderCell, seed: int):
+    steps = str(cell.config.steps)
+    return cell.config.with_overrides(["--seed", str(seed), "--progress", "false",
+                                       "--ckpt-interval", steps])
+
+
+def _text_designs(train: Sequence[Design]) -> list[Design]:
+    return [d for d in train if d.text]
+
+
+def _aig_digest(design: Design) -> str:
+    from circuitlab.io.aiger import dump_aiger
+    return hashlib.sha256(dump_aiger(design.aig)).hexdigest()

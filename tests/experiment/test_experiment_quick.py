@@ -1,0 +1,39 @@
+"""The protocol's --quick mode end to end (CI runs it with the slow suite)."""
+
+import pytest
+import torch
+
+from circuitlab.cli import main
+from circuitlab.experiment import load_config, read_lines
+from circuitlab.pipeline import PROJECT_ROOT
+
+TASKS_CONFIG = PROJECT_ROOT / "experiments" / "configs" / "tasks.toml"
+
+
+def test_the_full_protocol_config_resolves():
+    config = load_config(TASKS_CONFIG)
+    assert len(config.seeds) >= 3
+    assert {c.name for c in config.encoders} >= {"random", "graphmae", "mgm", "mgm+vga-m1",
+                                                  "mgm+vga-m16"}
+    assert [name for name, _ in config.tasks] == ["qor", "equivalence", "probes"]
+    assert not {s.name for s in config.train} & {s.name for s in config.test}
+
+
+@pytest.mark.slow
+@pytest.mark.needs_data("aig", "iscas85")
+def test_the_quick_protocol_runs_every_cell_and_reports(tmp_path, capsys):
+    torch.set_num_threads(1)
+    results = tmp_path / "quick.jsonl"
+    status = main(["experiment", "run", str(TASKS_CONFIG), "--quick", "--cache",
+                   str(tmp_path / "cache"), "--results", str(results)])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    config = load_config(TASKS_CONFIG, quick=True)
+    lines = read_lines(results)
+    assert sorted((r["seed"], r["encoder"], r["task"]) for r in lines) == sorted(
+        (s, c.name, t) for s in config.seeds for c in config.encoders for t, _ in config.tasks)
+    assert all(r["status"] == "ok" and r["metrics"] and r["baseline"] for r in lines), err
+    assert main(["experiment", "report", str(results), "-o", str(tmp_path / "report")]) == 0
+    report = (tmp_path / "report" / "report.md").read_text()
+    for name, _ in config.tasks:
+        assert f"## {name}\n" in report and (tmp_path / "report" / f"{name}.png").is_file()
