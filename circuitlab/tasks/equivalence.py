@@ -3,7 +3,9 @@
 Pairs of cones taken from differently optimised versions of a design are
 labelled equivalent only when the project's checker proves it; beside each
 equivalent pair sit a hard negative (the same cone with one gate changed)
-and a random one, both proven not equivalent
+and a random one, both proven not equivalent, and candidate pairs whose
+random-simulation signatures agree but which are proven different
+(near negatives)
 (:mod:`circuitlab.tasks.equivalence_pairs`). The score of a pair is the
 cosine similarity of the encoder's graph embeddings of its two cones
 (:func:`~circuitlab.tasks.similarity.embedding_cosine`, also the score of
@@ -30,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from circuitlab.errors import require, require_at_least, require_choice, require_positive
+from circuitlab.errors import (CircuitlabError, require, require_at_least, require_choice,
+                               require_positive)
 from circuitlab.synth.recipes import ENGINES
 from circuitlab.tasks.classification import binary_metrics, choose_threshold, roc_auc
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
@@ -53,7 +56,7 @@ class EquivalenceParams:
             pairs on every machine), ``"abc"`` or ``"auto"``.
         pairs_per_design: most equivalent pairs per design, each with one
             hard and one random negative (fewer where the design has fewer
-            distinct functions).
+            distinct functions); near negatives come on top.
         min_ands, max_ands: AND nodes of a cone kept as a candidate.
         max_inputs: most inputs of a pair's cones (the union of their supports).
         conflict_budget: SAT conflicts per check (an exhausted budget drops the pair).
@@ -169,7 +172,6 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
                                                 for k, side in enumerate(("model", "baseline"))}})
     labels = np.concatenate([p.labels for p in tests]) if tests else np.zeros(0, bool)
     if not len(labels):
-        from circuitlab.errors import CircuitlabError
         raise CircuitlabError("no test pair could be built from the test designs")
     results = {}
     for k, side in enumerate(("model", "baseline")):

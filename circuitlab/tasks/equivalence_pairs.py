@@ -19,6 +19,9 @@ How the pairs of a design are built (:func:`build_pairs`):
    rewired (:func:`~circuitlab.tasks.cones.mutate_gate`), and a *random*
    one, ``A`` against the cone of a node computing another function; both
    proven NOT_EQUIVALENT.
+5. *Near* negatives: candidate pairs of step 3 (equal signatures under
+   ``4 * 64`` random patterns) that the checker proves NOT_EQUIVALENT;
+   functions this close are the random-simulation baseline's blind spot.
 
 A check that ends UNDECIDED drops its pair and is counted. Nothing here
 depends on an encoder, so a design's pairs are cached under ``cache``.
@@ -43,8 +46,8 @@ from circuitlab.verify import Verdict, check_equivalence
 
 __all__ = ["KINDS", "PairSet", "build_pairs", "cached_pairs"]
 
-KINDS = ("equivalent", "hard", "random")
-_CACHE_FORMAT = 1
+KINDS = ("equivalent", "hard", "random", "near")
+_CACHE_FORMAT = 2
 _MATCH_WORDS = 4        # signature words that propose candidate equivalents
 _MUTATION_TRIES = 8     # mutations tried before giving up a hard negative
 _PARTNER_TRIES = 8      # partners tried for one node
@@ -63,7 +66,7 @@ class PairSet:
         counts: what was built and dropped: ``versions``, ``undecided``
             (pairs dropped as UNDECIDED), ``identical`` (candidate pairs
             skipped as the same AND graph), ``collisions`` (equal signatures,
-            proven different).
+            proven different: the "near" pairs).
     """
 
     design: str
@@ -187,6 +190,7 @@ def _equivalent_pair(out: _Builder, versions, infos, polarity, node, partners, r
             return out.add(a, b, "equivalent"), a, b
         if verdict is Verdict.NOT_EQUIVALENT:
             out.counts["collisions"] += 1
+            out.add(a, b, "near")
         return None
     return None
 
