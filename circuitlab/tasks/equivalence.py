@@ -141,8 +141,9 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
         hold precision, recall, F1 and ROC-AUC as the mean of the per-design
         rows (AUC over the designs with both classes) and the same pooled
         over all test pairs (``pooled_*``); ``rows`` one per test design with
-        pairs; ``info`` the thresholds, pair counts by kind, UNDECIDED and
-        skipped counts, the validation designs and timings.
+        pairs; ``info`` the thresholds, pair counts by kind, the candidate
+        pairs skipped (UNDECIDED, or the same AND graph), the validation
+        designs, mean scores by kind and timings.
 
     Raises:
         CircuitlabError: a design in both splits, no validation or test pair.
@@ -162,6 +163,8 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
     test_scores = [score_pairs(p, encoder, params, seed) for p in tests]
     score_s = time.perf_counter() - t1
     val_labels = np.concatenate([p.labels for p in val]) if val else np.zeros(0, bool)
+    if not len(val_labels):
+        raise CircuitlabError("no validation pair could be built from the training designs")
     thresholds = {side: choose_threshold(np.concatenate([s[k] for s in val_scores]), val_labels)
                   for k, side in enumerate(("model", "baseline"))}
     rows = []
@@ -182,8 +185,8 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
             "validation_designs": [d.name for d in val_designs],
             "validation_pairs": _kind_counts(val), "test_pairs": _kind_counts(tests),
             "skipped_test_designs": [p.design for p in tests if not len(p.labels)],
-            "dropped": {k: sum(p.counts.get(k, 0) for p in val + tests)
-                        for k in ("undecided", "identical", "collisions")},
+            "skipped": {k: sum(p.counts.get(k, 0) for p in val + tests)
+                        for k in ("undecided", "identical")},
             "mean_score_by_kind": _mean_by_kind(tests, test_scores),
             "pairs_seconds": round(pairs_s, 2), "score_seconds": round(score_s, 2)}
     return TaskResult("equivalence", results["model"], results["baseline"], rows, info)

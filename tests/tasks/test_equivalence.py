@@ -113,6 +113,12 @@ def test_overlapping_splits_are_refused(designs, encoder):
         run(encoder, [designs["sqr6"], designs["rca8"]], [designs["sqr6"]], QUICK)
 
 
+def test_no_validation_pair_is_an_error_not_a_default_threshold(designs, encoder):
+    tiny = EquivalenceParams(versions=1, recipe_length=2, min_ands=500, max_ands=600)
+    with pytest.raises(CircuitlabError, match="no validation pair"):
+        run(encoder, [designs["rca8"]], [designs["sqr6"]], tiny)
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("versions", 0, "versions must be >= 1"),
     ("max_ands", 3, "max_ands must be >= min_ands (5)"),
