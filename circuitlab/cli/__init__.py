@@ -42,6 +42,7 @@ COMMANDS = {
     "embed": "embed Verilog files with a frozen language model (tokens and a vector per file)",
     "encode": "embed circuits with the pre-trained graph encoder (one row per file)",
     "experiment": "run an experiment config (seeds x encoders x tasks) or report its results",
+    "similar": "cosine similarity of circuits' graph embeddings, for every pair of files",
 }
 
 

@@ -1,0 +1,61 @@
+"""Cosine similarity of circuits' graph embeddings, for every pair of files given.
+
+FILE is .v/.sv (synthesised with Yosys first), .aig, .aag or .bench. Each
+circuit is embedded alone with the shipped encoder (or --checkpoint), and
+each pair of files gets the cosine of their graph embeddings: the score of
+the logic-equivalence task (circuitlab.tasks.equivalence). A high score
+hints at similar circuits; it proves nothing (use ``circuitlab cec``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from circuitlab.cli.options import add_option
+from circuitlab.errors import CircuitlabError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from circuitlab.inference import EncodeParams
+    defaults = EncodeParams()
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="two or more circuit or Verilog files")
+    parser.add_argument("--json", action="store_true",
+                        help="print a JSON list of {a, b, cosine} instead of a table")
+    add_option(parser, defaults, "checkpoint", metavar="FILE",
+               help="pre-training checkpoint (default: the shipped encoder)")
+    add_option(parser, defaults, "node_budget", metavar="N")
+    add_option(parser, defaults, "synth_timeout", metavar="S")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from circuitlab.inference import EncodeParams
+
+    params = EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget,
+                          synth_timeout=args.synth_timeout)
+    if len(args.files) < 2:
+        raise CircuitlabError("give at least two files to compare")
+    for name in args.files:
+        if not Path(name).is_file():
+            raise CircuitlabError(f"{name}: no such file")
+    from circuitlab.inference import encode_aigs, read_any
+    from circuitlab.pretrain import load_encoder
+    from circuitlab.tasks.similarity import pairwise_cosine
+    encoder = load_encoder(params.checkpoint)
+    aigs = [read_any(name, params.synth_timeout) for name in args.files]
+    graphs, _ = encode_aigs(aigs, encoder, params.node_budget, args.files)
+    cosine = pairwise_cosine(graphs)
+    rows = [(args.files[i], args.files[j], float(cosine[i, j]))
+            for i in range(len(args.files)) for j in range(i + 1, len(args.files))]
+    if args.json:
+        print(json.dumps([{"a": a, "b": b, "cosine": round(c, 6)} for a, b, c in rows], indent=1))
+        return 0
+    wa = max(len("A"), *(len(a) for a, _, _ in rows))
+    wb = max(len("B"), *(len(b) for _, b, _ in rows))
+    print(f"{'A':<{wa}}  {'B':<{wb}}  cosine")
+    for a, b, c in rows:
+        print(f"{a:<{wa}}  {b:<{wb}}  {c:.6f}")
+    return 0
