@@ -1,0 +1,235 @@
+"""One pass of windowed resynthesis over a combinational circuit.
+
+For every AND node (in chunks, while time is left): its reconvergence-driven
+window, a second root where that frees more nodes, the window's function and
+care set; then candidates from the generators, batched across the chunk; their
+gains against the current circuit; candidates that use a don't care that
+simulation did not prove are checked by SAT. At the end a conflict-free set
+of the best candidates is substituted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from circuitlab.aig import Aig
+from circuitlab.aig.cuts import (
+    AigStructure, Window, mffc, reconvergent_cut, window_aig, window_tables,
+)
+from circuitlab.optimize.care import CareOracle
+from circuitlab.optimize.resynth import ExactTask, exact_resynth, tables_of
+from circuitlab.optimize.window_apply import (
+    Candidate, apply_candidates, evaluate_gain, select_candidates,
+)
+from circuitlab.optimize.window_table import table_resynth
+
+__all__ = ["PassContext", "PassResult", "window_pass"]
+
+_CHUNK = 32
+_SECOND_ROOT_TRIES = 4
+
+
+@dataclass
+class PassContext:
+    """What persists across passes: settings, caches, worker pool, model.
+
+    Attributes:
+        max_leaves, max_roots, generators, conflicts, max_gates, care_conflicts,
+        dont_cares, sim_words, seed: as in
+        :class:`~circuitlab.optimize.windowed.WindowParams`.
+        pool: a ``concurrent.futures`` executor for the exact generator, or ``None``.
+        model, tokenizer: the transformer, or ``None``.
+        exact_cache: exact-generator results by task.
+        transformer_cache: transformer results by window function.
+    """
+
+    max_leaves: int
+    max_roots: int
+    generators: tuple[str, ...]
+    conflicts: int
+    max_gates: int
+    care_conflicts: int
+    dont_cares: bool
+    sim_words: int
+    seed: int
+    pool: object = None
+    model: object = None
+    tokenizer: object = None
+    exact_cache: dict = field(default_factory=dict)
+    transformer_cache: dict = field(default_factory=dict)
+
+
+@dataclass
+class PassResult:
+    """What a pass did.
+
+    Attributes:
+        aig: the new circuit (the input when nothing was substituted).
+        windows: windows tried.
+        accepted, gain: per generator, substitutions made and ANDs they removed.
+        complete: every node was visited before the deadline.
+    """
+
+    aig: Aig
+    windows: int = 0
+    accepted: dict[str, int] = field(default_factory=dict)
+    gain: dict[str, int] = field(default_factory=dict)
+    complete: bool = True
+
+
+def _windows_of(s: AigStructure, root: int, max_leaves: int, max_roots: int) -> list[Window]:
+    leaves, cone = reconvergent_cut(s, root, max_leaves)
+    if len(leaves) < 1 or not cone:
+        return []
+    gone = mffc(s, [root], leaves)
+    out = [Window([root], leaves, cone, gone)]
+    if max_roots >= 2:
+        top_leaf = max(leaves)
+        # a second root above every leaf: its replacement can be built before it
+        inner = sorted((v for v in cone if v not in gone and v > top_leaf), reverse=True)
+        best = None
+        for other in inner[:_SECOND_ROOT_TRIES]:
+            both = mffc(s, [root, other], leaves)
+            if len(both) > len(gone) + 1 and (best is None or len(both) > len(best[1])):
+                best = (other, both)
+        if best is not None:
+            out.append(Window([best[0], root], leaves, cone, best[1]))
+    return out
+
+
+def _care(oracle: CareOracle | None, window: Window) -> tuple[int, bool]:
+    """The care mask of a window and whether its don't cares are proven."""
+    full = (1 << (1 << len(window.leaves))) - 1
+    if oracle is None:
+        return full, True
+    return oracle.seen(window.leaves), oracle.exhaustive
+
+
+def _safe(oracle: CareOracle, window: Window, tables: list[int], cand: Aig, care: int) -> bool:
+    """The replacement differs from the window only on leaf patterns proven unreachable."""
+    diff = 0
+    for x, y in zip(tables_of(cand), tables):
+        diff |= x ^ y
+    m = 0
+    while diff:
+        if diff & 1 and not oracle.unreachable(window.leaves, m):
+            return False
+        diff >>= 1
+        m += 1
+    return True
+
+
+def _exact_all(ctx: PassContext, tasks: list[ExactTask]) -> list[Aig | None]:
+    todo = [t for t in dict.fromkeys(tasks) if t not in ctx.exact_cache]
+    if ctx.pool is not None and len(todo) > 1:
+        results = list(ctx.pool.map(exact_resynth, todo, chunksize=max(1, len(todo) // 32)))
+    else:
+        results = [exact_resynth(t) for t in todo]
+    ctx.exact_cache.update(zip(todo, results))
+    return [ctx.exact_cache[t] for t in tasks]
+
+
+def _transformer_all(ctx: PassContext, s: AigStructure, windows: list[Window]) -> list[Aig | None]:
+    from circuitlab.transformer.search import SearchParams, search
+
+    aigs = [window_aig(s, w.roots, w.leaves, w.cone) for w in windows]
+    keys = [(tuple(tables_of(a)), a.num_inputs) for a in aigs]
+    todo = {}
+    for key, a in zip(keys, aigs):
+        if key not in ctx.transformer_cache and ctx.tokenizer.fits(a):
+            todo.setdefault(key, a)
+    if todo:
+        found, _ = search(ctx.model, ctx.tokenizer, list(todo.values()), SearchParams("greedy"))
+        for key, res in zip(todo, found):
+            ctx.transformer_cache[key] = res.aig if res.aig.num_ands < res.source.num_ands else None
+    return [ctx.transformer_cache.get(key) for key in keys]
+
+
+def _chunk_candidates(ctx: PassContext, s: AigStructure, oracle: CareOracle | None,
+                      windows: list[Window]) -> list[Candidate]:
+    """The best positive-gain candidate of each window of a chunk."""
+    info = []
+    for w in windows:
+        tables = window_tables(s, w.roots, w.leaves, w.cone)
+        care, proven = _care(oracle, w) if ctx.dont_cares else _care(None, w)
+        info.append((w, tables, care, proven))
+    offers: list[list[tuple[str, Aig]]] = [[] for _ in windows]
+    tasks, task_of = [], []
+    for k, (w, tables, care, _) in enumerate(info):
+        n, size = len(w.leaves), len(w.mffc)
+        if "table" in ctx.generators and n <= 4 and len(w.roots) == 1:
+            found = table_resynth(tables[0], n, care, size)
+            if found is not None:
+                offers[k].append(("table", found))
+                continue
+        if "exact" in ctx.generators and n <= 8 and size >= 1:
+            tasks.append(ExactTask(tuple(tables), n, care, min(size - 1, ctx.max_gates),
+                                   ctx.conflicts, ctx.seed))
+            task_of.append(k)
+    for k, found in zip(task_of, _exact_all(ctx, tasks)):
+        if found is not None:
+            offers[k].append(("exact", found))
+    if "transformer" in ctx.generators and ctx.model is not None:
+        for k, found in enumerate(_transformer_all(ctx, s, windows)):
+            if found is not None:
+                offers[k].append(("transformer", found))
+    best = []
+    for (w, tables, care, proven), offered in zip(info, offers):
+        top = None
+        for name, aig in offered:
+            if any((x ^ y) & care for x, y in zip(tables_of(aig), tables)):
+                continue
+            cand = Candidate(w, aig, name)
+            if evaluate_gain(s, cand) > 0 and (top is None or cand.gain > top.gain):
+                top = cand
+        if top is not None and not proven and oracle is not None \
+                and not _safe(oracle, w, tables, top.aig, care):
+            top = None
+        if top is not None:
+            best.append(top)
+    return best
+
+
+def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
+                progress: Callable[[float], None] | None = None, order_seed: int = 0) -> PassResult:
+    """One pass over ``comb`` (combinational); stops visiting nodes at ``deadline``.
+
+    Nodes are visited in an order shuffled by ``order_seed``, so that passes
+    cut short by the deadline do not all visit the same nodes.
+    """
+    s = AigStructure(comb)
+    oracle = CareOracle(comb, ctx.sim_words, ctx.seed, ctx.care_conflicts) \
+        if ctx.dont_cares else None
+    result = PassResult(comb)
+    roots = (s.first_and + np.random.default_rng([ctx.seed, order_seed])
+             .permutation(comb.num_ands)).tolist()
+    cands: list[Candidate] = []
+    try:
+        for lo in range(0, len(roots), _CHUNK):
+            if deadline is not None and time.monotonic() >= deadline:
+                result.complete = False
+                break
+            windows = [w for r in roots[lo:lo + _CHUNK]
+                       for w in _windows_of(s, r, ctx.max_leaves, ctx.max_roots)]
+            result.windows += len(windows)
+            cands += _chunk_candidates(ctx, s, oracle, windows)
+            if progress is not None:
+                progress(min(1.0, (lo + _CHUNK) / max(1, len(roots))))
+    finally:
+        if oracle is not None:
+            oracle.close()
+    taken = select_candidates(cands)
+    if not taken:
+        return result
+    new = apply_candidates(s, taken)
+    if new.num_ands >= comb.num_ands:
+        return result
+    result.aig = new
+    for cand in taken:
+        result.accepted[cand.generator] = result.accepted.get(cand.generator, 0) + 1
+        result.gain[cand.generator] = result.gain.get(cand.generator, 0) + cand.gain
+    return result
