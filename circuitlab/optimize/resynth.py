@@ -90,7 +90,13 @@ class ExactTask:
 
 
 def exact_resynth(task: ExactTask) -> Aig | None:
-    """The smallest circuit the budget finds with at most ``task.max_gates`` ANDs, or ``None``."""
+    """The smallest circuit the budget finds with at most ``task.max_gates`` ANDs, or ``None``.
+
+    Sizes are tried from ``max_gates`` down while calls succeed. The
+    symmetry breaks (every gate used, distinct functions) can make a size
+    above the minimum unsatisfiable: when the first call is proven
+    unsatisfiable, sizes are tried upwards from 1 instead.
+    """
     trivial = trivial_resynth(list(task.tables), task.n, task.care)
     if trivial is not None:
         return trivial
@@ -99,20 +105,30 @@ def exact_resynth(task: ExactTask) -> Aig | None:
     rows = np.array([[(t >> m) & 1 for m in range(1 << task.n)] for t in task.tables],
                     dtype=np.uint8)
     best = None
-    gates = task.max_gates
-    while gates >= 1:
-        found = _sat_circuit(rows, task.n, task.care, gates, task.conflicts, task.seed)
-        if found is None:
-            break
+    found = _sat_circuit(rows, task.n, task.care, task.max_gates, task.conflicts, task.seed)
+    if found is False:
+        for gates in range(1, task.max_gates):
+            found = _sat_circuit(rows, task.n, task.care, gates, task.conflicts, task.seed)
+            if found is not False:
+                break
+        # the first size that is not unsatisfiable is the smallest
+        return found if found and _agrees(found, list(task.tables), task.care) else None
+    while found:
         best = found
-        gates = found.num_ands - 1
+        if found.num_ands <= 1:
+            break
+        found = _sat_circuit(rows, task.n, task.care, found.num_ands - 1, task.conflicts,
+                             task.seed)
     if best is not None and not _agrees(best, list(task.tables), task.care):
         return None
     return best
 
 
-def _sat_circuit(rows: np.ndarray, n: int, care: int, gates: int, conflicts: int, seed: int) -> Aig | None:
-    """A circuit of at most ``gates`` ANDs agreeing with ``rows`` on the care patterns.
+def _sat_circuit(rows: np.ndarray, n: int, care: int, gates: int, conflicts: int,
+                 seed: int) -> Aig | bool | None:
+    """A circuit of at most ``gates`` ANDs agreeing with ``rows`` on the care patterns;
+    ``False`` when the call is proven unsatisfiable, ``None`` when out of budget
+    (or when the outputs need no gate: :func:`trivial_resynth` covers those).
 
     Shapes:
         rows: ``[O, 2^n]`` 0/1.
@@ -151,7 +167,7 @@ def _sat_circuit(rows: np.ndarray, n: int, care: int, gates: int, conflicts: int
             result = solver.solve_limited()
             left -= solver.accum_stats().get("conflicts", 0) - spent
             if not result:
-                return None
+                return result
             model = solver.get_model()
             wrong = np.flatnonzero((enc.evaluate(model) != problem.targets).any(axis=0)
                                    & care_sup)
