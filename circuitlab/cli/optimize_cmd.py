@@ -201,7 +201,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                             f"{', '.join(GENERATORS)} (default: {','.join(windows.generators)})")
     map_field(group, "generators", "--generators")
     add_option(group, windows, "scripts", "--no-scripts",
-               help="do not run resyn2 between window passes")
+               help="do not run the classical scripts between window passes")
     add_option(group, windows, "conflicts", "--window-conflicts", metavar="N",
                dest="window_conflicts",
                help="conflict budget of each SAT call resynthesising a window")

@@ -1,11 +1,11 @@
 """One pass of windowed resynthesis over a combinational circuit.
 
-For every AND node (in chunks, while time is left): its reconvergence-driven
-window, a second root where that frees more nodes, the window's function and
-care set; then candidates from the generators, batched across the chunk; their
-gains against the current circuit; candidates that use a don't care that
-simulation did not prove are checked by SAT. At the end a conflict-free set
-of the best candidates is substituted.
+For every AND node (while time is left): its reconvergence-driven window, a
+second root where that frees more nodes, the window's function and care
+set; then candidates from the generators, batched across windows; their
+gains against the current circuit; a candidate that uses a don't care
+that simulation did not prove is checked by SAT. At the end a
+conflict-free set of the best candidates is substituted.
 """
 
 from __future__ import annotations
@@ -149,57 +149,89 @@ def _transformer_all(ctx: PassContext, s: AigStructure, windows: list[Window]) -
     return [ctx.transformer_cache.get(key) for key in keys]
 
 
-def _chunk_candidates(ctx: PassContext, s: AigStructure, oracle: CareOracle | None,
-                      windows: list[Window]) -> list[Candidate]:
-    """The best positive-gain candidate of each window of a chunk."""
-    info = []
+@dataclass
+class _Site:
+    """A window, its function, its care set and the replacements offered for it."""
+
+    window: Window
+    tables: list[int]
+    care: int
+    proven: bool
+    offers: list[tuple[str, Aig]] = field(default_factory=list)
+
+
+def care_support(tables: list[int], n: int, care: int) -> int:
+    """Leaves some table depends on over the care patterns (a pair of care
+    patterns differing in that leaf alone has different values)."""
+    mask = (1 << (1 << n)) - 1
+    count = 0
+    for i in range(n):
+        low = ~_projection(i, n) & mask          # patterns with leaf i = 0
+        shift = 1 << i
+        c = care & (care >> shift) & low
+        if any(((t ^ (t >> shift)) & c) for t in tables):
+            count += 1
+    return count
+
+
+def _projection(i: int, n: int) -> int:
+    return sum(1 << m for m in range(1 << n) if (m >> i) & 1)
+
+
+def _survey(ctx: PassContext, s: AigStructure, oracle: CareOracle | None,
+            windows: list[Window], tasks: list) -> list[_Site]:
+    """Sites of ``windows`` with the table generator's offers; exact tasks appended
+    to ``tasks`` as ``(promise, site, task)``."""
+    sites = []
     for w in windows:
         tables = window_tables(s, w.roots, w.leaves, w.cone)
-        care, proven = _care(oracle, w) if ctx.dont_cares else _care(None, w)
-        info.append((w, tables, care, proven))
-    offers: list[list[tuple[str, Aig]]] = [[] for _ in windows]
-    tasks, task_of = [], []
-    for k, (w, tables, care, _) in enumerate(info):
+        care, proven = _care(oracle if ctx.dont_cares else None, w)
+        site = _Site(w, tables, care, proven)
+        sites.append(site)
         n, size = len(w.leaves), len(w.mffc)
         if "table" in ctx.generators and n <= 4 and len(w.roots) == 1:
             found = table_resynth(tables[0], n, care, size)
             if found is not None:
-                offers[k].append(("table", found))
+                site.offers.append(("table", found))
                 continue
-        if "exact" in ctx.generators and n <= 8 and size >= 1:
-            tasks.append(ExactTask(tuple(tables), n, care, min(size - 1, ctx.max_gates),
-                                   ctx.conflicts, ctx.seed))
-            task_of.append(k)
-    for k, found in zip(task_of, _exact_all(ctx, tasks)):
-        if found is not None:
-            offers[k].append(("exact", found))
-    if "transformer" in ctx.generators and ctx.model is not None:
-        for k, found in enumerate(_transformer_all(ctx, s, windows)):
-            if found is not None:
-                offers[k].append(("transformer", found))
-    best = []
-    for (w, tables, care, proven), offered in zip(info, offers):
-        top = None
-        for name, aig in offered:
-            if any((x ^ y) & care for x, y in zip(tables_of(aig), tables)):
-                continue
-            cand = Candidate(w, aig, name)
-            if evaluate_gain(s, cand) > 0 and (top is None or cand.gain > top.gain):
-                top = cand
-        if top is not None and not proven and oracle is not None \
-                and not _safe(oracle, w, tables, top.aig, care):
-            top = None
-        if top is not None:
-            best.append(top)
-    return best
+        if "exact" in ctx.generators and size >= 1:
+            # a circuit of one output needs at least (support - 1) gates
+            promise = size - max(1, care_support(tables, n, care) - 1)
+            if promise > 0 or size == 1:
+                task = ExactTask(tuple(tables), n, care, min(size - 1, ctx.max_gates),
+                                 ctx.conflicts, ctx.seed)
+                tasks.append((promise, site, task))
+    return sites
+
+
+def _best(s: AigStructure, oracle: CareOracle | None, site: _Site) -> Candidate | None:
+    """The offer of the largest gain, if positive and safe."""
+    top = None
+    for name, aig in site.offers:
+        if any((x ^ y) & site.care for x, y in zip(tables_of(aig), site.tables)):
+            continue
+        cand = Candidate(site.window, aig, name)
+        if evaluate_gain(s, cand) > 0 and (top is None or cand.gain > top.gain):
+            top = cand
+    if top is not None and not site.proven and oracle is not None \
+            and not _safe(oracle, site.window, site.tables, top.aig, site.care):
+        return None
+    return top
+
+
+def _expired(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
 def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
                 progress: Callable[[float], None] | None = None, order_seed: int = 0) -> PassResult:
-    """One pass over ``comb`` (combinational); stops visiting nodes at ``deadline``.
+    """One pass over ``comb`` (combinational), within ``deadline``.
 
-    Nodes are visited in an order shuffled by ``order_seed``, so that passes
-    cut short by the deadline do not all visit the same nodes.
+    First every node's windows are surveyed (in an order shuffled by
+    ``order_seed``, for at most half the time left): function, care set,
+    the table's offer. Then the exact generator takes the windows in order
+    of promise (MFFC size above the lower bound of its support) while time
+    is left, and the transformer takes the windows it fits, in one batch.
     """
     s = AigStructure(comb)
     oracle = CareOracle(comb, ctx.sim_words, ctx.seed, ctx.care_conflicts) \
@@ -207,21 +239,42 @@ def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
     result = PassResult(comb)
     roots = (s.first_and + np.random.default_rng([ctx.seed, order_seed])
              .permutation(comb.num_ands)).tolist()
-    cands: list[Candidate] = []
+    start = time.monotonic()
+    survey_end = None if deadline is None else start + (deadline - start) / 2
+    report = progress or (lambda part: None)
+    sites: list[_Site] = []
+    tasks: list = []
     try:
         for lo in range(0, len(roots), _CHUNK):
-            if deadline is not None and time.monotonic() >= deadline:
+            if _expired(survey_end):
                 result.complete = False
                 break
             windows = [w for r in roots[lo:lo + _CHUNK]
                        for w in _windows_of(s, r, ctx.max_leaves, ctx.max_roots)]
-            result.windows += len(windows)
-            cands += _chunk_candidates(ctx, s, oracle, windows)
-            if progress is not None:
-                progress(min(1.0, (lo + _CHUNK) / max(1, len(roots))))
+            sites += _survey(ctx, s, oracle, windows, tasks)
+            report(0.3 * min(1.0, (lo + _CHUNK) / max(1, len(roots))))
+        result.windows = len(sites)
+        tasks.sort(key=lambda t: -t[0])
+        step = 4 if ctx.pool is None else 4 * ctx.pool._max_workers
+        for lo in range(0, len(tasks), step):
+            if _expired(deadline):
+                result.complete = False
+                break
+            batch = tasks[lo:lo + step]
+            for (_, site, _), found in zip(batch, _exact_all(ctx, [t for _, _, t in batch])):
+                if found is not None:
+                    site.offers.append(("exact", found))
+            report(0.3 + 0.6 * min(1.0, (lo + step) / len(tasks)))
+        if "transformer" in ctx.generators and ctx.model is not None and not _expired(deadline):
+            found = _transformer_all(ctx, s, [site.window for site in sites])
+            for site, aig in zip(sites, found):
+                if aig is not None:
+                    site.offers.append(("transformer", aig))
+        cands = [c for c in (_best(s, oracle, site) for site in sites) if c is not None]
     finally:
         if oracle is not None:
             oracle.close()
+    report(1.0)
     taken = select_candidates(cands)
     if not taken:
         return result

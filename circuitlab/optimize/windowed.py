@@ -4,7 +4,7 @@ Passes of :func:`~circuitlab.optimize.window_pass.window_pass` (windows of
 at most ``max_leaves`` leaves and ``max_roots`` roots, each resynthesised by
 the exact table, a SAT search and the circuit transformer, with the
 window's satisfiability don't cares) alternate with the classical
-``resyn2`` script, each kept only when it lowers the AND count, until a
+scripts (``resyn2``, ``compress2rs``), each kept only when it lowers the AND count, until a
 round changes nothing or the time budget is spent. Sequential circuits
 are optimised between their latches. The result is proven equivalent to
 the input by :func:`circuitlab.verify.check_equivalence`; when that proof
@@ -29,6 +29,8 @@ __all__ = ["GENERATORS", "WindowParams", "WindowStats", "optimize_windows"]
 
 GENERATORS = ("table", "exact", "transformer")
 _ENGINES = ("auto", "abc", "aigverse")
+# at a fixed point the exact generator's conflict budget grows fourfold, up to this factor
+_ESCALATION = 64
 
 
 @dataclass(frozen=True)
@@ -39,16 +41,19 @@ class WindowParams:
         max_leaves: most leaves of a window (2 to 8).
         max_roots: most roots of a window (1 or 2).
         seconds: wall-clock budget of the optimisation (the final proof
-            comes on top); ``None``: until a round changes nothing.
+            comes on top); ``None``: until a round changes nothing at the
+            largest conflict budget.
         jobs: worker processes of the SAT resynthesis.
         generators: resynthesis generators used, of ``table`` (exact
             minimum circuits of up to 4 leaves), ``exact`` (SAT search of up
             to 8 leaves) and ``transformer`` (the circuit transformer, when a
             model is given).
-        scripts: run ``resyn2`` between window passes.
+        scripts: run the classical scripts (``resyn2``, ``compress2rs``)
+            between window passes, keeping the smallest result.
         engine: engine of the scripts: ``auto``, ``abc`` or ``aigverse``.
         seed: seed of the simulation and the SAT searches.
-        conflicts: conflict budget of each SAT call of the exact generator.
+        conflicts: conflict budget of each SAT call of the exact generator;
+            at a fixed point it grows fourfold, up to 64 times this, while time is left.
         max_gates: largest replacement the exact generator looks for (the
             encoding grows with the square of it).
         care_conflicts: conflict budget of each SAT call proving a leaf
@@ -172,7 +177,7 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
                 if scripted is not None and scripted.num_ands < best.num_ands:
                     _count(stats, "scripts", 1, best.num_ands - scripted.num_ands)
                     best, changed = scripted, True
-                report(fraction(passes), f"resyn2: {best.num_ands} ANDs")
+                report(fraction(passes), f"scripts: {best.num_ands} ANDs")
             if _expired(deadline) or (params.passes is not None and passes >= params.passes):
                 break
             done = _pass_progress(report, fraction, passes, best)
@@ -184,9 +189,13 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
             if result.aig.num_ands < best.num_ands:
                 best, changed = result.aig, True
             report(fraction(passes), f"pass {passes}: {best.num_ands} ANDs")
-            if not changed or _expired(deadline) \
-                    or (params.passes is not None and passes >= params.passes):
+            if _expired(deadline) or (params.passes is not None and passes >= params.passes):
                 break
+            if not changed:
+                # a fixed point: windows whose SAT search ran out of budget get a larger one
+                if ctx.conflicts >= params.conflicts * _ESCALATION:
+                    break
+                ctx.conflicts *= 4
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -213,17 +222,22 @@ def _pass_progress(report, fraction, passes: int, best: Aig):
 
 
 def _script(comb: Aig, engine: str, deadline: float | None) -> Aig | None:
-    """``resyn2`` on ``comb``, or ``None`` when the engine fails or time is short."""
-    from circuitlab.synth.recipes import RecipeParams, run_recipe
+    """The smallest of the classical scripts (``resyn2``, ``compress2rs``) run on
+    ``comb``, or ``None`` when every run fails or time is short."""
+    from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
 
-    timeout = 600.0 if deadline is None else deadline - time.monotonic()
-    if timeout <= 0.5:
-        return None
-    try:
-        result, _ = run_recipe(comb, "resyn2", RecipeParams(engine=engine, timeout=timeout))
-    except CircuitlabError:
-        return None
-    return result
+    best = None
+    for name in SCRIPTS:
+        timeout = 600.0 if deadline is None else deadline - time.monotonic()
+        if timeout <= 0.5:
+            break
+        try:
+            result, _ = run_recipe(comb, name, RecipeParams(engine=engine, timeout=timeout))
+        except CircuitlabError:
+            continue
+        if best is None or result.num_ands < best.num_ands:
+            best = result
+    return best
 
 
 def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) -> Aig:
