@@ -19,13 +19,15 @@ once per circuit, since windows are grown one node at a time.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from circuitlab.aig.aig import Aig
 from circuitlab.aig.ops import fanout_counts
 
-__all__ = ["AigStructure", "Window", "cone_nodes", "mffc", "reconvergent_cut",
-           "window_tables", "window_aig", "structural_support"]
+__all__ = ["AigStructure", "Window", "cone_nodes", "leaf_table", "mffc", "reconvergent_cut",
+           "structural_support", "window_aig", "window_tables"]
 
 
 class AigStructure:
@@ -167,7 +169,7 @@ def window_tables(s: AigStructure, roots, leaves, cone) -> list[int]:
     mask = (1 << (1 << n)) - 1
     value = {0: 0}
     for i, leaf in enumerate(leaves):
-        value[leaf] = _projection(i, n)
+        value[leaf] = leaf_table(i, n)
     f0, f1 = s.fanin0, s.fanin1
     for v in sorted(cone):
         a, b = f0[v], f1[v]
@@ -177,14 +179,15 @@ def window_tables(s: AigStructure, roots, leaves, cone) -> list[int]:
     return [value[r] for r in roots]
 
 
-_PROJ: dict[tuple[int, int], int] = {}
+@functools.lru_cache(maxsize=None)
+def _projections(n: int) -> tuple[int, ...]:
+    from circuitlab.sim.tables import projections
+    return tuple(projections(n))
 
 
-def _projection(i: int, n: int) -> int:
-    key = (i, n)
-    if key not in _PROJ:
-        _PROJ[key] = sum(1 << m for m in range(1 << n) if (m >> i) & 1)
-    return _PROJ[key]
+def leaf_table(i: int, n: int) -> int:
+    """The table of leaf ``i`` itself over ``n`` leaves (bit ``m`` = bit ``i`` of ``m``)."""
+    return _projections(n)[i]
 
 
 def window_aig(s: AigStructure, roots, leaves, cone) -> Aig:

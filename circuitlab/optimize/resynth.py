@@ -15,13 +15,13 @@ with the tables on every care pattern (checked before returning), or
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 from pysat.solvers import Solver
 
 from circuitlab.aig import FALSE, Aig, AigBuilder
+from circuitlab.aig.cuts import leaf_table
 from circuitlab.exact.encoding import Encoding
 from circuitlab.exact.synthesis import Problem, _realise
 
@@ -35,16 +35,11 @@ def tables_of(aig: Aig) -> list[int]:
     """Truth tables (ints of ``2^n`` bits) of the outputs of a small combinational ``aig``."""
     n = aig.num_inputs
     mask = (1 << (1 << n)) - 1
-    value = [0] + [_projection(i, n) for i in range(n)]
+    value = [0] + [leaf_table(i, n) for i in range(n)]
     for a, b in aig.ands.tolist():
         value.append((value[a >> 1] ^ (mask if a & 1 else 0))
                      & (value[b >> 1] ^ (mask if b & 1 else 0)))
     return [value[o >> 1] ^ (mask if o & 1 else 0) for o in aig.outputs.tolist()]
-
-
-@functools.lru_cache(maxsize=None)
-def _projection(i: int, n: int) -> int:
-    return sum(1 << m for m in range(1 << n) if (m >> i) & 1)
 
 
 def _agrees(aig: Aig, tables: list[int], care: int) -> bool:
@@ -56,7 +51,7 @@ def trivial_resynth(tables: list[int], n: int, care: int) -> Aig | None:
     mask = (1 << (1 << n)) - 1
     candidates = [(FALSE, 0), (FALSE ^ 1, mask)]
     for i in range(n):
-        p = _projection(i, n)
+        p = leaf_table(i, n)
         candidates += [(2 * (i + 1), p), (2 * (i + 1) + 1, p ^ mask)]
     outs = []
     for t in tables:

@@ -18,7 +18,7 @@ import numpy as np
 
 from circuitlab.aig import Aig
 from circuitlab.aig.cuts import (
-    AigStructure, Window, mffc, reconvergent_cut, window_aig, window_tables,
+    AigStructure, Window, leaf_table, mffc, reconvergent_cut, window_aig, window_tables,
 )
 from circuitlab.optimize.care import CareOracle
 from circuitlab.optimize.resynth import ExactTask, exact_resynth, tables_of
@@ -42,6 +42,7 @@ class PassContext:
         dont_cares, sim_words, seed: as in
         :class:`~circuitlab.optimize.windowed.WindowParams`.
         pool: a ``concurrent.futures`` executor for the exact generator, or ``None``.
+        jobs: its worker count (1 without one).
         model, tokenizer: the transformer, or ``None``.
         exact_cache: exact-generator results by task.
         transformer_cache: transformer results by window function.
@@ -57,6 +58,7 @@ class PassContext:
     sim_words: int
     seed: int
     pool: object = None
+    jobs: int = 1
     model: object = None
     tokenizer: object = None
     exact_cache: dict = field(default_factory=dict)
@@ -166,16 +168,12 @@ def care_support(tables: list[int], n: int, care: int) -> int:
     mask = (1 << (1 << n)) - 1
     count = 0
     for i in range(n):
-        low = ~_projection(i, n) & mask          # patterns with leaf i = 0
+        low = ~leaf_table(i, n) & mask          # patterns with leaf i = 0
         shift = 1 << i
         c = care & (care >> shift) & low
         if any(((t ^ (t >> shift)) & c) for t in tables):
             count += 1
     return count
-
-
-def _projection(i: int, n: int) -> int:
-    return sum(1 << m for m in range(1 << n) if (m >> i) & 1)
 
 
 def _survey(ctx: PassContext, s: AigStructure, oracle: CareOracle | None,
@@ -255,7 +253,7 @@ def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
             report(0.3 * min(1.0, (lo + _CHUNK) / max(1, len(roots))))
         result.windows = len(sites)
         tasks.sort(key=lambda t: -t[0])
-        step = 4 if ctx.pool is None else 4 * ctx.pool._max_workers
+        step = 4 * ctx.jobs
         for lo in range(0, len(tasks), step):
             if _expired(deadline):
                 result.complete = False

@@ -165,9 +165,13 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
     best = comb
     pool = ProcessPoolExecutor(params.jobs) if params.jobs > 1 and "exact" in params.generators \
         else None
-    ctx = PassContext(params.max_leaves, params.max_roots, params.generators, params.conflicts,
-                      params.max_gates, params.care_conflicts, params.dont_cares, params.sim_words, params.seed,
-                      pool, model if tokenizer is not None else None, tokenizer)
+    ctx = PassContext(
+        max_leaves=params.max_leaves, max_roots=params.max_roots, generators=params.generators,
+        conflicts=params.conflicts, max_gates=params.max_gates,
+        care_conflicts=params.care_conflicts, dont_cares=params.dont_cares,
+        sim_words=params.sim_words, seed=params.seed, pool=pool,
+        jobs=params.jobs if pool is not None else 1,
+        model=model if tokenizer is not None else None, tokenizer=tokenizer)
     passes = 0
     try:
         while True:
