@@ -162,17 +162,15 @@ class _Site:
     offers: list[tuple[str, Aig]] = field(default_factory=list)
 
 
-def care_support(tables: list[int], n: int, care: int) -> int:
-    """Leaves some table depends on over the care patterns (a pair of care
+def care_support(table: int, n: int, care: int) -> int:
+    """Leaves ``table`` depends on over the care patterns (a pair of care
     patterns differing in that leaf alone has different values)."""
     mask = (1 << (1 << n)) - 1
     count = 0
     for i in range(n):
-        low = ~leaf_table(i, n) & mask          # patterns with leaf i = 0
         shift = 1 << i
-        c = care & (care >> shift) & low
-        if any(((t ^ (t >> shift)) & c) for t in tables):
-            count += 1
+        c = care & (care >> shift) & ~leaf_table(i, n) & mask   # pairs read at leaf i = 0
+        count += bool((table ^ (table >> shift)) & c)
     return count
 
 
@@ -193,8 +191,9 @@ def _survey(ctx: PassContext, s: AigStructure, oracle: CareOracle | None,
                 site.offers.append(("table", found))
                 continue
         if "exact" in ctx.generators and size >= 1:
-            # a circuit of one output needs at least (support - 1) gates
-            promise = size - max(1, care_support(tables, n, care) - 1)
+            # an output of support k needs at least k - 1 gates
+            bound = max(care_support(t, n, care) - 1 for t in tables)
+            promise = size - max(1, bound)
             if promise > 0 or size == 1:
                 task = ExactTask(tuple(tables), n, care, min(size - 1, ctx.max_gates),
                                  ctx.conflicts, ctx.seed)

@@ -72,3 +72,4 @@ def test_table_resynthesis_is_minimum_and_correct(n):
         if care == mask:
             assert found.num_ands == min_ands_4(_widen(f, n))
     assert table_resynth(MAJ3, 3, 0xFF, 3) is None   # needs 4
+
