@@ -31,6 +31,7 @@ __all__ = ["PassContext", "PassResult", "window_pass"]
 
 _CHUNK = 32
 _SECOND_ROOT_TRIES = 4
+_CUT_SIZES = (4, 6)
 
 
 @dataclass
@@ -84,23 +85,33 @@ class PassResult:
 
 
 def _windows_of(s: AigStructure, root: int, max_leaves: int, max_roots: int) -> list[Window]:
-    leaves, cone = reconvergent_cut(s, root, max_leaves)
-    if len(leaves) < 1 or not cone:
-        return []
-    gone = mffc(s, [root], leaves)
-    out = [Window([root], leaves, cone, gone)]
-    if max_roots >= 2:
-        top_leaf = max(leaves)
-        # a second root above every leaf: its replacement can be built before it
-        inner = sorted((v for v in cone if v not in gone and v > top_leaf), reverse=True)
-        best = None
-        for other in inner[:_SECOND_ROOT_TRIES]:
-            both = mffc(s, [root, other], leaves)
-            if len(both) > len(gone) + 1 and (best is None or len(both) > len(best[1])):
-                best = (other, both)
-        if best is not None:
-            out.append(Window([best[0], root], leaves, cone, best[1]))
+    """The root's windows: its reconvergence-driven cuts of 4, 6 and ``max_leaves``
+    leaves (each size up to ``max_leaves``), each also with a second root where
+    that frees more nodes."""
+    out: list[Window] = []
+    seen = set()
+    for k in sorted({min(k, max_leaves) for k in _CUT_SIZES + (max_leaves,)}):
+        leaves, cone = reconvergent_cut(s, root, k)
+        if not cone or tuple(leaves) in seen:
+            continue
+        seen.add(tuple(leaves))
+        gone = mffc(s, [root], leaves)
+        out.append(Window([root], leaves, cone, gone))
+        if max_roots >= 2:
+            out += _second_root(s, root, leaves, cone, gone)
     return out
+
+
+def _second_root(s: AigStructure, root: int, leaves, cone, gone) -> list[Window]:
+    top_leaf = max(leaves)
+    # a second root above every leaf: its replacement can be built before it
+    inner = sorted((v for v in cone if v not in gone and v > top_leaf), reverse=True)
+    best = None
+    for other in inner[:_SECOND_ROOT_TRIES]:
+        both = mffc(s, [root, other], leaves)
+        if len(both) > len(gone) + 1 and (best is None or len(both) > len(best[1])):
+            best = (other, both)
+    return [] if best is None else [Window([best[0], root], leaves, cone, best[1])]
 
 
 def _care(oracle: CareOracle | None, window: Window) -> tuple[int, bool]:
