@@ -32,6 +32,7 @@ __all__ = ["PassContext", "PassResult", "window_pass"]
 _CHUNK = 32
 _SECOND_ROOT_TRIES = 4
 _CUT_SIZES = (4, 6)
+_TRANSFORMER_BATCH = 32
 
 
 @dataclass
@@ -146,20 +147,33 @@ def _exact_all(ctx: PassContext, tasks: list[ExactTask]) -> list[Aig | None]:
     return [ctx.exact_cache[t] for t in tasks]
 
 
-def _transformer_all(ctx: PassContext, s: AigStructure, windows: list[Window]) -> list[Aig | None]:
+def _transformer_all(ctx: PassContext, s: AigStructure, sites: list["_Site"],
+                     deadline: float | None) -> None:
+    """Offer the transformer's circuits for the sites it fits (MFFC of 2 nodes or
+    more, largest first), in batches while ``deadline`` is not passed."""
     from circuitlab.transformer.search import SearchParams, search
 
-    aigs = [window_aig(s, w.roots, w.leaves, w.cone) for w in windows]
-    keys = [(tuple(tables_of(a)), a.num_inputs) for a in aigs]
-    todo = {}
-    for key, a in zip(keys, aigs):
-        if key not in ctx.transformer_cache and ctx.tokenizer.fits(a):
-            todo.setdefault(key, a)
-    if todo:
-        found, _ = search(ctx.model, ctx.tokenizer, list(todo.values()), SearchParams("greedy"))
-        for key, res in zip(todo, found):
-            ctx.transformer_cache[key] = res.aig if res.aig.num_ands < res.source.num_ands else None
-    return [ctx.transformer_cache.get(key) for key in keys]
+    order = sorted((site for site in sites if len(site.window.mffc) >= 2),
+                   key=lambda site: -len(site.window.mffc))
+    for lo in range(0, len(order), _TRANSFORMER_BATCH):
+        if _expired(deadline):
+            return
+        batch = order[lo:lo + _TRANSFORMER_BATCH]
+        aigs = [window_aig(s, x.window.roots, x.window.leaves, x.window.cone) for x in batch]
+        keys = [(tuple(x.tables), len(x.window.leaves)) for x in batch]
+        todo = {}
+        for key, a in zip(keys, aigs):
+            if key not in ctx.transformer_cache and ctx.tokenizer.fits(a):
+                todo.setdefault(key, a)
+        if todo:
+            found, _ = search(ctx.model, ctx.tokenizer, list(todo.values()),
+                              SearchParams("greedy"))
+            for key, res in zip(todo, found):
+                smaller = res.aig.num_ands < res.source.num_ands
+                ctx.transformer_cache[key] = res.aig if smaller else None
+        for site, key in zip(batch, keys):
+            if ctx.transformer_cache.get(key) is not None:
+                site.offers.append(("transformer", ctx.transformer_cache[key]))
 
 
 @dataclass
@@ -237,9 +251,10 @@ def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
 
     First every node's windows are surveyed (in an order shuffled by
     ``order_seed``, for at most half the time left): function, care set,
-    the table's offer. Then the exact generator takes the windows in order
-    of promise (MFFC size above the lower bound of its support) while time
-    is left, and the transformer takes the windows it fits, in one batch.
+    the table's offer. Then the transformer takes the windows it fits
+    (largest MFFC first, for at most a third of the time left), and the
+    exact generator takes windows in order of promise (MFFC size above the
+    lower bound of its support) while time is left.
     """
     s = AigStructure(comb)
     oracle = CareOracle(comb, ctx.sim_words, ctx.seed, ctx.care_conflicts) \
@@ -262,6 +277,11 @@ def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
             sites += _survey(ctx, s, oracle, windows, tasks)
             report(0.3 * min(1.0, (lo + _CHUNK) / max(1, len(roots))))
         result.windows = len(sites)
+        if "transformer" in ctx.generators and ctx.model is not None:
+            # at most a third of the time left, the rest for the exact generator
+            share = None if deadline is None else \
+                time.monotonic() + max(0.0, deadline - time.monotonic()) / 3
+            _transformer_all(ctx, s, sites, share)
         tasks.sort(key=lambda t: -t[0])
         step = 4 * ctx.jobs
         for lo in range(0, len(tasks), step):
@@ -273,11 +293,6 @@ def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
                 if found is not None:
                     site.offers.append(("exact", found))
             report(0.3 + 0.6 * min(1.0, (lo + step) / len(tasks)))
-        if "transformer" in ctx.generators and ctx.model is not None and not _expired(deadline):
-            found = _transformer_all(ctx, s, [site.window for site in sites])
-            for site, aig in zip(sites, found):
-                if aig is not None:
-                    site.offers.append(("transformer", aig))
         cands = [c for c in (_best(s, oracle, site) for site in sites) if c is not None]
     finally:
         if oracle is not None:
