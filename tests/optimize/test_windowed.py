@@ -148,3 +148,12 @@ def test_the_transformer_generator_offers_only_equivalent_windows():
         torch.set_num_threads(threads)
     _assert_sound(aig, out, stats)
     assert stats.windows_tried > 0 and set(stats.accepted) <= {"transformer"}
+
+
+def test_worker_processes_give_a_sound_result():
+    aig = random_aig(2, 14, 150)
+    params = WindowParams(seconds=3.0, passes=1, scripts=False, generators=("exact",),
+                          conflicts=300, jobs=2)
+    out, stats = optimize_windows(aig, params)
+    _assert_sound(aig, out, stats)
+    assert out.num_ands < aig.num_ands and set(stats.accepted) == {"exact"}
