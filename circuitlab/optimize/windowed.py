@@ -13,6 +13,7 @@ fails or stays undecided, the input comes back unchanged with a note.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -163,8 +164,9 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
 
     comb = aig.cut_latches()
     best = comb
-    pool = ProcessPoolExecutor(params.jobs) if params.jobs > 1 and "exact" in params.generators \
-        else None
+    # spawned, not forked: the caller may hold torch's threads
+    pool = ProcessPoolExecutor(params.jobs, mp_context=multiprocessing.get_context("spawn")) \
+        if params.jobs > 1 and "exact" in params.generators else None
     ctx = PassContext(
         max_leaves=params.max_leaves, max_roots=params.max_roots, generators=params.generators,
         conflicts=params.conflicts, max_gates=params.max_gates,
@@ -262,6 +264,7 @@ def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) 
         verdict, reason = Verdict.UNDECIDED, str(exc).splitlines()[0]
     stats.verdict = verdict
     if verdict is not Verdict.EQUIVALENT:
+        stats.accepted, stats.gain = {}, {}
         stats.note = (f"the optimised circuit was not proven equivalent "
                       f"({verdict.name.lower()}: {reason}); the input is returned unchanged")
         return original
