@@ -4,10 +4,11 @@ transformer → proven equivalent.
 For every design in a folder of ``<name>.v`` files (one design per file; its
 top module is chosen as ``circuitlab synth`` chooses it, see
 :func:`circuitlab.synth.yosys.find_top`): synthesise with Yosys, record the AIG's size and depth, optimise it with a
-recipe, and prove the result equivalent to the original. Then the shipped
-circuit transformer rewrites windows (at most 8 inputs, 2 outputs) of each
-optimised AIG (:func:`circuitlab.optimize.rewrite.rewrite_windows`), and
-that result is proven equivalent too. The shipped pre-trained graph encoder
+recipe, and prove the result equivalent to the original. Then windowed
+resynthesis (:func:`circuitlab.optimize.optimize_windows`: windows of at most
+8 leaves and 2 roots, resynthesised by the shipped circuit transformer, a
+SAT search and the exact table, between classical scripts) shrinks each
+optimised AIG, and that result is proven equivalent too. The shipped pre-trained graph encoder
 (:func:`circuitlab.nn.load_default_encoder`) embeds every synthesised AIG:
 the embeddings go to ``embeddings.npz`` and each row names its nearest other
 design by cosine similarity. One JSON line per design is appended
@@ -41,7 +42,8 @@ class PipelineParams:
         jobs: worker processes.
         synth_timeout: seconds per Yosys run.
         transformer: run the circuit-transformer stage.
-        windows: windows the transformer tries per design.
+        window_seconds: time budget of the windowed resynthesis per design
+            (:func:`circuitlab.optimize.optimize_windows`).
         checkpoint: model checkpoint (default: the shipped one).
         encoder: embed the synthesised AIGs with the shipped graph encoder.
     """
@@ -53,7 +55,7 @@ class PipelineParams:
     jobs: int = 2
     synth_timeout: float = 600.0
     transformer: bool = True
-    windows: int = 16
+    window_seconds: float = 5.0
     checkpoint: Path | None = None
     encoder: bool = True
 
@@ -62,7 +64,7 @@ class PipelineParams:
         require_choice(self.engine, ENGINES, "engine")
         require_at_least(self.jobs, 1, "jobs")
         require_positive(self.synth_timeout, "synth_timeout")
-        require_at_least(self.windows, 1, "windows")
+        require_positive(self.window_seconds, "window_seconds")
 
 
 def git_revision() -> str:
@@ -147,14 +149,21 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
 
 
 def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -> None:
-    """Rewrite windows of every optimised design with the circuit transformer, in place.
+    """Shrink every optimised design by windowed resynthesis, in place.
 
-    The windows of all designs are decoded together, in one batch.
+    Each ``<design>.opt.aig`` goes through
+    :func:`circuitlab.optimize.optimize_windows` (the transformer, the exact
+    search and table, the classical scripts) for ``params.window_seconds``;
+    the result, proven equivalent (or the input itself), is written to
+    ``<design>.ct.aig``. Rows get ``ands_ct``, ``ct_windows`` (windows
+    tried), ``ct_improved`` (substitutions kept), ``ct_equivalent``,
+    ``ct_seconds`` and, when the input came back unchanged, ``ct_note``.
     """
+    from tqdm import tqdm
+
     from circuitlab.io import read_aiger, write_aiger
+    from circuitlab.optimize import WindowParams, optimize_windows
     from circuitlab.optimize.model import load_model
-    from circuitlab.optimize.rewrite import RewriteParams, rewrite_many
-    from circuitlab.transformer.search import SearchParams
 
     todo = [r for r in rows if "ands_opt" in r
             and (params.out / f"{r['design']}.opt.aig").exists()]
@@ -163,26 +172,29 @@ def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool =
     import torch
 
     model, tokenizer = load_model(params.checkpoint, "cpu")
-    rewrite = RewriteParams(windows=params.windows, search=SearchParams("greedy"))
-    start = time.perf_counter()
-    aigs = [read_aiger(params.out / f"{r['design']}.opt.aig") for r in todo]
+    windows = WindowParams(seconds=params.window_seconds, engine=params.engine)
     threads = torch.get_num_threads()
     # small batched steps: one thread is as fast, and immune to oversubscription
     torch.set_num_threads(1)
     try:
-        results = rewrite_many(aigs, model, tokenizer, rewrite)
-    except CircuitlabError as exc:
-        for row in todo:
-            row["ct_error"] = str(exc).splitlines()[0]
-            row["ct_equivalent"] = "error"
-        return
+        for row in tqdm(todo, desc="windows", disable=not progress, leave=False):
+            aig = read_aiger(params.out / f"{row['design']}.opt.aig")
+            try:
+                new, stats = optimize_windows(aig, windows, model, tokenizer)
+            except CircuitlabError as exc:
+                row["ct_error"] = str(exc).splitlines()[0]
+                row["ct_equivalent"] = "error"
+                continue
+            write_aiger(new, params.out / f"{row['design']}.ct.aig")
+            # the input itself comes back when a result was not proven: still equivalent
+            verdict = "equivalent" if new is aig else stats.verdict.name.lower()
+            row.update(ands_ct=new.num_ands, ct_windows=stats.windows_tried,
+                       ct_improved=sum(stats.accepted.values()), ct_equivalent=verdict,
+                       ct_seconds=round(stats.seconds, 2))
+            if stats.note:
+                row["ct_note"] = stats.note
     finally:
         torch.set_num_threads(threads)
-    seconds = round((time.perf_counter() - start) / len(todo), 2)
-    for row, (new, stats) in zip(todo, results):
-        write_aiger(new, params.out / f"{row['design']}.ct.aig")
-        row.update(ands_ct=new.num_ands, ct_windows=stats.windows, ct_improved=stats.improved,
-                   ct_equivalent=stats.verdict.name.lower(), ct_seconds=seconds)
 
 
 EMBEDDINGS = "embeddings.npz"

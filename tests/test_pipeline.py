@@ -17,7 +17,7 @@ def test_pipeline_on_two_designs(tmp_path, capsys):
         shutil.copy(DEFAULT_DESIGNS / f"{name}.v", designs)
     out = tmp_path / "out"
     status = main(["pipeline", "--designs", str(designs), "--out", str(out), "--jobs", "1",
-                   "--no-progress", "--windows", "8"])
+                   "--no-progress", "--window-seconds", "2"])
     text = capsys.readouterr().out
     assert status == 0, text
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]

@@ -1,15 +1,18 @@
-"""Shrink a small circuit (<= 8 inputs, <= 2 outputs) with the circuit transformer.
+"""Shrink a circuit, proven equivalent to the input.
 
-The transformer's search, the classical scripts (resyn2, compress2rs, with
-ABC also &deepsyn), the scripts run on the model's circuits, and a SAT
-search below the best of them; the smallest circuit wins and is proven
-equivalent to the input.
+A circuit the transformer takes whole (<= 8 inputs, <= 2 outputs): the
+transformer's search, the classical scripts (resyn2, compress2rs, with ABC
+also &deepsyn), the scripts run on the model's circuits, and a SAT search
+below the best of them; the smallest circuit wins. Any other circuit,
+combinational or sequential, of any size: windowed resynthesis
+(:func:`circuitlab.optimize.optimize_windows`) within ``--seconds``.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import sys
 
 from circuitlab.cli.options import Store, add_option, given, map_field
 from circuitlab.errors import ParamError
@@ -49,17 +52,87 @@ def build_params(args: argparse.Namespace):
                           deepsyn=f"-J {deepsyn}" if deepsyn else None)
 
 
+def window_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.optimize.WindowParams` the options ask for."""
+    from circuitlab.optimize import GENERATORS, WindowParams
+
+    names = tuple(g.strip() for g in args.generators.split(",") if g.strip())
+    for name in names:
+        if name not in GENERATORS:
+            raise ParamError("generators", f"must name some of {', '.join(GENERATORS)}, "
+                                           f"got {name!r}")
+    return WindowParams(max_leaves=args.max_leaves, max_roots=args.max_roots,
+                        seconds=args.seconds, jobs=args.jobs, generators=names,
+                        scripts=args.scripts, engine=args.engine, seed=args.seed,
+                        conflicts=args.window_conflicts, dont_cares=args.dont_cares)
+
+
+class _Bar:
+    """A one-line progress bar on stderr, redrawn in place."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, fraction: float, message: str) -> None:
+        width = 30
+        filled = int(round(width * max(0.0, min(1.0, fraction))))
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {fraction:4.0%} {message}"
+        if line != self.last:
+            print(f"\r{line:<79}", end="", file=sys.stderr, flush=True)
+            self.last = line
+
+    def close(self) -> None:
+        if self.last:
+            print(file=sys.stderr, flush=True)
+
+
+def _run_windows(args, aig, model, tokenizer, wparams) -> int:
+    from circuitlab.io.formats import write_circuit
+    from circuitlab.optimize import optimize_windows
+
+    bar = None if args.no_progress else _Bar()
+    threads = None
+    if model is not None:
+        import torch
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # small batched steps: one thread is as fast
+    try:
+        result, stats = optimize_windows(aig, wparams, model, tokenizer, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+        if threads is not None:
+            import torch
+            torch.set_num_threads(threads)
+    write_circuit(result, args.output)
+    print(f"ANDs:        {stats.ands_before} -> {stats.ands_after}")
+    print(f"levels:      {stats.levels_before} -> {stats.levels_after}")
+    accepted = ", ".join(f"{name} {stats.accepted.get(name, 0)} (-{stats.gain.get(name, 0)})"
+                         for name in ("table", "exact", "transformer", "scripts"))
+    print(f"windows:     {stats.windows_tried} tried; accepted: {accepted}")
+    print(f"verdict:     {stats.verdict.name.lower()}")
+    if stats.note:
+        print(f"note:        {stats.note}")
+    print(f"time:        {stats.seconds:.2f} s")
+    print(f"wrote {args.output}")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
     from circuitlab.optimize.model import load_model
-    from circuitlab.optimize.small import check_fits, optimize_circuits
+    from circuitlab.optimize.small import optimize_circuits
 
     params = build_params(args)
+    wparams = window_params(args)
     check_output_file(args.output, "-o")
     check_suffix(args.output, WRITE_SUFFIXES)
     aig = read_circuit(args.input)
     model, tokenizer = load_model(args.checkpoint, args.device)
-    check_fits(tokenizer, aig, args.input)
+    if not (aig.is_combinational and tokenizer.fits(aig)):
+        if "transformer" not in wparams.generators:
+            model = tokenizer = None
+        return _run_windows(args, aig, model, tokenizer, wparams)
     (result,) = optimize_circuits([aig], model, tokenizer, params)
     write_circuit(result.aig, args.output)
     budget = "" if params.search.method == "greedy" else f", budget {params.search.budget}"
@@ -78,11 +151,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from circuitlab.optimize import GENERATORS, WindowParams
     from circuitlab.synth.recipes import ENGINES
     from circuitlab.optimize.small import OptimizeParams
     from circuitlab.transformer.search import METHODS
 
     defaults = OptimizeParams()
+    windows = WindowParams()
     parser.add_argument("input", help=f"circuit file: {', '.join(READ_SUFFIXES)}")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help=f"result file: {', '.join(WRITE_SUFFIXES)} (written atomically)")
@@ -113,4 +188,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="torch device: cpu, cuda, cuda:N, or auto: cuda when available "
                              "(default: auto)")
     map_field(parser, "device", "--device")
+    group = parser.add_argument_group(
+        "circuits beyond the transformer (more than 8 inputs or 2 outputs, or latches)")
+    add_option(group, windows, "seconds", metavar="S",
+               help="time budget of the windowed optimisation (the final proof comes on top)")
+    add_option(group, windows, "jobs", metavar="N",
+               help="worker processes of the SAT resynthesis of windows")
+    add_option(group, windows, "max_leaves", metavar="K", help="most leaves of a window (2 to 8)")
+    add_option(group, windows, "max_roots", metavar="R", help="most roots of a window (1 or 2)")
+    group.add_argument("--generators", action=Store, default=",".join(windows.generators),
+                       metavar="LIST",
+                       help="comma-separated window generators, of "
+                            f"{', '.join(GENERATORS)} (default: {','.join(windows.generators)})")
+    map_field(group, "generators", "--generators")
+    add_option(group, windows, "scripts", "--no-scripts",
+               help="do not run the classical scripts between window passes")
+    add_option(group, windows, "conflicts", "--window-conflicts", metavar="N",
+               dest="window_conflicts",
+               help="conflict budget of each SAT call resynthesising a window")
+    add_option(group, windows, "dont_cares", "--no-dont-cares",
+               help="resynthesise windows for their full functions (no don't cares)")
+    group.add_argument("--no-progress", action="store_true",
+                       help="no progress bar on stderr")
     parser.set_defaults(func=_run)

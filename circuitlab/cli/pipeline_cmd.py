@@ -1,8 +1,8 @@
 """Synthesise the project's Verilog designs, optimise them and prove each result equivalent.
 
 Each design goes through Yosys, a synthesis recipe and an equivalence
-check, then the circuit transformer rewrites windows of the optimised
-circuit; every row is appended to results.jsonl in the output folder.
+check, then windowed resynthesis (the circuit transformer, a SAT search,
+the classical scripts) shrinks the optimised circuit; every row is appended to results.jsonl in the output folder.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_option(parser, defaults, "jobs", metavar="N", help="worker processes")
     add_option(parser, defaults, "synth_timeout", metavar="S", help="seconds per Yosys run")
     add_option(parser, defaults, "transformer", "--no-transformer",
-               help="skip the circuit-transformer window rewriting stage")
-    add_option(parser, defaults, "windows", metavar="N",
-               help="windows the transformer tries per design")
+               help="skip the windowed resynthesis stage (transformer, SAT, scripts)")
+    add_option(parser, defaults, "window_seconds", metavar="S",
+               help="seconds of windowed resynthesis (transformer, SAT, scripts) per design")
     add_option(parser, defaults, "checkpoint", metavar="FILE",
                help="transformer checkpoint (default: the shipped one)")
     add_option(parser, defaults, "encoder", "--no-encoder",
@@ -50,7 +50,7 @@ def build_params(args: argparse.Namespace):
     return PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
                           engine=args.engine, jobs=args.jobs,
                           synth_timeout=args.synth_timeout, transformer=args.transformer,
-                          windows=args.windows, checkpoint=args.checkpoint,
+                          window_seconds=args.window_seconds, checkpoint=args.checkpoint,
                           encoder=args.encoder)
 
 
@@ -82,7 +82,8 @@ def run(args) -> int:
         done = [r for r in rows if "ands_ct" in r]
         ct_proven = sum(r.get("ct_equivalent") == "equivalent" for r in done)
         improved = sum(r["ands_ct"] < r["ands_opt"] for r in done)
-        print(f"circuit transformer (windows of <= 8 inputs, 2 outputs): "
+        print(f"windowed resynthesis (transformer, SAT, scripts; "
+              f"{params.window_seconds:g} s per design): "
               f"ANDs {sum(r['ands_opt'] for r in done)} -> {sum(r['ands_ct'] for r in done)}; "
               f"{improved} designs smaller, {ct_proven}/{len(done)} proven equivalent")
         for r in rows:

@@ -87,7 +87,7 @@ def test_readme_command_line_shows_the_code_defaults_and_choices():
 @pytest.mark.parametrize("argv, message", [
     (["pipeline", "--jobs", "0"], "--jobs must be >= 1, got 0"),
     (["pipeline", "--jobs", "-2"], "--jobs must be >= 1, got -2"),
-    (["pipeline", "--windows", "-1"], "--windows must be >= 1, got -1"),
+    (["pipeline", "--window-seconds", "0"], "--window-seconds must be > 0, got 0.0"),
     (["pipeline", "--synth-timeout", "0"], "--synth-timeout must be > 0, got 0.0"),
     (["optimize", "IN", "-o", "OUT", "--budget", "0"], "--budget must be >= 1, got 0"),
     (["optimize", "IN", "-o", "OUT", "--seed", "-1"], "--seed must be >= 0, got -1"),
