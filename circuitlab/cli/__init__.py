@@ -41,6 +41,7 @@ COMMANDS = {
     "pretrain": "pre-train a graph encoder (MGM, VGA with the Verilog's LLM tokens) on a folder",
     "embed": "embed Verilog files with a frozen language model (tokens and a vector per file)",
     "encode": "embed circuits with the pre-trained graph encoder (one row per file)",
+    "qor": "rank synthesis recipes for a design by predicted AND count (QoR head)",
 }
 
 

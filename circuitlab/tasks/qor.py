@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +31,8 @@ import numpy as np
 from circuitlab.errors import require, require_at_least, require_choice, require_positive
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 
-__all__ = ["QorParams", "baseline_predictions", "evaluate", "run", "targets"]
+__all__ = ["QorParams", "baseline_predictions", "evaluate", "run", "summarise", "targets",
+           "train_and_evaluate"]
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,13 @@ class QorParams:
     """The QoR task, sized for the full protocol (``experiments/configs/tasks.toml``).
 
     Attributes:
-        recipes: recipes per design, one shared set. 48 keeps the labels of the
-            protocol's 89 designs near 40 CPU-minutes with aigverse (0.5-1 s
-            per 20-step recipe on a design of a few hundred ANDs, a few s on
-            ISCAS'85's largest), built once and cached.
+        recipes: recipes per design, one shared set. 32 keeps the labels of the
+            protocol's 89 designs near 30 minutes on 2 cores with aigverse
+            (measured 0.5-0.9 CPU-s per 20-step recipe on designs of a few
+            hundred ANDs, most of it aigverse's fixed cost per rewrite call;
+            more on the largest ISCAS'85 and IWLS'05 circuits); they are
+            built once and cached. Commonality then looks at the best 1, 2
+            and 3 recipes.
         recipe_length: steps per recipe (OpenABC-D's 20).
         recipe_seed: recipe ``k`` is ``random_recipe(recipe_seed + k, recipe_length)``.
         engine: recipe engine for the labels: ``aigverse`` (in-process),
@@ -65,7 +69,7 @@ class QorParams:
         progress: show a progress bar while labels are built.
     """
 
-    recipes: int = 48
+    recipes: int = 32
     recipe_length: int = 20
     recipe_seed: int = 0
     engine: str = "aigverse"
@@ -171,6 +175,18 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design], params: QorPar
         CircuitlabError: a design in both splits, an empty split, a recipe
             that fails, a graph over the node budget.
     """
+    return train_and_evaluate(encoder, train, test, params, seed, cache)[0]
+
+
+def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
+                       params: QorParams, seed: int, cache: Path | None):
+    """:func:`run`, also returning the trained head and what a checkpoint keeps.
+
+    Returns:
+        ``(result, head, meta)``: ``meta`` is the ``meta`` argument of
+        :func:`~circuitlab.tasks.qor_head.save_head` (recipe set, training
+        designs with their AND counts, the baseline's per-recipe statistics).
+    """
     import torch
 
     from circuitlab.errors import CircuitlabError
@@ -183,15 +199,16 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design], params: QorPar
     if not train or not test:
         raise CircuitlabError("the QoR task needs at least one training and one test design")
     start = time.perf_counter()
+    designs = list(train) + list(test)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         recipes = shared_recipes(params.recipes, params.recipe_seed, params.recipe_length)
-        labels, label_stats = recipe_labels(list(train) + list(test), recipes, params.engine,
-                                            cache, params.jobs, params.timeout, params.progress)
+        labels, label_stats = recipe_labels(designs, recipes, params.engine, cache, params.jobs,
+                                            params.timeout, params.progress)
         t0 = time.perf_counter()
-        graphs, _ = encode_aigs([d.aig for d in list(train) + list(test)], encoder,
-                                params.node_budget, [d.name for d in list(train) + list(test)])
+        graphs, _ = encode_aigs([d.aig for d in designs], encoder, params.node_budget,
+                                [d.name for d in designs])
         encode_s = time.perf_counter() - t0
         tokens = recipe_tokens(recipes)
         train_ands = np.stack([labels[d.name][:, 0] for d in train])
@@ -211,10 +228,13 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design], params: QorPar
                                  score.numpy(), pred.numpy(), base_score, base_ratio))
     finally:
         torch.set_num_threads(threads)
+    from circuitlab.synth.recipes import resolve_engine
+    engine = resolve_engine(params.engine)
     info = {"recipes": params.recipes, "recipe_length": params.recipe_length,
-            "recipe_seed": params.recipe_seed, "engine": params.engine,
+            "recipe_seed": params.recipe_seed, "engine": engine,
             "train_designs": len(train), "test_designs": len(test),
             "ranked_test_designs": sum(r["spread"] > 1 for r in rows),
+            "ranked_train_designs": int(sum(len(np.unique(a)) > 1 for a in train_ands)),
             "label_runs": label_stats.computed, "label_reused": label_stats.reused,
             "label_seconds": round(label_stats.seconds, 2),
             "label_cpu_seconds_per_recipe": (round(label_stats.cpu_seconds
@@ -224,5 +244,12 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design], params: QorPar
             "epochs": stats.epochs, "best_epoch": stats.best_epoch,
             "val_designs": [train[i].name for i in stats.val_designs],
             "seconds": round(time.perf_counter() - start, 2)}
-    return TaskResult(task="qor", metrics=summarise(rows, "model"),
-                      baseline=summarise(rows, "baseline"), rows=rows, info=info)
+    result = TaskResult(task="qor", metrics=summarise(rows, "model"),
+                        baseline=summarise(rows, "baseline"), rows=rows, info=info)
+    meta = {"recipes": {"count": params.recipes, "seed": params.recipe_seed,
+                        "length": params.recipe_length, "engine": engine},
+            "mean_ranks": (-base_score).tolist(), "mean_log_ratio": base_ratio.tolist(),
+            "train_designs": [d.name for d in train], "train_ands": train_ands.tolist(),
+            "train_ands_before": train_before.tolist(), "seed": int(seed),
+            "params": asdict(params)}
+    return result, head, meta

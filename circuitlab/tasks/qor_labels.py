@@ -21,7 +21,6 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -174,7 +173,7 @@ def recipe_labels(designs: Sequence, recipes: Sequence[Sequence[str]], engine: s
                 except CircuitlabError as exc:
                     raise failed(name, chunk, exc) from None
         else:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
                 futures = {pool.submit(_label_chunk, aigers[n], c, engine, timeout): (n, c)
                            for n, c in work}
                 for fut in as_completed(futures):
