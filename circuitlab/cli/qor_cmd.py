@@ -1,6 +1,6 @@
 """Rank synthesis recipes for a design by the AND count a QoR head predicts they leave.
 
-`qor rank DESIGN -o ranking.csv` reads DESIGN (.v/.sv synthesised with
+qor rank DESIGN -o ranking.csv reads DESIGN (.v/.sv synthesised with
 Yosys, .aig, .aag or .bench), embeds it with the head's frozen encoder and
 writes every candidate recipe, best first, with its predicted AND count;
 the candidates are the lines of --recipes FILE or --random N seeded random
