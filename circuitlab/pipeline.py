@@ -47,9 +47,10 @@ class PipelineParams:
         qor: evaluate the shipped QoR head on the held-out designs among those
             synthesised (:func:`qor_stage`).
         qor_recipes: recipes per held-out design in that evaluation (the first
-            of the head's shared set); 8 keeps the stage near 30 s on 2 cores
-            the first time (aigverse, about 0.7 CPU-s per recipe), its labels
-            cached in the output folder afterwards.
+            of the head's shared set); 6 keeps the stage near 30 s on this
+            shared 2-core machine the first time (aigverse, about 0.55 CPU-s
+            per recipe; 8 took 37 s), its labels cached in the output folder
+            afterwards (3 s).
     """
 
     designs: Path = DEFAULT_DESIGNS
@@ -63,7 +64,7 @@ class PipelineParams:
     checkpoint: Path | None = None
     encoder: bool = True
     qor: bool = True
-    qor_recipes: int = 8
+    qor_recipes: int = 6
 
     def __post_init__(self) -> None:
         from circuitlab.synth.recipes import ENGINES

@@ -2,7 +2,8 @@
 
 qor rank DESIGN -o ranking.csv reads DESIGN (.v/.sv synthesised with
 Yosys, .aig, .aag or .bench), embeds it with the head's frozen encoder and
-writes every candidate recipe, best first, with its predicted AND count;
+writes every candidate recipe, best first by the head's ranking score, with
+the AND count it predicts (a second output; the two agree only roughly);
 the candidates are the lines of --recipes FILE or --random N seeded random
 20-step recipes over OpenABC-D's seven steps. --apply K runs the K best
 with the real engine, proves each result equivalent to DESIGN and prints
