@@ -46,6 +46,13 @@ class PipelineParams:
             (:func:`circuitlab.optimize.optimize_windows`).
         checkpoint: model checkpoint (default: the shipped one).
         encoder: embed the synthesised AIGs with the shipped graph encoder.
+        qor: evaluate the shipped QoR head on the held-out designs among those
+            synthesised (:func:`qor_stage`).
+        qor_recipes: recipes per held-out design in that evaluation (the first
+            of the head's shared set); 6 keeps the stage near 30 s on this
+            shared 2-core machine the first time (aigverse, about 0.55 CPU-s
+            per recipe; 8 took 37 s), its labels cached in the output folder
+            afterwards (3 s).
     """
 
     designs: Path = DEFAULT_DESIGNS
@@ -58,6 +65,8 @@ class PipelineParams:
     window_seconds: float = 5.0
     checkpoint: Path | None = None
     encoder: bool = True
+    qor: bool = True
+    qor_recipes: int = 6
 
     def __post_init__(self) -> None:
         from circuitlab.synth.recipes import ENGINES
@@ -65,6 +74,7 @@ class PipelineParams:
         require_at_least(self.jobs, 1, "jobs")
         require_positive(self.synth_timeout, "synth_timeout")
         require_positive(self.window_seconds, "window_seconds")
+        require_at_least(self.qor_recipes, 2, "qor_recipes")
 
 
 def git_revision() -> str:
@@ -139,6 +149,8 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
         transformer_stage(ordered, params, progress)
     if params.encoder:
         encoder_stage(ordered, params)
+    if params.qor:
+        qor_stage(ordered, params, progress)
     rev = git_revision()
     params.out.mkdir(parents=True, exist_ok=True)
     with open(params.out / "results.jsonl", "a") as fh:
@@ -243,3 +255,76 @@ def encoder_stage(rows: list[dict], params: PipelineParams) -> None:
         j = int(np.argmax(cos[k]))
         row.update(nearest=todo[j]["design"], nearest_cos=round(float(cos[k, j]), 4))
 
+
+QOR_CACHE = "qor-cache"
+
+
+def qor_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -> None:
+    """Rank recipes on the held-out designs with the shipped QoR head; add ``qor`` to their rows.
+
+    The held-out designs are those the shipped encoder and head never saw
+    (the checkpoint's ``heldout``); each that synthesised is labelled with
+    the first ``params.qor_recipes`` recipes of the head's shared set
+    (labels cached in ``<out>/qor-cache``). Its row gets ``qor``:
+    ``{"model": {...}, "baseline": {...}, "spread", "recipes"}`` (the
+    metrics of :func:`circuitlab.tasks.qor.evaluate`; the baseline is the
+    recipes' mean rank over the head's training designs) and
+    ``qor_seconds``, the stage's wall time. A failure sets ``qor_error``
+    on those rows.
+    """
+    import numpy as np
+
+    from circuitlab.io import read_aiger
+    from circuitlab.tasks import Design
+
+    start = time.perf_counter()
+    try:
+        from circuitlab.tasks.qor_head import load_head
+        head, encoder, meta = load_head()
+    except CircuitlabError as exc:
+        for row in rows:
+            row["qor_error"] = str(exc).splitlines()[0]
+        return
+    held = set(meta.get("heldout", ()))
+    todo = [r for r in rows if r["design"] in held and "ands" in r
+            and (params.out / f"{r['design']}.aig").exists()]
+    if not todo:
+        return
+    import torch
+
+    from circuitlab.inference import encode_aigs
+    from circuitlab.tasks.qor import baseline_predictions, evaluate
+    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
+    from circuitlab.tasks.recipe_encoder import recipe_tokens
+
+    count = min(params.qor_recipes, meta["recipes"]["count"])
+    recipes = shared_recipes(count, meta["recipes"]["seed"], meta["recipes"]["length"])
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        designs = [Design(r["design"], read_aiger(params.out / f"{r['design']}.aig"))
+                   for r in todo]
+        labels, _ = recipe_labels(designs, recipes, meta["recipes"]["engine"],
+                                  params.out / QOR_CACHE, params.jobs, progress=progress)
+        graphs, _ = encode_aigs([d.aig for d in designs], encoder,
+                                names=[d.name for d in designs])
+        base_score, base_ratio = baseline_predictions(
+            np.asarray(meta["train_ands"])[:, :count], np.asarray(meta["train_ands_before"]))
+        tokens = recipe_tokens(recipes)
+        for row, design, graph in zip(todo, designs, graphs):
+            score, pred = head.predict(torch.as_tensor(graph), tokens, design.aig.num_ands)
+            result = evaluate(design.name, labels[design.name][:, 0], design.aig.num_ands,
+                              score.numpy(), pred.numpy(), base_score, base_ratio)
+            row["qor"] = {side: {k: None if np.isnan(v) else round(float(v), 4)
+                                 for k, v in result[side].items()}
+                          for side in ("model", "baseline")}
+            row["qor"].update(spread=result["spread"], recipes=count)
+    except CircuitlabError as exc:
+        for row in todo:
+            row["qor_error"] = str(exc).splitlines()[0]
+        return
+    finally:
+        torch.set_num_threads(threads)
+    seconds = round(time.perf_counter() - start, 1)
+    for row in todo:
+        row["qor_seconds"] = seconds

@@ -43,6 +43,7 @@ COMMANDS = {
     "encode": "embed circuits with the pre-trained graph encoder (one row per file)",
     "experiment": "run an experiment config (seeds x encoders x tasks) or report its results",
     "similar": "cosine similarity of circuits' graph embeddings, for every pair of files",
+    "qor": "rank synthesis recipes for a design by predicted AND count (QoR head)",
 }
 
 

@@ -39,6 +39,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="transformer checkpoint (default: the shipped one)")
     add_option(parser, defaults, "encoder", "--no-encoder",
                help="skip embedding the designs with the shipped graph encoder")
+    add_option(parser, defaults, "qor", "--no-qor",
+               help="skip the QoR-ranking evaluation of the shipped head on held-out designs")
+    add_option(parser, defaults, "qor_recipes", metavar="N",
+               help="recipes per held-out design in the QoR evaluation")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="do not show a progress bar")
     parser.set_defaults(func=run)
@@ -51,7 +55,7 @@ def build_params(args: argparse.Namespace):
                           engine=args.engine, jobs=args.jobs,
                           synth_timeout=args.synth_timeout, transformer=args.transformer,
                           window_seconds=args.window_seconds, checkpoint=args.checkpoint,
-                          encoder=args.encoder)
+                          encoder=args.encoder, qor=args.qor, qor_recipes=args.qor_recipes)
 
 
 def run(args) -> int:
@@ -91,6 +95,8 @@ def run(args) -> int:
                 print(f"{r['design']}: transformer: {r['ct_error']}")
     if params.encoder:
         print_neighbours(rows, params)
+    if params.qor:
+        print_qor(rows)
     bad = [r for r in rows if "not_equivalent" in (r.get("equivalent"), r.get("ct_equivalent"))]
     ct_errors = [r for r in rows if "ct_error" in r]
     return 1 if bad or errors or ct_errors else 0
@@ -116,3 +122,28 @@ def print_neighbours(rows: list[dict], params) -> None:
     if len(done) > NEIGHBOURS_SHOWN:
         print(f"  ... {len(done) - NEIGHBOURS_SHOWN} more in results.jsonl (nearest, nearest_cos)")
 
+
+QOR_METRICS = ["ndcg@3", "ndcg@5", "top3%", "top5%", "top10%", "mape"]
+
+
+def print_qor(rows: list[dict]) -> None:
+    """The shipped QoR head next to the mean-rank baseline, averaged over the held-out rows."""
+    for r in rows:
+        if "qor_error" in r:
+            print(f"QoR ranking: {r['qor_error']}")
+            return
+    done = [r for r in rows if "qor" in r]
+    if not done:
+        return
+    ranked = [r for r in done if r["qor"]["spread"] > 1]
+    print(f"QoR ranking (shipped head, {done[0]['qor']['recipes']} recipes on each of "
+          f"{len(done)} held-out designs, {len(ranked)} with more than one AND count; "
+          f"{done[0]['qor_seconds']} s):")
+    table = []
+    for side in ("model", "baseline"):
+        line = {"": "QoR head" if side == "model" else "mean-rank baseline"}
+        for key in QOR_METRICS:
+            values = [r["qor"][side][key] for r in done if r["qor"][side][key] is not None]
+            line[key] = f"{sum(values) / len(values):.3f}" if values else "-"
+        table.append(line)
+    print(format_table(table, [""] + QOR_METRICS))

@@ -1,0 +1,138 @@
+"""Training the QoR head on (design, recipe) pairs of the training designs."""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from circuitlab.tasks.qor_head import QorHead, QorHeadConfig
+
+__all__ = ["TrainStats", "train_head", "validation_split"]
+
+
+@dataclass
+class TrainStats:
+    """What :func:`train_head` did.
+
+    Attributes:
+        epochs: epochs run.
+        best_epoch: the epoch whose weights were kept (lowest validation loss,
+            or the last epoch without a validation split).
+        train_loss: mean training loss of each epoch.
+        val_loss: validation loss after each epoch (empty without a split).
+        val_designs: indices of the training designs held out for early stopping.
+        seconds: wall-clock time.
+    """
+
+    epochs: int = 0
+    best_epoch: int = 0
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_designs: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def validation_split(designs: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(fit, val)`` design indices: ``round(fraction * designs)`` seeded picks for
+    validation, none when that leaves fewer than 2 designs on either side."""
+    count = int(round(fraction * designs))
+    if count < 2 or designs - count < 2:
+        return np.arange(designs), np.arange(0)
+    order = np.random.default_rng(seed).permutation(designs)
+    return np.sort(order[count:]), np.sort(order[:count])
+
+
+def _loss(head: QorHead, graphs: Tensor, tokens: Tensor, d: Tensor, r: Tensor,
+          z: Tensor, ratio: Tensor) -> Tensor:
+    out = head(graphs[d], tokens[r])
+    target = (ratio[d, r] - head.ratio_mean) / head.ratio_std
+    return torch.mean((out[:, 0] - z[d, r]) ** 2) + torch.mean((out[:, 1] - target) ** 2)
+
+
+def train_head(graphs: np.ndarray, tokens: Tensor, z: np.ndarray, log_ratio: np.ndarray,
+               config: QorHeadConfig, *, epochs: int, batch_size: int, lr: float,
+               weight_decay: float, val_fraction: float, patience: int,
+               seed: int) -> tuple[QorHead, TrainStats]:
+    """Fit a :class:`QorHead` to every (design, recipe) pair of the training designs.
+
+    The loss is the sum of two mean squared errors: the standardised label
+    ``z`` and the standardised log size ratio. With a validation split
+    (:func:`validation_split`), the weights of the epoch with the lowest
+    validation loss are kept and training stops after ``patience`` epochs
+    without improvement. Seeded: the same inputs and seed give the same head
+    on the same machine.
+
+    Args:
+        graphs: graph embeddings of the designs' original AIGs ``[D, P]``.
+        tokens: recipe tokens ``[R, L]``.
+        z: standardised labels ``[D, R]`` (higher = fewer gates).
+        log_ratio: ``log((ands_after + 1) / (ands_before + 1))`` ``[D, R]``.
+        config: the head's sizes (``graph_dim == P``).
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # small steps: one thread is as fast, and immune to oversubscription
+    try:
+        return _train(graphs, tokens, z, log_ratio, config, epochs=epochs, batch_size=batch_size,
+                      lr=lr, weight_decay=weight_decay, val_fraction=val_fraction,
+                      patience=patience, seed=seed)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(graphs, tokens, z, log_ratio, config, *, epochs, batch_size, lr, weight_decay,
+           val_fraction, patience, seed) -> tuple[QorHead, TrainStats]:
+    start = time.perf_counter()
+    torch.manual_seed(seed)
+    g = torch.as_tensor(graphs, dtype=torch.float32)
+    zt = torch.as_tensor(z, dtype=torch.float32)
+    rt = torch.as_tensor(log_ratio, dtype=torch.float32)
+    fit, val = validation_split(g.size(0), val_fraction, seed)
+    head = QorHead(config)
+    head.set_graph_stats(g[torch.as_tensor(fit)])
+    head.set_ratio_stats(rt[torch.as_tensor(fit)])
+    optimizer = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=weight_decay)
+    recipes = tokens.size(0)
+    fit_d = torch.as_tensor(np.repeat(fit, recipes))
+    fit_r = torch.arange(recipes).repeat(len(fit))
+    val_d = torch.as_tensor(np.repeat(val, recipes))
+    val_r = torch.arange(recipes).repeat(len(val))
+    generator = torch.Generator().manual_seed(seed)
+    stats = TrainStats(val_designs=[int(v) for v in val])
+    best, best_loss, stale = copy.deepcopy(head.state_dict()), math.inf, 0
+    for epoch in range(1, epochs + 1):
+        head.train()
+        order = torch.randperm(fit_d.numel(), generator=generator)
+        total = 0.0
+        for k in range(0, order.numel(), batch_size):
+            idx = order[k:k + batch_size]
+            loss = _loss(head, g, tokens, fit_d[idx], fit_r[idx], zt, rt)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * idx.numel()
+        stats.train_loss.append(total / max(1, order.numel()))
+        stats.epochs = epoch
+        if not len(val):
+            stats.best_epoch = epoch
+            continue
+        head.eval()
+        with torch.no_grad():
+            loss = float(_loss(head, g, tokens, val_d, val_r, zt, rt))
+        stats.val_loss.append(loss)
+        if loss < best_loss:
+            best, best_loss, stale, stats.best_epoch = (copy.deepcopy(head.state_dict()), loss,
+                                                        0, epoch)
+        else:
+            stale += 1
+            if stale >= patience:
+                break
+    if len(val):
+        head.load_state_dict(best)
+    stats.seconds = time.perf_counter() - start
+    return head.eval(), stats

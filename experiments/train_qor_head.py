@@ -1,0 +1,108 @@
+"""Train the shipped QoR head: recipe ranking on the shipped encoder's embeddings.
+
+    python experiments/train_qor_head.py [--recipes N] [--seed S] [--cache DIR]
+                                         [--out FILE] [--record FILE]
+
+Data: every design of data/designs synthesised with Yosys; the training
+designs are all but train_encoder.py's HOLDOUT (which neither the encoder
+nor the head ever sees), the HOLDOUT designs are the test designs. Labels:
+the shared recipe set of circuitlab.tasks.qor (recipe k =
+random_recipe(k, 20)), run with aigverse and cached under --cache. The head
+(circuitlab.tasks.qor.QorParams defaults, ``recipes`` overridden) is trained
+with a validation split of the training designs for early stopping, seeded.
+Writes the self-contained checkpoint (head, encoder, recipe set, the
+training designs' labels for the mean-rank baseline) to
+circuitlab/tasks/checkpoints/qor_default.pt and a JSON record (metrics of
+the head and of the baseline on HOLDOUT, per-design rows, timings) to
+experiments/results/qor_default.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "experiments"))
+
+from train_encoder import HOLDOUT  # noqa: E402  (the encoder's held-out split)
+
+DESIGNS = ROOT / "data" / "designs"
+
+
+def _synthesize(path: Path):
+    from circuitlab.synth import synthesize
+    return path.stem, synthesize(path)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipes", type=int, default=None,
+                        help="recipes per design (default: QorParams' full-protocol size)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cache", type=Path, default=ROOT / "out" / "qor-cache")
+    parser.add_argument("--out", type=Path,
+                        default=ROOT / "circuitlab" / "tasks" / "checkpoints" / "qor_default.pt")
+    parser.add_argument("--record", type=Path,
+                        default=ROOT / "experiments" / "results" / "qor_default.json")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from circuitlab.pretrain import load_encoder
+    from circuitlab.pretrain.checkpoint import DEFAULT_CHECKPOINT
+    from circuitlab.tasks import Design
+    from circuitlab.tasks.qor import QorParams, train_and_evaluate
+    from circuitlab.tasks.qor_head import save_head
+
+    torch.set_num_threads(1)
+    overrides = {} if args.recipes is None else {"recipes": args.recipes}
+    params = QorParams(jobs=args.jobs, progress=True, **overrides)
+    t0 = time.perf_counter()
+    files = sorted(DESIGNS.glob("*.v"))
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        aigs = dict(pool.map(_synthesize, files))
+    synth_s = time.perf_counter() - t0
+    train = [Design(n, a) for n, a in sorted(aigs.items()) if n not in HOLDOUT]
+    test = [Design(n, aigs[n]) for n in HOLDOUT]
+    print(f"{len(train)} training designs, {len(test)} held out; synthesis {synth_s:.0f} s",
+          flush=True)
+    encoder = load_encoder()
+    result, head, meta = train_and_evaluate(encoder, train, test, params, args.seed, args.cache)
+    record = {"git": _git_revision(), "metrics": result.metrics, "baseline": result.baseline,
+              "info": result.info, "rows": result.rows, "synth_seconds": round(synth_s, 1),
+              "encoder_sha256": hashlib.sha256(DEFAULT_CHECKPOINT.read_bytes()).hexdigest(),
+              "machine": f"{platform.machine()}, {torch.get_num_threads()} torch thread, "
+                         f"torch {torch.__version__}"}
+    meta.update(heldout=list(HOLDOUT), record={k: record[k] for k in
+                                               ("git", "metrics", "baseline", "info")})
+    save_head(args.out, head, encoder, meta)
+    record["checkpoint"] = (str(args.out.relative_to(ROOT)) if args.out.is_relative_to(ROOT)
+                            else str(args.out))
+    record["checkpoint_bytes"] = args.out.stat().st_size
+    record["params"] = meta["params"]
+    args.record.parent.mkdir(parents=True, exist_ok=True)
+    args.record.write_text(json.dumps(record, indent=1, allow_nan=True) + "\n")
+    print(json.dumps({k: record[k] for k in ("metrics", "baseline", "info")}, indent=1))
+    return 0
+
+
+def _git_revision() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
