@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from circuitlab.errors import CircuitlabError, require, require_at_least, require_positive
+from circuitlab.errors import CircuitlabError, require, require_at_least
 from circuitlab.tasks.recipe_encoder import RecipeEncoder, step_vocabulary
 
 __all__ = ["FORMAT", "QorHead", "QorHeadConfig", "load_head", "save_head"]

@@ -6,7 +6,7 @@ import pytest
 
 from circuitlab.errors import CircuitlabError
 from circuitlab.nn import load_default_encoder
-from circuitlab.tasks import Design, TaskResult
+from circuitlab.tasks import TaskResult
 from circuitlab.tasks.qor import QorParams, baseline_predictions, run
 
 KEYS = ["ndcg@3", "ndcg@5", "top3%", "top5%", "top10%", "mape"]
