@@ -184,7 +184,8 @@ def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool =
     import torch
 
     model, tokenizer = load_model(params.checkpoint, "cpu")
-    windows = WindowParams(seconds=params.window_seconds, engine=params.engine)
+    # no &deepsyn: it runs for its whole time share, the window passes stop at a fixed point
+    windows = WindowParams(seconds=params.window_seconds, engine=params.engine, deepsyn=0.0)
     threads = torch.get_num_threads()
     # small batched steps: one thread is as fast, and immune to oversubscription
     torch.set_num_threads(1)

@@ -63,7 +63,8 @@ def window_params(args: argparse.Namespace):
                                            f"got {name!r}")
     return WindowParams(max_leaves=args.max_leaves, max_roots=args.max_roots,
                         seconds=args.seconds, jobs=args.jobs, generators=names,
-                        scripts=args.scripts, engine=args.engine, seed=args.seed,
+                        scripts=args.scripts, engine=args.engine, deepsyn=args.deepsyn_share,
+                        seed=args.seed,
                         conflicts=args.window_conflicts, dont_cares=args.dont_cares)
 
 
@@ -108,7 +109,7 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     print(f"ANDs:        {stats.ands_before} -> {stats.ands_after}")
     print(f"levels:      {stats.levels_before} -> {stats.levels_after}")
     accepted = ", ".join(f"{name} {stats.accepted.get(name, 0)} (-{stats.gain.get(name, 0)})"
-                         for name in ("table", "exact", "transformer", "scripts"))
+                         for name in ("table", "exact", "transformer", "scripts", "deepsyn"))
     print(f"windows:     {stats.windows_tried} tried; accepted: {accepted}")
     print(f"verdict:     {stats.verdict.name.lower()}")
     if stats.note:
@@ -203,6 +204,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     map_field(group, "generators", "--generators")
     add_option(group, windows, "scripts", "--no-scripts",
                help="do not run the classical scripts between window passes")
+    add_option(group, windows, "deepsyn", "--deepsyn-share", metavar="F", dest="deepsyn_share",
+               help="with ABC, the share of --seconds given first to &deepsyn -T "
+                    "(0: not run)")
     add_option(group, windows, "conflicts", "--window-conflicts", metavar="N",
                dest="window_conflicts",
                help="conflict budget of each SAT call resynthesising a window")

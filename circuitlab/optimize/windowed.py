@@ -24,12 +24,12 @@ from circuitlab.errors import (
     CircuitlabError, require, require_at_least, require_choice, require_positive,
 )
 from circuitlab.optimize.window_pass import PassContext, window_pass
+from circuitlab.synth.recipes import ENGINES
 from circuitlab.verify.result import Verdict
 
 __all__ = ["GENERATORS", "WindowParams", "WindowStats", "optimize_windows"]
 
 GENERATORS = ("table", "exact", "transformer")
-_ENGINES = ("auto", "abc", "aigverse")
 # at a fixed point the exact generator's conflict budget grows fourfold, up to this factor
 _ESCALATION = 64
 
@@ -52,6 +52,10 @@ class WindowParams:
         scripts: run the classical scripts (``resyn2``, ``compress2rs``)
             between window passes, keeping the smallest result.
         engine: engine of the scripts: ``auto``, ``abc`` or ``aigverse``.
+        deepsyn: share of ``seconds`` given first to ABC's ``&deepsyn -T``
+            (with ABC as the engine, ``scripts`` on and a time budget; 0: not
+            run). ``&deepsyn`` searches globally where windows are local;
+            the windows and scripts then continue from its result.
         seed: seed of the simulation and the SAT searches.
         conflicts: conflict budget of each SAT call of the exact generator;
             at a fixed point it grows fourfold, up to 64 times this, while time is left.
@@ -74,6 +78,7 @@ class WindowParams:
     generators: tuple[str, ...] = GENERATORS
     scripts: bool = True
     engine: str = "auto"
+    deepsyn: float = 0.5
     seed: int = 0
     conflicts: int = 1000
     max_gates: int = 10
@@ -94,7 +99,9 @@ class WindowParams:
         require(isinstance(self.generators, tuple), "generators", "must be a tuple")
         for name in self.generators:
             require_choice(name, GENERATORS, "generators")
-        require_choice(self.engine, _ENGINES, "engine")
+        require_choice(self.engine, ENGINES, "engine")
+        require(isinstance(self.deepsyn, (int, float)) and 0 <= self.deepsyn < 1, "deepsyn",
+                f"must be at least 0 and below 1, got {self.deepsyn!r}")
         require_at_least(self.seed, 0, "seed")
         require_at_least(self.conflicts, 1, "conflicts")
         require_at_least(self.max_gates, 1, "max_gates")
@@ -175,6 +182,12 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
         jobs=params.jobs if pool is not None else 1,
         model=model if tokenizer is not None else None, tokenizer=tokenizer)
     passes = 0
+    if params.scripts and params.deepsyn and params.seconds is not None and best.num_ands:
+        report(0.0, "&deepsyn")
+        found = _deepsyn(best, params.engine, params.seconds * params.deepsyn)
+        if found is not None and found.num_ands < best.num_ands:
+            _count(stats, "deepsyn", 1, best.num_ands - found.num_ands)
+            best = found
     try:
         while True:
             changed = False
@@ -244,6 +257,26 @@ def _script(comb: Aig, engine: str, deadline: float | None) -> Aig | None:
         if best is None or result.num_ands < best.num_ands:
             best = result
     return best
+
+
+def _deepsyn(comb: Aig, engine: str, seconds: float) -> Aig | None:
+    """ABC's ``&deepsyn -T`` on ``comb`` for about ``seconds`` (``None``: no ABC, or it failed).
+
+    ``-T`` counts ABC's CPU time and is checked between steps, so the
+    process gets twice that before it is stopped.
+    """
+    from circuitlab.synth.abc import run_abc_script
+    from circuitlab.synth.best_of import DEEPSYN, Script
+    from circuitlab.synth.recipes import resolve_engine
+
+    limit = int(seconds)
+    if limit < 1 or resolve_engine(engine) != "abc":
+        return None
+    script = Script("abc", DEEPSYN, f"-T {limit}")
+    try:
+        return run_abc_script(comb, script.abc_commands(), 2.0 * limit + 5.0, aliases=True)
+    except CircuitlabError:
+        return None
 
 
 def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) -> Aig:

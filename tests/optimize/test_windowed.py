@@ -157,3 +157,22 @@ def test_worker_processes_give_a_sound_result():
     out, stats = optimize_windows(aig, params)
     _assert_sound(aig, out, stats)
     assert out.num_ands < aig.num_ands and set(stats.accepted) == {"exact"}
+
+
+@pytest.mark.needs_abc
+def test_deepsyn_share_runs_first_and_the_result_stays_sound():
+    aig = random_aig(4, 40, 300)
+    params = WindowParams(seconds=6.0, deepsyn=0.5, engine="abc", generators=("table",),
+                          passes=1)
+    out, stats = optimize_windows(aig, params)
+    _assert_sound(aig, out, stats)
+    assert stats.gain.get("deepsyn", 0) > 0
+    _, without = optimize_windows(aig, WindowParams(seconds=6.0, deepsyn=0.0, engine="abc",
+                                                generators=("table",), passes=1))
+    assert "deepsyn" not in without.gain
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.0, "half"])
+def test_deepsyn_share_out_of_range_is_refused(share):
+    with pytest.raises(ParamError, match="deepsyn"):
+        WindowParams(deepsyn=share)
