@@ -35,7 +35,7 @@ from circuitlab.exact.encoding import Encoding
 from circuitlab.exact.synthesis import ExactParams, Problem, _realise
 from circuitlab.sim.simulate import table_bits, truth_tables
 
-__all__ = ["SHRINK_MAX_INPUTS", "ShrinkParams", "ShrinkStats", "shrink"]
+__all__ = ["SHRINK_MAX_INPUTS", "ShrinkParams", "ShrinkStats", "shrink", "solve_cegar"]
 
 SHRINK_MAX_INPUTS = 8
 
@@ -148,25 +148,40 @@ def _solve(problem: Problem, gates: int,
         enc = Encoding(n, problem.targets, gates, symmetry=True, minterms=first.tolist())
     else:
         enc = Encoding(n, problem.targets, gates, symmetry=True)
-    solver = Solver(name=params.solver, bootstrap_with=enc.clauses)
-    left = params.conflicts_per_call
+    return solve_cegar(enc, problem.targets, rng, params.solver, params.conflicts_per_call)
+
+
+def solve_cegar(enc: Encoding, targets: np.ndarray, rng: np.random.Generator, solver: str,
+                conflicts: int, care: np.ndarray | None = None
+                ) -> tuple[Encoding, list[int]] | bool | None:
+    """Solve ``enc`` within ``conflicts`` in all, adding one minterm its model gets wrong
+    (among the ``care`` ones) after each model, until a model is right on all of them.
+
+    Returns ``(enc, model)``, ``False`` when a call is unsatisfiable, ``None``
+    when the budget is spent. A formula over every minterm leaves none wrong.
+
+    Shapes:
+        targets: ``[O, 2^n]`` 0/1; care: ``[2^n]`` bool (``None``: every minterm).
+    """
+    sat = Solver(name=solver, bootstrap_with=enc.clauses)
+    left = conflicts
     try:
         while left > 0:
-            solver.conf_budget(left)
-            spent = solver.accum_stats().get("conflicts", 0)
-            result = solver.solve_limited()
-            left -= solver.accum_stats().get("conflicts", 0) - spent
+            sat.conf_budget(left)
+            spent = sat.accum_stats().get("conflicts", 0)
+            result = sat.solve_limited()
+            left -= sat.accum_stats().get("conflicts", 0) - spent
             if not result:
                 return result
-            model = solver.get_model()
-            # a formula over all minterms leaves none wrong
-            wrong = np.flatnonzero((enc.evaluate(model) != problem.targets).any(axis=0))
+            model = sat.get_model()
+            differs = (enc.evaluate(model) != targets).any(axis=0)
+            wrong = np.flatnonzero(differs if care is None else differs & care)
             if not len(wrong):
                 return enc, model
-            solver.append_formula(enc.add_minterm(int(rng.choice(wrong))))
+            sat.append_formula(enc.add_minterm(int(rng.choice(wrong))))
         return None
     finally:
-        solver.delete()
+        sat.delete()
 
 
 def _assemble(aig: Aig, problem: Problem, found) -> Aig:

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from pysat.solvers import Solver
 
 from circuitlab.aig import FALSE, Aig, AigBuilder
 from circuitlab.aig.cuts import leaf_table
 from circuitlab.exact.encoding import Encoding
+from circuitlab.exact.shrink import solve_cegar
 from circuitlab.exact.synthesis import Problem, _realise
 
 __all__ = ["ExactTask", "exact_resynth", "tables_of", "trivial_resynth"]
@@ -153,26 +153,10 @@ def _sat_circuit(rows: np.ndarray, n: int, care: int, gates: int, conflicts: int
     else:
         enc = Encoding(k, problem.targets, gates, symmetry=True,
                        minterms=None if full else pool.tolist())
-    solver = Solver(name="glucose4", bootstrap_with=enc.clauses)
-    left = conflicts
-    try:
-        while left > 0:
-            solver.conf_budget(left)
-            spent = solver.accum_stats().get("conflicts", 0)
-            result = solver.solve_limited()
-            left -= solver.accum_stats().get("conflicts", 0) - spent
-            if not result:
-                return result
-            model = solver.get_model()
-            wrong = np.flatnonzero((enc.evaluate(model) != problem.targets).any(axis=0)
-                                   & care_sup)
-            if not len(wrong):
-                break
-            solver.append_formula(enc.add_minterm(int(rng.choice(wrong))))
-        else:
-            return None
-    finally:
-        solver.delete()
+    found = solve_cegar(enc, problem.targets, rng, "glucose4", conflicts, care_sup)
+    if not found:
+        return found
+    enc, model = found
     builder = AigBuilder()
     inputs = builder.add_inputs(n)
     lits = [inputs[i] for i in problem.support]
