@@ -32,6 +32,8 @@ __all__ = ["GENERATORS", "WindowParams", "WindowStats", "optimize_windows"]
 GENERATORS = ("table", "exact", "transformer")
 # at a fixed point the exact generator's conflict budget grows fourfold, up to this factor
 _ESCALATION = 64
+# &deepsyn is stopped after this share of the whole budget, whatever its -T
+_DEEPSYN_WALL = 0.85
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,8 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
     passes = 0
     if params.scripts and params.deepsyn and params.seconds is not None and best.num_ands:
         report(0.0, "&deepsyn")
-        found = _deepsyn(best, params.engine, params.seconds * params.deepsyn)
+        found = _deepsyn(best, params.engine, params.seconds * params.deepsyn,
+                         _DEEPSYN_WALL * params.seconds)
         if found is not None and found.num_ands < best.num_ands:
             _count(stats, "deepsyn", 1, best.num_ands - found.num_ands)
             best = found
@@ -259,11 +262,13 @@ def _script(comb: Aig, engine: str, deadline: float | None) -> Aig | None:
     return best
 
 
-def _deepsyn(comb: Aig, engine: str, seconds: float) -> Aig | None:
-    """ABC's ``&deepsyn -T`` on ``comb`` for about ``seconds`` (``None``: no ABC, or it failed).
+def _deepsyn(comb: Aig, engine: str, seconds: float, wall: float) -> Aig | None:
+    """ABC's ``&deepsyn -T`` on ``comb`` for about ``seconds`` (``None``: no ABC, or it
+    failed, or it ran past ``wall`` seconds).
 
-    ``-T`` counts ABC's CPU time and is checked between steps, so the
-    process gets twice that before it is stopped.
+    ``-T`` counts ABC's CPU time and is checked between steps, so on a busy
+    machine or a large circuit it ends later than ``seconds``; ``wall``
+    stops it, leaving the rest of the budget to the scripts and windows.
     """
     from circuitlab.synth.abc import run_abc_script
     from circuitlab.synth.best_of import DEEPSYN, Script
@@ -274,7 +279,7 @@ def _deepsyn(comb: Aig, engine: str, seconds: float) -> Aig | None:
         return None
     script = Script("abc", DEEPSYN, f"-T {limit}")
     try:
-        return run_abc_script(comb, script.abc_commands(), 2.0 * limit + 5.0, aliases=True)
+        return run_abc_script(comb, script.abc_commands(), max(wall, 1.0), aliases=True)
     except CircuitlabError:
         return None
 
