@@ -184,6 +184,7 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
         jobs=params.jobs if pool is not None else 1,
         model=model if tokenizer is not None else None, tokenizer=tokenizer)
     passes = 0
+    scripted_on = None
     if params.scripts and params.deepsyn and params.seconds is not None and best.num_ands:
         report(0.0, "&deepsyn")
         found = _deepsyn(best, params.engine, params.seconds * params.deepsyn,
@@ -194,7 +195,9 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
     try:
         while True:
             changed = False
-            if params.scripts and best.num_ands:
+            # the scripts are deterministic: a circuit they already ran on gains nothing
+            if params.scripts and best.num_ands and best is not scripted_on:
+                scripted_on = best
                 scripted = _script(best, params.engine, deadline)
                 if scripted is not None and scripted.num_ands < best.num_ands:
                     _count(stats, "scripts", 1, best.num_ands - scripted.num_ands)
