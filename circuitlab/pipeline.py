@@ -62,7 +62,7 @@ class PipelineParams:
     jobs: int = 2
     synth_timeout: float = 600.0
     transformer: bool = True
-    window_seconds: float = 5.0
+    window_seconds: float = 2.0
     checkpoint: Path | None = None
     encoder: bool = True
     qor: bool = True
