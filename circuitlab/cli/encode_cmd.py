@@ -17,28 +17,39 @@ from circuitlab.fsutil import check_output_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.inference import EncodeParams
-    defaults = EncodeParams()
     parser.add_argument("files", nargs="+", metavar="FILE", help="circuit or Verilog files")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="output: .npy (graph embeddings) or, with --nodes, .npz")
     parser.add_argument("--nodes", action="store_true",
                         help="also write every node's embedding (OUT must be .npz)")
+    add_encoder_options(parser)
+    parser.set_defaults(func=run)
+
+
+def add_encoder_options(parser: argparse.ArgumentParser) -> None:
+    """The options of :class:`~circuitlab.inference.EncodeParams`."""
+    from circuitlab.inference import EncodeParams
+    defaults = EncodeParams()
     add_option(parser, defaults, "checkpoint", metavar="FILE",
                help="pre-training checkpoint (default: the shipped encoder)")
     add_option(parser, defaults, "node_budget", metavar="N")
     add_option(parser, defaults, "synth_timeout", metavar="S")
-    parser.set_defaults(func=run)
+
+
+def encode_params(args: argparse.Namespace):
+    """The :class:`~circuitlab.inference.EncodeParams` the options ask for."""
+    from circuitlab.inference import EncodeParams
+    return EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget,
+                        synth_timeout=args.synth_timeout)
 
 
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from circuitlab.fsutil import atomic_path
-    from circuitlab.inference import EncodeParams, encode_aigs, read_any
+    from circuitlab.inference import encode_aigs, read_any
 
-    params = EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget,
-                          synth_timeout=args.synth_timeout)
+    params = encode_params(args)
     suffix = ".npz" if args.nodes else ".npy"
     check_output_file(args.output, "-o")
     if not str(args.output).endswith(suffix):

@@ -13,29 +13,21 @@ import argparse
 import json
 from pathlib import Path
 
-from circuitlab.cli.options import add_option
+from circuitlab.cli.encode_cmd import add_encoder_options, encode_params
 from circuitlab.errors import CircuitlabError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.inference import EncodeParams
-    defaults = EncodeParams()
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="two or more circuit or Verilog files")
     parser.add_argument("--json", action="store_true",
                         help="print a JSON list of {a, b, cosine} instead of a table")
-    add_option(parser, defaults, "checkpoint", metavar="FILE",
-               help="pre-training checkpoint (default: the shipped encoder)")
-    add_option(parser, defaults, "node_budget", metavar="N")
-    add_option(parser, defaults, "synth_timeout", metavar="S")
+    add_encoder_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from circuitlab.inference import EncodeParams
-
-    params = EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget,
-                          synth_timeout=args.synth_timeout)
+    params = encode_params(args)
     if len(args.files) < 2:
         raise CircuitlabError("give at least two files to compare")
     for name in args.files:
