@@ -20,10 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from circuitlab.datasets.sources import VERILOG_SUFFIXES, list_sources
 from circuitlab.errors import CircuitlabError, require_at_least
 from circuitlab.llm import EmbedParams
 
-VERILOG = (".v", ".sv")
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,7 @@ def design_files(folder: str | Path) -> list[Path]:
     Raises:
         CircuitlabError: the folder is missing or holds no Verilog.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise CircuitlabError(f"{folder}: no such design folder")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in VERILOG)
-    if not files:
-        raise CircuitlabError(f"{folder}: no .v or .sv designs")
-    return files
+    return list_sources(Path(folder), VERILOG_SUFFIXES)
 
 
 def _build(path: Path, params: CorpusParams) -> tuple[str, list[bytes] | str]:
