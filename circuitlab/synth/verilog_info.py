@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from circuitlab.errors import CircuitlabError, FormatError, ToolError, ToolNotFoundError
+from circuitlab.synth.verilog_source import (
+    ENDMODULE, MODULE_DECL, as_paths, declarations, module_declarations, module_text,
+    strip_comments,
+)
 
 __all__ = ["PortInfo", "ModuleInfo", "list_modules", "guess_top", "module_text",
            "module_declarations", "find_iverilog", "iverilog_available"]
 
 _MARKER = "// @@circuitlab-file-boundary@@"
-_MODULE_DECL = re.compile(r"\b(?:macro)?module\s+(\\\S+|[A-Za-z_][A-Za-z0-9_$]*)")
-_ENDMODULE = re.compile(r"\bendmodule\b")
 _INCLUDE = re.compile(r"`include\b")
 # "<module> [#(...) | #N] <instance> (" -- the first word is checked against
 # the declared module names.
@@ -69,13 +71,13 @@ def list_modules(files: str | os.PathLike | Iterable[str | os.PathLike],
     from pyverilog.vparser import ast as vast
     from pyverilog.vparser.parser import ParseError
 
-    paths = _as_paths(files)
+    paths = as_paths(files)
     chunks = _preprocess(paths, [Path(d) for d in include_dirs], defines)
     parser = _parser()
     modules = []
     for path, text in zip(paths, chunks):
         text = _pyverilog_compatible(text)
-        if not _MODULE_DECL.search(_strip_comments(text)):
+        if not MODULE_DECL.search(strip_comments(text)):
             continue    # defines, `timescale: nothing pyverilog would accept
         try:
             source = parser.parse(text)
@@ -83,7 +85,7 @@ def list_modules(files: str | os.PathLike | Iterable[str | os.PathLike],
             raise _parse_error(path, exc) from None
         finally:
             parser.lexer.reset_lineno()
-        located = _declarations(_strip_comments(path.read_text(errors="replace")))
+        located = declarations(strip_comments(path.read_text(errors="replace")))
         for definition in source.description.definitions:
             if isinstance(definition, vast.ModuleDef):
                 line = located.get(definition.name)
@@ -110,16 +112,16 @@ def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
     Raises:
         CircuitlabError: the files declare no module.
     """
-    paths = _as_paths(files)
+    paths = as_paths(files)
     try:
         texts = _preprocess(paths, [Path(d) for d in include_dirs], defines)
     except (ToolError, ToolNotFoundError):
         texts = [p.read_text(errors="replace") for p in paths]
     bodies: dict[str, str] = {}
     for text in texts:
-        stripped = _strip_comments(text)
-        for m in _MODULE_DECL.finditer(stripped):
-            end = _ENDMODULE.search(stripped, m.end())
+        stripped = strip_comments(text)
+        for m in MODULE_DECL.finditer(stripped):
+            end = ENDMODULE.search(stripped, m.end())
             bodies.setdefault(m.group(1).lstrip("\\"),
                               stripped[m.end():end.start() if end else len(stripped)])
     if not bodies:
@@ -139,48 +141,6 @@ def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
     return next(r for r in roots if levels(r) == deepest)
 
 
-def module_text(file: str | os.PathLike, name: str) -> str:
-    """The source of module ``name`` in ``file``, from the comment block just
-    above ``module`` through ``endmodule``, comments included.
-
-    Raises:
-        CircuitlabError: ``file`` declares no module ``name``.
-    """
-    text = Path(file).read_text(errors="replace")
-    stripped = _strip_comments(text)
-    for m in _MODULE_DECL.finditer(stripped):
-        if m.group(1).lstrip("\\") != name.lstrip("\\"):
-            continue
-        end = _ENDMODULE.search(stripped, m.end())
-        stop = end.end() if end else len(text)
-        return text[_leading_comment_start(text, stripped, m.start()):stop] + "\n"
-    raise CircuitlabError(f"{file}: no module named {name!r}")
-
-
-def module_declarations(files: str | os.PathLike | Iterable[str | os.PathLike]
-                        ) -> list[tuple[str, str, int]]:
-    """Every module declaration in ``files`` as ``(name, file, line)``, in file
-    order. The text is scanned as written (comments skipped, no preprocessor),
-    so a module inside an ``ifdef`` counts too; for messages, not elaboration.
-    """
-    found = []
-    for path in _as_paths(files):
-        stripped = _strip_comments(path.read_text(errors="replace"))
-        for m in _MODULE_DECL.finditer(stripped):
-            found.append((m.group(1).lstrip("\\"), str(path),
-                          stripped.count("\n", 0, m.start()) + 1))
-    return found
-
-
-def _as_paths(files) -> list[Path]:
-    paths = [Path(f) for f in ([files] if isinstance(files, (str, os.PathLike)) else files)]
-    for p in paths:
-        if not p.is_file():   # pyverilog would take a missing path for Verilog text
-            raise CircuitlabError(f"{p}: no such Verilog file")
-    return paths
-
-
-# --- preprocessing and parsing ------------------------------------------------
 def find_iverilog() -> str:
     """The Icarus Verilog executable: ``$PYVERILOG_IVERILOG``, else ``iverilog`` on PATH.
 
@@ -261,7 +221,7 @@ def _parse_error(path: Path, exc: Exception) -> FormatError:
     line = None
     if m:
         message = m.group(2)
-        has_include = _INCLUDE.search(_strip_comments(path.read_text(errors="replace")))
+        has_include = _INCLUDE.search(strip_comments(path.read_text(errors="replace")))
         line = int(m.group(1)) if m.group(1) and not has_include else None
     return FormatError(path, f"pyverilog cannot parse it: {message}", line=line)
 
@@ -367,58 +327,3 @@ def _walk(nodes, vast, stop=()):
         yield node
         if not isinstance(node, stop):
             todo.extend(reversed([c for c in node.children() if c is not None]))
-
-
-# --- source scanning ------------------------------------------------------------
-def _strip_comments(text: str) -> str:
-    """``text`` with comments and string contents blanked, newlines kept, so
-    offsets and line numbers still match."""
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            out.append(" " * (j - i))
-            i = j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            out.append(re.sub(r"[^\n]", " ", text[i:j]))
-            i = j
-        elif c == '"':
-            j = i + 1
-            while j < n and text[j] not in '"\n':
-                j += 2 if text[j] == "\\" else 1
-            j = min(j, n)
-            closed = j < n and text[j] == '"'
-            out.append('"' + re.sub(r"[^\n]", " ", text[i + 1:j]) + ('"' if closed else ""))
-            i = j + 1 if closed else j
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-def _declarations(stripped: str) -> dict[str, int]:
-    """Module name -> 1-based line of its ``module`` keyword."""
-    found: dict[str, int] = {}
-    for m in _MODULE_DECL.finditer(stripped):
-        found.setdefault(m.group(1).lstrip("\\"), stripped.count("\n", 0, m.start()) + 1)
-    return found
-
-
-def _leading_comment_start(text: str, stripped: str, start: int) -> int:
-    """Offset where the comment lines directly above ``start`` begin."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if stripped[line_start:start].strip():
-        return start    # code before "module" on the same line
-    begin = line_start
-    while begin > 0:
-        prev = text.rfind("\n", 0, begin - 1) + 1
-        code = stripped[prev:begin].strip()
-        if code or not text[prev:begin].strip():
-            break       # a code line, or a blank line, ends the block
-        begin = prev
-    return begin
