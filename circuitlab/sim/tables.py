@@ -4,7 +4,9 @@ A table over ``n`` inputs has ``2^n`` bits, bit ``m`` the value on minterm
 ``m``. As words it is ``max(1, 2^n / 64)`` uint64 values, low word first
 (bit ``m % 64`` of word ``m // 64``); with fewer than 6 inputs the bits of
 the single word above ``2^n`` are zero once masked. As a Python int it is
-the same bits, bit ``m`` of the integer.
+the same bits, bit ``m`` of the integer. :func:`table_mask` and
+:func:`projections` come from :mod:`circuitlab.aig.tables`, which evaluates
+circuits on such ints.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Iterable
 
 import numpy as np
 
+from circuitlab.aig.tables import projections, table_mask
 from circuitlab.errors import CircuitlabError
 
 __all__ = ["bits_to_int", "int_to_bits", "int_to_words", "mask_tables", "projections", "table_mask",
@@ -24,11 +27,6 @@ WORD_BITS = 64
 def words_for(num_inputs: int) -> int:
     """Words of one table over ``num_inputs`` inputs."""
     return max(1, (1 << num_inputs) // WORD_BITS)
-
-
-def table_mask(num_inputs: int) -> int:
-    """The table that is 1 on every minterm of ``num_inputs`` inputs, as an int."""
-    return (1 << (1 << num_inputs)) - 1
 
 
 def mask_tables(tables: np.ndarray, num_inputs: int) -> np.ndarray:
@@ -71,9 +69,3 @@ def bits_to_int(bits: np.ndarray) -> int:
     """``[2^n]`` 0/1 values, index = minterm, as an int."""
     return int.from_bytes(np.packbits(np.asarray(bits, dtype=np.uint8), bitorder="little")
                           .tobytes(), "little")
-
-
-def projections(num_inputs: int) -> list[int]:
-    """The tables of the ``num_inputs`` inputs themselves, as ints."""
-    minterms = np.arange(1 << num_inputs)
-    return [bits_to_int((minterms >> i) & 1) for i in range(num_inputs)]
