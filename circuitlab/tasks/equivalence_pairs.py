@@ -38,9 +38,10 @@ from pathlib import Path
 import numpy as np
 
 from circuitlab.aig import Aig, cleanup
+from circuitlab.aig.cones import cone_info, extract_cone
 from circuitlab.sim import node_signatures
 from circuitlab.synth.recipes import RecipeParams, random_recipe, resolve_engine, run_recipe
-from circuitlab.tasks.cones import cone_info, extract_cone, mutate_gate
+from circuitlab.tasks.cones import mutate_gate
 from circuitlab.verify import EquivalenceParams as CheckParams
 from circuitlab.verify import Verdict, check_equivalence
 
