@@ -1,37 +1,40 @@
-"""Windows of an AIG: reconvergence-driven cuts, cones, fan-out-free cones.
+"""Reconvergence-driven cuts, cones and fan-out-free cones of an AIG.
 
-A *window* is a set of root nodes, a set of leaves (a cut: every path from
-a root down to an input crosses a leaf) and the *cone* between them: the
-AND nodes reached from the roots without crossing a leaf. Its *maximum
-fan-out-free cone* (MFFC) is the part of the cone that disappears when the
-roots are re-expressed over the leaves: the roots themselves and every cone
-node whose fan-outs all lie in the MFFC.
+A *cut* of a root is a set of leaves such that every path from the root
+down to an input crosses a leaf; its *cone* is the AND nodes reached from
+the root without crossing a leaf. The *maximum fan-out-free cone* (MFFC)
+of roots over leaves is what disappears when the roots are re-expressed
+over the leaves: the roots and every cone node whose fan-outs all lie in
+the MFFC.
 
-Reconvergence-driven cuts follow Mishchenko, Chatterjee and Brayton, "DAG-aware
-AIG rewriting" (DAC 2006, https://doi.org/10.1145/1146909.1146930) and ABC's
-``Abc_NodeFindCut``: starting from the root's fan-ins, the leaf whose
-expansion adds the fewest new leaves is replaced by its fan-ins, as long as
-the cut stays within ``max_leaves``.
+Reconvergence-driven cuts follow Mishchenko, Chatterjee and Brayton,
+"DAG-aware AIG rewriting" (DAC 2006, https://doi.org/10.1145/1146909.1146930)
+and ABC's ``Abc_NodeFindCut`` (``abcReconv.c``): starting from the root's
+fan-ins, the leaf whose expansion adds the fewest new leaves is replaced by
+its fan-ins, as long as the cut stays within ``max_leaves``.
 
 Everything here works on :class:`AigStructure`, plain Python lists built
-once per circuit, since windows are grown one node at a time.
+once per circuit, since cuts are grown one node at a time.
 """
 
 from __future__ import annotations
 
 import functools
-
-import numpy as np
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from circuitlab.aig.aig import Aig
-from circuitlab.aig.ops import fanout_counts
+from circuitlab.aig.ops import fanout_counts, levels
+from circuitlab.errors import require_at_least, require_choice
 
-__all__ = ["AigStructure", "Window", "cone_nodes", "leaf_table", "mffc", "reconvergent_cut",
-           "structural_support", "window_aig", "window_tables"]
+__all__ = ["TIE_BREAKS", "AigStructure", "Cut", "CutParams", "CutStats", "cone_nodes", "mffc",
+           "reconvergence_driven_cut"]
+
+TIE_BREAKS = ("index", "level")
 
 
 class AigStructure:
-    """Fan-ins, reference counts and a strash table of a combinational ``Aig``.
+    """Fan-ins, reference counts, levels and a strash table of a combinational ``Aig``.
 
     Attributes:
         aig: the circuit (latches cut: latch outputs are inputs).
@@ -39,7 +42,6 @@ class AigStructure:
         fanin0, fanin1: per variable, its fan-in literals (``-1`` for a
             constant or an input).
         refs: per variable, references by ANDs and outputs.
-        strash: ``(larger fan-in literal, smaller) -> variable`` of every AND.
     """
 
     def __init__(self, aig: Aig):
@@ -50,71 +52,132 @@ class AigStructure:
         self.fanin0: list[int] = pad + comb.ands[:, 0].tolist()
         self.fanin1: list[int] = pad + comb.ands[:, 1].tolist()
         self.refs: list[int] = fanout_counts(comb).tolist()
-        self.strash: dict[tuple[int, int], int] = {
-            (a, b) if a > b else (b, a): self.first_and + k
-            for k, (a, b) in enumerate(zip(self.fanin0[self.first_and:],
-                                           self.fanin1[self.first_and:]))}
+
+    @functools.cached_property
+    def strash(self) -> dict[tuple[int, int], int]:
+        """``(larger fan-in literal, smaller) -> variable`` of every AND."""
+        first = self.first_and
+        return {(a, b) if a > b else (b, a): first + k
+                for k, (a, b) in enumerate(zip(self.fanin0[first:], self.fanin1[first:]))}
+
+    @functools.cached_property
+    def level(self) -> list[int]:
+        """Per variable, its logic level (:func:`circuitlab.aig.levels`)."""
+        return levels(self.aig).tolist()
 
     def is_and(self, var: int) -> bool:
         return var >= self.first_and
 
 
-class Window:
-    """Roots, leaves, cone and MFFC of one window.
+@dataclass(frozen=True)
+class CutParams:
+    """Options of :func:`reconvergence_driven_cut`.
 
     Attributes:
-        roots: root variables, in increasing order.
-        leaves: leaf variables, in increasing order (window input ``i`` is
-            ``leaves[i]``).
-        cone: the AND variables between leaves and roots, increasing.
-        mffc: the cone variables that disappear with the roots.
+        max_leaves: most leaves of the cut.
+        max_cone: the cut stops growing when its cone holds this many ANDs
+            (``None``: no limit).
+        tie_break: which of the leaves adding the fewest new leaves is
+            expanded. ``"index"``: the highest variable. ``"level"``: ABC's
+            rule, the highest level, the earliest added among equals, and
+            the first leaf whose expansion adds no new leaf is taken at once.
     """
 
-    __slots__ = ("roots", "leaves", "cone", "mffc")
+    max_leaves: int = 8
+    max_cone: int | None = None
+    tie_break: str = "index"
 
-    def __init__(self, roots, leaves, cone, mffc):
-        self.roots = tuple(sorted(roots))
-        self.leaves = tuple(sorted(leaves))
-        self.cone = tuple(sorted(cone))
-        self.mffc = frozenset(mffc)
-
-    def __repr__(self) -> str:
-        return (f"Window(roots={list(self.roots)}, leaves={list(self.leaves)}, "
-                f"cone={len(self.cone)}, mffc={len(self.mffc)})")
+    def __post_init__(self) -> None:
+        require_at_least(self.max_leaves, 1, "max_leaves")
+        if self.max_cone is not None:
+            require_at_least(self.max_cone, 1, "max_cone")
+        require_choice(self.tie_break, TIE_BREAKS, "tie_break")
 
 
-def reconvergent_cut(s: AigStructure, root: int, max_leaves: int) -> tuple[list[int], set[int]]:
-    """A reconvergence-driven cut of ``root`` with at most ``max_leaves`` leaves.
+@dataclass
+class CutStats:
+    """What calls of :func:`reconvergence_driven_cut` found, added up over the calls.
 
-    Returns:
-        ``(leaves, cone)``: the leaf variables and the AND variables of the
-        cone (the root included). A root that is not an AND is its own leaf.
+    Attributes:
+        cuts: cuts computed.
+        leaves: leaves of all of them.
+        cone: cone nodes of all of them.
+        cone_limited: cuts that stopped at ``max_cone`` rather than ``max_leaves``.
+    """
+
+    cuts: int = 0
+    leaves: int = 0
+    cone: int = 0
+    cone_limited: int = 0
+
+
+class Cut(NamedTuple):
+    """A cut: its leaves and the AND variables of its cone (the root included), increasing."""
+
+    leaves: tuple[int, ...]
+    cone: tuple[int, ...]
+
+
+def reconvergence_driven_cut(s: AigStructure, root: int, params: CutParams = CutParams(),
+                             stats: CutStats | None = None) -> Cut:
+    """A reconvergence-driven cut of ``root`` (see the module docstring).
+
+    A leaf is expanded while the cut then keeps at most ``params.max_leaves``
+    leaves and the cone is below ``params.max_cone``; the constant is
+    never a leaf. A root that is not an AND is its own leaf, with an empty
+    cone.
+
+    Args:
+        s: the circuit.
+        root: a variable of it.
+        params: :class:`CutParams`.
+        stats: when given, this cut is added to it.
     """
     if not s.is_and(root):
-        return [root], set()
-    f0, f1 = s.fanin0, s.fanin1
-    first = s.first_and
-    cone = {root}
-    leaves = {f0[root] >> 1, f1[root] >> 1}
-    leaves.discard(0)
-    while True:
-        best, best_cost, best_key = -1, 99, -1
+        cut = Cut((root,), ())
+        limited = False
+    else:
+        cut, limited = _grow(s, root, params)
+    if stats is not None:
+        stats.cuts += 1
+        stats.leaves += len(cut.leaves)
+        stats.cone += len(cut.cone)
+        stats.cone_limited += limited
+    return cut
+
+
+def _grow(s: AigStructure, root: int, params: CutParams) -> tuple[Cut, bool]:
+    f0, f1, first = s.fanin0, s.fanin1, s.first_and
+    rank = s.level if params.tie_break == "level" else None
+    max_leaves = params.max_leaves
+    max_cone = params.max_cone or s.aig.num_vars
+    visited = {0, root}           # the constant, the cone and every leaf ever added
+    leaves: list[int] = []        # in the order added: the "level" rule's tie-break
+    for f in (f0[root] >> 1, f1[root] >> 1):
+        if f not in visited:
+            visited.add(f)
+            leaves.append(f)
+    cone = [root]
+    while len(cone) < max_cone:
+        best, best_cost = -1, 3
         for leaf in leaves:
             if leaf < first:
-                continue
-            a, b = f0[leaf] >> 1, f1[leaf] >> 1
-            cost = (a not in leaves and a not in cone and a != 0) \
-                + (b not in leaves and b not in cone and b != 0) - 1
-            # fewest new leaves first, then the highest node
-            if cost < best_cost or (cost == best_cost and leaf > best_key):
-                best, best_cost, best_key = leaf, cost, leaf
+                continue  # an input: cannot be expanded
+            cost = (f0[leaf] >> 1 not in visited) + (f1[leaf] >> 1 not in visited) - 1
+            if cost < best_cost or (cost == best_cost and (
+                    leaf > best if rank is None else rank[leaf] > rank[best])):
+                best, best_cost = leaf, cost
+                if cost < 0 and rank is not None:
+                    break
         if best < 0 or len(leaves) + best_cost > max_leaves:
-            return sorted(leaves), cone
-        leaves.discard(best)
-        cone.add(best)
-        for v in (f0[best] >> 1, f1[best] >> 1):
-            if v and v not in cone:
-                leaves.add(v)
+            return Cut(tuple(sorted(leaves)), tuple(sorted(cone))), False
+        leaves.remove(best)
+        cone.append(best)
+        for f in (f0[best] >> 1, f1[best] >> 1):
+            if f not in visited:
+                visited.add(f)
+                leaves.append(f)
+    return Cut(tuple(sorted(leaves)), tuple(sorted(cone))), True
 
 
 def cone_nodes(s: AigStructure, roots, leaves) -> set[int]:
@@ -158,55 +221,3 @@ def mffc(s: AigStructure, roots, leaves) -> set[int]:
     for w in touched:
         refs[w] += 1
     return gone
-
-
-def window_tables(s: AigStructure, roots, leaves, cone) -> list[int]:
-    """Truth tables of ``roots`` over ``leaves`` as ints of ``2^len(leaves)`` bits.
-
-    Bit ``m`` is the value on leaf pattern ``m`` (leaf ``i`` = bit ``i`` of ``m``).
-    """
-    n = len(leaves)
-    mask = (1 << (1 << n)) - 1
-    value = {0: 0}
-    for i, leaf in enumerate(leaves):
-        value[leaf] = leaf_table(i, n)
-    f0, f1 = s.fanin0, s.fanin1
-    for v in sorted(cone):
-        a, b = f0[v], f1[v]
-        x = value[a >> 1] ^ (mask if a & 1 else 0)
-        y = value[b >> 1] ^ (mask if b & 1 else 0)
-        value[v] = x & y
-    return [value[r] for r in roots]
-
-
-@functools.lru_cache(maxsize=None)
-def _projections(n: int) -> tuple[int, ...]:
-    from circuitlab.sim.tables import projections
-    return tuple(projections(n))
-
-
-def leaf_table(i: int, n: int) -> int:
-    """The table of leaf ``i`` itself over ``n`` leaves (bit ``m`` = bit ``i`` of ``m``)."""
-    return _projections(n)[i]
-
-
-def window_aig(s: AigStructure, roots, leaves, cone) -> Aig:
-    """The window as a circuit: input ``i`` is ``leaves[i]``, output ``j`` is ``roots[j]``."""
-    var_of = {0: 0}
-    for i, leaf in enumerate(leaves):
-        var_of[leaf] = i + 1
-    ands = []
-    for v in sorted(cone):
-        var_of[v] = len(leaves) + 1 + len(ands)
-        a, b = s.fanin0[v], s.fanin1[v]
-        ands.append((2 * var_of[a >> 1] | (a & 1), 2 * var_of[b >> 1] | (b & 1)))
-    outs = [2 * var_of[r] for r in roots]
-    return Aig(len(leaves), np.array(ands, dtype=np.int64).reshape(-1, 2), outs)
-
-
-def structural_support(aig: Aig) -> list[set[int]]:
-    """Per output of a combinational ``aig``, the inputs (0-based) its cone reaches."""
-    sup: list[set[int]] = [set()] + [{i} for i in range(aig.num_inputs)]
-    for a, b in aig.ands.tolist():
-        sup.append(sup[a >> 1] | sup[b >> 1])
-    return [sup[o >> 1] for o in aig.outputs.tolist()]

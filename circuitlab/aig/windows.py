@@ -1,13 +1,18 @@
-"""Windows: small multi-output sub-circuits cut out of a large AIG.
+"""Windows of an AIG: the :class:`Window` type, and windows drawn at random.
 
-A window is rooted at a random AND node; its inputs (leaves) are a
-reconvergence-driven cut of the root, grown as ABC's ``Abc_NodeFindCut``
-does: starting from the root's fan-ins, repeatedly expand the leaf whose
-expansion adds the fewest new leaves (ties: the leaf of highest level),
-while the cut stays within ``max_inputs`` leaves. Every node expanded is
-inside the window, and every window node lies in the root's cone. Further
-outputs are other window nodes, preferably ones with a fan-out outside the
-window (their value is needed elsewhere, so the window must keep it).
+A *window* is a set of roots, a set of leaves (a cut of the roots) and the
+cone between them; as a circuit, input ``i`` is ``leaves[i]`` and output
+``j`` is ``roots[j]``. Its function, its circuit and its maximum
+fan-out-free cone are derived from the circuit it was cut from.
+
+:func:`find_windows` roots a window at a random AND node; its leaves are a
+reconvergence-driven cut of the root (:func:`~circuitlab.aig.cuts.reconvergence_driven_cut`
+with ABC's tie-break: of the leaves whose expansion adds the fewest new
+leaves, the one of highest level), grown while the cut stays within
+``max_inputs`` leaves. Every node expanded is inside the window, and every
+window node lies in the root's cone. Further outputs are other window
+nodes, preferably ones with a fan-out outside the window (their value is
+needed elsewhere, so the window must keep it).
 
 Windows are deduplicated by their truth tables (over the leaves, in
 increasing variable order); windows whose output is constant or equal to a
@@ -19,53 +24,79 @@ DAC 2006 (reconvergence-driven cuts, as in ABC's ``abcReconv.c``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
 from circuitlab.aig.aig import LIT_DTYPE, Aig
-from circuitlab.aig.ops import fanout_counts, levels
+from circuitlab.aig.cuts import AigStructure, CutParams, mffc, reconvergence_driven_cut
+from circuitlab.aig.tables import and_tables, projections, table_mask
 from circuitlab.errors import CircuitlabError
-from circuitlab.sim.tables import projections, table_mask
 
 __all__ = ["Window", "extract_windows", "find_windows"]
 
 MAX_WINDOW_INPUTS = 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Window:
-    """A window and where it came from.
+    """Roots, leaves and cone of one window of a circuit, and what follows from them.
 
     Attributes:
-        aig: the window as a standalone circuit: input ``k`` is ``leaves[k]``,
-            output ``j`` is the (uncomplemented) node ``roots[j]``.
-        leaves: variables of the original circuit feeding the window, increasing.
-        roots: variables of the original circuit computed by the outputs;
-            ``roots[0]`` is the root.
-        tables: truth table of each output over the leaves, as ``2^k``-bit
-            integers (bit ``m`` = minterm ``m``, leaf ``i`` = bit ``i`` of ``m``).
+        structure: the circuit it is cut from.
+        roots: root variables; output ``j`` is the (uncomplemented) node ``roots[j]``.
+        leaves: leaf variables, increasing; input ``i`` is ``leaves[i]``.
+        cone: the AND variables between leaves and roots, increasing.
     """
 
-    aig: Aig
-    leaves: tuple[int, ...]
+    structure: AigStructure = field(repr=False)
     roots: tuple[int, ...]
-    tables: tuple[int, ...]
+    leaves: tuple[int, ...]
+    cone: tuple[int, ...]
 
+    def __post_init__(self) -> None:
+        for name in ("roots", "leaves", "cone"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
-class _Graph:
-    """The fan-in lists, levels and fan-out counts of a circuit, as Python lists."""
+    @functools.cached_property
+    def mffc(self) -> frozenset[int]:
+        """The cone variables that disappear with the roots (:func:`~circuitlab.aig.cuts.mffc`)."""
+        return frozenset(mffc(self.structure, self.roots, self.leaves))
 
-    def __init__(self, aig: Aig):
-        self.first = aig.first_and_var
-        self.num_vars = aig.num_vars
-        self.fanin0 = [0] * self.first + (aig.ands[:, 0] >> 1).tolist()
-        self.fanin1 = [0] * self.first + (aig.ands[:, 1] >> 1).tolist()
-        self.neg0 = [0] * self.first + (aig.ands[:, 0] & 1).tolist()
-        self.neg1 = [0] * self.first + (aig.ands[:, 1] & 1).tolist()
-        self.level = levels(aig).tolist()
-        self.fanouts = fanout_counts(aig).tolist()
+    @functools.cached_property
+    def node_tables(self) -> dict[int, int]:
+        """Truth table of every leaf and cone node over the leaves, as ``2^k``-bit ints
+        (bit ``m`` = minterm ``m``, leaf ``i`` = bit ``i`` of ``m``)."""
+        s = self.structure
+        value = {0: 0}
+        value.update(zip(self.leaves, projections(len(self.leaves))))
+        f0, f1 = s.fanin0, s.fanin1
+        return and_tables(value, ((v, f0[v], f1[v]) for v in self.cone),
+                          table_mask(len(self.leaves)))
+
+    @functools.cached_property
+    def tables(self) -> tuple[int, ...]:
+        """Truth table of each output over the leaves (as :attr:`node_tables`)."""
+        value = self.node_tables
+        return tuple(value[r] for r in self.roots)
+
+    @functools.cached_property
+    def aig(self) -> Aig:
+        """The window as a standalone circuit, fan-ins larger literal first."""
+        s = self.structure
+        k = len(self.leaves)
+        new_var = {0: 0}
+        new_var.update((v, i + 1) for i, v in enumerate(self.leaves))
+        new_var.update((v, k + 1 + i) for i, v in enumerate(self.cone))
+        ands = []
+        for v in self.cone:
+            a, b = s.fanin0[v], s.fanin1[v]
+            x, y = 2 * new_var[a >> 1] | (a & 1), 2 * new_var[b >> 1] | (b & 1)
+            ands.append((x, y) if x >= y else (y, x))
+        outputs = [2 * new_var[r] for r in self.roots]
+        return Aig(k, np.array(ands, dtype=LIT_DTYPE).reshape(-1, 2), outputs, check=False)
 
 
 def find_windows(aig: Aig, count: int, seed: int | Sequence[int] = 0, *, max_inputs: int = 8,
@@ -92,19 +123,19 @@ def find_windows(aig: Aig, count: int, seed: int | Sequence[int] = 0, *, max_inp
     aig = aig.cut_latches()
     if count == 0 or aig.num_ands == 0:
         return []
-    g = _Graph(aig)
+    s = AigStructure(aig)
     rng = np.random.default_rng(seed)
     tries = 20 * count + 100 if max_tries is None else int(max_tries)
-    roots = (rng.integers(0, aig.num_ands, size=tries) + g.first).tolist()
+    roots = (rng.integers(0, aig.num_ands, size=tries) + s.first_and).tolist()
     picks = rng.random(tries).tolist()
-    tables_by_size = [projections(k) for k in range(max_inputs + 1)]
+    params = CutParams(max_leaves=max_inputs, max_cone=max_ands, tie_break="level")
     seen: set[tuple] = set()
     out: list[Window] = []
     for root, pick in zip(roots, picks):
-        leaves, inner = _cut(g, root, max_inputs, max_ands)
-        if len(inner) < min_ands:
+        leaves, cone = reconvergence_driven_cut(s, root, params)
+        if len(cone) < min_ands:
             continue
-        window = _window(g, root, leaves, inner, max_outputs, pick, tables_by_size[len(leaves)])
+        window = _window(Window(s, (root,), leaves, cone), max_outputs, pick)
         if window is None:
             continue
         key = (len(window.leaves), window.tables)
@@ -138,74 +169,32 @@ def _check(count, max_inputs, max_outputs, min_ands, max_ands) -> None:
         raise CircuitlabError(f"min_ands {min_ands} exceeds max_ands {max_ands}")
 
 
-def _cut(g: _Graph, root: int, max_inputs: int, max_ands: int) -> tuple[list[int], list[int]]:
-    """Reconvergence-driven cut of ``root``: (leaves, expanded nodes)."""
-    fanin0, fanin1, level, first = g.fanin0, g.fanin1, g.level, g.first
-    visited = {0, root}
-    leaves: list[int] = []
-    for f in (fanin0[root], fanin1[root]):
-        if f not in visited:
-            visited.add(f)
-            leaves.append(f)
-    inner = [root]
-    while len(inner) < max_ands:
-        best, best_cost = -1, 3
-        for leaf in leaves:
-            if leaf < first:
-                continue  # an input: cannot be expanded
-            cost = (fanin0[leaf] not in visited) + (fanin1[leaf] not in visited) - 1
-            if cost < best_cost or (cost == best_cost and level[leaf] > level[best]):
-                best, best_cost = leaf, cost
-                if cost < 0:
-                    break
-        if best < 0 or len(leaves) + best_cost > max_inputs:
-            break
-        leaves.remove(best)
-        inner.append(best)
-        for f in (fanin0[best], fanin1[best]):
-            if f not in visited:
-                visited.add(f)
-                leaves.append(f)
-    return leaves, inner
-
-
-def _window(g: _Graph, root: int, leaves: list[int], inner: list[int], max_outputs: int,
-            pick: float, input_tables: list[int]) -> Window | None:
-    leaves = sorted(leaves)
-    inner = sorted(inner)
-    k = len(leaves)
-    mask = table_mask(k)
-    table = {0: 0}
-    table.update(zip(leaves, input_tables))
-    fanin0, fanin1, neg0, neg1 = g.fanin0, g.fanin1, g.neg0, g.neg1
-    inside_refs: dict[int, int] = {}
-    for v in inner:
-        a, b = fanin0[v], fanin1[v]
-        table[v] = (table[a] ^ (mask if neg0[v] else 0)) & (table[b] ^ (mask if neg1[v] else 0))
-        inside_refs[a] = inside_refs.get(a, 0) + 1
-        inside_refs[b] = inside_refs.get(b, 0) + 1
-    trivial = {0, mask, *input_tables, *(t ^ mask for t in input_tables)}
+def _window(first: Window, max_outputs: int, pick: float) -> Window | None:
+    """``first`` (rooted at its root alone) with up to ``max_outputs - 1`` more roots,
+    or ``None`` when its root is trivial; ``pick`` in [0, 1) rotates the choice."""
+    s, (root,), leaves, cone = first.structure, first.roots, first.leaves, first.cone
+    table = first.node_tables
+    mask = table_mask(len(leaves))
+    inputs = [table[leaf] for leaf in leaves]
+    trivial = {0, mask, *inputs, *(t ^ mask for t in inputs)}
     if table[root] in trivial:
         return None
+    if max_outputs == 1:
+        return first
+    inside_refs: dict[int, int] = {}
+    for v in cone:
+        for f in (s.fanin0[v] >> 1, s.fanin1[v] >> 1):
+            inside_refs[f] = inside_refs.get(f, 0) + 1
     roots = [root]
     taken = {table[root], table[root] ^ mask} | trivial
-    if max_outputs > 1:
-        others = [v for v in inner if v != root and table[v] not in taken]
-        external = [v for v in others if g.fanouts[v] > inside_refs.get(v, 0)]
-        pool = external or others
-        start = int(pick * len(pool))  # a random rotation: deterministic given the seed
-        for v in pool[start:] + pool[:start]:
-            if len(roots) == max_outputs:
-                break
-            if table[v] not in taken:
-                roots.append(v)
-                taken.update((table[v], table[v] ^ mask))
-    new_var = {0: 0}
-    new_var.update((v, i + 1) for i, v in enumerate(leaves))
-    new_var.update((v, k + 1 + i) for i, v in enumerate(inner))
-    ands = [(2 * new_var[fanin0[v]] + neg0[v], 2 * new_var[fanin1[v]] + neg1[v]) for v in inner]
-    ands = [(x, y) if x >= y else (y, x) for x, y in ands]
-    outputs = [2 * new_var[v] for v in roots]
-    aig = Aig(k, np.array(ands, dtype=LIT_DTYPE).reshape(-1, 2), outputs, check=False)
-    return Window(aig=aig, leaves=tuple(leaves), roots=tuple(roots),
-                  tables=tuple(table[v] for v in roots))
+    others = [v for v in cone if v != root and table[v] not in taken]
+    external = [v for v in others if s.refs[v] > inside_refs.get(v, 0)]
+    pool = external or others
+    start = int(pick * len(pool))  # a random rotation: deterministic given the seed
+    for v in pool[start:] + pool[:start]:
+        if len(roots) == max_outputs:
+            break
+        if table[v] not in taken:
+            roots.append(v)
+            taken.update((table[v], table[v] ^ mask))
+    return Window(s, tuple(roots), leaves, cone)

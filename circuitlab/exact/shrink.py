@@ -32,7 +32,7 @@ from pysat.solvers import Solver
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError, require_at_least
 from circuitlab.exact.encoding import Encoding
-from circuitlab.exact.synthesis import ExactParams, Problem, _realise
+from circuitlab.exact.synthesis import ExactParams, Problem, realise
 from circuitlab.sim.simulate import table_bits, truth_tables
 
 __all__ = ["SHRINK_MAX_INPUTS", "ShrinkParams", "ShrinkStats", "shrink", "solve_cegar"]
@@ -188,6 +188,6 @@ def _assemble(aig: Aig, problem: Problem, found) -> Aig:
     builder = AigBuilder()
     inputs = builder.add_inputs(aig.num_inputs)
     lits = [inputs[i] for i in problem.support]
-    gate_lits = _realise(builder, lits, *found) if found is not None else []
+    gate_lits = realise(builder, lits, *found) if found is not None else []
     out = problem.build(builder, lits, gate_lits)
     return out.with_names(aig.input_names, aig.output_names)

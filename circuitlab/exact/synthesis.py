@@ -123,8 +123,8 @@ def _support(rows: np.ndarray, num_inputs: int) -> list[int]:
             if (rows != rows[:, minterms ^ (1 << i)]).any()]
 
 
-def _decide(num_inputs: int, targets: np.ndarray, gates: int,
-            params: ExactParams) -> tuple[tuple[Encoding, list[int]] | bool | None, int]:
+def decide(num_inputs: int, targets: np.ndarray, gates: int,
+           params: ExactParams) -> tuple[tuple[Encoding, list[int]] | bool | None, int]:
     """Whether ``gates`` gates realise ``targets``, and the solver calls made.
 
     The whole problem gets one short try; if that does not settle it and
@@ -286,7 +286,7 @@ class Problem:
         return builder.build()
 
 
-def _realise(builder: AigBuilder, lits: list[int], enc: Encoding, model: list[int]) -> list[int]:
+def realise(builder: AigBuilder, lits: list[int], enc: Encoding, model: list[int]) -> list[int]:
     """Literals of ``enc``'s targets, built from a satisfying ``model`` on ``lits``."""
     gates, outs = enc.decode(model)
     node_lit = list(lits)
@@ -333,11 +333,11 @@ def _search(builder: AigBuilder, lits: list[int], targets: np.ndarray, lower: in
         return [], 0, 0
     proven_below, sat_calls = lower, 0
     for r in range(lower, params.max_gates + 1):
-        result, calls = _decide(len(lits), targets, r, params)
+        result, calls = decide(len(lits), targets, r, params)
         sat_calls += calls
         if result is False and proven_below == r:
             proven_below = r + 1
         elif result:
-            return _realise(builder, lits, *result), proven_below, sat_calls
+            return realise(builder, lits, *result), proven_below, sat_calls
     memo: dict = {}
     return [_shannon(builder, row, lits, memo) for row in targets], proven_below, sat_calls

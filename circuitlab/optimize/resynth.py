@@ -20,38 +20,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from circuitlab.aig import FALSE, Aig, AigBuilder
-from circuitlab.aig.cuts import leaf_table
-from circuitlab.exact.encoding import Encoding
-from circuitlab.exact.shrink import solve_cegar
-from circuitlab.exact.synthesis import Problem, _realise
+from circuitlab.aig.tables import output_tables, projections, table_mask
+from circuitlab.exact import Encoding, Problem, realise, solve_cegar
 
-__all__ = ["ExactTask", "exact_resynth", "tables_of", "trivial_resynth"]
+__all__ = ["ExactTask", "agrees", "exact_resynth", "trivial_resynth"]
 
 _CEGAR_INPUTS = 7
 _FIRST_MINTERMS = 8
 
 
-def tables_of(aig: Aig) -> list[int]:
-    """Truth tables (ints of ``2^n`` bits) of the outputs of a small combinational ``aig``."""
-    n = aig.num_inputs
-    mask = (1 << (1 << n)) - 1
-    value = [0] + [leaf_table(i, n) for i in range(n)]
-    for a, b in aig.ands.tolist():
-        value.append((value[a >> 1] ^ (mask if a & 1 else 0))
-                     & (value[b >> 1] ^ (mask if b & 1 else 0)))
-    return [value[o >> 1] ^ (mask if o & 1 else 0) for o in aig.outputs.tolist()]
-
-
-def _agrees(aig: Aig, tables: list[int], care: int) -> bool:
-    return all((x ^ y) & care == 0 for x, y in zip(tables_of(aig), tables))
+def agrees(aig: Aig, tables: list[int], care: int) -> bool:
+    """Whether the outputs of ``aig`` equal ``tables`` on every care pattern."""
+    return all((x ^ y) & care == 0 for x, y in zip(output_tables(aig), tables))
 
 
 def trivial_resynth(tables: list[int], n: int, care: int) -> Aig | None:
     """A circuit of no AND when every output is, on the care patterns, a constant or a literal."""
-    mask = (1 << (1 << n)) - 1
+    mask = table_mask(n)
     candidates = [(FALSE, 0), (FALSE ^ 1, mask)]
-    for i in range(n):
-        p = leaf_table(i, n)
+    for i, p in enumerate(projections(n)):
         candidates += [(2 * (i + 1), p), (2 * (i + 1) + 1, p ^ mask)]
     outs = []
     for t in tables:
@@ -107,14 +94,14 @@ def exact_resynth(task: ExactTask) -> Aig | None:
             if found is not False:
                 break
         # the first size that is not unsatisfiable is the smallest
-        return found if found and _agrees(found, list(task.tables), task.care) else None
+        return found if found and agrees(found, list(task.tables), task.care) else None
     while found:
         best = found
         if found.num_ands <= 1:
             break
         found = _sat_circuit(rows, task.n, task.care, found.num_ands - 1, task.conflicts,
                              task.seed)
-    if best is not None and not _agrees(best, list(task.tables), task.care):
+    if best is not None and not agrees(best, list(task.tables), task.care):
         return None
     return best
 
@@ -160,5 +147,5 @@ def _sat_circuit(rows: np.ndarray, n: int, care: int, gates: int, conflicts: int
     builder = AigBuilder()
     inputs = builder.add_inputs(n)
     lits = [inputs[i] for i in problem.support]
-    gate_lits = _realise(builder, lits, enc, model)
+    gate_lits = realise(builder, lits, enc, model)
     return problem.build(builder, lits, gate_lits)

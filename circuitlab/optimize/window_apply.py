@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from circuitlab.aig import Aig, AigBuilder, cleanup
-from circuitlab.aig.cuts import AigStructure, Window
+from circuitlab.aig.cuts import AigStructure
+from circuitlab.aig.windows import Window
 
 __all__ = ["Candidate", "apply_candidates", "evaluate_gain", "select_candidates"]
 

@@ -10,6 +10,7 @@ conflict-free set of the best candidates is substituted.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -17,11 +18,11 @@ from typing import Callable
 import numpy as np
 
 from circuitlab.aig import Aig
-from circuitlab.aig.cuts import (
-    AigStructure, Window, leaf_table, mffc, reconvergent_cut, window_aig, window_tables,
-)
+from circuitlab.aig.cuts import AigStructure, CutParams, reconvergence_driven_cut
+from circuitlab.aig.tables import output_tables, projections, table_mask
+from circuitlab.aig.windows import Window
 from circuitlab.optimize.care import CareOracle
-from circuitlab.optimize.resynth import ExactTask, exact_resynth, tables_of
+from circuitlab.optimize.resynth import ExactTask, agrees, exact_resynth
 from circuitlab.optimize.window_apply import (
     Candidate, apply_candidates, evaluate_gain, select_candidates,
 )
@@ -85,48 +86,57 @@ class PassResult:
     complete: bool = True
 
 
+@functools.lru_cache(maxsize=None)
+def _cut_params(max_leaves: int) -> tuple[CutParams, ...]:
+    """Cuts of 4, 6 and ``max_leaves`` leaves (each size up to ``max_leaves``)."""
+    sizes = sorted({min(k, max_leaves) for k in _CUT_SIZES + (max_leaves,)})
+    return tuple(CutParams(max_leaves=k) for k in sizes)
+
+
 def _windows_of(s: AigStructure, root: int, max_leaves: int, max_roots: int) -> list[Window]:
-    """The root's windows: its reconvergence-driven cuts of 4, 6 and ``max_leaves``
-    leaves (each size up to ``max_leaves``), each also with a second root where
-    that frees more nodes."""
+    """The root's windows: its distinct reconvergence-driven cuts (:func:`_cut_params`),
+    each also with a second root where that frees more nodes."""
     out: list[Window] = []
     seen = set()
-    for k in sorted({min(k, max_leaves) for k in _CUT_SIZES + (max_leaves,)}):
-        leaves, cone = reconvergent_cut(s, root, k)
-        if not cone or tuple(leaves) in seen:
+    for params in _cut_params(max_leaves):
+        leaves, cone = reconvergence_driven_cut(s, root, params)
+        if not cone or leaves in seen:
             continue
-        seen.add(tuple(leaves))
-        gone = mffc(s, [root], leaves)
-        out.append(Window([root], leaves, cone, gone))
+        seen.add(leaves)
+        window = Window(s, (root,), leaves, cone)
+        out.append(window)
         if max_roots >= 2:
-            out += _second_root(s, root, leaves, cone, gone)
+            out += _second_root(window)
     return out
 
 
-def _second_root(s: AigStructure, root: int, leaves, cone, gone) -> list[Window]:
-    top_leaf = max(leaves)
+def _second_root(window: Window) -> list[Window]:
+    """``window`` with a second root, the one of the largest MFFC among a few, when
+    that frees more than the second root itself."""
+    (root,), leaves, cone, gone = window.roots, window.leaves, window.cone, window.mffc
+    top_leaf = leaves[-1]
     # a second root above every leaf: its replacement can be built before it
     inner = sorted((v for v in cone if v not in gone and v > top_leaf), reverse=True)
     best = None
     for other in inner[:_SECOND_ROOT_TRIES]:
-        both = mffc(s, [root, other], leaves)
-        if len(both) > len(gone) + 1 and (best is None or len(both) > len(best[1])):
-            best = (other, both)
-    return [] if best is None else [Window([best[0], root], leaves, cone, best[1])]
+        both = Window(window.structure, (other, root), leaves, cone)
+        if len(both.mffc) > len(gone) + 1 and (best is None or len(both.mffc) > len(best.mffc)):
+            best = both
+    return [] if best is None else [best]
 
 
 def _care(oracle: CareOracle | None, window: Window) -> tuple[int, bool]:
     """The care mask of a window and whether its don't cares are proven."""
-    full = (1 << (1 << len(window.leaves))) - 1
+    full = table_mask(len(window.leaves))
     if oracle is None:
         return full, True
     return oracle.seen(window.leaves), oracle.exhaustive
 
 
-def _safe(oracle: CareOracle, window: Window, tables: list[int], cand: Aig, care: int) -> bool:
+def _safe(oracle: CareOracle, window: Window, cand: Aig) -> bool:
     """The replacement differs from the window only on leaf patterns proven unreachable."""
     diff = 0
-    for x, y in zip(tables_of(cand), tables):
+    for x, y in zip(output_tables(cand), window.tables):
         diff |= x ^ y
     m = 0
     while diff:
@@ -147,8 +157,7 @@ def _exact_all(ctx: PassContext, tasks: list[ExactTask]) -> list[Aig | None]:
     return [ctx.exact_cache[t] for t in tasks]
 
 
-def _transformer_all(ctx: PassContext, s: AigStructure, sites: list["_Site"],
-                     deadline: float | None) -> None:
+def _transformer_all(ctx: PassContext, sites: list["_Site"], deadline: float | None) -> None:
     """Offer the transformer's circuits for the sites it fits (MFFC of 2 nodes or
     more, largest first), in batches while ``deadline`` is not passed."""
     from circuitlab.transformer.search import SearchParams, search
@@ -159,8 +168,8 @@ def _transformer_all(ctx: PassContext, s: AigStructure, sites: list["_Site"],
         if _expired(deadline):
             return
         batch = order[lo:lo + _TRANSFORMER_BATCH]
-        aigs = [window_aig(s, x.window.roots, x.window.leaves, x.window.cone) for x in batch]
-        keys = [(tuple(x.tables), len(x.window.leaves)) for x in batch]
+        aigs = [x.window.aig for x in batch]
+        keys = [(x.window.tables, len(x.window.leaves)) for x in batch]
         todo = {}
         for key, a in zip(keys, aigs):
             if key not in ctx.transformer_cache and ctx.tokenizer.fits(a):
@@ -178,10 +187,9 @@ def _transformer_all(ctx: PassContext, s: AigStructure, sites: list["_Site"],
 
 @dataclass
 class _Site:
-    """A window, its function, its care set and the replacements offered for it."""
+    """A window, its care set and the replacements offered for it."""
 
     window: Window
-    tables: list[int]
     care: int
     proven: bool
     offers: list[tuple[str, Aig]] = field(default_factory=list)
@@ -190,24 +198,24 @@ class _Site:
 def care_support(table: int, n: int, care: int) -> int:
     """Leaves ``table`` depends on over the care patterns (a pair of care
     patterns differing in that leaf alone has different values)."""
-    mask = (1 << (1 << n)) - 1
+    mask = table_mask(n)
     count = 0
-    for i in range(n):
+    for i, leaf in enumerate(projections(n)):
         shift = 1 << i
-        c = care & (care >> shift) & ~leaf_table(i, n) & mask   # pairs read at leaf i = 0
+        c = care & (care >> shift) & ~leaf & mask   # pairs read at leaf i = 0
         count += bool((table ^ (table >> shift)) & c)
     return count
 
 
-def _survey(ctx: PassContext, s: AigStructure, oracle: CareOracle | None,
+def _survey(ctx: PassContext, oracle: CareOracle | None,
             windows: list[Window], tasks: list) -> list[_Site]:
     """Sites of ``windows`` with the table generator's offers; exact tasks appended
     to ``tasks`` as ``(promise, site, task)``."""
     sites = []
     for w in windows:
-        tables = window_tables(s, w.roots, w.leaves, w.cone)
+        tables = w.tables
         care, proven = _care(oracle if ctx.dont_cares else None, w)
-        site = _Site(w, tables, care, proven)
+        site = _Site(w, care, proven)
         sites.append(site)
         n, size = len(w.leaves), len(w.mffc)
         if "table" in ctx.generators and n <= 4 and len(w.roots) == 1:
@@ -220,7 +228,7 @@ def _survey(ctx: PassContext, s: AigStructure, oracle: CareOracle | None,
             bound = max(care_support(t, n, care) - 1 for t in tables)
             promise = size - max(1, bound)
             if promise > 0 or size == 1:
-                task = ExactTask(tuple(tables), n, care, min(size - 1, ctx.max_gates),
+                task = ExactTask(tables, n, care, min(size - 1, ctx.max_gates),
                                  ctx.conflicts, ctx.seed)
                 tasks.append((promise, site, task))
     return sites
@@ -230,13 +238,13 @@ def _best(s: AigStructure, oracle: CareOracle | None, site: _Site) -> Candidate 
     """The offer of the largest gain, if positive and safe."""
     top = None
     for name, aig in site.offers:
-        if any((x ^ y) & site.care for x, y in zip(tables_of(aig), site.tables)):
+        if not agrees(aig, site.window.tables, site.care):
             continue
         cand = Candidate(site.window, aig, name)
         if evaluate_gain(s, cand) > 0 and (top is None or cand.gain > top.gain):
             top = cand
     if top is not None and not site.proven and oracle is not None \
-            and not _safe(oracle, site.window, site.tables, top.aig, site.care):
+            and not _safe(oracle, site.window, top.aig):
         return None
     return top
 
@@ -274,14 +282,14 @@ def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
                 break
             windows = [w for r in roots[lo:lo + _CHUNK]
                        for w in _windows_of(s, r, ctx.max_leaves, ctx.max_roots)]
-            sites += _survey(ctx, s, oracle, windows, tasks)
+            sites += _survey(ctx, oracle, windows, tasks)
             report(0.3 * min(1.0, (lo + _CHUNK) / max(1, len(roots))))
         result.windows = len(sites)
         if "transformer" in ctx.generators and ctx.model is not None:
             # at most a third of the time left, the rest for the exact generator
             share = None if deadline is None else \
                 time.monotonic() + max(0.0, deadline - time.monotonic()) / 3
-            _transformer_all(ctx, s, sites, share)
+            _transformer_all(ctx, sites, share)
         tasks.sort(key=lambda t: -t[0])
         step = 4 * ctx.jobs
         for lo in range(0, len(tasks), step):

@@ -21,10 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from circuitlab.aig import Aig, AigBuilder
+from circuitlab.aig.tables import output_tables, table_mask
 from circuitlab.errors import CircuitlabError
-from circuitlab.exact.npn import inverse_transform, npn_canon, npn_classes
+from circuitlab.exact import (
+    ExactParams, Problem, decide, inverse_transform, min_ands_4, npn_canon, npn_classes, realise,
+)
 from circuitlab.fsutil import atomic_path
-from circuitlab.optimize.resynth import tables_of, trivial_resynth
+from circuitlab.optimize.resynth import agrees, trivial_resynth
 
 __all__ = ["CIRCUITS_PATH", "read_circuits", "table_resynth"]
 
@@ -43,7 +46,6 @@ def _widen(table: int, n: int) -> int:
 
 @functools.lru_cache(maxsize=None)
 def _min_ands(table4: int) -> int:
-    from circuitlab.exact import min_ands_4
     return min_ands_4(table4)
 
 
@@ -84,7 +86,7 @@ def read_circuits(path: Path = CIRCUITS_PATH) -> dict[int, Aig]:
         except ValueError:
             raise CircuitlabError(f"{where}: malformed table {fields[0]!r}") from None
         aig = _decode(fields[1], where)
-        if tables_of(aig) != [canon]:
+        if output_tables(aig) != [canon]:
             raise CircuitlabError(f"{where}: the circuit does not compute {fields[0]}")
         out[canon] = aig
     return out
@@ -103,7 +105,7 @@ def table_resynth(table: int, n: int, care: int, max_gates: int) -> Aig | None:
     at their given values); ``None`` when that is more than ``max_gates``
     or its class has no stored circuit.
     """
-    mask = (1 << (1 << n)) - 1
+    mask = table_mask(n)
     dont = ~care & mask
     dc_bits = [m for m in range(1 << n) if (dont >> m) & 1]
     if len(dc_bits) > _MAX_ENUMERATED_DONT_CARES:
@@ -123,7 +125,7 @@ def table_resynth(table: int, n: int, care: int, max_gates: int) -> Aig | None:
     if best_cost == 0:
         return trivial_resynth([best], n, mask)
     result = _npn_instance(_widen(best, n), n)
-    if result is None or any((x ^ table) & care for x in tables_of(result)):
+    if result is None or not agrees(result, [table], care):
         return None
     return result
 
@@ -142,7 +144,7 @@ def _npn_instance(table4: int, n: int) -> Aig | None:
     b.add_output(out ^ int(inv.out_neg))
     full = b.build()
     lits = full.ands.ravel().tolist() + full.outputs.tolist()
-    if tables_of(full) != [table4] or any(n < (x >> 1) <= 4 for x in lits):
+    if output_tables(full) != [table4] or any(n < (x >> 1) <= 4 for x in lits):
         return None
     shift = 2 * (4 - n)
     return Aig(n, full.ands - shift * (full.ands >> 1 > 4),
@@ -150,8 +152,6 @@ def _npn_instance(table4: int, n: int) -> Aig | None:
 
 
 def _synthesise(canon: int, seconds: float) -> Aig | None:
-    from circuitlab.exact.synthesis import ExactParams, Problem, _decide, _realise
-
     gates = _min_ands(canon)
     rows = np.array([[(canon >> m) & 1 for m in range(16)]], dtype=np.uint8)
     problem = Problem.of(rows)
@@ -160,11 +160,11 @@ def _synthesise(canon: int, seconds: float) -> Aig | None:
     lits = [xs[i] for i in problem.support]
     if gates == 0 or not len(problem.targets):
         return problem.build(b, lits, [])
-    found, _ = _decide(len(lits), problem.targets, gates,
-                       ExactParams(max_gates=gates, seconds_per_call=seconds))
+    found, _ = decide(len(lits), problem.targets, gates,
+                      ExactParams(max_gates=gates, seconds_per_call=seconds))
     if not found:
         return None
-    return problem.build(b, lits, _realise(b, lits, *found))
+    return problem.build(b, lits, realise(b, lits, *found))
 
 
 def main(argv: list[str] | None = None) -> int:

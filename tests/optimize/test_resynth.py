@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import random
 
-from circuitlab.optimize.resynth import ExactTask, exact_resynth, tables_of, trivial_resynth
+from circuitlab.aig.tables import output_tables
+from circuitlab.optimize.resynth import ExactTask, exact_resynth, trivial_resynth
 
 XOR2 = 0b0110
 MAJ3 = 0b11101000
 
 
 def _agrees(aig, tables, care):
-    return all((x ^ y) & care == 0 for x, y in zip(tables_of(aig), tables))
+    return all((x ^ y) & care == 0 for x, y in zip(output_tables(aig), tables))
 
 
 def test_trivial_windows_need_no_and():
@@ -25,9 +26,9 @@ def test_trivial_windows_need_no_and():
 
 def test_exact_search_finds_the_minimum_of_small_functions():
     maj = exact_resynth(ExactTask((MAJ3,), 3, 0xFF, max_gates=6, conflicts=10_000))
-    assert maj is not None and maj.num_ands == 4 and tables_of(maj) == [MAJ3]
+    assert maj is not None and maj.num_ands == 4 and output_tables(maj) == [MAJ3]
     xor = exact_resynth(ExactTask((XOR2,), 2, 0xF, max_gates=5, conflicts=10_000))
-    assert xor.num_ands == 3 and tables_of(xor) == [XOR2]
+    assert xor.num_ands == 3 and output_tables(xor) == [XOR2]
     assert exact_resynth(ExactTask((XOR2,), 2, 0xF, max_gates=2, conflicts=10_000)) is None
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from circuitlab.aig import Aig, AigBuilder
-from circuitlab.aig.cuts import AigStructure, Window, cone_nodes, mffc
+from circuitlab.aig.cuts import AigStructure, cone_nodes
+from circuitlab.aig.windows import Window
 from circuitlab.optimize.window_apply import (
     Candidate, apply_candidates, evaluate_gain, select_candidates,
 )
@@ -27,8 +28,7 @@ def _redundant():
 
 
 def _window(s, roots, leaves):
-    cone = cone_nodes(s, roots, leaves)
-    return Window(roots, leaves, cone, mffc(s, roots, leaves))
+    return Window(s, roots, leaves, sorted(cone_nodes(s, roots, leaves)))
 
 
 def _replacement(num_inputs, ands, outputs):

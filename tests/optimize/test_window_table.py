@@ -6,28 +6,28 @@ import random
 
 import pytest
 
+from circuitlab.aig.tables import output_tables, table_mask
 from circuitlab.exact import min_ands_4
-from circuitlab.optimize.resynth import tables_of
 from circuitlab.optimize.window_table import _widen, read_circuits, table_resynth
 
 MAJ3 = 0b11101000
 
 
 def _agrees(aig, tables, care):
-    return all((x ^ y) & care == 0 for x, y in zip(tables_of(aig), tables))
+    return all((x ^ y) & care == 0 for x, y in zip(output_tables(aig), tables))
 
 
 def test_every_stored_class_circuit_has_the_table_minimum():
     circuits = read_circuits()
     assert len(circuits) >= 150
     for canon, aig in circuits.items():
-        assert aig.num_ands == min_ands_4(canon) and tables_of(aig) == [canon]
+        assert aig.num_ands == min_ands_4(canon) and output_tables(aig) == [canon]
 
 
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_table_resynthesis_is_minimum_and_correct(n):
     rng = random.Random(n)
-    mask = (1 << (1 << n)) - 1
+    mask = table_mask(n)
     for _ in range(40):
         f = rng.getrandbits(1 << n)
         care = mask if rng.random() < 0.5 else rng.getrandbits(1 << n) | rng.getrandbits(1 << n)
