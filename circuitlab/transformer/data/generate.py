@@ -28,8 +28,8 @@ import numpy as np
 from circuitlab.aig.aig import Aig
 from circuitlab.aig.builder import AigBuilder
 from circuitlab.aig.ops import cleanup
+from circuitlab.aig.tables import node_tables, table_mask
 from circuitlab.errors import CircuitlabError
-from circuitlab.sim.tables import projections, table_mask
 from circuitlab.io.truth import truth_to_aig
 
 __all__ = ["MAX_INPUTS", "check_sizes", "circuit_rng", "random_circuit", "random_circuits",
@@ -122,8 +122,6 @@ def _draw_graph(num_inputs: int, num_outputs: int, num_ands: int,
                 rng: np.random.Generator) -> Aig | None:
     b = AigBuilder()
     signals = b.add_inputs(num_inputs)
-    mask = table_mask(num_inputs)
-    tables = projections(num_inputs)
     unused = list(range(num_inputs))       # signal indices nothing reads yet
     for _ in range(20):
         if b.num_ands == num_ands:
@@ -143,11 +141,11 @@ def _draw_graph(num_inputs: int, num_outputs: int, num_ands: int,
                     unused.remove(used)
             unused.append(n)
             signals.append(lit)
-            tables.append((tables[i] ^ (mask if cx else 0)) & (tables[j] ^ (mask if cy else 0)))
-    candidates = _valid_nodes(tables, num_inputs, mask)
+    graph = b.build()
+    tables = node_tables(graph)[1:]      # signal k is variable k + 1
+    candidates = _valid_nodes(tables, num_inputs, table_mask(num_inputs))
     if not candidates:
         return None
-    graph = b.build()
     # the newest valid node, then distinct others among the last quarter
     pool = candidates[-max(num_outputs, -(-len(candidates) // 4)):-1]
     rest = num_outputs - 1
@@ -155,7 +153,7 @@ def _draw_graph(num_inputs: int, num_outputs: int, num_ands: int,
                         replace=len(pool) < rest) if rest else np.zeros(0, np.int64)
     chosen = np.concatenate([[candidates[-1]], others])
     flips = rng.integers(0, 2, size=num_outputs)
-    outputs = 2 * (chosen.astype(np.int64) + 1) + flips   # signal k is variable k + 1
+    outputs = 2 * (chosen.astype(np.int64) + 1) + flips
     return cleanup(Aig(num_inputs, graph.ands, outputs, check=False))
 
 
