@@ -9,34 +9,24 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import TYPE_CHECKING
 
 import numpy as np
-from pysat.solvers import Solver, SolverNames
+from pysat.solvers import Solver
 
 from circuitlab.aig.aig import Aig
 from circuitlab.sim.simulate import random_patterns, simulate_nodes
+from circuitlab.verify.sat_params import NO_PROPAGATION_BUDGET, SatParams
 
-if TYPE_CHECKING:
-    from circuitlab.verify.sat import SatParams
+__all__ = ["Prover", "Sweeper"]
 
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MAX_REFINEMENTS_PER_NODE = 8
 _QUICK_PROPAGATIONS = 3_000   # first, cheap attempt on a candidate pair
 _LOCAL_NODES = 100            # nodes of the local relaxation of a candidate pair
-# Solvers with assumptions and conflict budgets; CaDiCaL has neither propagation
-# budgets nor interrupts (a time limit then acts between calls only).
-_CADICAL = ("cadical103", "cadical153", "cadical195", "cadical300")
-_SUPPORTED = {alias for family in ("minisat22", "minisatgh", "minisatep", "glucose3", "glucose4",
-                                   "glucose42", "maplesat", "maplecm", "maplechrono",
-                                   "mergesat3", *_CADICAL)
-              for alias in getattr(SolverNames, family, ())}
-_NO_PROPAGATION_BUDGET = {alias for family in _CADICAL
-                          for alias in getattr(SolverNames, family, ())}
 
 
-class _Prover:
+class Prover:
     """A reduced AIG (strashed, constant-folded) and one incremental solver
     holding the Tseitin clauses of the nodes loaded so far.
 
@@ -66,10 +56,10 @@ class _Prover:
 
     def _interrupt(self) -> None:
         with self._lock:
-            if self.solver is not None and self.name not in _NO_PROPAGATION_BUDGET:
+            if self.solver is not None and self.name not in NO_PROPAGATION_BUDGET:
                 self.solver.interrupt()
 
-    def __enter__(self) -> "_Prover":
+    def __enter__(self) -> "Prover":
         return self
 
     def __exit__(self, *exc) -> None:
@@ -162,7 +152,7 @@ class _Prover:
            proof; SAT there may be spurious and proves nothing.
         3. The shared solver with the conflict budget.
         """
-        if self.name not in _NO_PROPAGATION_BUDGET:
+        if self.name not in NO_PROPAGATION_BUDGET:
             status, cex = self.equal(x, y, budget, propagations=_QUICK_PROPAGATIONS)
             if status is not None:
                 return status, cex
@@ -225,11 +215,11 @@ def _set_budgets(solver: Solver, conflicts: int | None, propagations: int | None
         solver.conf_budget(int(conflicts))
 
 
-class _Sweeper:
+class Sweeper:
     """Stage 2: maps every miter variable to a reduced literal, merging nodes
     proven equal to their simulation class representative."""
 
-    def __init__(self, miter: Aig, prover: _Prover, params: SatParams, counts: dict):
+    def __init__(self, miter: Aig, prover: Prover, params: SatParams, counts: dict):
         self.miter = miter
         self.prover = prover
         self.params = params

@@ -55,52 +55,11 @@ from circuitlab.aig.aig import Aig
 from circuitlab.aig.builder import AigBuilder
 from circuitlab.aig.ops import cleanup
 from circuitlab.errors import CircuitlabError
-from circuitlab.verify.prover import _SUPPORTED, _Prover, _Sweeper
+from circuitlab.verify.prover import Prover, Sweeper
 from circuitlab.verify.result import Verdict
+from circuitlab.verify.sat_params import SatParams
 
 __all__ = ["SatOutcome", "SatParams", "SatStats", "sat_equivalence"]
-
-
-@dataclass(frozen=True)
-class SatParams:
-    """How :func:`sat_equivalence` searches.
-
-    Attributes:
-        solver: a python-sat solver name (``"m22"``, ``"g4"``, ``"cd15"``, ...) of
-            the MiniSat, Glucose, Maple, MergeSat or CaDiCaL families (CaDiCaL
-            cannot be interrupted: ``timeout`` then acts between calls).
-        conflict_budget: conflicts allowed per SAT call on an output pair;
-            ``None`` for no limit.
-        sweep: prove internal equivalences first (stage 2).
-        sweep_budget: conflicts per SAT call on an internal candidate pair
-            (never above ``conflict_budget``); a candidate that exceeds it is
-            simply not merged.
-        sim_words: 64-pattern words of random simulation forming the classes.
-        seed: random seed of the simulation.
-        timeout: seconds for the whole check, ``None`` for no limit.
-    """
-
-    solver: str = "m22"
-    conflict_budget: int | None = 100_000
-    sweep: bool = True
-    sweep_budget: int = 100
-    sim_words: int = 32
-    seed: int = 0
-    timeout: float | None = None
-
-    def __post_init__(self):
-        if self.solver not in _SUPPORTED:
-            raise CircuitlabError(f"unknown or unsuitable SAT solver {self.solver!r} (needs "
-                                  f"assumptions and conflict budgets); choose one of "
-                                  f"{', '.join(sorted(_SUPPORTED))}")
-        if self.conflict_budget is not None and int(self.conflict_budget) < 1:
-            raise CircuitlabError("conflict_budget must be a positive integer or None")
-        if int(self.sweep_budget) < 1:
-            raise CircuitlabError("sweep_budget must be a positive integer")
-        if int(self.sim_words) < 1:
-            raise CircuitlabError("sim_words must be at least 1")
-        if self.timeout is not None and not float(self.timeout) > 0:
-            raise CircuitlabError("timeout must be a positive number of seconds or None")
 
 
 @dataclass(frozen=True)
@@ -173,8 +132,8 @@ def sat_equivalence(a: Aig, b: Aig, params: SatParams = SatParams()) -> SatOutco
     if not open_pairs:
         return _outcome(Verdict.EQUIVALENT, None, None, "all outputs are structurally equal "
                         "after strashing", counts, start)
-    with _Prover(miter.num_inputs, params.solver, deadline) as prover:
-        red = _Sweeper(miter, prover, params, counts).run()
+    with Prover(miter.num_inputs, params.solver, deadline) as prover:
+        red = Sweeper(miter, prover, params, counts).run()
         if red is None:
             return _outcome(Verdict.UNDECIDED, None, None,
                             f"time limit of {params.timeout:.3g} s reached while sweeping",
@@ -200,7 +159,7 @@ def _shared_miter(a: Aig, b: Aig) -> tuple[Aig, list[int]]:
     return cleanup(builder.build()), open_pairs
 
 
-def _check_outputs(miter: Aig, open_pairs: list[int], red: list[int], prover: "_Prover",
+def _check_outputs(miter: Aig, open_pairs: list[int], red: list[int], prover: "Prover",
                    params: SatParams, counts: dict, start: float) -> SatOutcome:
     n = len(open_pairs)
     outs = miter.outputs.tolist()
