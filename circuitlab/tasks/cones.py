@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from circuitlab.aig import Aig, AigBuilder, strash
+from circuitlab.aig import Aig, strash
 from circuitlab.errors import CircuitlabError
 
 __all__ = ["mutate_gate"]
