@@ -160,6 +160,7 @@ def _exact_all(ctx: PassContext, tasks: list[ExactTask]) -> list[Aig | None]:
 def _transformer_all(ctx: PassContext, sites: list["_Site"], deadline: float | None) -> None:
     """Offer the transformer's circuits for the sites it fits (MFFC of 2 nodes or
     more, largest first), in batches while ``deadline`` is not passed."""
+    # torch loads with the model code: only when the transformer generator runs
     from circuitlab.transformer.search import SearchParams, search
 
     order = sorted((site for site in sites if len(site.window.mffc) >= 2),
