@@ -24,8 +24,6 @@ DAC 2006 (reconvergence-driven cuts, as in ABC's ``abcReconv.c``).
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -40,63 +38,77 @@ __all__ = ["Window", "extract_windows", "find_windows"]
 MAX_WINDOW_INPUTS = 16
 
 
-@dataclass(frozen=True, eq=False)
 class Window:
     """Roots, leaves and cone of one window of a circuit, and what follows from them.
 
-    Attributes:
+    The function, the circuit and the MFFC are computed on first use and kept.
+
+    Args:
         structure: the circuit it is cut from.
         roots: root variables; output ``j`` is the (uncomplemented) node ``roots[j]``.
         leaves: leaf variables, increasing; input ``i`` is ``leaves[i]``.
         cone: the AND variables between leaves and roots, increasing.
     """
 
-    structure: AigStructure = field(repr=False)
-    roots: tuple[int, ...]
-    leaves: tuple[int, ...]
-    cone: tuple[int, ...]
+    __slots__ = ("structure", "roots", "leaves", "cone", "_mffc", "_values", "_tables", "_aig")
 
-    def __post_init__(self) -> None:
-        for name in ("roots", "leaves", "cone"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+    def __init__(self, structure: AigStructure, roots: tuple[int, ...],
+                 leaves: tuple[int, ...], cone: tuple[int, ...]):
+        self.structure = structure
+        self.roots = tuple(roots)
+        self.leaves = tuple(leaves)
+        self.cone = tuple(cone)
+        self._mffc = self._values = self._tables = self._aig = None
 
-    @functools.cached_property
+    def __repr__(self) -> str:
+        return (f"Window(roots={list(self.roots)}, leaves={list(self.leaves)}, "
+                f"cone={len(self.cone)})")
+
+    @property
     def mffc(self) -> frozenset[int]:
         """The cone variables that disappear with the roots (:func:`~circuitlab.aig.cuts.mffc`)."""
-        return frozenset(mffc(self.structure, self.roots, self.leaves))
+        if self._mffc is None:
+            self._mffc = frozenset(mffc(self.structure, self.roots, self.leaves))
+        return self._mffc
 
-    @functools.cached_property
+    @property
     def node_tables(self) -> dict[int, int]:
         """Truth table of every leaf and cone node over the leaves, as ``2^k``-bit ints
         (bit ``m`` = minterm ``m``, leaf ``i`` = bit ``i`` of ``m``)."""
-        s = self.structure
-        value = {0: 0}
-        value.update(zip(self.leaves, projections(len(self.leaves))))
-        f0, f1 = s.fanin0, s.fanin1
-        return and_tables(value, ((v, f0[v], f1[v]) for v in self.cone),
-                          table_mask(len(self.leaves)))
+        if self._values is None:
+            s, cone = self.structure, self.cone
+            value = {0: 0}
+            value.update(zip(self.leaves, projections(len(self.leaves))))
+            ands = zip(cone, map(s.fanin0.__getitem__, cone), map(s.fanin1.__getitem__, cone))
+            self._values = and_tables(value, ands, table_mask(len(self.leaves)))
+        return self._values
 
-    @functools.cached_property
+    @property
     def tables(self) -> tuple[int, ...]:
         """Truth table of each output over the leaves (as :attr:`node_tables`)."""
-        value = self.node_tables
-        return tuple(value[r] for r in self.roots)
+        if self._tables is None:
+            value = self.node_tables
+            self._tables = tuple(value[r] for r in self.roots)
+        return self._tables
 
-    @functools.cached_property
+    @property
     def aig(self) -> Aig:
         """The window as a standalone circuit, fan-ins larger literal first."""
-        s = self.structure
-        k = len(self.leaves)
-        new_var = {0: 0}
-        new_var.update((v, i + 1) for i, v in enumerate(self.leaves))
-        new_var.update((v, k + 1 + i) for i, v in enumerate(self.cone))
-        ands = []
-        for v in self.cone:
-            a, b = s.fanin0[v], s.fanin1[v]
-            x, y = 2 * new_var[a >> 1] | (a & 1), 2 * new_var[b >> 1] | (b & 1)
-            ands.append((x, y) if x >= y else (y, x))
-        outputs = [2 * new_var[r] for r in self.roots]
-        return Aig(k, np.array(ands, dtype=LIT_DTYPE).reshape(-1, 2), outputs, check=False)
+        if self._aig is None:
+            s = self.structure
+            k = len(self.leaves)
+            new_var = {0: 0}
+            new_var.update((v, i + 1) for i, v in enumerate(self.leaves))
+            new_var.update((v, k + 1 + i) for i, v in enumerate(self.cone))
+            ands = []
+            for v in self.cone:
+                a, b = s.fanin0[v], s.fanin1[v]
+                x, y = 2 * new_var[a >> 1] | (a & 1), 2 * new_var[b >> 1] | (b & 1)
+                ands.append((x, y) if x >= y else (y, x))
+            outputs = [2 * new_var[r] for r in self.roots]
+            self._aig = Aig(k, np.array(ands, dtype=LIT_DTYPE).reshape(-1, 2), outputs,
+                            check=False)
+        return self._aig
 
 
 def find_windows(aig: Aig, count: int, seed: int | Sequence[int] = 0, *, max_inputs: int = 8,
