@@ -12,7 +12,9 @@ A :class:`~circuitlab.errors.CircuitlabError` raised by a subcommand is
 printed as one line on stderr and exits with status 2 (a
 :class:`~circuitlab.errors.ParamError` names the option at fault); nothing
 else is caught, so a bug still shows its traceback. Output cut short by a
-closed pipe (``| head``) exits with status 141, silently.
+closed pipe (``| head``) exits with status 141, silently. circuitlab's own
+warnings (a top module picked among several, black-boxed modules) print as
+one line, ``circuitlab <command>: warning: ...``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 
 from circuitlab import __version__
 from circuitlab.cli.options import option_message, plain
@@ -88,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     name = _command_name(argv)
     args = build_parser([name] if name in COMMANDS else ()).parse_args(argv)
     try:
-        status = int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(args.command, warnings.showwarning)
+            status = int(args.func(args) or 0)
         sys.stdout.flush()
         return status
     except ParamError as exc:
@@ -105,6 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("circuitlab: interrupted", file=sys.stderr)
         return 130
+
+
+def _warning_printer(command: str, fallback):
+    """``showwarning`` printing circuitlab's own warnings as one line,
+    ``circuitlab <command>: warning: <message>``, without a source path."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        if not category.__module__.startswith("circuitlab"):
+            return fallback(message, category, filename, lineno, file, line)
+        text = " ".join(str(message).split("\n"))
+        print(f"circuitlab {command}: warning: {text}", file=file or sys.stderr)
+    return show
 
 
 if __name__ == "__main__":
