@@ -111,11 +111,8 @@ def run_rank(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-ABBREVIATIONS = {"balance": "b", "rewrite": "rw", "rewrite -z": "rwz", "refactor": "rf",
-                 "refactor -z": "rfz", "resub": "rs", "resub -z": "rsz"}
-"""ABC's own short names (abc.rc), which the recipe syntax also reads."""
-
-
 def _short(recipe: str, width: int = 70) -> str:
-    text = "; ".join(ABBREVIATIONS.get(s, s) for s in recipe.split("; "))
+    """``recipe`` in ABC's short names (which the recipe syntax also reads), cut to ``width``."""
+    from circuitlab.synth.vocabulary import abbreviate
+    text = "; ".join(abbreviate(s) for s in recipe.split("; "))
     return text if len(text) <= width else text[:width - 3] + "..."

@@ -62,13 +62,13 @@ def _build(path: Path, params: CorpusParams) -> tuple[str, list[bytes] | str]:
         aig = read_design(path, DesignParams(timeout=params.synth_timeout))
         aigs = [aig]
         if params.recipes:
-            from circuitlab.datasets import recipe_seed, trace_recipe
-            from circuitlab.synth.recipes import random_recipe
+            from circuitlab.datasets import recipe_seed
+            from circuitlab.synth.recipes import RecipeParams, random_recipe, trace_recipe
             seen = {dump_aiger(aig)}
             for r in range(params.recipes):
                 steps = random_recipe(recipe_seed(params.seed, path.stem, r),
                                       params.recipe_length)
-                for step_aig in trace_recipe(aig, steps, params.engine)[1:]:
+                for step_aig in trace_recipe(aig, steps, RecipeParams(params.engine))[1:]:
                     blob = dump_aiger(step_aig)
                     if blob not in seen:
                         seen.add(blob)

@@ -24,6 +24,9 @@ def __getattr__(name: str):
     globals()[name] = value
     return value
 
+# Reading a design (Verilog or a circuit file), the one way in.
+_EXPORTS.update({"DesignParams": "design", "list_designs": "design", "read_design": "design"})
 # Recipes: ABC-style optimisation scripts run by ABC or aigverse.
-_EXPORTS.update({"RecipeParams": "recipes", "random_recipe": "recipes", "run_recipe": "recipes"})
+_EXPORTS.update({"RecipeParams": "recipes", "random_recipe": "recipes", "run_recipe": "recipes",
+                 "trace_recipe": "recipes"})
 __all__ = sorted(_EXPORTS)
