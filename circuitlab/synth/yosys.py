@@ -34,7 +34,8 @@ from circuitlab.synth.yosys_top import TopModuleWarning
 if TYPE_CHECKING:
     from circuitlab.aig import Aig
 
-__all__ = ["synthesize", "synthesize_with_top", "find_top", "BlackBoxWarning", "TopModuleWarning", "DEFAULT_TIMEOUT"]
+__all__ = ["synthesize", "synthesize_with_top", "find_top", "BlackBoxWarning",
+           "TopModuleWarning", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 1800.0
 
