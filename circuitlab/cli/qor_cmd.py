@@ -81,8 +81,8 @@ def run_rank(args: argparse.Namespace) -> int:
     else:
         recipes = [tuple(random_recipe(params.seed + k, params.length))
                    for k in range(params.random)]
-    aig = read_design(args.design, reading)  # a bad design fails before the model loads
     head, encoder, meta = load_head(params.checkpoint)
+    aig = read_design(args.design, reading)
 
     import torch
     torch.set_num_threads(1)
