@@ -12,14 +12,13 @@ A :class:`~circuitlab.errors.CircuitlabError` raised by a subcommand is
 printed as one line on stderr and exits with status 2 (a
 :class:`~circuitlab.errors.ParamError` names the option at fault); nothing
 else is caught, so a bug still shows its traceback. Output cut short by a
-closed pipe (``| head``) exits with status 141, silently. circuitlab's own
-warnings (a top module picked among several, black-boxed modules) print as
-one line, ``circuitlab <command>: warning: ...``.
+closed pipe (``| head``) exits with status 141, silently.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -27,7 +26,7 @@ import warnings
 
 from circuitlab import __version__
 from circuitlab.cli.options import option_message, plain
-from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.errors import CircuitlabError, CircuitlabWarning, ParamError
 
 # name -> one-line summary, in the order of `circuitlab --help`
 COMMANDS = {
@@ -86,13 +85,28 @@ def _command_name(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+@contextlib.contextmanager
+def _one_line_warnings(command: str):
+    """Within: a :class:`CircuitlabWarning` prints as ``circuitlab CMD: warning: message``."""
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, CircuitlabWarning):
+                print(f"circuitlab {command}: warning: {message}", file=sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     name = _command_name(argv)
     args = build_parser([name] if name in COMMANDS else ()).parse_args(argv)
     try:
-        with warnings.catch_warnings():
-            warnings.showwarning = _warning_printer(args.command, warnings.showwarning)
+        with _one_line_warnings(args.command):
             status = int(args.func(args) or 0)
         sys.stdout.flush()
         return status
@@ -110,17 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("circuitlab: interrupted", file=sys.stderr)
         return 130
-
-
-def _warning_printer(command: str, fallback):
-    """``showwarning`` printing circuitlab's own warnings as one line,
-    ``circuitlab <command>: warning: <message>``, without a source path."""
-    def show(message, category, filename, lineno, file=None, line=None):
-        if not category.__module__.startswith("circuitlab"):
-            return fallback(message, category, filename, lineno, file, line)
-        text = " ".join(str(message).split("\n"))
-        print(f"circuitlab {command}: warning: {text}", file=file or sys.stderr)
-    return show
 
 
 if __name__ == "__main__":

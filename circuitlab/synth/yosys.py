@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
-from circuitlab.errors import CircuitlabError, SynthesisError
+from circuitlab.errors import CircuitlabError, CircuitlabWarning, SynthesisError
 from circuitlab.synth import (yosys_blackbox, yosys_design, yosys_log, yosys_process,
                               yosys_symbols, yosys_top)
 from circuitlab.synth.yosys_top import TopModuleWarning
@@ -53,7 +53,7 @@ ABC_SCRIPT = "strash; dc2; dretime; strash; &get -n; &dch -f; &nf; &put"
 _ABC_SCRIPT_FILE = "abc.script"
 
 
-class BlackBoxWarning(UserWarning):
+class BlackBoxWarning(CircuitlabWarning):
     """Modules were cut out of the design as black boxes."""
 
 
