@@ -1,4 +1,5 @@
-"""Logic synthesis front ends: Verilog -> AIG.
+"""Logic synthesis: reading a design (Verilog through Yosys, or a circuit file)
+and running recipes (ABC or aigverse).
 
 Names are imported on first use, so ``import circuitlab.synth`` starts no tool
 and loads no parser.

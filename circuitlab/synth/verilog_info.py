@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from circuitlab.errors import CircuitlabError, FormatError, ToolError, ToolNotFoundError
+from circuitlab.errors import FormatError, ToolError, ToolNotFoundError
 from circuitlab.synth.verilog_source import (
     MODULE_DECL, as_paths, declarations, module_declarations, module_text,
     strip_comments,
