@@ -8,8 +8,6 @@ from pathlib import Path
 
 from circuitlab.errors import CircuitlabError, require_at_least
 
-VERILOG = (".v", ".sv")
-
 
 @dataclass(frozen=True)
 class EncodeParams:
@@ -19,27 +17,13 @@ class EncodeParams:
         checkpoint: a pre-training checkpoint; ``None`` is the shipped encoder.
         node_budget: most nodes of one circuit's graph (inputs, ANDs, outputs,
             and NOT nodes in the ``not_nodes`` encoding); a larger one is an error.
-        synth_timeout: seconds per Yosys run for a Verilog file.
     """
 
     checkpoint: Path | None = None
     node_budget: int = 200_000
-    synth_timeout: float = 600.0
 
     def __post_init__(self):
         require_at_least(self.node_budget, 1, "node_budget")
-
-
-def read_any(path: str | Path, synth_timeout: float = 600.0):
-    """The AIG of a ``.v``/``.sv`` (synthesised by Yosys), ``.aig``, ``.aag``, ``.bench`` file."""
-    from circuitlab.io.formats import read_circuit
-    path = Path(path)
-    if not path.is_file():
-        raise CircuitlabError(f"{path}: no such file")
-    if path.suffix in VERILOG:
-        from circuitlab.synth import synthesize
-        return synthesize(path, timeout=synth_timeout)
-    return read_circuit(path)
 
 
 def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,

@@ -3,7 +3,7 @@ transformer → proven equivalent.
 
 For every design in a folder of ``<name>.v`` files (one design per file; its
 top module is chosen as ``circuitlab synth`` chooses it, see
-:func:`circuitlab.synth.yosys.find_top`): synthesise with Yosys, record the AIG's size and depth, optimise it with a
+:func:`circuitlab.synth.design.read_design`): synthesise with Yosys, record the AIG's size and depth, optimise it with a
 recipe, and prove the result equivalent to the original. Then windowed
 resynthesis (:func:`circuitlab.optimize.optimize_windows`: windows of at most
 8 leaves and 2 roots, resynthesised by the shipped circuit transformer, a
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
+from circuitlab.synth.design import DesignParams
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DESIGNS = PROJECT_ROOT / "data" / "designs"
@@ -40,7 +41,7 @@ class PipelineParams:
         recipe: script name or ``;``-separated steps.
         engine: recipe engine, ``auto``/``abc``/``aigverse``.
         jobs: worker processes.
-        synth_timeout: seconds per Yosys run.
+        synthesis: how each design is read (top, includes, defines, Yosys time limit).
         transformer: run the circuit-transformer stage.
         window_seconds: time budget of the windowed resynthesis per design
             (:func:`circuitlab.optimize.optimize_windows`).
@@ -60,7 +61,7 @@ class PipelineParams:
     recipe: str = "resyn2"
     engine: str = "auto"
     jobs: int = 2
-    synth_timeout: float = 600.0
+    synthesis: DesignParams = DesignParams()
     transformer: bool = True
     window_seconds: float = 2.0
     checkpoint: Path | None = None
@@ -72,7 +73,6 @@ class PipelineParams:
         from circuitlab.synth.recipes import ENGINES
         require_choice(self.engine, ENGINES, "engine")
         require_at_least(self.jobs, 1, "jobs")
-        require_positive(self.synth_timeout, "synth_timeout")
         require_positive(self.window_seconds, "window_seconds")
         require_at_least(self.qor_recipes, 2, "qor_recipes")
 
@@ -86,21 +86,12 @@ def git_revision() -> str:
         return "unknown"
 
 
-def design_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise CircuitlabError(f"{folder}: no such design folder (pass --designs DIR)")
-    files = sorted(folder.glob("*.v"))
-    if not files:
-        raise CircuitlabError(f"{folder}: no .v files")
-    return files
-
-
 def run_design(path: Path, params: PipelineParams) -> dict:
     """Synthesise, optimise and check one design; never raises for a design's own failure."""
     from circuitlab.aig import depth
     from circuitlab.io import write_aiger
-    from circuitlab.synth import RecipeParams, run_recipe, synthesize
-    from circuitlab.synth.yosys import find_top
+    from circuitlab.synth import RecipeParams, run_recipe
+    from circuitlab.synth.design import read_design_top
     from circuitlab.verify import check_equivalence
 
     row: dict = {"design": path.stem}
@@ -108,8 +99,7 @@ def run_design(path: Path, params: PipelineParams) -> dict:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            row["top"] = find_top([path], timeout=params.synth_timeout)
-            aig = synthesize([path], top=row["top"], timeout=params.synth_timeout)
+            aig, row["top"] = read_design_top(path, params.synthesis)
         if caught:
             row["warning"] = "; ".join(str(w.message) for w in caught)
         row.update(inputs=aig.num_inputs, latches=aig.num_latches, outputs=aig.num_outputs,
@@ -132,11 +122,12 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
     """Run every design; rows come back in file-name order."""
     from tqdm import tqdm
 
+    from circuitlab.synth.design import VERILOG_SUFFIXES, list_designs
     from circuitlab.synth.recipes import parse_recipe, resolve_engine
 
     parse_recipe(params.recipe)  # a bad recipe or engine fails once, before any work
     resolve_engine(params.engine)
-    files = design_files(params.designs)
+    files = list_designs(params.designs, VERILOG_SUFFIXES)
     rows: dict[str, dict] = {}
     with ProcessPoolExecutor(max_workers=max(1, params.jobs)) as pool:
         futures = [pool.submit(run_design, f, params) for f in files]

@@ -166,6 +166,24 @@ class Aig:
                    output_names=self._output_names + tuple(f"{n}_next" for n in self._latch_names),
                    comments=self._comments, check=False)
 
+    def restore_latches(self, comb: "Aig") -> "Aig":
+        """The inverse of :meth:`cut_latches`: this circuit's latches, names and
+        comments put back on ``comb``, a (possibly optimised) combinational part
+        with the interface :meth:`cut_latches` gives.
+
+        Raises:
+            CircuitlabError: ``comb``'s input or output count does not match.
+        """
+        n_in, n_out, n_lat = self._num_inputs, len(self._outputs), self.num_latches
+        if (comb.num_inputs, comb.num_outputs) != (n_in + n_lat, n_out + n_lat):
+            raise CircuitlabError(f"the optimised circuit has {comb.num_inputs}/"
+                                  f"{comb.num_outputs} inputs/outputs, expected "
+                                  f"{n_in + n_lat}/{n_out + n_lat}")
+        latches = np.stack([comb.outputs[n_out:], self._latches[:, 1]], axis=1) if n_lat else ()
+        return Aig(n_in, comb.ands, comb.outputs[:n_out], latches,
+                   input_names=self._input_names, output_names=self._output_names,
+                   latch_names=self._latch_names, comments=self._comments)
+
     def with_names(self, input_names=None, output_names=None, latch_names=None) -> "Aig":
         """A copy with some names replaced."""
         return Aig(self._num_inputs, self._ands, self._outputs, self._latches,

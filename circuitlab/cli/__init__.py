@@ -18,13 +18,15 @@ closed pipe (``| head``) exits with status 141, silently.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
+import warnings
 
 from circuitlab import __version__
 from circuitlab.cli.options import option_message, plain
-from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.errors import CircuitlabError, CircuitlabWarning, ParamError
 
 # name -> one-line summary, in the order of `circuitlab --help`
 COMMANDS = {
@@ -83,12 +85,29 @@ def _command_name(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+@contextlib.contextmanager
+def _one_line_warnings(command: str):
+    """Within: a :class:`CircuitlabWarning` prints as ``circuitlab CMD: warning: message``."""
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, CircuitlabWarning):
+                print(f"circuitlab {command}: warning: {message}", file=sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     name = _command_name(argv)
     args = build_parser([name] if name in COMMANDS else ()).parse_args(argv)
     try:
-        status = int(args.func(args) or 0)
+        with _one_line_warnings(args.command):
+            status = int(args.func(args) or 0)
         sys.stdout.flush()
         return status
     except ParamError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import inspect
 
-from circuitlab.cli.options import add_option, map_field
+from circuitlab.cli.options import add_design_options, add_option, map_field
 from circuitlab.io.formats import READ_SUFFIXES
 
 
@@ -60,7 +60,5 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="SAT conflict budget per call")
     add_option(parser, defaults, "timeout", metavar="S",
                help="seconds for the whole check (default: no limit)")
-    parser.add_argument("--bad-as-outputs", action="store_true",
-                        help="read AIGER bad-state properties (header field B, as ABC writes "
-                             "sequential circuits) as extra outputs")
+    add_design_options(parser, verilog=False)
     parser.set_defaults(func=_run)

@@ -6,6 +6,7 @@ tables (one line per output), so it suits circuits of few inputs.
 
 from __future__ import annotations
 
+from circuitlab.cli.options import add_design_options
 from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
@@ -14,6 +15,7 @@ def configure(parser) -> None:
     parser.add_argument("input", help=f"circuit file: {', '.join(READ_SUFFIXES)}")
     parser.add_argument("output", help=f"file to write: {', '.join(WRITE_SUFFIXES)} "
                                        "(written atomically)")
+    add_design_options(parser, verilog=False)
     parser.set_defaults(func=run)
 
 
@@ -21,7 +23,7 @@ def run(args) -> int:
     from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
     check_output_file(args.output)
     check_suffix(args.output, WRITE_SUFFIXES)
-    aig = read_circuit(args.input)
+    aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
     write_circuit(aig, args.output)
     print(f"{args.input} -> {args.output}: {aig.num_inputs} inputs, {aig.num_latches} latches, "
           f"{aig.num_ands} ANDs, {aig.num_outputs} outputs")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from circuitlab.cli.options import add_option
+from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_file
 
@@ -27,29 +27,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def add_encoder_options(parser: argparse.ArgumentParser) -> None:
-    """The options of :class:`~circuitlab.inference.EncodeParams`."""
+    """The options of :class:`~circuitlab.inference.EncodeParams` and of reading a design."""
     from circuitlab.inference import EncodeParams
     defaults = EncodeParams()
     add_option(parser, defaults, "checkpoint", metavar="FILE",
                help="pre-training checkpoint (default: the shipped encoder)")
     add_option(parser, defaults, "node_budget", metavar="N")
-    add_option(parser, defaults, "synth_timeout", metavar="S")
+    add_design_options(parser)
 
 
 def encode_params(args: argparse.Namespace):
     """The :class:`~circuitlab.inference.EncodeParams` the options ask for."""
     from circuitlab.inference import EncodeParams
-    return EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget,
-                        synth_timeout=args.synth_timeout)
+    return EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget)
 
 
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from circuitlab.fsutil import atomic_path
-    from circuitlab.inference import encode_aigs, read_any
+    from circuitlab.inference import encode_aigs
+    from circuitlab.synth.design import read_design
 
     params = encode_params(args)
+    reading = design_params(args)
     suffix = ".npz" if args.nodes else ".npy"
     check_output_file(args.output, "-o")
     if not str(args.output).endswith(suffix):
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             raise CircuitlabError(f"{name}: no such file")
     from circuitlab.pretrain import load_encoder
     encoder = load_encoder(params.checkpoint)
-    aigs = [read_any(name, params.synth_timeout) for name in args.files]
+    aigs = [read_design(name, reading) for name in args.files]
     graphs, nodes = encode_aigs(aigs, encoder, params.node_budget, args.files, args.nodes)
     with atomic_path(args.output) as tmp:
         with open(tmp, "wb") as fh:

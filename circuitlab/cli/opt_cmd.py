@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import inspect
 
-from circuitlab.cli.options import add_option, map_field
+from circuitlab.cli.options import add_design_options, add_option, map_field
 from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
@@ -64,7 +64,5 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="abc, aigverse, or auto: ABC when installed")
     add_option(parser, defaults, "timeout", metavar="S",
                help="seconds before the run is stopped")
-    parser.add_argument("--bad-as-outputs", action="store_true",
-                        help="read AIGER bad-state properties (header field B, as ABC writes "
-                             "sequential circuits) as extra outputs")
+    add_design_options(parser, verilog=False)
     parser.set_defaults(func=_run)

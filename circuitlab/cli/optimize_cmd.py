@@ -14,7 +14,7 @@ import argparse
 import re
 import sys
 
-from circuitlab.cli.options import Store, add_option, given, map_field
+from circuitlab.cli.options import Store, add_design_options, add_option, given, map_field
 from circuitlab.errors import ParamError
 from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
@@ -128,7 +128,7 @@ def _run(args: argparse.Namespace) -> int:
     wparams = window_params(args)
     check_output_file(args.output, "-o")
     check_suffix(args.output, WRITE_SUFFIXES)
-    aig = read_circuit(args.input)
+    aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
     model, tokenizer = load_model(args.checkpoint, args.device)
     if not (aig.is_combinational and tokenizer.fits(aig)):
         if "transformer" not in wparams.generators:
@@ -162,6 +162,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help=f"circuit file: {', '.join(READ_SUFFIXES)}")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help=f"result file: {', '.join(WRITE_SUFFIXES)} (written atomically)")
+    add_design_options(parser, verilog=False)
     add_option(parser, defaults.search, "method", "--search", choices=METHODS,
                help="greedy decoding, sampling best-of-N, beam search or MCTS")
     add_option(parser, defaults.search, "budget", metavar="N",

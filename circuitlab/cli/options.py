@@ -17,10 +17,12 @@ from pathlib import Path
 
 from circuitlab.errors import ParamError
 
-__all__ = ["Store", "add_option", "field_help", "given", "map_field", "option_message", "plain"]
+__all__ = ["Store", "add_design_options", "add_option", "design_params", "field_help", "given",
+           "map_field", "option_message", "plain"]
 
 _OPTION_OF = "_option_of"  # namespace attribute: field name -> option string
 _GIVEN = "_given"          # namespace attribute: dests set on the command line
+_DESIGN_TIMEOUT = "_design_timeout"  # namespace attribute: dest of the Yosys time limit
 
 
 class Store(argparse.Action):
@@ -109,3 +111,45 @@ def option_message(args: argparse.Namespace, exc: ParamError) -> str:
     flag = (getattr(args, _OPTION_OF, None) or {}).get(exc.field)
     return f"{flag} {exc.problem}" if flag else str(exc)
 
+
+
+def add_design_options(parser: argparse.ArgumentParser, *, verilog: bool = True,
+                       circuits: bool = True, timeout: str | None = "--synth-timeout") -> None:
+    """Add the options of :class:`~circuitlab.synth.design.DesignParams`.
+
+    ``verilog``: ``--top``, ``-I``, ``-D`` and the Yosys time limit, named
+    ``timeout`` (``None``: the command's own dataclass holds it);
+    ``circuits``: ``--bad-as-outputs``. :func:`design_params` reads them back.
+    """
+    from circuitlab.synth.design import DesignParams
+    defaults = DesignParams()
+    if verilog:
+        add_option(parser, defaults, "top", metavar="MODULE")
+        parser.add_argument("-I", dest="include_dirs", action="append", default=[],
+                            metavar="DIR", help=f"{field_help(DesignParams, 'include_dirs')} "
+                                                "(repeatable)")
+        map_field(parser, "include_dirs", "-I")
+        parser.add_argument("-D", dest="defines", action="append", default=[],
+                            metavar="NAME[=VAL]",
+                            help=f"{field_help(DesignParams, 'defines')} (repeatable)")
+        map_field(parser, "defines", "-D")
+        if timeout is not None:
+            dest = timeout.lstrip("-").replace("-", "_")
+            add_option(parser, defaults, "timeout", timeout, metavar="S", dest=dest)
+            parser.set_defaults(**{_DESIGN_TIMEOUT: dest})
+    if circuits:
+        add_option(parser, defaults, "bad_as_outputs")
+
+
+def design_params(args: argparse.Namespace, timeout: float | None = None):
+    """The :class:`~circuitlab.synth.design.DesignParams` of :func:`add_design_options`'
+    options (``timeout``: the limit where the command's own dataclass holds it)."""
+    from circuitlab.synth.design import DesignParams
+    fields = {"bad_as_outputs": getattr(args, "bad_as_outputs", False)}
+    if hasattr(args, "include_dirs"):
+        fields.update(top=args.top, include_dirs=tuple(args.include_dirs),
+                      defines=tuple(args.defines))
+    dest = getattr(args, _DESIGN_TIMEOUT, None)
+    if timeout is not None or dest is not None:
+        fields["timeout"] = timeout if timeout is not None else getattr(args, dest)
+    return DesignParams(**fields)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from circuitlab.cli.options import add_option
+from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.cli.stats_cmd import format_table
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_dir
@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_option(parser, defaults, "engine", choices=ENGINES,
                help="recipe engine: abc, aigverse, or auto: ABC when installed")
     add_option(parser, defaults, "jobs", metavar="N", help="worker processes")
-    add_option(parser, defaults, "synth_timeout", metavar="S", help="seconds per Yosys run")
+    add_design_options(parser, circuits=False)
     add_option(parser, defaults, "transformer", "--no-transformer",
                help="skip the windowed resynthesis stage (transformer, SAT, scripts)")
     add_option(parser, defaults, "window_seconds", metavar="S",
@@ -53,7 +53,7 @@ def build_params(args: argparse.Namespace):
     from circuitlab.pipeline import PipelineParams
     return PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
                           engine=args.engine, jobs=args.jobs,
-                          synth_timeout=args.synth_timeout, transformer=args.transformer,
+                          synthesis=design_params(args), transformer=args.transformer,
                           window_seconds=args.window_seconds, checkpoint=args.checkpoint,
                           encoder=args.encoder, qor=args.qor, qor_recipes=args.qor_recipes)
 

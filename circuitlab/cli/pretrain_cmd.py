@@ -22,7 +22,6 @@ from pathlib import Path
 from circuitlab.errors import CircuitlabError, ParamError
 
 OWN = ("--out", "--graphs", "--resume", "--recipes", "--text-model")
-VERILOG = (".v", ".sv")
 
 
 def configure(parser) -> None:
@@ -65,30 +64,6 @@ def split_own(args: argparse.Namespace) -> tuple[dict, list[str]]:
     return own, rest
 
 
-def load_graphs(folder: Path, encoding: str) -> list:
-    """The circuits of ``folder`` (sorted by name) as AigData with a ``name``."""
-    from circuitlab.data import to_pyg
-    from circuitlab.io.formats import READ_SUFFIXES, read_circuit
-
-    if not folder.is_dir():
-        raise CircuitlabError(f"--graphs {folder}: not a folder")
-    graphs = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix in READ_SUFFIXES:
-            aig = read_circuit(path)
-        elif path.suffix in VERILOG:
-            from circuitlab.synth import synthesize
-            aig = synthesize(path)
-        else:
-            continue
-        graph = to_pyg(aig, encoding)
-        graph.name = path.name
-        graphs.append(graph)
-    if not graphs:
-        raise CircuitlabError(f"--graphs {folder}: no .aig, .aag, .bench, .truth or .v files")
-    return graphs
-
-
 def text_graphs(folder: Path, config, recipes: int, model: str | None) -> list:
     """The Verilog designs of ``folder`` with their LLM text tokens (``config``'s M and D)."""
     from circuitlab.llm import EmbedParams
@@ -125,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         if recipes:
             raise ParamError("--recipes", "adds graphs for the text methods only (vga, mgm+vga)")
-        graphs = load_graphs(Path(own["--graphs"]), config.encoder.encoding)
+        from circuitlab.datasets.sources import folder_graphs
+        graphs = folder_graphs(own["--graphs"], config.encoder.encoding)
     stats = pretrain(config, graphs, own["--out"], resume=own["--resume"])
     print(f"{stats['steps']} steps on {len(graphs)} graphs, loss {stats['loss']:.4f}, "
           f"{stats['graphs_per_s']:.1f} graphs/s; wrote {stats['checkpoint']} and "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from circuitlab.cli.options import add_option
+from circuitlab.cli.options import add_design_options, add_option, design_params
 
 CSV_COLUMNS = ["rank", "recipe", "predicted_ands", "score", "actual_ands", "actual_depth",
                "equivalent"]
@@ -46,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_option(rank, defaults, "apply", metavar="K")
     add_option(rank, defaults, "engine", choices=ENGINES)
     add_option(rank, defaults, "node_budget", metavar="N")
-    add_option(rank, defaults, "synth_timeout", metavar="S")
+    add_design_options(rank)
     rank.set_defaults(func=run_rank)
 
 
@@ -66,14 +66,15 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 def run_rank(args: argparse.Namespace) -> int:
     from circuitlab.cli.stats_cmd import format_table
     from circuitlab.fsutil import check_output_file
-    from circuitlab.inference import read_any
+    from circuitlab.synth.design import read_design
     from circuitlab.synth.recipes import random_recipe
     from circuitlab.tasks.qor_head import load_head
     from circuitlab.tasks.qor_rank import RankParams, apply_best, rank_recipes, read_recipe_file
 
     params = RankParams(checkpoint=args.checkpoint, random=args.random, seed=args.seed,
                         length=args.length, apply=args.apply, engine=args.engine,
-                        node_budget=args.node_budget, synth_timeout=args.synth_timeout)
+                        node_budget=args.node_budget)
+    reading = design_params(args)
     check_output_file(args.output, "-o")
     if args.recipes is not None:
         recipes = read_recipe_file(args.recipes)
@@ -81,7 +82,7 @@ def run_rank(args: argparse.Namespace) -> int:
         recipes = [tuple(random_recipe(params.seed + k, params.length))
                    for k in range(params.random)]
     head, encoder, meta = load_head(params.checkpoint)
-    aig = read_any(args.design, params.synth_timeout)
+    aig = read_design(args.design, reading)
 
     import torch
     torch.set_num_threads(1)
@@ -110,11 +111,8 @@ def run_rank(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-ABBREVIATIONS = {"balance": "b", "rewrite": "rw", "rewrite -z": "rwz", "refactor": "rf",
-                 "refactor -z": "rfz", "resub": "rs", "resub -z": "rsz"}
-"""ABC's own short names (abc.rc), which the recipe syntax also reads."""
-
-
 def _short(recipe: str, width: int = 70) -> str:
-    text = "; ".join(ABBREVIATIONS.get(s, s) for s in recipe.split("; "))
+    """``recipe`` in ABC's short names (which the recipe syntax also reads), cut to ``width``."""
+    from circuitlab.synth.vocabulary import abbreviate
+    text = "; ".join(abbreviate(s) for s in recipe.split("; "))
     return text if len(text) <= width else text[:width - 3] + "..."

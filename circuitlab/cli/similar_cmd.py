@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from circuitlab.cli.encode_cmd import add_encoder_options, encode_params
+from circuitlab.cli.options import design_params
 from circuitlab.errors import CircuitlabError
 
 
@@ -28,16 +29,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     params = encode_params(args)
+    reading = design_params(args)
     if len(args.files) < 2:
         raise CircuitlabError("give at least two files to compare")
     for name in args.files:
         if not Path(name).is_file():
             raise CircuitlabError(f"{name}: no such file")
-    from circuitlab.inference import encode_aigs, read_any
+    from circuitlab.inference import encode_aigs
+    from circuitlab.synth.design import read_design
     from circuitlab.pretrain import load_encoder
     from circuitlab.tasks.similarity import pairwise_cosine
     encoder = load_encoder(params.checkpoint)
-    aigs = [read_any(name, params.synth_timeout) for name in args.files]
+    aigs = [read_design(name, reading) for name in args.files]
     graphs, _ = encode_aigs(aigs, encoder, params.node_budget, args.files)
     cosine = pairwise_cosine(graphs)
     rows = [(args.files[i], args.files[j], float(cosine[i, j]))

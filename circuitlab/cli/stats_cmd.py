@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
+from circuitlab.cli.options import add_design_options
 from circuitlab.errors import CircuitlabError
 
 COLUMNS = ["file", "inputs", "latches", "ands", "outputs", "levels"]
@@ -19,9 +20,7 @@ def configure(parser) -> None:
                         help="circuit files: .aig, .aag, .bench or .truth")
     parser.add_argument("--json", action="store_true",
                         help="one JSON object per file and line instead of a table")
-    parser.add_argument("--bad-as-outputs", action="store_true",
-                        help="read AIGER bad-state properties (header field B, as ABC writes "
-                             "sequential circuits) as extra outputs")
+    add_design_options(parser, verilog=False)
     parser.set_defaults(func=run)
 
 

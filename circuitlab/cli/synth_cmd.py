@@ -6,30 +6,19 @@ Flip-flops become AIGER latches, unknown modules black boxes.
 from __future__ import annotations
 
 import argparse
-import inspect
 import sys
 import warnings
 
-from circuitlab.cli.options import map_field
-from circuitlab.errors import CircuitlabError, require_positive
+from circuitlab.cli.options import add_design_options, design_params
+from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_file
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from circuitlab.synth.yosys import synthesize
-    timeout = inspect.signature(synthesize).parameters["timeout"].default
     p.add_argument("files", nargs="+", metavar="FILE", help="Verilog files, read in order")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .aig (binary) or .aag (ASCII)")
-    p.add_argument("--top", help="top module (default: the one no other module instantiates, "
-                        "the deepest hierarchy first; a warning names the others)")
-    p.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR",
-                   help="include folder (repeatable)")
-    p.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VAL]",
-                   help="define a macro (repeatable)")
-    p.add_argument("--timeout", type=float, default=timeout, metavar="S",
-                   help=f"seconds before Yosys is killed (default: {timeout:g})")
-    map_field(p, "timeout", "--timeout")
+    add_design_options(p, circuits=False, timeout="--timeout")
     p.add_argument("--yosys", metavar="PATH|system",
                    help="Yosys to run: 'system', a path, or 'yowasp' (default, or "
                         "$CIRCUITLAB_YOSYS)")
@@ -40,35 +29,22 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=run)
 
 
-def parse_defines(items: list[str]) -> dict[str, str | None]:
-    """``["A", "W=8"]`` -> ``{"A": None, "W": "8"}``."""
-    defines: dict[str, str | None] = {}
-    for item in items:
-        name, eq, value = item.partition("=")
-        if not name:
-            raise CircuitlabError(f"-D {item!r}: expected NAME or NAME=VALUE")
-        defines[name] = value if eq else None
-    return defines
-
-
 def run(args: argparse.Namespace) -> int:
     from circuitlab.io import write_aiger
-    from circuitlab.synth import synthesize
-    from circuitlab.synth.yosys import find_top
+    from circuitlab.synth.yosys import synthesize_with_top
 
-    require_positive(args.timeout, "timeout")
+    params = design_params(args)
     check_output_file(args.output, "-o")
     if not args.output.endswith((".aig", ".aag")):
         raise CircuitlabError(f"-o {args.output}: must end in .aig or .aag")
-    defines = parse_defines(args.defines)
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        top = args.top or find_top(args.files, args.include_dirs, defines, yosys=args.yosys,
-                                   timeout=args.timeout, sv=not args.no_sv)
-        aig = synthesize(args.files, top=top, include_dirs=args.include_dirs,
-                         defines=defines, yosys=args.yosys,
-                         timeout=args.timeout, sv=not args.no_sv,
-                         progress=sys.stderr.isatty() if args.progress is None else args.progress)
+        aig, top = synthesize_with_top(args.files, top=params.top,
+                                       include_dirs=params.include_dirs,
+                                       defines=params.define_map(), yosys=args.yosys,
+                                       timeout=params.timeout, sv=not args.no_sv,
+                                       progress=progress)
     for w in caught:
         print(f"circuitlab synth: warning: {w.message}", file=sys.stderr)
     write_aiger(aig, args.output)

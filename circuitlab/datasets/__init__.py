@@ -25,7 +25,6 @@ _EXPORTS = {
     "RecipeCorpus": "recipe_corpus",
     "VerilogAigDataset": "verilog_dataset",
     "recipe_seed": "recipe_corpus",
-    "trace_recipe": "trace",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -37,10 +37,11 @@ def recipe_seed(corpus_seed: int, design: str, index: int) -> int:
 def trace_item(payload: dict) -> bytes:
     """Worker: design AIGER + recipe -> item bytes (every step's AIGER and QoR)."""
     from circuitlab.aig import depth
-    from circuitlab.datasets.trace import trace_recipe
+    from circuitlab.synth.recipes import RecipeParams, trace_recipe
     from circuitlab.io.aiger import dump_aiger, parse_aiger
     aig = parse_aiger(payload["aiger"], payload["design"])
-    trace = trace_recipe(aig, payload["steps"], payload["engine"], payload["timeout"])
+    params = RecipeParams(engine=payload["engine"], timeout=payload["timeout"])
+    trace = trace_recipe(aig, payload["steps"], params)
     meta = {"ands": [t.num_ands for t in trace], "depths": [depth(t) for t in trace]}
     return pack(meta, [dump_aiger(t, symbols=False, comments=False) for t in trace])
 
@@ -53,7 +54,7 @@ class RecipeCorpus(SourceLayout, Dataset):
     recipe of ``length`` steps is drawn by
     :func:`circuitlab.synth.recipes.random_recipe` with the seed
     :func:`recipe_seed` ``(seed, design, r)``, and run keeping the AIG
-    after every step (:func:`~circuitlab.datasets.trace.trace_recipe`: one
+    after every step (:func:`~circuitlab.synth.recipes.trace_recipe`: one
     ABC process per recipe, or aigverse in-process). The dataset holds
     ``length + 1`` graphs per recipe, step 0 being the design itself.
 

@@ -2,8 +2,9 @@
 
 A Verilog design is ``<name>.v`` (or ``.sv``) with an optional ``<name>.txt``
 description beside it; a circuit file is ``.aig``, ``.aag`` or ``.bench``.
-The worker functions take the file's bytes (not its path), so they run the
-same on a local process pool and on a Ray cluster.
+Folders are listed and files read by :mod:`circuitlab.synth.design`. The
+worker functions take the file's bytes (not its path), so they run the same
+on a local process pool and on a Ray cluster.
 """
 
 from __future__ import annotations
@@ -14,27 +15,21 @@ from pathlib import Path
 from circuitlab.datasets.fingerprint import file_digest
 from circuitlab.datasets.shard import pack
 from circuitlab.errors import CircuitlabError
+from circuitlab.synth.design import VERILOG_SUFFIXES, DesignParams, list_designs, read_design_top
 
-__all__ = ["AIGER_SUFFIXES", "VERILOG_SUFFIXES", "list_sources", "load_design",
+__all__ = ["AIGER_SUFFIXES", "VERILOG_SUFFIXES", "folder_graphs", "list_sources",
            "synthesize_item"]
 
-VERILOG_SUFFIXES = (".v", ".sv")
 AIGER_SUFFIXES = (".aig", ".aag", ".bench")
 
 
 def list_sources(source: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Files of ``source`` with one of ``suffixes``, sorted by name.
+    """:func:`~circuitlab.synth.design.list_designs` of a source folder.
 
     Raises:
         CircuitlabError: the folder is missing or holds no such file.
     """
-    source = Path(source)
-    if not source.is_dir():
-        raise CircuitlabError(f"{source}: no such source folder")
-    files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix in suffixes)
-    if not files:
-        raise CircuitlabError(f"{source}: no {'/'.join(suffixes)} files in the source folder")
-    return files
+    return list_designs(source, suffixes, what="source folder")
 
 
 def source_digests(files: list[Path]) -> list[tuple[str, str]]:
@@ -57,39 +52,49 @@ def design_payload(path: Path) -> dict:
     return payload
 
 
-def load_design(payload: dict):
+def read_payload(payload: dict) -> tuple:
     """The :class:`~circuitlab.aig.Aig` of a design payload, with its metadata.
 
-    Verilog is synthesised with :func:`circuitlab.synth.synthesize` (Yosys
-    picks the top as usual); the metadata then holds ``verilog``, ``top``
-    (the module :func:`~circuitlab.synth.verilog_info.guess_top` names),
-    ``description`` and ``design``. Circuit files give ``design`` only.
+    The design is read by :func:`~circuitlab.synth.design.read_design_top`;
+    for Verilog the metadata holds ``verilog``, ``top`` (the module
+    synthesised), ``description`` and ``design``; circuit files give
+    ``design`` only.
     """
     name, suffix, data = payload["name"], payload["suffix"], payload["data"]
     with tempfile.TemporaryDirectory(prefix="circuitlab-dataset-") as tmp:
         path = Path(tmp) / f"{name}{suffix}"
         path.write_bytes(data)
         try:
-            return _load(path, name, data, payload)
+            aig, top = read_design_top(path)
         except CircuitlabError as exc:
             # the message names the private copy; name the user's file instead
             raise CircuitlabError(str(exc).replace(str(path), path.name)) from None
+    if top is None:
+        return aig, {"design": name}
+    return aig, {"design": name, "verilog": data.decode(errors="replace"), "top": top,
+                 "description": payload.get("description", "")}
 
 
-def _load(path: Path, name: str, data: bytes, payload: dict):
-    if path.suffix in VERILOG_SUFFIXES:
-        from circuitlab.synth import synthesize
-        from circuitlab.synth.verilog_info import guess_top
-        aig = synthesize([path])
-        meta = {"design": name, "verilog": data.decode(errors="replace"),
-                "top": guess_top([path]), "description": payload.get("description", "")}
-        return aig, meta
-    from circuitlab.io.formats import read_circuit
-    return read_circuit(path), {"design": name}
+def folder_graphs(folder: str | Path, encoding: str,
+                  params: DesignParams = DesignParams()) -> list:
+    """The designs of ``folder`` (sorted by name) as :class:`~circuitlab.data.AigData`
+    in ``encoding``, each with a ``name`` (the file name).
+
+    Raises:
+        CircuitlabError: a missing or empty folder, or a design that cannot be read.
+    """
+    from circuitlab.data import to_pyg  # torch: loaded only when graphs are built
+    from circuitlab.synth.design import read_design
+    graphs = []
+    for path in list_designs(folder):
+        graph = to_pyg(read_design(path, params), encoding)
+        graph.name = path.name
+        graphs.append(graph)
+    return graphs
 
 
 def synthesize_item(payload: dict) -> bytes:
     """Worker: a design payload -> item bytes (metadata and the AIGER of its AIG)."""
     from circuitlab.io.aiger import dump_aiger
-    aig, meta = load_design(payload)
+    aig, meta = read_payload(payload)
     return pack(meta, [dump_aiger(aig)])

@@ -139,18 +139,19 @@ def load_design(source: DesignSource, cache: Path | None) -> Design:
             (naming the design).
     """
     from circuitlab.io.aiger import read_aiger, write_aiger
+    from circuitlab.synth.design import DesignParams, read_design
 
     try:
         if not source.is_verilog:
-            return Design(source.name, read_aiger(source.files[0]))
+            return Design(source.name, read_design(source.files[0]))
         text = "\n".join(p.read_text(errors="replace") for p in source.files)
         cached = None if cache is None else \
             cache / "aigs" / f"{source.name}-{source.digest()[:16]}.aig"
         if cached is not None and cached.is_file():
             return Design(source.name, read_aiger(cached), text)
-        from circuitlab.synth import synthesize
-        aig = synthesize(source.files, top=source.top, include_dirs=source.include_dirs,
-                         timeout=SYNTH_TIMEOUT)
+        aig = read_design(source.files, DesignParams(top=source.top,
+                                                     include_dirs=source.include_dirs,
+                                                     timeout=SYNTH_TIMEOUT))
         if cached is not None:
             write_aiger(aig, cached)
         return Design(source.name, aig, text)

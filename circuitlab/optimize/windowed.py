@@ -273,30 +273,27 @@ def _deepsyn(comb: Aig, engine: str, seconds: float, wall: float) -> Aig | None:
     machine or a large circuit it ends later than ``seconds``; ``wall``
     stops it, leaving the rest of the budget to the scripts and windows.
     """
-    from circuitlab.synth.abc import run_abc_script
-    from circuitlab.synth.best_of import DEEPSYN, Script
-    from circuitlab.synth.recipes import resolve_engine
+    from circuitlab.synth.recipes import resolve_engine, run_scripts
+    from circuitlab.synth.vocabulary import DEEPSYN, Script
 
     limit = int(seconds)
     if limit < 1 or resolve_engine(engine) != "abc":
         return None
-    script = Script("abc", DEEPSYN, f"-T {limit}")
     try:
-        return run_abc_script(comb, script.abc_commands(), max(wall, 1.0), aliases=True)
+        return run_scripts([comb], Script("abc", DEEPSYN, f"-T {limit}"), max(wall, 1.0))[0][0]
     except CircuitlabError:
         return None
 
 
 def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) -> Aig:
     """``comb`` with the latches of ``original`` back, proven equivalent; else ``original``."""
-    from circuitlab.synth.recipes import restore_latches
     from circuitlab.verify import EquivalenceParams, check_equivalence
 
     if comb is original.cut_latches() or comb.num_ands >= original.num_ands:
         stats.accepted, stats.gain = {}, {}
         stats.note = "no smaller circuit found; the input is returned unchanged"
         return original
-    result = restore_latches(comb, original)
+    result = original.restore_latches(comb)
     try:
         check = check_equivalence(original, result, match="position",
                                   params=EquivalenceParams(timeout=params.verify_seconds))

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from circuitlab.datasets.sources import VERILOG_SUFFIXES, list_sources
+from circuitlab.synth.design import VERILOG_SUFFIXES, DesignParams, list_designs, read_design
 from circuitlab.errors import CircuitlabError, require_at_least
 from circuitlab.llm import EmbedParams
 
@@ -55,30 +55,20 @@ class CorpusParams:
         require_at_least(self.jobs, 1, "jobs")
 
 
-def design_files(folder: str | Path) -> list[Path]:
-    """The ``.v`` / ``.sv`` files of ``folder``, sorted by name.
-
-    Raises:
-        CircuitlabError: the folder is missing or holds no Verilog.
-    """
-    return list_sources(Path(folder), VERILOG_SUFFIXES)
-
-
 def _build(path: Path, params: CorpusParams) -> tuple[str, list[bytes] | str]:
     """AIGER bytes of the design and its recipe intermediates, or the error line."""
     from circuitlab.io.aiger import dump_aiger
-    from circuitlab.synth import synthesize
     try:
-        aig = synthesize(path, timeout=params.synth_timeout)
+        aig = read_design(path, DesignParams(timeout=params.synth_timeout))
         aigs = [aig]
         if params.recipes:
-            from circuitlab.datasets import recipe_seed, trace_recipe
-            from circuitlab.synth.recipes import random_recipe
+            from circuitlab.datasets import recipe_seed
+            from circuitlab.synth.recipes import RecipeParams, random_recipe, trace_recipe
             seen = {dump_aiger(aig)}
             for r in range(params.recipes):
                 steps = random_recipe(recipe_seed(params.seed, path.stem, r),
                                       params.recipe_length)
-                for step_aig in trace_recipe(aig, steps, params.engine)[1:]:
+                for step_aig in trace_recipe(aig, steps, RecipeParams(params.engine))[1:]:
                     blob = dump_aiger(step_aig)
                     if blob not in seen:
                         seen.add(blob)
@@ -169,7 +159,7 @@ def verilog_corpus(source, params: CorpusParams = CorpusParams(),
             a name in ``designs`` that is not in ``source``.
     """
     if isinstance(source, (str, Path)):
-        files = design_files(source)
+        files = list_designs(source, VERILOG_SUFFIXES)
         names = {p.stem for p in files}
         missing = sorted(set(designs) - names)
         if missing:

@@ -1,4 +1,5 @@
-"""Logic synthesis front ends: Verilog -> AIG.
+"""Logic synthesis: reading a design (Verilog through Yosys, or a circuit file)
+and running recipes (ABC or aigverse).
 
 Names are imported on first use, so ``import circuitlab.synth`` starts no tool
 and loads no parser.
@@ -24,6 +25,9 @@ def __getattr__(name: str):
     globals()[name] = value
     return value
 
+# Reading a design (Verilog or a circuit file), the one way in.
+_EXPORTS.update({"DesignParams": "design", "list_designs": "design", "read_design": "design"})
 # Recipes: ABC-style optimisation scripts run by ABC or aigverse.
-_EXPORTS.update({"RecipeParams": "recipes", "random_recipe": "recipes", "run_recipe": "recipes"})
+_EXPORTS.update({"RecipeParams": "recipes", "random_recipe": "recipes", "run_recipe": "recipes",
+                 "trace_recipe": "recipes"})
 __all__ = sorted(_EXPORTS)

@@ -47,7 +47,7 @@ https://github.com/marcelwa/aigverse.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from aigverse import algorithms as alg
 from aigverse.networks import Aig as AigverseAig
@@ -56,17 +56,18 @@ from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError, ToolTimeoutError
 from circuitlab.io.aigverse_call import call_deep, check_depth
 from circuitlab.io.aigverse_interop import from_aigverse, to_aigverse
-
-if TYPE_CHECKING:
-    from circuitlab.synth.recipes import Step
+from circuitlab.synth.vocabulary import Step
 
 __all__ = ["apply_step", "run_steps"]
 
 
-def run_steps(aig: Aig, steps: Sequence["Step"], timeout: float | None = None) -> Aig:
+def run_steps(aig: Aig, steps: Sequence[Step], timeout: float | None = None, *,
+              keep_steps: bool = False) -> list[Aig]:
     """Run parsed recipe steps on a combinational ``aig``.
 
-    Returns a circuit with default names (the caller restores them).
+    Returns ``[result]``, or with ``keep_steps`` the circuit after each step
+    (each converted back from aigverse), with default names (the caller
+    restores them).
 
     Raises:
         ToolTimeoutError: ``timeout`` seconds passed; checked between steps.
@@ -79,21 +80,24 @@ def run_steps(aig: Aig, steps: Sequence["Step"], timeout: float | None = None) -
     if not aig.is_combinational:
         raise CircuitlabError("the aigverse engine takes a combinational Aig (use cut_latches())")
     check_depth(aig, "the aigverse engine")
-    return call_deep(_run_steps, aig, list(steps), timeout)
+    return call_deep(_run_steps, aig, list(steps), timeout, keep_steps)
 
 
-def _run_steps(aig: Aig, steps: list["Step"], timeout: float | None) -> Aig:
+def _run_steps(aig: Aig, steps: list[Step], timeout: float | None, keep: bool) -> list[Aig]:
     deadline = None if timeout is None else time.monotonic() + timeout
     net = to_aigverse(aig, names=False)
+    trace = []
     for k, step in enumerate(steps):
         if deadline is not None and time.monotonic() > deadline:
             raise ToolTimeoutError(f"aigverse recipe ran past {timeout:g} s "
                                    f"(stopped before step {k + 1} of {len(steps)}: {step})")
         net = apply_step(net, step)
-    return from_aigverse(net)
+        if keep:
+            trace.append(from_aigverse(net))
+    return trace if keep else [from_aigverse(net)]
 
 
-def apply_step(net: AigverseAig, step: "Step") -> AigverseAig:
+def apply_step(net: AigverseAig, step: Step) -> AigverseAig:
     """One step on an aigverse network; returns a new network (see the module table)."""
     if step.op == "rewrite":
         return alg.aig_cut_rewriting(net, cut_size=4, allow_zero_gain=step.zero_gain,

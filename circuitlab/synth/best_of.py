@@ -7,24 +7,15 @@ otherwise by :func:`circuitlab.verify.check_equivalence` (an undecided
 check counts as a rejection). A script that fails or returns a wrong
 circuit is recorded as rejected; it never becomes the result.
 
-Engines:
-
-* ``"abc"`` runs a recipe (a name of :data:`~circuitlab.synth.recipes.SCRIPTS`
-  or ``;``-separated steps) spelled out, on batches of
-  :attr:`BestOfParams.batch_size` circuits per ABC process; the script
-  :data:`DEEPSYN` runs ``&get -n; &deepsyn <options>; &put`` with ABC's
-  standard aliases (``&deepsyn`` calls ``compress2rs``).
-* ``"aigverse"`` runs a recipe in-process on the disjoint union of a batch
-  (one network per batch: each aigverse rewriting call pays a fixed
-  ~0.15 s set-up that would dominate small circuits).
-
-A batch that fails is retried circuit by circuit, so one bad circuit costs
-only its own result.
+The scripts (:class:`~circuitlab.synth.vocabulary.Script`: a recipe, or
+:data:`DEEPSYN`, ``&get -n; &deepsyn <options>; &put`` with ABC's standard
+aliases) run through :func:`circuitlab.synth.recipes.run_batch`: on batches
+of :attr:`BestOfParams.batch_size` circuits per ABC process or aigverse
+network, a failing batch retried circuit by circuit.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,72 +24,14 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from circuitlab.aig.aig import Aig
-from circuitlab.aig.ops import depth, disjoint_union, split_union
-from circuitlab.errors import CircuitlabError, ToolError
+from circuitlab.aig.ops import depth
+from circuitlab.errors import CircuitlabError
 from circuitlab.sim.simulate import MAX_EXHAUSTIVE_INPUTS, truth_tables
-from circuitlab.synth import aigverse_engine
-from circuitlab.synth.abc import run_abc_batch
-from circuitlab.synth.recipes import parse_recipe
+from circuitlab.synth.recipes import run_batch
+from circuitlab.synth.vocabulary import DEEPSYN, SCRIPT_ENGINES, Script, check_deepsyn_options
 
 __all__ = ["DEEPSYN", "SCRIPT_ENGINES", "BestOf", "BestOfParams", "Script", "best_of_scripts",
            "check_deepsyn_options"]
-
-DEEPSYN = "deepsyn"
-SCRIPT_ENGINES = ("abc", "aigverse")
-_DEEPSYN_OPTIONS = re.compile(r"^\s*(?:-[IJTAS]\s+\d+\s*|-[tv]\s*)*$")
-
-
-def check_deepsyn_options(options: str, what: str = "&deepsyn options") -> None:
-    """Raise a :class:`CircuitlabError` naming ``what`` unless ``options`` are
-    options of ``&deepsyn`` (``-I -J -T -A -S`` with a number, ``-t``, ``-v``)."""
-    if not isinstance(options, str) or not _DEEPSYN_OPTIONS.match(options):
-        raise CircuitlabError(f"{what} {options!r}: expected options of &deepsyn such as "
-                              "'-T 1' or '-J 20 -T 30'")
-
-
-@dataclass(frozen=True)
-class Script:
-    """One candidate script.
-
-    Attributes:
-        engine: ``"abc"`` or ``"aigverse"``.
-        script: a recipe (:func:`~circuitlab.synth.recipes.parse_recipe`), or
-            :data:`DEEPSYN` (ABC only).
-        options: options of ``&deepsyn`` (``script == DEEPSYN`` only), e.g.
-            ``"-J 100"``; ``-T`` makes the result depend on the machine's speed.
-    """
-
-    engine: str
-    script: str
-    options: str = ""
-
-    def __post_init__(self):
-        if self.engine not in SCRIPT_ENGINES:
-            raise CircuitlabError(f"script engine {self.engine!r}: choose one of "
-                                  f"{', '.join(SCRIPT_ENGINES)}")
-        if self.script == DEEPSYN:
-            if self.engine != "abc":
-                raise CircuitlabError("&deepsyn is an ABC command: use engine 'abc'")
-            check_deepsyn_options(self.options)
-        else:
-            if self.options:
-                raise CircuitlabError(f"options {self.options!r} are for &deepsyn only")
-            parse_recipe(self.script)  # raises on an unknown step
-
-    def __str__(self) -> str:
-        return f"{self.engine}:{self.script}"
-
-    def abc_commands(self) -> list[str]:
-        """The ABC commands of this script (engine ``"abc"``)."""
-        if self.script == DEEPSYN:
-            return ["&get -n", f"&deepsyn {self.options.strip()}", "&put"]
-        return [str(s) for s in parse_recipe(self.script)]
-
-    def time_limit(self) -> float:
-        """Seconds ``&deepsyn -T`` may take on top of the per-circuit timeout (0 otherwise)."""
-        found = re.search(r"-T\s+(\d+)", self.options) if self.script == DEEPSYN else None
-        return 2.0 * int(found.group(1)) + 1.0 if found else 0.0
-
 
 @dataclass(frozen=True)
 class BestOfParams:
@@ -181,8 +114,7 @@ def best_of_scripts(aigs: Sequence[Aig], scripts: Sequence[Script],
     seconds: dict[Script, float] = {}
     for script in scripts:
         start = time.perf_counter()
-        raw[script] = (_abc(aigs, script, params) if script.engine == "abc"
-                       else _aigverse(aigs, script.script, params.batch_size))
+        raw[script] = run_batch(aigs, script, params.batch_size, params.timeout)
         seconds[script] = time.perf_counter() - start
     return [_check(aig, {s: r[k] for s, r in raw.items()}, seconds)
             for k, aig in enumerate(aigs)]
@@ -210,38 +142,3 @@ def _equivalent(source: Aig, result: Aig, table) -> bool:
         return bool(np.array_equal(truth_tables(result), table))
     from circuitlab.verify import Verdict, check_equivalence
     return check_equivalence(source, result, match="position").verdict is Verdict.EQUIVALENT
-
-
-def _abc(aigs: list[Aig], script: Script, params: BestOfParams) -> list[Aig | None]:
-    commands = script.abc_commands()
-    aliases = script.script == DEEPSYN
-    per_circuit = params.timeout + script.time_limit()
-    out: list[Aig | None] = []
-    for start in range(0, len(aigs), params.batch_size):
-        chunk = aigs[start:start + params.batch_size]
-        try:
-            out += run_abc_batch(chunk, commands, per_circuit * len(chunk), aliases=aliases)
-        except ToolError:
-            for aig in chunk:
-                try:
-                    out += run_abc_batch([aig], commands, per_circuit, aliases=aliases)
-                except ToolError:
-                    out.append(None)
-    return out
-
-
-def _aigverse(aigs: list[Aig], script: str, batch_size: int) -> list[Aig | None]:
-    steps = parse_recipe(script)
-    out: list[Aig | None] = []
-    for start in range(0, len(aigs), batch_size):
-        chunk = aigs[start:start + batch_size]
-        try:
-            out += split_union(aigverse_engine.run_steps(disjoint_union(chunk), steps),
-                               [(a.num_inputs, a.num_outputs) for a in chunk])
-        except CircuitlabError:
-            for aig in chunk:
-                try:
-                    out.append(aigverse_engine.run_steps(aig, steps))
-                except CircuitlabError:
-                    out.append(None)
-    return out

@@ -1,21 +1,22 @@
-"""Synthesis recipes: sequences of ABC-style optimisation steps, run by ABC or aigverse.
+"""Running recipes: the one runner over ABC and aigverse.
 
-A *step* is one of ABC's AIG optimisation commands with its options, written
-as in ABC (``"resub -K 6 -N 2 -l"``); :data:`STEPS` are the seven steps that
-OpenABC-D draws its random recipes from. A *recipe* is a list of steps, a
-``;``-separated string, or a script name from :data:`SCRIPTS` (ABC's own
-aliases from ``abc.rc``, spelled out because Debian's ABC ships no
-``abc.rc``).
-
-Engines: ``"abc"`` runs the recipe in one ABC process
+A recipe (:mod:`circuitlab.synth.vocabulary`: steps, aliases, scripts) runs
+on one of two engines: ``"abc"`` runs it in one ABC process
 (:mod:`circuitlab.synth.abc`); ``"aigverse"`` runs it in-process with
 mockturtle's algorithms (:mod:`circuitlab.synth.aigverse_engine`, whose
 docstring maps each step and says where it differs from ABC); ``"auto"``
 picks ABC when it is installed, else aigverse (the pip-only default).
 
+:func:`run_scripts` is the one place that dispatches to an engine; the
+entry points build on it: :func:`run_recipe` (one circuit, with stats),
+:func:`trace_recipe` (every intermediate AIG kept, OpenABC-D's step-by-step
+corpus) and :func:`run_batch` (many small circuits per ABC process or
+aigverse network, a failing batch retried circuit by circuit).
+
 Sequential circuits: the recipe runs on the combinational part
-(:meth:`Aig.cut_latches`) and the latches are put back unchanged, as ABC
-itself treats latch boundaries during these commands.
+(:meth:`Aig.cut_latches`) and the latches are put back unchanged
+(:meth:`Aig.restore_latches`), as ABC itself treats latch boundaries during
+these commands.
 """
 
 from __future__ import annotations
@@ -24,160 +25,20 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
-
 from circuitlab.aig.aig import Aig
-from circuitlab.aig.ops import depth
-from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
+from circuitlab.aig.ops import depth, disjoint_union, split_union
+from circuitlab.errors import CircuitlabError, ToolError, require_choice, require_positive
+from circuitlab.io.abc_process import abc_available
 from circuitlab.synth import aigverse_engine
-from circuitlab.synth.abc import DEFAULT_TIMEOUT, abc_available, run_abc_script
+from circuitlab.synth.abc import DEFAULT_TIMEOUT, run_abc
+from circuitlab.synth.vocabulary import (DEEPSYN, SCRIPTS, STEPS, Script, Step, parse_recipe,
+                                         parse_step, random_recipe)
 
 __all__ = ["ENGINES", "SCRIPTS", "STEPS", "RecipeParams", "RecipeStats", "Step",
-           "parse_recipe", "parse_step", "random_recipe", "restore_latches", "run_recipe"]
-
-STEPS = ("rewrite", "rewrite -z", "refactor", "refactor -z", "resub", "resub -z", "balance")
-
-SCRIPTS = {
-    "resyn2": "balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; "
-              "refactor -z; rewrite -z; balance",
-    "compress2rs": "balance -l; resub -K 6 -l; rewrite -l; resub -K 6 -N 2 -l; refactor -l; "
-                   "resub -K 8 -l; balance -l; resub -K 8 -N 2 -l; rewrite -l; "
-                   "resub -K 10 -l; rewrite -z -l; resub -K 10 -N 2 -l; balance -l; "
-                   "resub -K 12 -l; refactor -z -l; resub -K 12 -N 2 -l; rewrite -z -l; "
-                   "balance -l",
-}
+           "parse_recipe", "parse_step", "random_recipe", "resolve_engine", "run_batch",
+           "run_recipe", "run_scripts", "trace_recipe"]
 
 ENGINES = ("auto", "abc", "aigverse")
-
-# ABC command -> (flags it takes, {integer option: (lowest, highest)}), ranges as ABC checks them
-_GRAMMAR: dict[str, tuple[frozenset[str], dict[str, tuple[int, int]]]] = {
-    "balance": (frozenset({"-l"}), {}),
-    "rewrite": (frozenset({"-l", "-z"}), {}),
-    "refactor": (frozenset({"-l", "-z"}), {"-N": (2, 15)}),
-    "resub": (frozenset({"-l", "-z"}), {"-K": (4, 16), "-N": (0, 3)}),
-}
-# ABC's standard short aliases (abc.rc) for the same commands
-_ALIASES = {"b": "balance", "rw": "rewrite", "rwz": "rewrite -z", "rf": "refactor",
-            "rfz": "refactor -z", "rs": "resub", "rsz": "resub -z"}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One optimisation step with ABC's options.
-
-    Attributes:
-        op: ``"balance"``, ``"rewrite"``, ``"refactor"`` or ``"resub"``.
-        zero_gain: ``-z``: accept replacements that save nothing.
-        levels: ``True`` unless ``-l`` is given: ABC then stops preserving
-            (rewrite, refactor, resub) or minimising (balance) the levels.
-        cut_size: ``-K`` of resub (ABC's default 8).
-        max_nodes: ``-N``: nodes added by resub (default 1), or the cone
-            support of refactor (default 10).
-    """
-
-    op: str
-    zero_gain: bool = False
-    levels: bool = True
-    cut_size: int | None = None
-    max_nodes: int | None = None
-
-    def __str__(self) -> str:
-        parts = [self.op]
-        if self.cut_size is not None:
-            parts.append(f"-K {self.cut_size}")
-        if self.max_nodes is not None:
-            parts.append(f"-N {self.max_nodes}")
-        if self.zero_gain:
-            parts.append("-z")
-        if not self.levels:
-            parts.append("-l")
-        return " ".join(parts)
-
-
-def _valid_steps_text() -> str:
-    opts = "; ".join(
-        f"{op} [{' '.join(sorted(flags) + [f'{o} {lo}..{hi}' for o, (lo, hi) in ints.items()])}]"
-        for op, (flags, ints) in _GRAMMAR.items())
-    return (f"valid steps: {', '.join(repr(s) for s in STEPS)}; with ABC's options: {opts}; "
-            f"scripts: {', '.join(sorted(SCRIPTS))}")
-
-
-def parse_step(text: str) -> Step:
-    """Parse one step written as in ABC (aliases ``b``, ``rw``, ``rwz``, ... accepted).
-
-    Raises:
-        CircuitlabError: unknown command or option, listing the valid steps.
-    """
-    words = text.split()
-    if words and words[0] in _ALIASES:
-        words = _ALIASES[words[0]].split() + words[1:]
-    if not words or words[0] not in _GRAMMAR:
-        raise CircuitlabError(f"unknown recipe step {text.strip()!r}; {_valid_steps_text()}")
-    op, rest = words[0], words[1:]
-    flags, int_opts = _GRAMMAR[op]
-    seen: set[str] = set()
-    values: dict[str, int] = {}
-    k = 0
-    while k < len(rest):
-        opt = rest[k]
-        if opt in seen:
-            raise CircuitlabError(f"option {opt} given twice in step {text.strip()!r}")
-        seen.add(opt)
-        if opt in flags:
-            k += 1
-            continue
-        if opt in int_opts:
-            lo, hi = int_opts[opt]
-            if k + 1 >= len(rest) or not rest[k + 1].isdigit() or not lo <= int(rest[k + 1]) <= hi:
-                raise CircuitlabError(f"option {opt} of {op} takes an integer in {lo}..{hi} "
-                                      f"(step {text.strip()!r})")
-            values[opt] = int(rest[k + 1])
-            k += 2
-            continue
-        raise CircuitlabError(f"unknown option {opt!r} in step {text.strip()!r}; "
-                              f"{_valid_steps_text()}")
-    return Step(op, zero_gain="-z" in seen, levels="-l" not in seen,
-                cut_size=values.get("-K"), max_nodes=values.get("-N"))
-
-
-def parse_recipe(recipe: str | Sequence[str]) -> list[Step]:
-    """Steps of a recipe: a script name, a ``;``-separated string, or a list of either.
-
-    Raises:
-        CircuitlabError: an unknown step or an empty recipe.
-    """
-    items = [recipe] if isinstance(recipe, str) else list(recipe)
-    steps: list[Step] = []
-    for item in items:
-        if not isinstance(item, str):
-            raise CircuitlabError(f"recipe steps must be strings, got {item!r}")
-        for part in item.split(";"):
-            part = part.strip()
-            if not part:
-                continue
-            if part in SCRIPTS:
-                steps += parse_recipe(SCRIPTS[part])
-            else:
-                steps.append(parse_step(part))
-    if not steps:
-        raise CircuitlabError(f"empty recipe; {_valid_steps_text()}")
-    return steps
-
-
-def random_recipe(seed: int, length: int = 20) -> list[str]:
-    """``length`` steps drawn uniformly from :data:`STEPS` (OpenABC-D's recipe space).
-
-    Reproducible: the same seed gives the same recipe on every platform
-    (``numpy.random.default_rng(seed)``).
-
-    Reference: Chowdhury et al., "OpenABC-D: A Large-Scale Dataset For
-    Machine Learning Guided Integrated Circuit Synthesis", 2021,
-    https://arxiv.org/abs/2110.11292
-    """
-    require_at_least(seed, 0, "seed")
-    require_at_least(length, 0, "length")
-    rng = np.random.default_rng(seed)
-    return [STEPS[k] for k in rng.integers(0, len(STEPS), size=int(length)).tolist()]
 
 
 @dataclass(frozen=True)
@@ -228,6 +89,44 @@ def resolve_engine(engine: str) -> str:
     return engine
 
 
+def run_scripts(aigs: Sequence[Aig], script: Script, timeout: float | None = None, *,
+                keep_steps: bool = False) -> list[list[Aig]]:
+    """Run ``script`` on each combinational circuit: the one engine dispatch.
+
+    Args:
+        aigs: combinational circuits.
+        script: a recipe or ``&deepsyn`` on ``"abc"`` or ``"aigverse"``.
+        timeout: seconds; ABC (one process for all of ``aigs``) is killed past
+            it (``None``: its default); aigverse checks it between steps of
+            each circuit (``None``: no limit).
+        keep_steps: keep the circuit after every step, not only the last.
+
+    Returns:
+        Per circuit, in order: ``[result]``, or with ``keep_steps`` the circuit
+        after each step; input and output names are restored where ABC keeps
+        the interface, default otherwise.
+
+    Raises:
+        CircuitlabError: a sequential circuit.
+        ToolNotFoundError, ToolError, ToolTimeoutError: as the engine raises.
+    """
+    if script.engine == "abc":
+        return run_abc(aigs, script.abc_commands(),
+                       DEFAULT_TIMEOUT if timeout is None else timeout,
+                       aliases=script.script == DEEPSYN, keep_steps=keep_steps)
+    steps = parse_recipe(script.script)
+    return [aigverse_engine.run_steps(aig, steps, timeout, keep_steps=keep_steps)
+            for aig in aigs]
+
+
+def _run(aig: Aig, steps: list[Step], engine: str, timeout: float,
+         keep_steps: bool) -> list[Aig]:
+    """:func:`run_scripts` on ``aig`` between its latches, with its names back."""
+    script = Script(engine, "; ".join(str(s) for s in steps))
+    trace = run_scripts([aig.cut_latches()], script, timeout, keep_steps=keep_steps)[0]
+    return [aig.restore_latches(comb) for comb in trace]
+
+
 def run_recipe(aig: Aig, steps: str | Sequence[str],
                params: RecipeParams = RecipeParams()) -> tuple[Aig, RecipeStats]:
     """Optimise ``aig`` with a recipe; the result is logically equivalent.
@@ -250,12 +149,7 @@ def run_recipe(aig: Aig, steps: str | Sequence[str],
     parsed = parse_recipe(steps)
     engine = resolve_engine(params.engine)
     start = time.perf_counter()
-    comb = aig.cut_latches()
-    if engine == "abc":
-        result = run_abc_script(comb, [str(s) for s in parsed], timeout=params.timeout)
-    else:
-        result = aigverse_engine.run_steps(comb, parsed, timeout=params.timeout)
-    result = restore_latches(result, aig)
+    (result,) = _run(aig, parsed, engine, params.timeout, keep_steps=False)
     stats = RecipeStats(engine=engine, steps=tuple(str(s) for s in parsed),
                         ands_before=aig.num_ands, ands_after=result.num_ands,
                         levels_before=depth(aig), levels_after=depth(result),
@@ -263,13 +157,67 @@ def run_recipe(aig: Aig, steps: str | Sequence[str],
     return result, stats
 
 
-def restore_latches(comb: Aig, original: Aig) -> Aig:
-    """Names, comments and latches of ``original`` on an optimised combinational part."""
-    n_in, n_out, n_lat = original.num_inputs, original.num_outputs, original.num_latches
-    if (comb.num_inputs, comb.num_outputs) != (n_in + n_lat, n_out + n_lat):
-        raise CircuitlabError(f"the optimised circuit has {comb.num_inputs}/{comb.num_outputs} "
-                              f"inputs/outputs, expected {n_in + n_lat}/{n_out + n_lat}")
-    latches = np.stack([comb.outputs[n_out:], original.latches[:, 1]], axis=1) if n_lat else ()
-    return Aig(n_in, comb.ands, comb.outputs[:n_out], latches,
-               input_names=original.input_names, output_names=original.output_names,
-               latch_names=original.latch_names, comments=original.comments)
+def trace_recipe(aig: Aig, steps: str | Sequence[str],
+                 params: RecipeParams = RecipeParams()) -> list[Aig]:
+    """``[aig, after step 1, ..., after step n]``, each logically equivalent to ``aig``.
+
+    One ABC process writes the circuit after each step (one process per
+    recipe, not per step); aigverse converts its network back after each step.
+
+    Args:
+        aig: the circuit (a sequential one keeps its latches).
+        steps: a recipe as in :func:`run_recipe`.
+        params: engine and the time limit of the whole recipe.
+
+    Raises:
+        CircuitlabError, ToolNotFoundError, ToolError, ToolTimeoutError: as :func:`run_recipe`.
+    """
+    parsed = parse_recipe(steps)
+    return [aig] + _run(aig, parsed, resolve_engine(params.engine), params.timeout,
+                        keep_steps=True)
+
+
+def run_batch(aigs: Sequence[Aig], script: Script, batch_size: int = 256,
+              timeout: float = 30.0) -> list[Aig | None]:
+    """``script`` on many combinational circuits, batched; ``None`` where it failed.
+
+    ABC runs ``batch_size`` circuits per process (starting ABC costs more than
+    optimising a small circuit), with ``timeout`` seconds per circuit (plus
+    ``&deepsyn -T``'s own limit). aigverse runs each batch as one disjoint
+    union network (each rewriting call pays a fixed ~0.15 s set-up that would
+    dominate small circuits), without a time limit. A batch that fails is
+    retried circuit by circuit, so one bad circuit costs only its own result.
+    Results have the engine's names (ABC restores them; aigverse's are defaults).
+
+    Raises:
+        ToolNotFoundError: an ``"abc"`` script without ABC installed.
+    """
+    aigs = list(aigs)
+    if script.engine == "abc":
+        per_circuit = timeout + script.time_limit()
+        failure: type[Exception] = ToolError
+    else:
+        per_circuit = None
+        failure = CircuitlabError
+    out: list[Aig | None] = []
+    for start in range(0, len(aigs), batch_size):
+        chunk = aigs[start:start + batch_size]
+        try:
+            out += _run_union(chunk, script, per_circuit)
+        except failure:
+            for aig in chunk:
+                try:
+                    out += _run_union([aig], script, per_circuit)
+                except failure:
+                    out.append(None)
+    return out
+
+
+def _run_union(chunk: list[Aig], script: Script, per_circuit: float | None) -> list[Aig]:
+    """One ABC process for ``chunk``, or one aigverse network of its disjoint union."""
+    if per_circuit is not None:
+        return [t[-1] for t in run_scripts(chunk, script, per_circuit * len(chunk))]
+    if len(chunk) == 1:
+        return run_scripts(chunk, script)[0]
+    (union,) = run_scripts([disjoint_union(chunk)], script)[0]
+    return split_union(union, [(a.num_inputs, a.num_outputs) for a in chunk])

@@ -18,20 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from circuitlab.errors import CircuitlabError, FormatError, ToolError, ToolNotFoundError
+from circuitlab.errors import FormatError, ToolError, ToolNotFoundError
 from circuitlab.synth.verilog_source import (
-    ENDMODULE, MODULE_DECL, as_paths, declarations, module_declarations, module_text,
+    MODULE_DECL, as_paths, declarations, module_declarations, module_text,
     strip_comments,
 )
 
-__all__ = ["PortInfo", "ModuleInfo", "list_modules", "guess_top", "module_text",
+__all__ = ["PortInfo", "ModuleInfo", "list_modules", "module_text",
            "module_declarations", "find_iverilog", "iverilog_available"]
 
 _MARKER = "// @@circuitlab-file-boundary@@"
 _INCLUDE = re.compile(r"`include\b")
-# "<module> [#(...) | #N] <instance> (" -- the first word is checked against
-# the declared module names.
-_INSTANCE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_$]*)\s*(?=#|\\\S|[A-Za-z_][A-Za-z0-9_$]*\s*[(\[])")
 
 
 @dataclass(frozen=True)
@@ -94,51 +91,6 @@ def list_modules(files: str | os.PathLike | Iterable[str | os.PathLike],
                     file=str(path) if line else None, line=line,
                     instances=_instances(definition, vast)))
     return modules
-
-
-def guess_top(files: str | os.PathLike | Iterable[str | os.PathLike],
-              include_dirs: Iterable[str | os.PathLike] = (),
-              defines: Mapping[str, object] = {}) -> str:
-    """The module that no other module instantiates.
-
-    Where several qualify, the one with the deepest hierarchy below it wins,
-    the first declared on a tie: the rule of Yosys ``hierarchy -auto-top``
-    (which :func:`circuitlab.synth.yosys.find_top` runs). This scans the
-    preprocessed text rather than parsing it, so it also works for
-    SystemVerilog and for code pyverilog rejects; where preprocessing fails
-    (a missing include) or iverilog is not installed, the raw files are
-    scanned.
-
-    Raises:
-        CircuitlabError: the files declare no module.
-    """
-    paths = as_paths(files)
-    try:
-        texts = _preprocess(paths, [Path(d) for d in include_dirs], defines)
-    except (ToolError, ToolNotFoundError):
-        texts = [p.read_text(errors="replace") for p in paths]
-    bodies: dict[str, str] = {}
-    for text in texts:
-        stripped = strip_comments(text)
-        for m in MODULE_DECL.finditer(stripped):
-            end = ENDMODULE.search(stripped, m.end())
-            bodies.setdefault(m.group(1).lstrip("\\"),
-                              stripped[m.end():end.start() if end else len(stripped)])
-    if not bodies:
-        raise CircuitlabError("no module declared in the given files")
-    children = {name: [c for c in dict.fromkeys(_INSTANCE.findall(body))
-                       if c in bodies and c != name]
-                for name, body in bodies.items()}
-    used = {c for cs in children.values() for c in cs}
-    roots = [name for name in bodies if name not in used] or list(bodies)
-
-    def levels(name: str, seen: frozenset = frozenset()) -> int:
-        if name in seen:
-            return 0
-        return max((1 + levels(c, seen | {name}) for c in children[name]), default=0)
-
-    deepest = max(levels(r) for r in roots)
-    return next(r for r in roots if levels(r) == deepest)
 
 
 def find_iverilog() -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
-from circuitlab.errors import CircuitlabError, SynthesisError
+from circuitlab.errors import CircuitlabError, CircuitlabWarning, SynthesisError
 from circuitlab.synth import (yosys_blackbox, yosys_design, yosys_log, yosys_process,
                               yosys_symbols, yosys_top)
 from circuitlab.synth.yosys_top import TopModuleWarning
@@ -34,7 +34,8 @@ from circuitlab.synth.yosys_top import TopModuleWarning
 if TYPE_CHECKING:
     from circuitlab.aig import Aig
 
-__all__ = ["synthesize", "find_top", "BlackBoxWarning", "TopModuleWarning", "DEFAULT_TIMEOUT"]
+__all__ = ["synthesize", "synthesize_with_top", "find_top", "BlackBoxWarning",
+           "TopModuleWarning", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 1800.0
 
@@ -52,7 +53,7 @@ ABC_SCRIPT = "strash; dc2; dretime; strash; &get -n; &dch -f; &nf; &put"
 _ABC_SCRIPT_FILE = "abc.script"
 
 
-class BlackBoxWarning(UserWarning):
+class BlackBoxWarning(CircuitlabWarning):
     """Modules were cut out of the design as black boxes."""
 
 
@@ -75,17 +76,17 @@ class _Job:
     stubs: str | None = None        # relative path of the black-box stub file
 
 
-def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
-               top: str | None = None,
-               include_dirs: Iterable[str | os.PathLike] = (),
-               defines: Mapping[str, object] = {},
-               *,
-               yosys: str | None = None,
-               timeout: float = DEFAULT_TIMEOUT,
-               sv: bool = True,
-               blackbox_unknown: bool = True,
-               progress: bool = False,
-               log_path: str | os.PathLike | None = None) -> Aig:
+def synthesize_with_top(files: str | os.PathLike | Iterable[str | os.PathLike],
+                        top: str | None = None,
+                        include_dirs: Iterable[str | os.PathLike] = (),
+                        defines: Mapping[str, object] = {},
+                        *,
+                        yosys: str | None = None,
+                        timeout: float = DEFAULT_TIMEOUT,
+                        sv: bool = True,
+                        blackbox_unknown: bool = True,
+                        progress: bool = False,
+                        log_path: str | os.PathLike | None = None) -> tuple[Aig, str]:
     """Synthesise Verilog files into an And-Inverter Graph.
 
     Flip-flops become AIGER latches (asynchronous resets are made synchronous,
@@ -118,7 +119,7 @@ def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
     Returns:
         The circuit, with input, output and latch names from the design,
         made unique (:func:`~circuitlab.io.names.unique_names`: a flip-flop
-        driving output ``q`` is latch ``q_1``).
+        driving output ``q`` is latch ``q_1``), and the top module synthesised.
 
     Raises:
         SynthesisError: Yosys rejected the design, or the top module has no
@@ -147,7 +148,24 @@ def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
     aig = aig.with_names(ins, outs, latches)
     if aig.num_outputs == 0:
         raise yosys_top.no_outputs_error(job.top, mirror.user_files)
-    return aig
+    return aig, job.top
+
+
+def synthesize(files: str | os.PathLike | Iterable[str | os.PathLike],
+               top: str | None = None,
+               include_dirs: Iterable[str | os.PathLike] = (),
+               defines: Mapping[str, object] = {},
+               *,
+               yosys: str | None = None,
+               timeout: float = DEFAULT_TIMEOUT,
+               sv: bool = True,
+               blackbox_unknown: bool = True,
+               progress: bool = False,
+               log_path: str | os.PathLike | None = None) -> Aig:
+    """:func:`synthesize_with_top`'s circuit (the same arguments and errors)."""
+    return synthesize_with_top(files, top, include_dirs, defines, yosys=yosys, timeout=timeout,
+                               sv=sv, blackbox_unknown=blackbox_unknown, progress=progress,
+                               log_path=log_path)[0]
 
 
 def find_top(files: str | os.PathLike | Iterable[str | os.PathLike],

@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Sequence
 
-from circuitlab.errors import CircuitlabError, SynthesisError
+from circuitlab.errors import CircuitlabError, CircuitlabWarning, SynthesisError
 from circuitlab.synth.verilog_info import module_declarations
 from circuitlab.synth.yosys_design import Hierarchy
 
@@ -23,7 +23,7 @@ __all__ = ["TopModuleWarning", "choose_top", "no_top_error", "unknown_top_error"
 _LISTED = 8   # modules named in one message
 
 
-class TopModuleWarning(UserWarning):
+class TopModuleWarning(CircuitlabWarning):
     """Several modules are instantiated by no other; one was picked."""
 
 

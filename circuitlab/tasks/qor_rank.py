@@ -30,7 +30,6 @@ class RankParams:
             result equivalent (0: predict only).
         engine: recipe engine of ``apply``: ``aigverse``, ``abc`` or ``auto``.
         node_budget: most nodes of the design's graph for the encoder.
-        synth_timeout: seconds for Yosys on a Verilog design.
     """
 
     checkpoint: Path | None = None
@@ -40,7 +39,6 @@ class RankParams:
     apply: int = 0
     engine: str = "aigverse"
     node_budget: int = 200_000
-    synth_timeout: float = 600.0
 
     def __post_init__(self):
         from circuitlab.synth.recipes import ENGINES

@@ -247,7 +247,7 @@ def _confirm(a: Aig, b: Aig, cex: np.ndarray, output: int | None) -> int:
 def _abc(a: Aig, b: Aig, params: EquivalenceParams,
          timeout: float | None) -> tuple[Verdict, str]:
     try:
-        from circuitlab.synth.abc import abc_available, abc_cec
+        from circuitlab.io.abc_process import abc_available, abc_cec
     except ImportError as exc:
         raise ToolNotFoundError(f"the ABC engine is unavailable ({exc})") from None
     if not abc_available():

@@ -69,6 +69,24 @@ def test_latches_numbered_after_inputs():
     assert comb.input_names == ("d", "q") and comb.output_names == ("out", "q_next")
 
 
+def test_restore_latches_inverts_cut_latches():
+    b = AigBuilder()
+    q = b.add_latch("q", init=2)
+    d = b.add_input("d")
+    b.set_latch_next(q, b.xor(q, d))
+    b.add_output(b.and_(q, d), "out")
+    aig = b.build(comments=["seq"])
+    back = aig.restore_latches(aig.cut_latches())
+    assert back.structurally_equal(aig)
+    assert (back.input_names, back.output_names, back.latch_names) == (("d",), ("out",), ("q",))
+    assert back.latches[0, 1] == 2 and back.comments == aig.comments
+    comb = AigBuilder()
+    x = comb.add_input()
+    comb.add_output(x)
+    with pytest.raises(CircuitlabError, match="expected 2/2"):
+        aig.restore_latches(comb.build())
+
+
 def test_missing_latch_next_is_an_error():
     b = AigBuilder()
     b.add_latch()

@@ -6,9 +6,9 @@ import pytest
 
 from circuitlab.aig import depth
 from circuitlab.datasets import BuildOptions, RecipeCorpus, recipe_seed
-from circuitlab.datasets.trace import trace_recipe
 from circuitlab.io.aiger import parse_aiger
 from circuitlab.synth import random_recipe, run_recipe, RecipeParams
+from circuitlab.synth.recipes import trace_recipe
 from dataset_sources import adder, aiger_folder
 from oracle import assert_equivalent
 
@@ -20,7 +20,7 @@ OPTS = BuildOptions(jobs=2, progress=False)
 def test_trace_matches_step_by_step_runs(engine):
     aig = adder(4)
     steps = random_recipe(7, 6)
-    trace = trace_recipe(aig, steps, engine)
+    trace = trace_recipe(aig, steps, RecipeParams(engine=engine))
     assert len(trace) == 7 and trace[0] is aig
     current = aig
     for k, step in enumerate(steps, 1):
@@ -52,7 +52,7 @@ def test_every_step_kept_with_labels(corpus):
         r, step = int(g.recipe_id), int(g.step)
         steps = random_recipe(recipe_seed(3, g.design, r), 4)
         assert g.recipe == "; ".join(steps) and int(g.recipe_seed) == recipe_seed(3, g.design, r)
-        trace = trace_recipe(designs[g.design], steps, "aigverse")
+        trace = trace_recipe(designs[g.design], steps, RecipeParams(engine="aigverse"))
         assert int(g.num_ands) == trace[step].num_ands
         assert int(g.final_ands) == trace[-1].num_ands
         assert int(g.final_depth) == depth(trace[-1])

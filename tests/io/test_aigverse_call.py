@@ -72,7 +72,7 @@ def test_a_chain_past_the_main_thread_stack_limit_is_optimised(tmp_path):
     code = ("import sys; sys.path.insert(0, 'tests/io'); from test_aigverse_call import chain\n"
             "from circuitlab.synth.aigverse_engine import run_steps\n"
             "from circuitlab.synth.recipes import parse_recipe\n"
-            "a = chain(160_000); b = run_steps(a, parse_recipe('balance'))\n"
+            "a = chain(160_000); (b,) = run_steps(a, parse_recipe('balance'))\n"
             "assert (b.num_inputs, b.num_outputs) == (a.num_inputs, 1)\n"
             "print(b.num_ands)\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

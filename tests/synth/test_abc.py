@@ -14,8 +14,7 @@ import pytest
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError, ToolError, ToolNotFoundError, ToolTimeoutError
-from circuitlab.io import read_aiger
-from circuitlab.synth import abc
+from circuitlab.io import abc_process, read_aiger
 from circuitlab.synth.abc import (
     ENV_VAR, abc_available, abc_cec, check_commands, find_abc, run_abc_batch, run_abc_script,
 )
@@ -99,7 +98,7 @@ def test_batch_equals_one_by_one(monkeypatch, private_tmp):
         starts.append(args[0])
         return real_popen(*args, **kwargs)
 
-    monkeypatch.setattr(abc.subprocess, "Popen", counting_popen)
+    monkeypatch.setattr(abc_process.subprocess, "Popen", counting_popen)
     batch = run_abc_batch(aigs, RESYN2)
     assert len(starts) == 1  # one ABC process for the whole batch
     assert all(x.structurally_equal(y) for x, y in zip(batch, singles))
@@ -161,7 +160,7 @@ def test_timeout_kills_and_cleans(monkeypatch, private_tmp):
         procs.append(real_popen(*args, **kwargs))
         return procs[-1]
 
-    monkeypatch.setattr(abc.subprocess, "Popen", keep_popen)
+    monkeypatch.setattr(abc_process.subprocess, "Popen", keep_popen)
     with pytest.raises(ToolTimeoutError, match="within 0.3 s"):
         run_abc_script(aig, RESYN2, timeout=0.3)
     assert len(procs) == 1 and procs[0].poll() is not None
@@ -182,15 +181,15 @@ def test_cec_verdicts():
 
 
 def test_cec_undecided_and_timeout(monkeypatch):
-    monkeypatch.setattr(abc, "_run", lambda *a, **k: "Networks are UNDECIDED.   Time = 1 sec")
+    monkeypatch.setattr(abc_process, "run_abc_process", lambda *a, **k: "Networks are UNDECIDED.   Time = 1 sec")
     assert abc_cec(adder(2), adder(2)) is None
 
     def too_slow(*args, **kwargs):
         raise ToolTimeoutError("ABC did not finish cec")
 
-    monkeypatch.setattr(abc, "_run", too_slow)
+    monkeypatch.setattr(abc_process, "run_abc_process", too_slow)
     assert abc_cec(adder(2), adder(2)) is None
-    monkeypatch.setattr(abc, "_run", lambda *a, **k: "Segmentation fault")
+    monkeypatch.setattr(abc_process, "run_abc_process", lambda *a, **k: "Segmentation fault")
     with pytest.raises(ToolError, match="no verdict"):
         abc_cec(adder(2), adder(2))
 

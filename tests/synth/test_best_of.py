@@ -61,10 +61,10 @@ def test_ties_and_nothing_smaller_go_to_the_source():
 
 @pytest.mark.parametrize("shift", [0, 14])  # 4 inputs: truth tables; 18: check_equivalence
 def test_wrong_results_are_rejected(monkeypatch, shift):
-    def broken(aigs, script, batch_size):  # constant outputs: small and wrong
+    def broken(aigs, script, batch_size, timeout):  # constant outputs: small and wrong
         return [Aig(a.num_inputs, [], [0] * a.num_outputs) for a in aigs]
 
-    monkeypatch.setattr(best_of_mod, "_aigverse", broken)
+    monkeypatch.setattr(best_of_mod, "run_batch", broken)
     src = redundant(shift)
     (f,) = best_of_scripts([src], [COMPRESS])
     assert f.rejected == (COMPRESS,) and not f.results and f.best is None and f.aig is src

@@ -1,7 +1,7 @@
-"""circuitlab.synth.verilog_info: modules, ports, top guessing, source text.
+"""circuitlab.synth.verilog_info: modules, ports, source text.
 
-``list_modules`` preprocesses with iverilog; ``guess_top`` and the text
-helpers work without it.
+``list_modules`` preprocesses with iverilog; the text helpers work without it.
+(The top is Yosys's choice: tests/synth/test_yosys_top.py, test_design.py.)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from circuitlab.errors import CircuitlabError, FormatError
-from circuitlab.synth.verilog_info import (ModuleInfo, PortInfo, guess_top, list_modules,
+from circuitlab.synth.verilog_info import (ModuleInfo, PortInfo, list_modules,
                                            module_declarations, module_text)
 
 LEAF = """\
@@ -76,19 +76,6 @@ def test_defines_reach_the_preprocessor(tmp_path):
     assert m.ports[0] == PortInfo("a", "input", 6)
 
 
-def test_guess_top(design, tmp_path):
-    assert guess_top(design, include_dirs=[tmp_path / "inc"]) == "top"
-
-
-def test_guess_top_reads_systemverilog(tmp_path):
-    src = tmp_path / "t.sv"
-    src.write_text("""\
-module child(input logic a, output logic b); always_comb b = ~a; endmodule
-module parent(input logic a, output logic b); child c0(.a, .b); endmodule
-""")
-    assert guess_top(src) == "parent"
-
-
 def test_module_text_keeps_comments(design):
     text = module_text(design[0], "leaf")
     assert text.startswith("// A parity cell.\n// Two comment lines.\nmodule leaf")
@@ -121,28 +108,6 @@ def test_no_parser_tables_in_cwd(design, tmp_path, monkeypatch):
     monkeypatch.chdir(work)
     list_modules(design, include_dirs=[tmp_path / "inc"])
     assert os.listdir(work) == []
-
-
-def test_guess_top_prefers_the_deepest_then_the_first_declared(tmp_path):
-    src = tmp_path / "roots.v"
-    src.write_text("""\
-module wide(input a, output y); leaf l1(a, y); leaf l2(a, ); leaf l3(a, ); endmodule
-module leaf(input a, output y); assign y = a; endmodule
-module deep(input a, output y); mid m(a, y); endmodule
-module mid(input a, output y); leaf l(a, y); endmodule
-module lone(input a, output y); assign y = a; endmodule
-""")
-    assert guess_top(src) == "deep"
-    tie = tmp_path / "tie.v"
-    tie.write_text("module b(input a, output y); assign y = a; endmodule\n"
-                   "module a(input a, output y); assign y = a; endmodule\n")
-    assert guess_top(tie) == "b"
-
-
-def test_guess_top_without_iverilog(design, tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    monkeypatch.delenv("PYVERILOG_IVERILOG", raising=False)
-    assert guess_top(design, include_dirs=[tmp_path / "inc"]) == "top"
 
 
 def test_module_declarations(design):

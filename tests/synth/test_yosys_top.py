@@ -12,7 +12,6 @@ import pytest
 
 from circuitlab.errors import SynthesisError
 from circuitlab.synth import synthesize
-from circuitlab.synth.verilog_info import guess_top
 from circuitlab.synth.yosys import TopModuleWarning, find_top
 
 BUF = "module {name}(input a, output y);\n  assign y = {expr};\nendmodule\n"
@@ -50,13 +49,12 @@ def error_of(files, **kwargs) -> SynthesisError:
 
 # --- choosing the top ---------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(HIERARCHIES))
-def test_find_top_agrees_with_guess_top(tmp_path, name):
+def test_find_top_picks_the_deepest_root_then_the_first_declared(tmp_path, name):
     text, expected = HIERARCHIES[name]
     src = write(tmp_path, f"{name}.v", text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TopModuleWarning)
         assert find_top(src) == expected
-    assert guess_top(src) == expected
 
 
 def test_several_roots_warn_naming_each(tmp_path):

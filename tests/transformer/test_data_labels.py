@@ -60,10 +60,10 @@ def test_batched_equals_one_by_one():
 def test_non_equivalent_candidate_is_discarded(monkeypatch):
     sources = random_circuits(5, seed=2)
 
-    def broken(aigs, script, batch_size):  # constant outputs: small and wrong
+    def broken(aigs, script, batch_size, timeout):  # constant outputs: small and wrong
         return [Aig(a.num_inputs, [], [0] * a.num_outputs) for a in aigs]
 
-    monkeypatch.setattr(best_of_mod, "_aigverse", broken)
+    monkeypatch.setattr(best_of_mod, "run_batch", broken)
     labels = label_circuits(sources, LabelParams(use_abc=False))
     assert all(lab.best == "source" and lab.rejected == ("aigverse:compress2rs",)
                for lab in labels)

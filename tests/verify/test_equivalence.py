@@ -15,7 +15,7 @@ from circuitlab.aig import Aig, AigBuilder, strash
 from circuitlab.errors import CircuitlabError, ToolNotFoundError
 from circuitlab.io import read_aiger, to_aigverse
 from circuitlab.sim import random_patterns, simulate, truth_tables
-from circuitlab.synth.abc import abc_available, abc_cec
+from circuitlab.io.abc_process import abc_available, abc_cec
 from circuitlab.synth.recipes import RecipeParams, run_recipe
 from circuitlab.verify import (
     CounterexampleError, EquivalenceParams, EquivalenceResult, SatOutcome, SatStats, Verdict,
@@ -272,7 +272,7 @@ def test_a_bogus_counterexample_is_an_internal_error(monkeypatch):
 
 
 def test_abc_engine_without_abc(monkeypatch):
-    import circuitlab.synth.abc as abc_module
+    import circuitlab.io.abc_process as abc_module
     monkeypatch.setattr(abc_module, "abc_available", lambda: False)
     a = build([f"x{k}" for k in range(20)], lambda b, x: [x[0]])
     with pytest.raises(ToolNotFoundError, match="needs ABC"):
