@@ -56,7 +56,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.datasets.build import BuildOptions
+    from circuitlab.parallel import BuildOptions
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     build = actions.add_parser("build", help="build a dataset into --root",

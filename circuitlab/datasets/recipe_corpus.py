@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from torch_geometric.data import Dataset
 
-from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
+from circuitlab.parallel import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.folder_dataset import ITEM_SUFFIX, design_items
 from circuitlab.datasets.graphs import graph_of, read_item
