@@ -383,7 +383,7 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
         with _one_torch_thread():
             results = evaluate_head(head, encoder, meta,
                                     [Design(r["design"], a) for r, a in todo], count,
-                                    cache=params.out / QOR_CACHE)
+                                    cache=params.out / QOR_CACHE, jobs=params.jobs)
     except CircuitlabError as exc:
         for row, _ in todo:
             row["qor_error"] = str(exc).splitlines()[0]
