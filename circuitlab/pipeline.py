@@ -8,21 +8,27 @@ recipe, and prove the result equivalent to the original. Then windowed
 resynthesis (:func:`circuitlab.optimize.optimize_windows`: windows of at most
 8 leaves and 2 roots, resynthesised by the shipped circuit transformer, a
 SAT search and the exact table, between classical scripts) shrinks each
-optimised AIG, and that result is proven equivalent too. The shipped pre-trained graph encoder
-(:func:`circuitlab.nn.load_default_encoder`) embeds every synthesised AIG:
-the embeddings go to ``embeddings.npz`` and each row names its nearest other
-design by cosine similarity. One JSON line per design is appended
-to ``results.jsonl`` in the output folder, with the git revision and
-``equivalent`` / ``ct_equivalent`` columns; the AIGs are written beside it.
+optimised AIG, and that result is proven equivalent too; the held-out
+designs of the shipped QoR head get its recipe ranking judged. Each stage
+takes the design's circuits in memory. As each design finishes, one JSON
+line is appended to ``results.jsonl`` in the output folder, with the git
+revision and ``equivalent`` / ``ct_equivalent`` columns; the AIGs are
+written beside it, and a rerun skips the designs already there. Last, the
+shipped pre-trained graph encoder (:func:`circuitlab.nn.load_default_encoder`)
+embeds every synthesised AIG into ``embeddings.npz``, with each design's
+nearest other design by cosine similarity.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import json
+import os
 import subprocess
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +56,7 @@ class PipelineParams:
         qor: evaluate the shipped QoR head on the held-out designs among those
             synthesised (:func:`qor_stage`).
         qor_recipes: recipes per held-out design in that evaluation (the first
-            of the head's shared set); 6 keeps the stage near 30 s on this
-            shared 2-core machine the first time (aigverse, about 0.55 CPU-s
-            per recipe; 8 took 37 s), its labels cached in the output folder
-            afterwards (3 s).
+            of the head's shared set; labels cached in the output folder).
     """
 
     designs: Path = DEFAULT_DESIGNS
@@ -86,16 +89,71 @@ def git_revision() -> str:
         return "unknown"
 
 
-def run_design(path: Path, params: PipelineParams) -> dict:
-    """Synthesise, optimise and check one design; never raises for a design's own failure."""
+RESULTS = "results.jsonl"
+ROW_FIELDS = ("recipe", "engine", "synthesis", "transformer", "window_seconds",
+              "checkpoint", "qor", "qor_recipes")
+"""The parameters a design's row depends on; a row made under others is not reused."""
+
+
+def run_key(params: PipelineParams) -> str:
+    """16 hex digits naming the parameters in :data:`ROW_FIELDS` (the ``run`` column)."""
+    fields = {name: str(getattr(params, name)) for name in ROW_FIELDS}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def source_digest(path: Path) -> str:
+    """16 hex digits of SHA-256 of a design file (the ``source`` column)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def finished_rows(results: Path, key: str) -> dict[tuple[str, str], dict]:
+    """``{(design, source): row}`` of the rows of run ``key`` in ``results`` (the last wins).
+
+    A last line cut short by an interrupted write is ignored.
+    """
+    if not results.is_file():
+        return {}
+    rows = {}
+    for line in results.read_text(errors="replace").splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, dict) and row.get("run") == key and "design" in row:
+            rows[(row["design"], row.get("source"))] = row
+    return rows
+
+
+def append_row(results: Path, row: dict) -> None:
+    """Append ``row`` as one JSON line, in one write, flushed to disk."""
+    results.parent.mkdir(parents=True, exist_ok=True)
+    with open(results, "a") as fh:
+        if fh.tell() > 0:
+            with open(results, "rb") as check:  # a line cut short ends where it stopped
+                check.seek(-1, 2)
+                if check.read(1) != b"\n":
+                    fh.write("\n")
+        fh.write(json.dumps(row) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def run_design(path: Path, params: PipelineParams) -> tuple[dict, bytes | None, bytes | None]:
+    """Synthesise, optimise and check one design; never raises for a design's own failure.
+
+    Returns the row and the AIGER bytes of the synthesised and the optimised
+    circuit (``None`` after a failure); both are also written to the output folder.
+    """
     from circuitlab.aig import depth
     from circuitlab.io import write_aiger
+    from circuitlab.io.aiger_write import dump_aiger
     from circuitlab.synth import RecipeParams, run_recipe
     from circuitlab.synth.design import read_design_top
     from circuitlab.verify import check_equivalence
 
     row: dict = {"design": path.stem}
     start = time.perf_counter()
+    blobs: tuple[bytes | None, bytes | None] = (None, None)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -111,78 +169,116 @@ def run_design(path: Path, params: PipelineParams) -> dict:
         params.out.mkdir(parents=True, exist_ok=True)
         write_aiger(aig, params.out / f"{path.stem}.aig")
         write_aiger(opt, params.out / f"{path.stem}.opt.aig")
+        blobs = (dump_aiger(aig), dump_aiger(opt))
     except CircuitlabError as exc:
         row["error"] = str(exc).splitlines()[0]
         row.setdefault("equivalent", "error")
     row["seconds"] = round(time.perf_counter() - start, 2)
-    return row
+    return (row, *blobs)
 
 
 def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
-    """Run every design; rows come back in file-name order."""
+    """Run every design not already in ``results.jsonl``; rows come back in file-name order.
+
+    Designs run in a worker pool (:func:`circuitlab.parallel.pmap`); as each
+    comes back, the later stages take its circuits in memory and its row is
+    appended to ``results.jsonl`` at once, so an interrupted run keeps every
+    finished row. A rerun into the same folder with the same parameters
+    (:func:`run_key`) skips the designs whose file has a row there already.
+    The encoder stage runs last, over every design.
+    """
     from tqdm import tqdm
 
+    from circuitlab.io.aiger import parse_aiger
+    from circuitlab.parallel import pmap
     from circuitlab.synth.design import VERILOG_SUFFIXES, list_designs
     from circuitlab.synth.recipes import parse_recipe, resolve_engine
 
     parse_recipe(params.recipe)  # a bad recipe or engine fails once, before any work
     resolve_engine(params.engine)
     files = list_designs(params.designs, VERILOG_SUFFIXES)
+    key = run_key(params)
+    results = params.out / RESULTS
+    finished = finished_rows(results, key)
     rows: dict[str, dict] = {}
-    with ProcessPoolExecutor(max_workers=max(1, params.jobs)) as pool:
-        futures = [pool.submit(run_design, f, params) for f in files]
-        for fut in tqdm(as_completed(futures), total=len(futures), desc="designs",
-                        disable=not progress, leave=False):
-            row = fut.result()
-            rows[row["design"]] = row
-    ordered = [rows[f.stem] for f in files]
-    if params.transformer:
-        transformer_stage(ordered, params, progress)
-    if params.encoder:
-        encoder_stage(ordered, params)
-    if params.qor:
-        qor_stage(ordered, params, progress)
+    aigs: dict[str, object] = {}
+    todo = []
+    for path in files:
+        digest = source_digest(path)
+        row = finished.get((path.stem, digest))
+        if row is None:
+            todo.append((path, digest))
+        else:
+            rows[path.stem] = row
     rev = git_revision()
-    params.out.mkdir(parents=True, exist_ok=True)
-    with open(params.out / "results.jsonl", "a") as fh:
-        for row in ordered:
-            fh.write(json.dumps({"git": rev, "recipe": params.recipe, **row}) + "\n")
+    with tqdm(total=len(todo), desc="designs", disable=not progress, leave=False) as bar:
+        for k, (row, aiger, opt_aiger) in pmap(run_design, [(p, params) for p, _ in todo],
+                                               params.jobs):
+            if aiger is not None:
+                aig, opt = parse_aiger(aiger, row["design"]), parse_aiger(opt_aiger, row["design"])
+                aigs[row["design"]] = aig
+                if params.transformer:
+                    transformer_stage([row], [opt], params)
+                if params.qor:
+                    qor_stage([row], [aig], params)
+            row = {"git": rev, "recipe": params.recipe, "run": key, "source": todo[k][1],
+                   **row}
+            append_row(results, row)
+            rows[row["design"]] = row
+            bar.update()
+    ordered = [rows[f.stem] for f in files]
+    if params.encoder:
+        from circuitlab.io import read_aiger
+        done = [r for r in ordered if "ands" in r and (r["design"] in aigs or (
+            params.out / f"{r['design']}.aig").is_file())]
+        # designs finished by an earlier run are read back from the output folder
+        encoder_stage(done, [aigs.get(r["design"]) or read_aiger(params.out / f"{r['design']}.aig")
+                             for r in done], params)
     return ordered
 
 
-
-def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -> None:
-    """Shrink every optimised design by windowed resynthesis, in place.
-
-    Each ``<design>.opt.aig`` goes through
-    :func:`circuitlab.optimize.optimize_windows` (the transformer, the exact
-    search and table, the classical scripts) for ``params.window_seconds``;
-    the result, proven equivalent (or the input itself), is written to
-    ``<design>.ct.aig``. Rows get ``ands_ct``, ``ct_windows`` (windows
-    tried), ``ct_improved`` (substitutions kept), ``ct_equivalent``,
-    ``ct_seconds`` and, when the input came back unchanged, ``ct_note``.
-    """
-    from tqdm import tqdm
-
-    from circuitlab.io import read_aiger, write_aiger
-    from circuitlab.optimize import WindowParams, optimize_windows
+@functools.lru_cache(maxsize=2)
+def _transformer(checkpoint: Path | None):
+    """The circuit transformer and its tokenizer, loaded once per run."""
     from circuitlab.optimize.model import load_model
+    return load_model(checkpoint, "cpu")
 
-    todo = [r for r in rows if "ands_opt" in r
-            and (params.out / f"{r['design']}.opt.aig").exists()]
-    if not todo:
-        return
-    import torch
 
-    model, tokenizer = load_model(params.checkpoint, "cpu")
-    # no &deepsyn: it runs for its whole time share, the window passes stop at a fixed point
-    windows = WindowParams(seconds=params.window_seconds, engine=params.engine, deepsyn=0.0)
+@contextlib.contextmanager
+def _one_torch_thread():
+    """Torch on one thread (small batched steps: one thread is as fast, and immune to
+    oversubscription beside the worker pool), restored afterwards."""
+    import torch  # the stages load models anyway
+
     threads = torch.get_num_threads()
-    # small batched steps: one thread is as fast, and immune to oversubscription
     torch.set_num_threads(1)
     try:
-        for row in tqdm(todo, desc="windows", disable=not progress, leave=False):
-            aig = read_aiger(params.out / f"{row['design']}.opt.aig")
+        yield torch
+    finally:
+        torch.set_num_threads(threads)
+
+
+def transformer_stage(rows: list[dict], opts: list, params: PipelineParams) -> None:
+    """Shrink each optimised design (``opts[k]``, row ``rows[k]``) by windowed resynthesis.
+
+    Each goes through :func:`circuitlab.optimize.optimize_windows` (the
+    transformer, the exact search and table, the classical scripts) for
+    ``params.window_seconds``; the result, proven equivalent (or the input
+    itself), is written to ``<design>.ct.aig``. Rows get ``ands_ct``,
+    ``ct_windows`` (windows tried), ``ct_improved`` (substitutions kept),
+    ``ct_equivalent``, ``ct_seconds`` and, when the input came back
+    unchanged, ``ct_note``; a failure sets ``ct_error``.
+    """
+    from circuitlab.io import write_aiger
+    from circuitlab.optimize import WindowParams, optimize_windows
+
+    if not rows:
+        return
+    model, tokenizer = _transformer(params.checkpoint)
+    # no &deepsyn: it runs for its whole time share, the window passes stop at a fixed point
+    windows = WindowParams(seconds=params.window_seconds, engine=params.engine, deepsyn=0.0)
+    with _one_torch_thread():
+        for row, aig in zip(rows, opts):
             try:
                 new, stats = optimize_windows(aig, windows, model, tokenizer)
             except CircuitlabError as exc:
@@ -197,126 +293,103 @@ def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool =
                        ct_seconds=round(stats.seconds, 2))
             if stats.note:
                 row["ct_note"] = stats.note
-    finally:
-        torch.set_num_threads(threads)
 
 
 EMBEDDINGS = "embeddings.npz"
 
 
-def encoder_stage(rows: list[dict], params: PipelineParams) -> None:
-    """Embed every synthesised AIG with the shipped encoder; add ``nearest`` to each row.
+def encoder_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
+    """Embed the designs' AIGs with the shipped encoder; add ``nearest`` to each row.
 
-    Writes ``embeddings.npz`` in the output folder: ``designs`` [F] and
-    ``graphs`` [F, P] (one row per design that synthesised, in order).
-    Each of those rows gets ``nearest`` (the other design of highest cosine
-    similarity) and ``nearest_cos``; a failure sets ``encoder_error``.
+    Writes ``embeddings.npz`` in the output folder: ``designs`` [F],
+    ``graphs`` [F, P] (one row per design, in order), and ``nearest`` [F]
+    and ``nearest_cos`` [F] (the other design of highest cosine similarity,
+    :func:`circuitlab.tasks.similarity.pairwise_cosine`, when ``F >= 2``),
+    which the rows get too; a failure sets ``encoder_error``.
     """
     import numpy as np
 
     from circuitlab.fsutil import atomic_path
-    from circuitlab.io import read_aiger
-    from circuitlab.pretrain import load_encoder
     from circuitlab.inference import encode_aigs
+    from circuitlab.pretrain import load_encoder
+    from circuitlab.tasks.similarity import pairwise_cosine
 
-    todo = [r for r in rows if (params.out / f"{r['design']}.aig").exists() and "ands" in r]
-    if not todo:
+    if not rows:
         return
-    import torch
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     try:
-        encoder = load_encoder()
-        aigs = [read_aiger(params.out / f"{r['design']}.aig") for r in todo]
-        graphs, _ = encode_aigs(aigs, encoder, names=[r["design"] for r in todo])
+        with _one_torch_thread():
+            graphs, _ = encode_aigs(aigs, load_encoder(), names=[r["design"] for r in rows])
     except CircuitlabError as exc:
-        for row in todo:
+        for row in rows:
             row["encoder_error"] = str(exc).splitlines()[0]
         return
-    finally:
-        torch.set_num_threads(threads)
+    names = np.array([r["design"] for r in rows])
+    arrays = {"designs": names, "graphs": graphs}
+    if len(rows) >= 2:
+        cos = pairwise_cosine(graphs)
+        np.fill_diagonal(cos, -np.inf)
+        nearest = cos.argmax(axis=1)
+        arrays.update(nearest=names[nearest], nearest_cos=cos[np.arange(len(rows)), nearest])
+        for k, row in enumerate(rows):
+            row.update(nearest=str(names[nearest[k]]),
+                       nearest_cos=round(float(arrays["nearest_cos"][k]), 4))
     with atomic_path(params.out / EMBEDDINGS) as tmp:
         with open(tmp, "wb") as fh:
-            np.savez(fh, designs=np.array([r["design"] for r in todo]), graphs=graphs)
-    if len(todo) < 2:
-        return
-    unit = graphs / np.maximum(np.linalg.norm(graphs, axis=1, keepdims=True), 1e-12)
-    cos = unit @ unit.T
-    np.fill_diagonal(cos, -np.inf)
-    for k, row in enumerate(todo):
-        j = int(np.argmax(cos[k]))
-        row.update(nearest=todo[j]["design"], nearest_cos=round(float(cos[k, j]), 4))
+            np.savez(fh, **arrays)
 
 
 QOR_CACHE = "qor-cache"
 
 
-def qor_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -> None:
+def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     """Rank recipes on the held-out designs with the shipped QoR head; add ``qor`` to their rows.
 
     The held-out designs are those the shipped encoder and head never saw
-    (the checkpoint's ``heldout``); each that synthesised is labelled with
-    the first ``params.qor_recipes`` recipes of the head's shared set
+    (the checkpoint's ``heldout``); each of ``rows`` among them (its AIG
+    ``aigs[k]``) is evaluated by :func:`circuitlab.tasks.qor.evaluate_head`
+    on the first ``params.qor_recipes`` recipes of the head's shared set
     (labels cached in ``<out>/qor-cache``). Its row gets ``qor``:
     ``{"model": {...}, "baseline": {...}, "spread", "recipes"}`` (the
-    metrics of :func:`circuitlab.tasks.qor.evaluate`; the baseline is the
-    recipes' mean rank over the head's training designs) and
-    ``qor_seconds``, the stage's wall time. A failure sets ``qor_error``
-    on those rows.
+    baseline is the recipes' mean rank over the head's training designs)
+    and ``qor_seconds``. A failure sets ``qor_error`` on those rows.
     """
     import numpy as np
 
-    from circuitlab.io import read_aiger
     from circuitlab.tasks import Design
+    from circuitlab.tasks.qor import evaluate_head
 
     start = time.perf_counter()
     try:
-        from circuitlab.tasks.qor_head import load_head
-        head, encoder, meta = load_head()
+        head, encoder, meta = _qor_head()
     except CircuitlabError as exc:
         for row in rows:
             row["qor_error"] = str(exc).splitlines()[0]
         return
     held = set(meta.get("heldout", ()))
-    todo = [r for r in rows if r["design"] in held and "ands" in r
-            and (params.out / f"{r['design']}.aig").exists()]
+    todo = [(r, a) for r, a in zip(rows, aigs) if r["design"] in held]
     if not todo:
         return
-    import torch
-
-    from circuitlab.inference import encode_aigs
-    from circuitlab.tasks.qor import baseline_predictions, evaluate
-    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
-    from circuitlab.tasks.recipe_encoder import recipe_tokens
-
     count = min(params.qor_recipes, meta["recipes"]["count"])
-    recipes = shared_recipes(count, meta["recipes"]["seed"], meta["recipes"]["length"])
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     try:
-        designs = [Design(r["design"], read_aiger(params.out / f"{r['design']}.aig"))
-                   for r in todo]
-        labels, _ = recipe_labels(designs, recipes, meta["recipes"]["engine"],
-                                  params.out / QOR_CACHE, params.jobs, progress=progress)
-        graphs, _ = encode_aigs([d.aig for d in designs], encoder,
-                                names=[d.name for d in designs])
-        base_score, base_ratio = baseline_predictions(
-            np.asarray(meta["train_ands"])[:, :count], np.asarray(meta["train_ands_before"]))
-        tokens = recipe_tokens(recipes)
-        for row, design, graph in zip(todo, designs, graphs):
-            score, pred = head.predict(torch.as_tensor(graph), tokens, design.aig.num_ands)
-            result = evaluate(design.name, labels[design.name][:, 0], design.aig.num_ands,
-                              score.numpy(), pred.numpy(), base_score, base_ratio)
-            row["qor"] = {side: {k: None if np.isnan(v) else round(float(v), 4)
-                                 for k, v in result[side].items()}
-                          for side in ("model", "baseline")}
-            row["qor"].update(spread=result["spread"], recipes=count)
+        with _one_torch_thread():
+            results = evaluate_head(head, encoder, meta,
+                                    [Design(r["design"], a) for r, a in todo], count,
+                                    cache=params.out / QOR_CACHE, jobs=params.jobs)
     except CircuitlabError as exc:
-        for row in todo:
+        for row, _ in todo:
             row["qor_error"] = str(exc).splitlines()[0]
         return
-    finally:
-        torch.set_num_threads(threads)
     seconds = round(time.perf_counter() - start, 1)
-    for row in todo:
+    for (row, _), result in zip(todo, results):
+        row["qor"] = {side: {k: None if np.isnan(v) else round(float(v), 4)
+                             for k, v in result[side].items()}
+                      for side in ("model", "baseline")}
+        row["qor"].update(spread=result["spread"], recipes=count)
         row["qor_seconds"] = seconds
+
+
+@functools.lru_cache(maxsize=1)
+def _qor_head():
+    """The shipped QoR head, its encoder and facts, loaded once per run."""
+    from circuitlab.tasks.qor_head import load_head
+    return load_head()

@@ -2,6 +2,9 @@ import json
 import shutil
 
 import numpy as np
+import pytest
+
+from circuitlab import pipeline
 
 from circuitlab.cli import main
 from circuitlab.io import read_aiger
@@ -37,8 +40,62 @@ def test_pipeline_on_two_designs(tmp_path, capsys):
     saved = np.load(out / "embeddings.npz")
     assert list(saved["designs"]) == ["counter8", "mux8"]
     assert saved["graphs"].shape == (2, load_default_encoder().pool_dim)
-    assert [r["nearest"] for r in rows] == ["mux8", "counter8"]
+    assert list(saved["nearest"]) == ["mux8", "counter8"]
     assert "counter8 ~ mux8" in text
+
+
+def test_a_rerun_skips_finished_designs_and_adds_no_rows(tmp_path, capsys, monkeypatch):
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    for name in ("mux8", "maj5"):
+        shutil.copy(DEFAULT_DESIGNS / f"{name}.v", designs)
+    out = tmp_path / "out"
+    args = ["pipeline", "--designs", str(designs), "--out", str(out), "--jobs", "1",
+            "--no-progress", "--no-transformer", "--no-qor"]
+    assert main(args) == 0
+    first = (out / "results.jsonl").read_text()
+    assert [json.loads(line)["design"] for line in first.splitlines()] == ["maj5", "mux8"]
+
+    def refuse(*args):
+        raise AssertionError("a finished design ran again")
+
+    monkeypatch.setattr(pipeline, "run_design", refuse)
+    assert main(args) == 0
+    assert (out / "results.jsonl").read_text() == first
+    assert "2 designs, 2 optimised and proven equivalent" in capsys.readouterr().out
+    monkeypatch.undo()
+    # another recipe is another run: every design again, its rows appended
+    assert main(args + ["--recipe", "balance"]) == 0
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [(r["design"], r["recipe"]) for r in rows] == [
+        ("maj5", "resyn2"), ("mux8", "resyn2"), ("maj5", "balance"), ("mux8", "balance")]
+
+
+def test_each_row_is_written_as_its_design_finishes(tmp_path, monkeypatch):
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    for name in ("maj5", "mux8"):
+        shutil.copy(DEFAULT_DESIGNS / f"{name}.v", designs)
+    out = tmp_path / "out"
+    real = pipeline.run_design
+
+    def interrupt_second(path, params):
+        if path.stem == "mux8":
+            raise KeyboardInterrupt
+        return real(path, params)
+
+    monkeypatch.setattr(pipeline, "run_design", interrupt_second)
+    params = pipeline.PipelineParams(designs=designs, out=out, jobs=1, transformer=False,
+                                     encoder=False, qor=False)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run_pipeline(params, progress=False)
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [r["design"] for r in rows] == ["maj5"]
+    monkeypatch.undo()
+    done = pipeline.run_pipeline(params, progress=False)
+    assert [r["design"] for r in done] == ["maj5", "mux8"]
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [r["design"] for r in rows] == ["maj5", "mux8"]
 
 
 def test_pipeline_without_the_encoder_writes_no_embeddings(tmp_path, capsys):

@@ -13,6 +13,17 @@ printed as one line on stderr and exits with status 2 (a
 :class:`~circuitlab.errors.ParamError` names the option at fault); nothing
 else is caught, so a bug still shows its traceback. Output cut short by a
 closed pipe (``| head``) exits with status 141, silently.
+
+Ctrl-C is handled here for every command: :class:`KeyboardInterrupt`
+prints one line and exits with status 130. Worker pools
+(:mod:`circuitlab.parallel`) ignore SIGINT in their workers and are torn
+down by the parent as the exception leaves them. aigverse's C++ runs on a
+thread of its own (:func:`~circuitlab.io.aigverse_call.call_deep`) that a
+Python exception cannot stop mid-call; run as the command (``argv`` not
+given), the process therefore leaves with :func:`os._exit` once the
+exception has unwound every ``finally``, so that interpreter shutdown does
+not tear such a thread down (``std::terminate``, exit 134) or report its
+live C++ objects as leaks.
 """
 
 from __future__ import annotations
@@ -102,8 +113,20 @@ def _one_line_warnings(command: str):
 
 
 def main(argv: list[str] | None = None) -> int:
+    as_command = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     name = _command_name(argv)
+    try:
+        return _run(name, argv)
+    except KeyboardInterrupt:
+        print(f"circuitlab{' ' + name if name in COMMANDS else ''}: interrupted",
+              file=sys.stderr)
+        if as_command:
+            _leave(130)
+        return 130
+
+
+def _run(name: str | None, argv: list[str]) -> int:
     args = build_parser([name] if name in COMMANDS else ()).parse_args(argv)
     try:
         with _one_line_warnings(args.command):
@@ -121,9 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
-    except KeyboardInterrupt:
-        print("circuitlab: interrupted", file=sys.stderr)
-        return 130
+
+
+def _leave(status: int) -> None:
+    """Exit now with ``status``, skipping interpreter shutdown (see the module docstring)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":

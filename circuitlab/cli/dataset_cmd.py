@@ -3,13 +3,17 @@
 KIND is 'verilog' (a folder of .v designs with .txt descriptions), 'aiger'
 (.aig/.aag/.bench files) or 'recipes' (designs x seeded random recipes with
 every intermediate AIG, OpenABC-D style). An interrupted build resumes
-without redoing finished items; files that fail are skipped and listed.
+without redoing finished items; files that fail are skipped and listed, and
+the exit status is then 1. A build that stops on an error leaves no empty
+folder behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from circuitlab.cli.options import add_option
@@ -34,29 +38,60 @@ def _build(args: argparse.Namespace) -> int:
     suffixes = {"verilog": VERILOG_SUFFIXES, "aiger": AIGER_SUFFIXES,
                 "recipes": VERILOG_SUFFIXES + AIGER_SUFFIXES}[args.kind]
     list_sources(Path(args.source), suffixes)  # a missing or empty folder: one line, exit 2
+    if args.ray is not None:
+        from circuitlab.parallel.ray_map import connect
+        connect(args.ray)  # no cluster: one line, before any folder is made
+    with _no_new_empty_folders(Path(args.root)):
+        ds = _dataset(args, options)
+    report = ds.report
+    print(json.dumps({"kind": args.kind, "graphs": len(ds), "processed": ds.processed_dir,
+                      "computed": len(report.computed), "reused": len(report.reused),
+                      "failed": [list(f) for f in report.failed],
+                      "seconds": round(report.seconds, 2)}))
+    return 1 if report.failed else 0
+
+
+def _dataset(args: argparse.Namespace, options):
     if args.kind == "recipes":
         from circuitlab.datasets import RecipeCorpus
         if args.recipes < 1:
             raise CircuitlabError(f"--recipes must be >= 1, got {args.recipes}")
         if args.seed < 0:
             raise CircuitlabError(f"--seed must be >= 0, got {args.seed}")
-        ds = RecipeCorpus(args.root, args.source, recipes=args.recipes, seed=args.seed,
-                          length=args.length, engine=args.engine, encoding=args.encoding,
-                          options=options)
-    else:
-        from circuitlab.datasets import AigerDataset, VerilogAigDataset
-        cls = VerilogAigDataset if args.kind == "verilog" else AigerDataset
-        ds = cls(args.root, args.source, encoding=args.encoding, options=options)
-    report = ds.report
-    print(json.dumps({"kind": args.kind, "graphs": len(ds), "processed": ds.processed_dir,
-                      "computed": len(report.computed), "reused": len(report.reused),
-                      "failed": [list(f) for f in report.failed],
-                      "seconds": round(report.seconds, 2)}))
-    return 0
+        return RecipeCorpus(args.root, args.source, recipes=args.recipes, seed=args.seed,
+                            length=args.length, engine=args.engine, encoding=args.encoding,
+                            options=options)
+    from circuitlab.datasets import AigerDataset, VerilogAigDataset
+    cls = VerilogAigDataset if args.kind == "verilog" else AigerDataset
+    return cls(args.root, args.source, encoding=args.encoding, options=options)
+
+
+@contextlib.contextmanager
+def _no_new_empty_folders(root: Path) -> Iterator[None]:
+    """On an exception, remove the folders under (and up to) ``root`` that did not
+    exist before and are empty (item files already built stay: the build resumes)."""
+    existing = root
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    before = {p for p in root.rglob("*") if p.is_dir()} if root.is_dir() else set()
+    try:
+        yield
+    except BaseException:
+        made = [p for p in root.rglob("*") if p.is_dir() and p not in before] \
+            if root.is_dir() else []
+        chain = []
+        folder = root
+        while folder != existing and folder != folder.parent:
+            chain.append(folder)
+            folder = folder.parent
+        for folder in sorted(made, key=lambda p: len(p.parts), reverse=True) + chain:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only where it is empty
+        raise
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.datasets.build import BuildOptions
+    from circuitlab.parallel import BuildOptions
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     build = actions.add_parser("build", help="build a dataset into --root",

@@ -2,7 +2,9 @@
 
 Each design goes through Yosys, a synthesis recipe and an equivalence
 check, then windowed resynthesis (the circuit transformer, a SAT search,
-the classical scripts) shrinks the optimised circuit; every row is appended to results.jsonl in the output folder.
+the classical scripts) shrinks the optimised circuit; each design's row is
+appended to results.jsonl in the output folder as it finishes, and a rerun
+into the same folder skips the designs already there.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ def print_qor(rows: list[dict]) -> None:
     ranked = [r for r in done if r["qor"]["spread"] > 1]
     print(f"QoR ranking (shipped head, {done[0]['qor']['recipes']} recipes on each of "
           f"{len(done)} held-out designs, {len(ranked)} with more than one AND count; "
-          f"{done[0]['qor_seconds']} s):")
+          f"{sum(r['qor_seconds'] for r in done):.1f} s):")
     table = []
     for side in ("model", "baseline"):
         line = {"": "QoR head" if side == "model" else "mean-rank baseline"}

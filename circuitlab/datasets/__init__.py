@@ -8,7 +8,7 @@
 
 All follow PyG's dataset contract (``raw_dir`` is the source folder,
 ``process()`` builds ``root/processed/<fingerprint>``) and build resumably
-in parallel (:mod:`circuitlab.datasets.build`): a process pool by default,
+in parallel (:mod:`circuitlab.parallel`): a process pool by default,
 a Ray cluster with ``BuildOptions(ray="auto")``.
 """
 

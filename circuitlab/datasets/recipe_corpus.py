@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from torch_geometric.data import Dataset
 
-from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
+from circuitlab.parallel import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.folder_dataset import ITEM_SUFFIX, design_items
 from circuitlab.datasets.graphs import graph_of, read_item
@@ -25,13 +25,22 @@ from circuitlab.datasets.sources import (
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.fsutil import atomic_path, write_bytes_atomic
 
-__all__ = ["RecipeCorpus", "recipe_seed"]
+__all__ = ["RecipeCorpus", "recipe_payload", "recipe_seed", "trace_item"]
 
 
 def recipe_seed(corpus_seed: int, design: str, index: int) -> int:
     """The seed of recipe ``index`` of ``design``: a 63-bit hash of the three."""
     text = f"{corpus_seed}/{design}/{index}".encode()
     return int.from_bytes(hashlib.sha256(text).digest()[:8], "little") >> 1
+
+
+def recipe_payload(design: str, index: int, corpus_seed: int, length: int, engine: str,
+                   timeout: float) -> dict:
+    """What :func:`trace_item` needs for recipe ``index`` of ``design``, less its ``aiger``."""
+    from circuitlab.synth.recipes import random_recipe
+    seed = recipe_seed(corpus_seed, design, index)
+    return {"design": design, "steps": random_recipe(seed, length), "engine": engine,
+            "timeout": timeout, "seed": seed, "index": index}
 
 
 def trace_item(payload: dict) -> bytes:
@@ -138,7 +147,6 @@ class RecipeCorpus(SourceLayout, Dataset):
         return ["index.json"]
 
     def process(self) -> None:
-        from circuitlab.synth.recipes import random_recipe
         item_dir = self.item_dir
         designs = design_items(self.files, self.digests)
         report = run_items(synthesize_item, designs, item_dir, ITEM_SUFFIX, self.options,
@@ -150,11 +158,9 @@ class RecipeCorpus(SourceLayout, Dataset):
                 continue
             name = Path(design.name).stem
             for r in range(self.recipes):
-                seed = recipe_seed(self.seed, name, r)
-                steps = random_recipe(seed, self.length)
-                key = fingerprint("trace", design.key, steps, self.engine)
-                payload = {"design": name, "steps": steps, "engine": self.engine,
-                           "timeout": self.timeout, "seed": seed, "index": r}
+                payload = recipe_payload(name, r, self.seed, self.length, self.engine,
+                                         self.timeout)
+                key = fingerprint("trace", design.key, payload["steps"], self.engine)
                 recipes.append(Item(f"{name} recipe {r}", f"{name}-r{r}-{key}",
                                     _TracePayload(path, payload)))
         report.merge(run_items(trace_item, recipes, item_dir, ITEM_SUFFIX, self.options,

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
-import multiprocessing
 import os
 import sys
 import time
@@ -35,6 +34,7 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.exact.npn import npn_canon, npn_classes
 from circuitlab.exact.synthesis import ExactParams, exact_aig
 from circuitlab.fsutil import atomic_path
+from circuitlab.parallel import pmap
 
 TABLE_PATH = Path(__file__).with_name("npn4_min_ands.tsv")
 UPPER_BOUNDS = Path(__file__).with_name("upper_bounds")
@@ -202,13 +202,8 @@ def compute_table(params: ExactParams = TABLE_PARAMS, workers: int = 1, log=None
         if save is not None:
             save(sorted(results, key=lambda r: r.canon))
 
-    if workers > 1:
-        with multiprocessing.Pool(workers) as pool:
-            for row in pool.imap_unordered(job, classes):
-                add(row)
-    else:
-        for canon in classes:
-            add(job(canon))
+    for _, row in pmap(job, [(canon,) for canon in classes], max(1, workers)):
+        add(row)
     return sorted(results, key=lambda row: row.canon)
 
 

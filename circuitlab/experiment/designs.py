@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
+from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.tasks import Design
 
@@ -157,3 +158,31 @@ def load_design(source: DesignSource, cache: Path | None) -> Design:
         return Design(source.name, aig, text)
     except CircuitlabError as exc:
         raise CircuitlabError(f"design {source.spec!r}: {str(exc).splitlines()[0]}") from None
+
+
+def _synthesize_item(source: DesignSource) -> bytes:
+    """Worker: the AIGER bytes of a Verilog design (:func:`load_design` without a cache)."""
+    from circuitlab.io.aiger_write import dump_aiger
+    return dump_aiger(load_design(source, None).aig)
+
+
+def load_designs(sources: list[DesignSource], cache: Path | None,
+                 options: BuildOptions = BuildOptions(progress=False)) -> list[Design]:
+    """:func:`load_design` of every source, the Verilog ones synthesised in parallel.
+
+    With a cache, each Verilog design is an item of :func:`circuitlab.parallel.run_items`
+    written to :func:`load_design`'s cache file, which then reads it.
+
+    Raises:
+        CircuitlabError: the first design (in order) that does not load, named.
+    """
+    from circuitlab.parallel import pmap
+
+    if cache is None:
+        found = dict(pmap(load_design, [(s, None) for s in sources], options.jobs))
+        return [found[k] for k in range(len(sources))]
+    verilog = [s for s in sources if s.is_verilog]
+    items = [Item(s.spec, f"{s.name}-{s.digest()[:16]}", s) for s in verilog]
+    run_items(_synthesize_item, items, cache / "aigs", ".aig", options, what="designs")
+    # a design that failed is synthesised again here, to raise its own error
+    return [load_design(s, cache) for s in sources]

@@ -21,6 +21,7 @@ from pathlib import Path
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.errors import CircuitlabError
 from circuitlab.experiment.config import EncoderCell
+from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.tasks import Design
 
 VOLATILE = ("progress", "log_interval", "ckpt_interval", "device")
@@ -77,18 +78,26 @@ def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
     with tempfile.TemporaryDirectory(prefix="circuitlab-pretrain-") as tmp:
         path = checkpoint_path(cell, seed, train, cache) if cache is not None \
             else Path(tmp) / "weights.pt"
-        if path.is_file():
-            info.update(source="cache", checkpoint=str(path))
-            return load_encoder(path), info
-        config = _seeded(cell, seed)
-        graphs = pretrain_graphs(designs, config)
-        t0 = time.perf_counter()
-        stats = pretrain(config, graphs, Path(tmp) / "run")
-        save_weights(path, config, stats["model"], stats["steps"])
-        info.update(source="trained", checkpoint=str(path) if cache is not None else None,
-                    pretrain_graphs=len(graphs), pretrain_steps=stats["steps"],
-                    pretrain_s=round(time.perf_counter() - t0, 2),
-                    pretrain_loss=stats["loss"])
+
+        def weights(_) -> bytes:
+            config = _seeded(cell, seed)
+            graphs = pretrain_graphs(designs, config)
+            t0 = time.perf_counter()
+            stats = pretrain(config, graphs, Path(tmp) / "run")
+            made = Path(tmp) / "made.pt"
+            save_weights(made, config, stats["model"], stats["steps"])
+            info.update(pretrain_graphs=len(graphs), pretrain_steps=stats["steps"],
+                        pretrain_s=round(time.perf_counter() - t0, 2),
+                        pretrain_loss=stats["loss"])
+            return made.read_bytes()
+
+        # the one cached item of the parallel map, computed here (the checkpoint is the key)
+        report = run_items(weights, [Item(cell.name, path.stem, None)], path.parent,
+                           path.suffix, BuildOptions(jobs=1, progress=False))
+        if report.failed:
+            raise CircuitlabError(f"encoder {cell.name}: {report.failed[0][1]}")
+        info.update(source="trained" if report.computed else "cache",
+                    checkpoint=str(path) if cache is not None else None)
         return load_encoder(path), info
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
 from circuitlab.experiment.config import ExperimentConfig
-from circuitlab.experiment.designs import load_design
+from circuitlab.experiment.designs import load_designs
 from circuitlab.experiment.registry import resolve_task
 
 FORMAT = "circuitlab-experiment/1"
@@ -72,8 +72,8 @@ def run_experiment(config: ExperimentConfig,
     if not todo:
         return RunSummary(0, 0, total)
     t0 = time.perf_counter()
-    train = [load_design(s, config.cache) for s in config.train]
-    test = [load_design(s, config.cache) for s in config.test]
+    designs = load_designs(list(config.train) + list(config.test), config.cache)
+    train, test = designs[:len(config.train)], designs[len(config.train):]
     log(f"designs: {len(train)} train, {len(test)} test ({time.perf_counter() - t0:.1f} s)")
     base = {"format": FORMAT, "config_hash": digest, "git_revision": git_revision(),
             "config": config.to_dict()}

@@ -17,15 +17,14 @@ The winner is re-checked with :func:`circuitlab.verify.check_equivalence`.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.exact.shrink import ShrinkParams, shrink
+from circuitlab.parallel import pmap
 from circuitlab.synth.best_of import DEEPSYN, Script, best_of_scripts, check_deepsyn_options
 from circuitlab.synth.recipes import ENGINES, resolve_engine
 from circuitlab.transformer.search import SearchParams, search
@@ -189,9 +188,8 @@ def shrink_all(aigs: Sequence[Aig], params: ShrinkParams, jobs: int = 1) -> list
     """:func:`~circuitlab.exact.shrink.shrink` on each circuit, in ``jobs`` processes."""
     if jobs <= 1 or len(aigs) < 2:
         return [shrink(aig, params)[0] for aig in aigs]
-    with ProcessPoolExecutor(min(jobs, len(aigs)),
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
-        return [aig for aig, _ in pool.map(shrink, aigs, [params] * len(aigs), chunksize=4)]
+    found = dict(pmap(shrink, [(aig, params) for aig in aigs], jobs, spawn=True))
+    return [found[k][0] for k in range(len(aigs))]
 
 
 def _offer(cands: list[dict[str, Aig]], name: str, found: Sequence[Aig | None]) -> None:

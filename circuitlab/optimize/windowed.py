@@ -24,6 +24,7 @@ from circuitlab.errors import (
     CircuitlabError, require, require_at_least, require_choice, require_positive,
 )
 from circuitlab.optimize.window_pass import PassContext, window_pass
+from circuitlab.parallel import ignore_sigint, terminate
 from circuitlab.synth.recipes import ENGINES
 from circuitlab.verify.result import Verdict
 
@@ -174,7 +175,8 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
     comb = aig.cut_latches()
     best = comb
     # spawned, not forked: the caller may hold torch's threads
-    pool = ProcessPoolExecutor(params.jobs, mp_context=multiprocessing.get_context("spawn")) \
+    pool = ProcessPoolExecutor(params.jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=ignore_sigint) \
         if params.jobs > 1 and "exact" in params.generators else None
     ctx = PassContext(
         max_leaves=params.max_leaves, max_roots=params.max_roots, generators=params.generators,
@@ -221,6 +223,11 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
                 if ctx.conflicts >= params.conflicts * _ESCALATION:
                     break
                 ctx.conflicts *= 4
+    except BaseException:
+        if pool is not None:  # Ctrl-C or an error: the running searches are not waited for
+            terminate(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -8,15 +8,14 @@ design is synthesised, encoded by :func:`~circuitlab.data.to_pyg`, its
 Verilog embedded by :func:`~circuitlab.llm.make_embedder` (the shipped
 MiniLM by default: ``M = 16``, ``D = 384``) and attached as ``text_tokens``
 ``[1, M, D]`` (:func:`~circuitlab.pretrain.with_text_tokens`). With
-``recipes > 0`` the AIGs along seeded random synthesis recipes are added
-(OpenABC-D style, as :class:`~circuitlab.datasets.RecipeCorpus`), each
-carrying the tokens of the design it came from.
+``recipes > 0`` the AIGs along :class:`~circuitlab.datasets.RecipeCorpus`'s
+seeded random synthesis recipes are added (OpenABC-D style), each carrying
+the tokens of the design it came from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +38,7 @@ class CorpusParams:
         engine: recipe engine, ``auto``/``abc``/``aigverse``.
         jobs: worker processes for synthesis and recipes.
         synth_timeout: seconds per Yosys run.
+        recipe_timeout: seconds per recipe.
     """
 
     encoding: str = "not_nodes"
@@ -48,6 +48,7 @@ class CorpusParams:
     engine: str = "auto"
     jobs: int = 2
     synth_timeout: float = 600.0
+    recipe_timeout: float = 600.0
 
     def __post_init__(self):
         require_at_least(self.recipes, 0, "recipes")
@@ -55,55 +56,72 @@ class CorpusParams:
         require_at_least(self.jobs, 1, "jobs")
 
 
-def _build(path: Path, params: CorpusParams) -> tuple[str, list[bytes] | str]:
-    """AIGER bytes of the design and its recipe intermediates, or the error line."""
+def _synthesize(path: Path, timeout: float) -> bytes | str:
+    """Worker: the AIGER bytes of the design, or the error's line."""
     from circuitlab.io.aiger import dump_aiger
     try:
-        aig = read_design(path, DesignParams(timeout=params.synth_timeout))
-        aigs = [aig]
-        if params.recipes:
-            from circuitlab.datasets import recipe_seed
-            from circuitlab.synth.recipes import RecipeParams, random_recipe, trace_recipe
-            seen = {dump_aiger(aig)}
-            for r in range(params.recipes):
-                steps = random_recipe(recipe_seed(params.seed, path.stem, r),
-                                      params.recipe_length)
-                for step_aig in trace_recipe(aig, steps, RecipeParams(params.engine))[1:]:
-                    blob = dump_aiger(step_aig)
-                    if blob not in seen:
-                        seen.add(blob)
-                        aigs.append(step_aig)
-        return path.stem, [dump_aiger(a) for a in aigs]
+        return dump_aiger(read_design(path, DesignParams(timeout=timeout)))
     except CircuitlabError as exc:
-        return path.stem, str(exc).splitlines()[0]
+        return str(exc).splitlines()[0]
+
+
+def _trace(payload: dict) -> list[bytes] | str:
+    """Worker: the AIGER bytes of a recipe's steps after the first, or the error's line."""
+    from circuitlab.datasets.recipe_corpus import trace_item
+    from circuitlab.datasets.shard import unpack
+    try:
+        return unpack(trace_item(payload))[1][1:]
+    except CircuitlabError as exc:
+        return str(exc).splitlines()[0]
 
 
 def design_graphs(files: Sequence[Path], params: CorpusParams = CorpusParams()) -> list:
     """One :class:`~circuitlab.data.AigData` per design (plus recipe AIGs), in file order.
 
     Each graph has ``name`` (``<design>`` or ``<design>#<k>``), ``design``
-    and ``verilog`` (the file's text).
+    and ``verilog`` (the file's text). The recipe AIGs are those of
+    :class:`~circuitlab.datasets.RecipeCorpus` (the same recipes, traced by
+    its :func:`~circuitlab.datasets.recipe_corpus.trace_item`), each distinct
+    circuit of a design kept once.
 
     Raises:
         CircuitlabError: a design does not synthesise (its name and Yosys' line).
     """
     from circuitlab.data import to_pyg
-    from circuitlab.io.aiger import parse_aiger
+    from circuitlab.datasets.recipe_corpus import recipe_payload
+    from circuitlab.io.aiger import dump_aiger, parse_aiger
+    from circuitlab.parallel import pmap
 
     files = list(files)
-    if params.jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=params.jobs) as pool:
-            built = list(pool.map(_build, files, [params] * len(files)))
-    else:
-        built = [_build(f, params) for f in files]
-    graphs = []
-    for path, (design, result) in zip(files, built):
+    built: list[list[bytes]] = [[] for _ in files]
+    for k, result in pmap(_synthesize, [(f, params.synth_timeout) for f in files],
+                          params.jobs):
         if isinstance(result, str):
-            raise CircuitlabError(f"{path}: {result}")
+            raise CircuitlabError(f"{files[k]}: {result}")
+        built[k].append(result)
+    calls = [(k, r) for k in range(len(files)) for r in range(params.recipes)]
+    payloads = [({**recipe_payload(files[k].stem, r, params.seed, params.recipe_length,
+                                   params.engine, params.recipe_timeout),
+                  "aiger": built[k][0]},) for k, r in calls]
+    traces: dict[tuple[int, int], list[bytes]] = {}
+    for j, result in pmap(_trace, payloads, params.jobs):
+        if isinstance(result, str):
+            raise CircuitlabError(f"{files[calls[j][0]]}: {result}")
+        traces[calls[j]] = result
+    graphs = []
+    for k, path in enumerate(files):
+        design = path.stem
+        aigs = [parse_aiger(built[k][0])]
+        seen = {dump_aiger(aigs[0], symbols=False, comments=False)}
+        for r in range(params.recipes):
+            for blob in traces[(k, r)]:
+                if blob not in seen:
+                    seen.add(blob)
+                    aigs.append(parse_aiger(blob))
         text = path.read_text(errors="replace")
-        for k, blob in enumerate(result):
-            graph = to_pyg(parse_aiger(blob), params.encoding)
-            graph.name = design if k == 0 else f"{design}#{k}"
+        for n, aig in enumerate(aigs):
+            graph = to_pyg(aig, params.encoding)
+            graph.name = design if n == 0 else f"{design}#{n}"
             graph.design = design
             graph.verilog = text
             graphs.append(graph)

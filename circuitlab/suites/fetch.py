@@ -2,7 +2,11 @@
 
 pooch writes a file under a temporary name beside its destination and moves
 it into place only once its hash matched, so a failure leaves no partial
-file; files already there that verify are kept and not fetched again.
+file; files already there that verify are kept and not fetched again. A
+new suite is fetched into ``.partial/<suite>`` beside the suites and moved
+into place once every file verified, so a failure leaves no partial suite
+and no empty folder; a failed download keeps its verified files there for
+the next call, a failed copy from a mirror removes them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from circuitlab.errors import FetchError
 from circuitlab.suites.registry import Suite, SuiteFile, get_suite, list_suites
 
 CACHE_ENV = "CIRCUITLAB_CACHE"
+STAGING = ".partial"
+"""Folder beside the suites where a suite is fetched until it is complete."""
 
 
 def _store(root: Path | None) -> pooch.Pooch:
@@ -114,8 +120,9 @@ def fetch_suite(name: str, dest: str | os.PathLike | None = None,
 
     Raises:
         FetchError: unknown suite, missing mirror, network failure or a
-            SHA-256 mismatch. No partial file is left; files verified before
-            the failure stay, so a second call fetches only the rest.
+            SHA-256 mismatch. No partial file and no partial suite is left,
+            nor an empty folder; a download's verified files wait in
+            ``.partial`` so that a second call fetches only the rest.
     """
     suite = get_suite(name)
     mirror_dir = Path(mirror).expanduser() if mirror is not None else None
@@ -125,15 +132,50 @@ def fetch_suite(name: str, dest: str | os.PathLike | None = None,
     downloader = (_MirrorCopy(suite, mirror_dir) if mirror_dir is not None
                   else pooch.HTTPDownloader(timeout=timeout))
     target = Path(store.abspath) / suite.name
-    with _quiet_pooch(), tqdm(total=suite.size, unit="B", unit_scale=True, desc=suite.name,
-                              disable=not progress) as bar:
+    if target.is_dir():  # completed before: damaged or missing files are fetched again
+        _fetch_all(store, suite, downloader, mirror_dir, progress, keep=False)
+        return target
+    staging = _store(Path(store.abspath) / STAGING)
+    # a failed download keeps its verified files for the next call; a mirror is copied again
+    _fetch_all(staging, suite, downloader, mirror_dir, progress, keep=mirror_dir is None)
+    (Path(staging.abspath) / suite.name).rename(target)
+    with contextlib.suppress(OSError):
+        Path(staging.abspath).rmdir()  # only where no other suite is being fetched
+    return target
+
+
+def _fetch_all(store: pooch.Pooch, suite: Suite, downloader, mirror_dir: Path | None,
+               progress: bool, keep: bool) -> None:
+    """Every file of ``suite`` into ``store``; on a failure the files added are removed
+    unless ``keep``, and the folders left empty."""
+    with _undo_on_failure(Path(store.abspath) / suite.name, keep), _quiet_pooch(), \
+            tqdm(total=suite.size, unit="B", unit_scale=True, desc=suite.name,
+                 disable=not progress) as bar:
         for f in suite.files:
             where = str(mirror_dir / f.mirror_path) if mirror_dir is not None else suite.url(f)
-            try:
-                _fetch_file(store, suite, f, downloader, where)
-            except FetchError:
-                with contextlib.suppress(OSError):
-                    target.rmdir()  # only where the failure left it empty
-                raise
+            _fetch_file(store, suite, f, downloader, where)
             bar.update(f.size)
-    return target
+
+
+@contextlib.contextmanager
+def _undo_on_failure(target: Path, keep: bool = False) -> Iterator[None]:
+    """On any exception (Ctrl-C included), remove the files added to ``target`` (unless
+    ``keep``) and the folders on the way to it left empty, then let the exception go on."""
+    existing = target
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    before = {p.name for p in target.iterdir()} if target.is_dir() else set()
+    try:
+        yield
+    except BaseException:
+        if target.is_dir() and not keep:
+            for path in target.iterdir():
+                if path.name not in before and path.is_file():
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+        folder = target
+        while folder != existing and folder != folder.parent:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only where it is empty
+            folder = folder.parent
+        raise

@@ -37,7 +37,7 @@ from circuitlab.errors import (CircuitlabError, require, require_at_least, requi
 from circuitlab.synth.recipes import ENGINES
 from circuitlab.tasks.classification import binary_metrics, choose_threshold, roc_auc
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
-from circuitlab.tasks.equivalence_pairs import KINDS, PairSet, cached_pairs
+from circuitlab.tasks.equivalence_pairs import KINDS, PairSet, cached_pair_sets
 from circuitlab.tasks.similarity import embedding_cosine, signature_agreement
 
 __all__ = ["EquivalenceParams", "run", "score_pairs"]
@@ -155,8 +155,8 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
         rng = np.random.default_rng(seed)
         keep = sorted(rng.choice(len(val_designs), params.validation_designs, replace=False))
         val_designs = [val_designs[k] for k in keep]
-    val = [cached_pairs(d.name, d.aig, params, seed, cache) for d in val_designs]
-    tests = [cached_pairs(d.name, d.aig, params, seed, cache) for d in test]
+    val = cached_pair_sets(val_designs, params, seed, cache)
+    tests = cached_pair_sets(test, params, seed, cache)
     pairs_s = time.perf_counter() - start
     t1 = time.perf_counter()
     val_scores = [score_pairs(p, encoder, params, seed) for p in val]

@@ -29,8 +29,10 @@ depends on an encoder, so a design's pairs are cached under ``cache``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
+import tempfile
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,14 +40,17 @@ from pathlib import Path
 import numpy as np
 
 from circuitlab.aig import Aig, cleanup
-from circuitlab.aig.cones import cone_info, extract_cone
+from circuitlab.errors import CircuitlabError
+from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.sim import node_signatures
 from circuitlab.synth.recipes import RecipeParams, random_recipe, resolve_engine, run_recipe
+from circuitlab.tasks.common import Design
+from circuitlab.aig.cones import cone_info, extract_cone
 from circuitlab.tasks.cones import mutate_gate
 from circuitlab.verify import EquivalenceParams as CheckParams
 from circuitlab.verify import Verdict, check_equivalence
 
-__all__ = ["KINDS", "PairSet", "build_pairs", "cached_pairs"]
+__all__ = ["KINDS", "PairSet", "build_pairs", "cached_pair_sets", "cached_pairs"]
 
 KINDS = ("equivalent", "hard", "random", "near")
 _CACHE_FORMAT = 2
@@ -236,24 +241,49 @@ def _pair_fields(params) -> dict:
     return fields
 
 
-def cached_pairs(name: str, design_aig: Aig, params, seed: int, cache: Path | None) -> PairSet:
-    """:func:`build_pairs`, read from ``cache/equivalence/`` when built before with the
-    same design, pair-building parameters, engine and seed (written there otherwise)."""
-    if cache is None:
-        return build_pairs(name, design_aig, params, seed)
-    digest = hashlib.sha256(repr((
+def _digest(name: str, design_aig: Aig, params, seed: int) -> str:
+    return hashlib.sha256(repr((
         _CACHE_FORMAT, name, seed, sorted(_pair_fields(params).items()),
         design_aig.num_inputs, design_aig.ands.tobytes(), design_aig.outputs.tobytes(),
         design_aig.latches.tobytes())).encode()).hexdigest()[:16]
-    path = Path(cache) / "equivalence" / f"{name}-{digest}.pkl"
-    if path.is_file():
-        with open(path, "rb") as fh:
-            return _from_plain(pickle.load(fh))
-    found = build_pairs(name, design_aig, params, seed)
-    from circuitlab.fsutil import write_bytes_atomic
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(path, pickle.dumps(_to_plain(found)))
+
+
+def _pairs_item(payload: tuple) -> bytes:
+    """Worker: the pickled pairs of one design (``name, aig, params, seed``)."""
+    return pickle.dumps(_to_plain(build_pairs(*payload)))
+
+
+def cached_pair_sets(designs, params, seed: int, cache: Path | None,
+                     options: BuildOptions = BuildOptions(progress=False)) -> list[PairSet]:
+    """:func:`build_pairs` of each design (``name``, ``aig``), in parallel
+    (:func:`circuitlab.parallel.run_items`); each read from ``cache/equivalence/`` when
+    built before with the same design, pair-building parameters, engine and seed
+    (written there otherwise).
+
+    Raises:
+        CircuitlabError: a design's pairs could not be built (naming it).
+    """
+    designs = list(designs)
+    with contextlib.ExitStack() as stack:
+        folder = Path(cache) / "equivalence" if cache is not None else \
+            Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="circuitlab-pairs-")))
+        items = [Item(d.name, f"{d.name}-{_digest(d.name, d.aig, params, seed)}",
+                      (d.name, d.aig, params, seed)) for d in designs]
+        report = run_items(_pairs_item, items, folder, ".pkl", options, what="designs")
+        if report.failed:
+            name, reason = report.failed[0]
+            raise CircuitlabError(f"{name}: the pairs could not be built: {reason}")
+        found = []
+        for item in items:
+            with open(folder / f"{item.key}.pkl", "rb") as fh:
+                found.append(_from_plain(pickle.load(fh)))
     return found
+
+
+def cached_pairs(name: str, design_aig: Aig, params, seed: int, cache: Path | None) -> PairSet:
+    """:func:`cached_pair_sets` of one design, built here."""
+    return cached_pair_sets([Design(name, design_aig)], params, seed, cache,
+                            BuildOptions(jobs=1, progress=False))[0]
 
 
 def _to_plain(found: PairSet) -> dict:

@@ -31,8 +31,8 @@ import numpy as np
 from circuitlab.errors import require, require_at_least, require_choice, require_positive
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 
-__all__ = ["QorParams", "baseline_predictions", "evaluate", "run", "summarise", "targets",
-           "train_and_evaluate"]
+__all__ = ["QorParams", "baseline_predictions", "evaluate", "evaluate_head", "run", "summarise",
+           "targets", "train_and_evaluate"]
 
 
 @dataclass(frozen=True)
@@ -253,3 +253,35 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
             "train_ands_before": train_before.tolist(), "seed": int(seed),
             "params": asdict(params)}
     return result, head, meta
+
+
+def evaluate_head(head, encoder, meta: dict, designs: Sequence[Design], count: int,
+                  cache: Path | None = None, jobs: int = 1,
+                  progress: bool = False) -> list[dict]:
+    """A trained head (as :func:`~circuitlab.tasks.qor_head.load_head` returns it) judged
+    on ``designs``: one :func:`evaluate` row each, over the first ``count`` recipes of
+    the head's shared set, labelled by :func:`~circuitlab.tasks.qor_labels.recipe_labels`
+    (cached under ``cache``), against the mean-rank baseline of the head's training designs.
+
+    Raises:
+        CircuitlabError: a recipe that fails, a graph over the node budget.
+    """
+    import torch
+
+    from circuitlab.inference import encode_aigs
+    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
+    from circuitlab.tasks.recipe_encoder import recipe_tokens
+
+    recipes = shared_recipes(count, meta["recipes"]["seed"], meta["recipes"]["length"])
+    labels, _ = recipe_labels(designs, recipes, meta["recipes"]["engine"], cache, jobs,
+                              progress=progress)
+    graphs, _ = encode_aigs([d.aig for d in designs], encoder, names=[d.name for d in designs])
+    base_score, base_ratio = baseline_predictions(
+        np.asarray(meta["train_ands"])[:, :count], np.asarray(meta["train_ands_before"]))
+    tokens = recipe_tokens(recipes)
+    rows = []
+    for design, graph in zip(designs, graphs):
+        score, pred = head.predict(torch.as_tensor(graph), tokens, design.aig.num_ands)
+        rows.append(evaluate(design.name, labels[design.name][:, 0], design.aig.num_ands,
+                             score.numpy(), pred.numpy(), base_score, base_ratio))
+    return rows

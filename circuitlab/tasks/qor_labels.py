@@ -19,13 +19,13 @@ import hashlib
 import json
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from circuitlab.errors import CircuitlabError, require_at_least
+from circuitlab.parallel import pmap
 
 __all__ = ["LabelStats", "aig_key", "recipe_key", "recipe_labels", "shared_recipes"]
 
@@ -85,6 +85,15 @@ def _label_chunk(aiger: bytes, recipes: list[str], engine: str,
         result, _ = run_recipe(aig, recipe, RecipeParams(engine=engine, timeout=timeout))
         out.append((result.num_ands, depth(result), time.process_time() - start))
     return out
+
+
+def _label_chunk_or_error(aiger: bytes, recipes: list[str], engine: str,
+                          timeout: float) -> list[tuple[int, int, float]] | str:
+    """:func:`_label_chunk`, or the first line of the error a recipe raised."""
+    try:
+        return _label_chunk(aiger, recipes, engine, timeout)
+    except CircuitlabError as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _read_cache(path: Path | None) -> dict[str, list]:
@@ -160,30 +169,14 @@ def recipe_labels(designs: Sequence, recipes: Sequence[Sequence[str]], engine: s
         _write_cache(paths[name], name, known[name])
         bar.update(len(chunk))
 
-    def failed(name: str, chunk: list[str], exc: Exception) -> CircuitlabError:
-        line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return CircuitlabError(f"{name}: a recipe of [{chunk[0]} ...] failed with {engine}: "
-                               f"{line}")
-
     try:
-        if jobs == 1 or len(work) <= 1:
-            for name, chunk in work:
-                try:
-                    done(name, chunk, _label_chunk(aigers[name], chunk, engine, timeout))
-                except CircuitlabError as exc:
-                    raise failed(name, chunk, exc) from None
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(_label_chunk, aigers[n], c, engine, timeout): (n, c)
-                           for n, c in work}
-                for fut in as_completed(futures):
-                    name, chunk = futures[fut]
-                    try:
-                        done(name, chunk, fut.result())
-                    except CircuitlabError as exc:
-                        for other in futures:
-                            other.cancel()
-                        raise failed(name, chunk, exc) from None
+        calls = ((aigers[name], chunk, engine, timeout) for name, chunk in work)
+        for k, results in pmap(_label_chunk_or_error, calls, jobs):
+            name, chunk = work[k]
+            if isinstance(results, str):
+                raise CircuitlabError(f"{name}: a recipe of [{chunk[0]} ...] failed with "
+                                      f"{engine}: {results}")
+            done(name, chunk, results)
     finally:
         bar.close()
     stats.seconds = time.perf_counter() - start

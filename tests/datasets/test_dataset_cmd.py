@@ -19,11 +19,41 @@ def test_build_reports_graphs_and_failures(src, tmp_path, capsys):
     status = main(["dataset", "build", "aiger", "--source", str(src), "--root",
                    str(tmp_path / "out"), "--no-progress", "--jobs", "1"])
     out, err = capsys.readouterr()
-    assert status == 0
+    assert status == 1  # a file failed
     report = json.loads(out)
     assert report["graphs"] == 2 and report["computed"] == 2
     assert [f[0] for f in report["failed"]] == ["bad.aag"]
-    assert err.count("\n") == 1 and err.startswith("skipped bad.aag: ")
+    assert err.count("\n") == 1 and err.startswith("skipped bad.aag: bad.aag:1: ")
+    assert "Error" not in err
+
+
+def test_ray_without_a_cluster_is_one_line_and_leaves_no_folder(src, tmp_path):
+    pytest.importorskip("ray")
+    import os
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    root = tmp_path / "new" / "out"
+    done = subprocess.run([sys.executable, "-m", "circuitlab", "dataset", "build", "aiger",
+                           "--source", str(src), "--root", str(root), "--ray", "auto",
+                           "--no-progress"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "cannot connect to the Ray cluster 'auto'" in done.stderr
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_build_that_stops_leaves_no_empty_folder(src, tmp_path, monkeypatch):
+    from circuitlab.datasets import aiger_dataset
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(aiger_dataset.AigerDataset, "process", stop)
+    root = tmp_path / "new" / "out"
+    assert main(["dataset", "build", "aiger", "--source", str(src), "--root", str(root),
+                 "--no-progress"]) == 130
+    assert not (tmp_path / "new").exists()
 
 
 def test_recipes_kind(src, tmp_path, capsys):

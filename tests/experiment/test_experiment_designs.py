@@ -52,6 +52,27 @@ def test_a_verilog_design_is_synthesised_once(tmp_path, monkeypatch):
     assert again.text == first.text and again.name == "maj5"
 
 
+def test_designs_load_in_parallel_into_the_cache_load_design_reads(tmp_path, monkeypatch):
+    from circuitlab.experiment.designs import load_designs
+    from circuitlab.parallel import BuildOptions
+    sources = [locate(n, tmp_path) for n in ("maj5", "mux8", "cmp8u")]
+    found = load_designs(sources, tmp_path / "cache", BuildOptions(jobs=2, progress=False))
+    assert [d.name for d in found] == ["maj5", "mux8", "cmp8u"]
+    assert len(list((tmp_path / "cache" / "aigs").glob("*.aig"))) == 3
+
+    def no_yosys(*args, **kwargs):
+        raise AssertionError("synthesised again")
+
+    monkeypatch.setattr("circuitlab.synth.synthesize", no_yosys)
+    for source, design in zip(sources, found):
+        alone = load_design(source, tmp_path / "cache")
+        assert alone.aig.structurally_equal(design.aig) and alone.text == design.text
+    monkeypatch.undo()
+    uncached = load_designs(sources[:2], None, BuildOptions(jobs=2, progress=False))
+    assert uncached[1].aig.structurally_equal(found[1].aig)
+    assert uncached[0].aig.structurally_equal(found[0].aig)
+
+
 def test_a_design_that_does_not_parse_names_the_design(tmp_path):
     (tmp_path / "aig" / "iscas85").mkdir(parents=True)
     (tmp_path / "aig" / "iscas85" / "bad.aig").write_bytes(b"not aiger")

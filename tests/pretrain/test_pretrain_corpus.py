@@ -77,3 +77,20 @@ def test_the_corpus_feeds_mgvga_pretraining(designs, tmp_path):
         "encoder": {"hidden": 16, "layers": 2}})
     stats = pretrain(config, graphs, tmp_path / "run")
     assert stats["steps"] == 3 and stats["loss"] == stats["loss"]  # finite, not NaN
+
+
+def test_recipe_graphs_are_the_recipe_corpus_circuits(designs, tmp_path):
+    from circuitlab.datasets import BuildOptions, RecipeCorpus
+
+    def shape(g):
+        return int(g.num_nodes), tuple(map(tuple, g.edge_index.t().tolist()))
+
+    more = verilog_corpus(designs, CorpusParams(recipes=2, recipe_length=4, engine="aigverse",
+                                                jobs=2), None)
+    corpus = RecipeCorpus(str(tmp_path / "corpus"), str(designs), recipes=2, length=4,
+                          engine="aigverse", options=BuildOptions(jobs=1, progress=False))
+    for name in NAMES:
+        ours = [shape(g) for g in more if g.design == name]
+        theirs = {shape(corpus[k]) for k in range(len(corpus)) if corpus[k].design == name}
+        assert len(set(ours)) == len(ours)  # each distinct circuit once
+        assert set(ours) == theirs

@@ -164,10 +164,19 @@ def test_corrupted_mirror_file_raises_and_leaves_no_partial_file(tmp_path, data,
     message = str(info.value)
     assert bad.name in message and "SHA-256 mismatch" in message and "\n" not in message
     assert f"expected {bad.sha256}" in message
-    if bad_index == 0:
-        assert leftovers(dest) == []
-    else:  # the files verified before the bad one stay, whole
-        assert_verified(dest / SMALL, SMALL, data, suite.files[:-1])
+    # no partial suite: the files verified before the bad one go too, and the folders
+    assert not dest.exists()
+
+
+def test_a_failed_fetch_keeps_what_was_there_before(tmp_path, data):
+    path = fetch_suite(SMALL, dest=tmp_path, mirror=data, progress=False)
+    suite = get_suite(SMALL)
+    (path / suite.files[-1].name).unlink()
+    mirror = copy_mirror(SMALL, data, tmp_path / "mirror")
+    (mirror / suite.files[-1].mirror_path).write_bytes(b"garbage")
+    with pytest.raises(FetchError, match="SHA-256 mismatch"):
+        fetch_suite(SMALL, dest=tmp_path, mirror=mirror, progress=False)
+    assert_verified(path, SMALL, data, suite.files[:-1])
 
 
 def test_missing_mirror_file_names_it(tmp_path, data):
@@ -211,12 +220,12 @@ def test_offline_without_mirror_is_a_clear_error(tmp_path, monkeypatch):
     closed_port_url(monkeypatch)
     started = time.monotonic()
     with pytest.raises(FetchError) as info:
-        fetch_suite(SMALL, dest=tmp_path, progress=False, timeout=2)
+        fetch_suite(SMALL, dest=tmp_path / "new" / "cache", progress=False, timeout=2)
     assert time.monotonic() - started < 10
     message = str(info.value)
     assert "cannot connect" in message and "--mirror" in message and "\n" not in message
     assert get_suite(SMALL).files[0].name in message
-    assert leftovers(tmp_path) == []
+    assert leftovers(tmp_path) == [] and not (tmp_path / "new").exists()
 
 
 def test_download_verifies_installs_and_is_cached(tmp_path, data, server):
@@ -243,12 +252,14 @@ def test_failure_midway_keeps_verified_files_and_resumes(tmp_path, data, server)
     serve(server, SMALL, data, suite.files[:4])
     with pytest.raises(FetchError, match=f"{suite.files[4].name}: download of .* HTTP 404"):
         fetch_suite(SMALL, dest=tmp_path, progress=False)
-    assert_verified(tmp_path / SMALL, SMALL, data, suite.files[:4])
+    assert not (tmp_path / SMALL).exists()  # no partial suite; its verified files wait
+    assert_verified(tmp_path / ".partial" / SMALL, SMALL, data, suite.files[:4])
     serve(server, SMALL, data)
     server.hits.clear()
     fetch_suite(SMALL, dest=tmp_path, progress=False)
     assert server.hits == [url_path(suite, f) for f in suite.files[4:]]
     assert_verified(tmp_path / SMALL, SMALL, data)
+    assert [p.name for p in tmp_path.iterdir()] == [SMALL]
 
 
 def test_download_timeout_is_an_error(tmp_path, data, server):

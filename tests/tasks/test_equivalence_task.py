@@ -9,7 +9,8 @@ from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.synth import synthesize
 from circuitlab.tasks import Design, equivalence
 from circuitlab.tasks.equivalence import EquivalenceParams, run, score_pairs
-from circuitlab.tasks.equivalence_pairs import KINDS, build_pairs, cached_pairs
+from circuitlab.parallel import BuildOptions
+from circuitlab.tasks.equivalence_pairs import KINDS, build_pairs, cached_pair_sets, cached_pairs
 from circuitlab.verify import Verdict, check_equivalence
 
 QUICK = EquivalenceParams(versions=2, recipe_length=6, pairs_per_design=4)
@@ -48,6 +49,17 @@ def test_every_label_is_what_the_checker_proves(sqr6_pairs):
         assert verdict is (Verdict.EQUIVALENT if label else Verdict.NOT_EQUIVALENT), kind
         assert label == (kind == "equivalent")
         assert not ca.structurally_equal(cb, names=False)
+
+
+def test_pairs_built_in_parallel_are_those_built_one_by_one(designs, tmp_path):
+    chosen = [designs[n] for n in ("sqr6", "ham74enc")]
+    together = cached_pair_sets(chosen, QUICK, 0, None, BuildOptions(jobs=2, progress=False))
+    for design, found in zip(chosen, together):
+        alone = build_pairs(design.name, design.aig, QUICK, seed=0)
+        assert found.design == design.name
+        assert np.array_equal(found.pairs, alone.pairs) and found.kinds == alone.kinds
+        assert all(x.structurally_equal(y, names=False)
+                   for x, y in zip(found.cones, alone.cones))
 
 
 def test_cones_respect_the_size_limits(sqr6_pairs):

@@ -6,7 +6,6 @@ import shutil
 import pytest
 
 from circuitlab import pipeline
-from circuitlab.io import write_aiger
 from circuitlab.pipeline import DEFAULT_DESIGNS, PipelineParams, qor_stage, run_pipeline
 from circuitlab.synth import synthesize
 from circuitlab.tasks.qor_head import DEFAULT_HEAD, load_head
@@ -17,13 +16,13 @@ def test_the_stage_scores_held_out_designs_only(tmp_path):
         pytest.skip("the shipped head is built by experiments/train_qor_head.py")
     heldout = load_head()[2]["heldout"]
     assert "vending" in heldout and "counter8" not in heldout
-    rows = []
+    rows, aigs = [], []
     for name in ("vending", "counter8"):
         aig = synthesize(DEFAULT_DESIGNS / f"{name}.v")
-        write_aiger(aig, tmp_path / f"{name}.aig")
+        aigs.append(aig)
         rows.append({"design": name, "ands": aig.num_ands})
     params = PipelineParams(out=tmp_path, qor_recipes=3, jobs=1)
-    qor_stage(rows, params, progress=False)
+    qor_stage(rows, aigs, params)
     assert "qor" not in rows[1]
     qor = rows[0]["qor"]
     assert qor["recipes"] == 3 and qor["spread"] >= 1

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -35,6 +33,7 @@ from circuitlab.aig.aig import Aig
 from circuitlab.aig.windows import find_windows
 from circuitlab.errors import CircuitlabError
 from circuitlab.io.aiger import dump_aiger, parse_aiger, read_aiger
+from circuitlab.parallel import pmap
 from circuitlab.synth.abc import abc_available
 from circuitlab.transformer.data import generate
 from circuitlab.transformer.data.dataset import PairDataset, function_key
@@ -154,22 +153,15 @@ def build_pairs(spec: DataSpec, cache_dir: str | os.PathLike, workers: int = 2,
         return PairDataset.load(path)
     units, origins = _units(spec)
     total = sum(u[2] for u in units)
-    results = []
+    results: list[dict | None] = [None] * len(units)
     with tqdm(total=total, desc=f"{spec.kind} pairs", unit="circuit",
               disable=not progress) as bar:
-        if workers == 1 or len(units) <= 1:
-            for unit in units:
-                results.append(_work(spec, unit, fits))
-                bar.update(unit[2])
-        else:
-            # spawn: safe beside threads (torch, aigverse); a worker that cannot
-            # start breaks the pool with an error instead of hanging
-            with ProcessPoolExecutor(min(workers, len(units)),
-                                     mp_context=multiprocessing.get_context("spawn")) as pool:
-                for result, unit in zip(pool.map(_work, [spec] * len(units), units,
-                                                 [fits] * len(units)), units):
-                    results.append(result)
-                    bar.update(unit[2])
+        # spawn: safe beside threads (torch, aigverse); a worker that cannot
+        # start breaks the pool with an error instead of hanging
+        for k, result in pmap(_work, [(spec, unit, fits) for unit in units], workers,
+                              spawn=True):
+            results[k] = result
+            bar.update(units[k][2])
     dataset = PairDataset(_assemble(spec, results, origins))
     dataset.save(path)
     return dataset

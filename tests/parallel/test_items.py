@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from circuitlab.datasets.build import BuildOptions, Item, run_items
+from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.errors import ParamError
 
 

@@ -1,0 +1,69 @@
+"""Ctrl-C: every command leaves with one line and status 130, even inside aigverse."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from circuitlab.aig import AigBuilder
+from circuitlab.io import write_aiger
+
+
+def random_aig(ands: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    b = AigBuilder()
+    lits = b.add_inputs(64)
+    for _ in range(ands):
+        i, j = rng.integers(len(lits), size=2)
+        lits.append(b.and_(lits[i] ^ int(rng.integers(2)), lits[j] ^ int(rng.integers(2))))
+    for lit in lits[-200:]:
+        b.add_output(lit)
+    return b.build()
+
+
+def interrupt(argv: list[str], after: float) -> tuple[subprocess.CompletedProcess, float]:
+    """Run ``circuitlab argv``, send SIGINT to its process group after ``after`` seconds."""
+    proc = subprocess.Popen([sys.executable, "-m", "circuitlab", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True, text=True)
+    time.sleep(after)
+    assert proc.poll() is None, "the command ended before the interrupt"
+    sent = time.perf_counter()
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C at a terminal: the whole group
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), \
+        time.perf_counter() - sent
+
+
+@pytest.mark.slow
+def test_ctrl_c_inside_aigverse_exits_130_quietly(tmp_path):
+    write_aiger(random_aig(150_000), tmp_path / "big.aig")
+    done, seconds = interrupt(["opt", str(tmp_path / "big.aig"), "--engine", "aigverse",
+                               "-o", str(tmp_path / "out.aig")], after=6)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "circuitlab opt: interrupted\n"  # no abort, no leak report
+    assert seconds < 3
+    assert not (tmp_path / "out.aig").exists()
+
+
+def test_an_interrupted_command_prints_one_line_and_returns_130(tmp_path, monkeypatch, capsys):
+    import circuitlab.cli.stats_cmd as stats_cmd
+    from circuitlab.cli import main
+
+    def stop(args):
+        raise KeyboardInterrupt
+
+    original = stats_cmd.configure
+
+    def configure(parser):
+        original(parser)
+        parser.set_defaults(func=stop)
+
+    monkeypatch.setattr(stats_cmd, "configure", configure)
+    assert main(["stats", str(tmp_path / "x.aig")]) == 130
+    assert capsys.readouterr().err == "circuitlab stats: interrupted\n"
