@@ -28,13 +28,16 @@ from typing import Any
 
 from circuitlab.errors import CircuitlabError, ParamError
 
-__all__ = ["SHIPPED", "flat_items", "from_dict", "load", "parse_pairs", "parse_value",
+__all__ = ["PRETRAIN_DEFAULT", "SHIPPED", "flat_items", "from_dict", "load", "parse_pairs", "parse_value",
            "read_table", "resolve", "shipped_names", "with_overrides"]
 
 SUFFIXES = (".toml", ".json")
 
 SHIPPED = Path(__file__).resolve().parent / "configs"
 """The configs shipped with circuitlab (package data): ``<name>.toml``."""
+
+PRETRAIN_DEFAULT = "pretrain_default"
+"""The shipped pre-training config used when none is named (MGVGA, MiniLM tokens)."""
 
 
 def shipped_names() -> list[str]:
@@ -65,10 +68,10 @@ def read_table(path: str | Path) -> dict:
             unreadable, not UTF-8, not TOML / JSON, or not a table.
     """
     path = Path(path)
-    if path.suffix not in SUFFIXES:
-        raise CircuitlabError(f"{path}: a config is a .toml or .json file")
     if path.is_dir():
         raise CircuitlabError(f"{path}: is a folder, not a config file")
+    if path.suffix not in SUFFIXES:
+        raise CircuitlabError(f"{path}: a config is a .toml or .json file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -10,7 +10,8 @@ from typing import Iterator
 
 from circuitlab.errors import CircuitlabError
 
-__all__ = ["atomic_path", "check_output_dir", "check_output_file", "write_bytes_atomic"]
+__all__ = ["atomic_path", "check_input_dir", "check_input_file", "check_output_dir",
+           "check_output_file", "write_bytes_atomic"]
 
 _SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
 
@@ -55,6 +56,26 @@ def check_output_dir(path: str | os.PathLike, option: str | None = None) -> None
     if target.exists() and not target.is_dir():
         raise CircuitlabError(f"{label}: is a file, not a folder")
     _check_folder_writable(target, label)
+
+
+def check_input_file(path: str | os.PathLike, option: str | None = None) -> None:
+    """Raise a one-line :class:`CircuitlabError` unless ``path`` is a file (a folder is named so)."""
+    target = Path(path)
+    label = f"{option} {target}" if option else str(target)
+    if target.is_dir():
+        raise CircuitlabError(f"{label}: is a folder, not a file")
+    if not target.exists():
+        raise CircuitlabError(f"{label}: no such file")
+
+
+def check_input_dir(path: str | os.PathLike, option: str | None = None) -> None:
+    """Raise a one-line :class:`CircuitlabError` unless ``path`` is a folder."""
+    target = Path(path)
+    label = f"{option} {target}" if option else str(target)
+    if target.exists() and not target.is_dir():
+        raise CircuitlabError(f"{label}: is a file, not a folder")
+    if not target.exists():
+        raise CircuitlabError(f"{label}: no such folder")
 
 
 def _umask() -> int:

@@ -23,7 +23,7 @@ import os
 import sys
 
 from circuitlab import __version__
-from circuitlab.cli.options import option_message, plain
+from circuitlab.cli.options import CONFIG_KEYS, option_message, plain, split_config_keys
 from circuitlab.errors import CircuitlabError, ParamError
 
 # name -> one-line summary, in the order of `circuitlab --help`
@@ -83,10 +83,26 @@ def _command_name(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The parsed ``argv``; a command that takes config keys gets them in ``CONFIG_KEYS``."""
+    name = _command_name(argv)
+    parser = build_parser([name] if name in COMMANDS else ())
+    if name not in COMMANDS:
+        return parser.parse_args(argv)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command = sub.choices[name]
+    if command.get_default(CONFIG_KEYS) is None:
+        return parser.parse_args(argv)
+    at = argv.index(name) + 1
+    rest, keys = split_config_keys(command, argv[at:])
+    args = parser.parse_args(argv[:at] + rest)
+    setattr(args, CONFIG_KEYS, keys)
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    name = _command_name(argv)
-    args = build_parser([name] if name in COMMANDS else ()).parse_args(argv)
+    args = _parse(argv)
     try:
         status = int(args.func(args) or 0)
         sys.stdout.flush()

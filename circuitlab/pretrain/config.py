@@ -137,7 +137,8 @@ class PretrainConfig:
         """Read a ``.toml`` or ``.json`` file (``[encoder]`` a table / object).
 
         ``path`` may also be the bare name of a config shipped with
-        circuitlab (``pretrain_default``, see :func:`circuitlab.config.resolve`).
+        circuitlab (:data:`circuitlab.config.PRETRAIN_DEFAULT`, see
+        :func:`circuitlab.config.resolve`).
 
         Raises:
             CircuitlabError: one line naming the file: unreadable, not TOML /
@@ -157,10 +158,6 @@ class PretrainConfig:
                 does not parse or is out of range; it names the option.
         """
         return config_file.with_overrides(self, args)
-
-
-DEFAULT_CONFIG = "pretrain_default"
-"""The shipped config ``circuitlab pretrain`` runs without one (MGVGA, MiniLM tokens)."""
 
 
 def _is_int(value) -> bool:
