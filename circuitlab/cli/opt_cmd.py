@@ -6,7 +6,6 @@ import argparse
 import inspect
 
 from circuitlab.cli.options import add_option, map_field
-from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
 DEFAULT_RECIPE = "resyn2"
@@ -19,7 +18,7 @@ def build_params(args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
+    from circuitlab.io.formats import check_output, read_circuit, write_circuit
     from circuitlab.synth.recipes import parse_recipe, random_recipe, run_recipe
 
     params = build_params(args)
@@ -28,9 +27,9 @@ def _run(args: argparse.Namespace) -> int:
     else:
         steps = args.steps if args.steps is not None else args.recipe
         parse_recipe(steps)
-    check_output_file(args.output, "-o")
-    check_suffix(args.output, WRITE_SUFFIXES)
+    check_output(args.output)
     aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
+    check_output(args.output, aig)
     result, stats = run_recipe(aig, steps, params)
     write_circuit(result, args.output)
     print(f"engine: {stats.engine}")

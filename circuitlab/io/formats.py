@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from circuitlab.aig.aig import Aig
-from circuitlab.errors import FormatError
+from circuitlab.errors import CircuitlabError, FormatError
+from circuitlab.fsutil import check_output_file
 
 READ_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
 WRITE_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
@@ -50,3 +51,32 @@ def write_circuit(aig: Aig, path: str | os.PathLike) -> None:
     else:
         from circuitlab.io.truth import write_truth
         write_truth(aig, path)
+
+
+def check_output(path: str | os.PathLike, aig: Aig | None = None,
+                 option: str | None = "-o") -> None:
+    """Refuse, before the work, an output the command could not write.
+
+    ``path`` must be writable (:func:`~circuitlab.fsutil.check_output_file`)
+    with a circuit extension; with ``aig`` (the circuit read, whose result
+    keeps its inputs and latches), the format must hold it: ``.truth`` a
+    combinational circuit of at most 16 inputs, ``.bench`` latches that
+    reset to 0 and names bench can write.
+
+    Raises:
+        CircuitlabError: one line naming ``option`` and ``path``.
+    """
+    check_output_file(path, option)
+    suffix = check_suffix(path, WRITE_SUFFIXES)
+    if aig is None:
+        return
+    try:
+        if suffix == ".truth":
+            from circuitlab.io.truth import check_truth
+            check_truth(aig)
+        elif suffix == ".bench":
+            from circuitlab.io.bench import check_bench
+            check_bench(aig)
+    except CircuitlabError as exc:
+        label = f"{option} {path}" if option else str(path)
+        raise CircuitlabError(f"{label}: {exc}") from None
