@@ -15,6 +15,13 @@ class CircuitlabError(Exception):
     """Base class of every error caused by input or environment."""
 
 
+class CircuitlabWarning(UserWarning):
+    """Something the user should know that does not stop the work (an unwritable cache).
+
+    The command line prints it as one line, ``circuitlab CMD: warning: message``.
+    """
+
+
 class FormatError(CircuitlabError):
     """A circuit file is malformed.
 

@@ -18,13 +18,15 @@ closed pipe (``| head``) exits with status 141, silently.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
+import warnings
 
 from circuitlab import __version__
 from circuitlab.cli.options import CONFIG_KEYS, option_message, plain, split_config_keys
-from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.errors import CircuitlabError, CircuitlabWarning, ParamError
 
 # name -> one-line summary, in the order of `circuitlab --help`
 COMMANDS = {
@@ -100,11 +102,28 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+@contextlib.contextmanager
+def _one_line_warnings(command: str):
+    """Within: a :class:`CircuitlabWarning` prints as ``circuitlab CMD: warning: message``."""
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, CircuitlabWarning):
+                print(f"circuitlab {command}: warning: {message}", file=sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parse(argv)
     try:
-        status = int(args.func(args) or 0)
+        with _one_line_warnings(args.command):
+            status = int(args.func(args) or 0)
         sys.stdout.flush()
         return status
     except ParamError as exc:

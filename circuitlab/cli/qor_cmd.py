@@ -65,7 +65,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def run_rank(args: argparse.Namespace) -> int:
     from circuitlab.cli.stats_cmd import format_table
-    from circuitlab.fsutil import check_output_file
+    from circuitlab.fsutil import check_input_file, check_output_file
     from circuitlab.inference import read_any
     from circuitlab.synth.recipes import random_recipe
     from circuitlab.tasks.qor_head import load_head
@@ -75,6 +75,9 @@ def run_rank(args: argparse.Namespace) -> int:
                         length=args.length, apply=args.apply, engine=args.engine,
                         node_budget=args.node_budget, synth_timeout=args.synth_timeout)
     check_output_file(args.output, "-o")
+    check_input_file(args.design)
+    if params.checkpoint is not None:
+        check_input_file(params.checkpoint, "--checkpoint")
     if args.recipes is not None:
         recipes = read_recipe_file(args.recipes)
     else:
