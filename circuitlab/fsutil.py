@@ -58,14 +58,19 @@ def check_output_dir(path: str | os.PathLike, option: str | None = None) -> None
     _check_folder_writable(target, label)
 
 
-def check_input_file(path: str | os.PathLike, option: str | None = None) -> None:
-    """Raise a one-line :class:`CircuitlabError` unless ``path`` is a file (a folder is named so)."""
+def check_input_file(path: str | os.PathLike, option: str | None = None,
+                     kind: str = "file") -> None:
+    """Raise a one-line :class:`CircuitlabError` unless ``path`` is a file (a folder is named so).
+
+    The message names ``option`` and the path, and calls the file ``kind``
+    (``"no such recipe file"``).
+    """
     target = Path(path)
     label = f"{option} {target}" if option else str(target)
     if target.is_dir():
-        raise CircuitlabError(f"{label}: is a folder, not a file")
+        raise CircuitlabError(f"{label}: is a folder, not a {kind}")
     if not target.exists():
-        raise CircuitlabError(f"{label}: no such file")
+        raise CircuitlabError(f"{label}: no such {kind}")
 
 
 def check_input_dir(path: str | os.PathLike, option: str | None = None) -> None:
