@@ -35,8 +35,8 @@ COMMANDS = {
     "stats": "print inputs, latches, ANDs, outputs and depth of circuit files",
     "convert": "convert a circuit between .aig, .aag, .bench and .truth",
     "opt": "optimise a circuit with a synthesis recipe (ABC or aigverse)",
-    "optimize": "shrink a small circuit (<= 8 inputs, <= 2 outputs) with the circuit "
-                "transformer",
+    "optimize": "shrink a circuit of any size, proven equivalent (the circuit transformer, "
+                "SAT search and scripts; windows of a big circuit)",
     "cec": "check two circuits for combinational equivalence",
     "data": "list and fetch pinned benchmark suites",
     "dataset": "build PyG datasets of AIGs (Verilog, AIGER, recipe corpus)",

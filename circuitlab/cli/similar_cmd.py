@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from circuitlab.cli.encode_cmd import add_encoder_options, encode_params
 from circuitlab.errors import CircuitlabError
+from circuitlab.fsutil import check_input_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -31,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if len(args.files) < 2:
         raise CircuitlabError("give at least two files to compare")
     for name in args.files:
-        if not Path(name).is_file():
-            raise CircuitlabError(f"{name}: no such file")
+        check_input_file(name)
     from circuitlab.inference import encode_aigs, read_any
     from circuitlab.pretrain import load_encoder
     from circuitlab.tasks.similarity import pairwise_cosine

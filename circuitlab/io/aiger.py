@@ -101,8 +101,7 @@ def parse_aiger(data: bytes, source: str | os.PathLike = "<bytes>", *,
         n = len(props.bad)
         raise FormatError(source, f"the file has {n} bad-state propert{'y' if n == 1 else 'ies'} "
                                   f"(AIGER 1.9 B section) and {aig.num_outputs} outputs; read "
-                                  "them as outputs with bad_as_outputs=True (command line: "
-                                  "--bad-as-outputs)", line=1)
+                                  "them as outputs with --bad-as-outputs", line=1)
     return Aig(aig.num_inputs, aig.ands, np.concatenate([aig.outputs, props.bad]), aig.latches,
                input_names=aig.input_names, latch_names=aig.latch_names,
                output_names=aig.output_names + props.bad_names, comments=aig.comments)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError, FormatError
-from circuitlab.fsutil import check_output_file
+from circuitlab.fsutil import check_output_file, is_sink
 
 READ_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
 WRITE_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
@@ -28,6 +28,8 @@ def read_circuit(path: str | os.PathLike, *, bad_as_outputs: bool = False) -> Ai
     ``bad_as_outputs``: an AIGER file's bad-state properties become extra
     outputs (see :func:`~circuitlab.io.aiger.read_aiger`); other formats have none.
     """
+    if Path(path).is_dir():
+        raise FormatError(path, "is a folder, not a circuit file")
     suffix = check_suffix(path, READ_SUFFIXES)
     if suffix in (".aig", ".aag"):
         from circuitlab.io.aiger import read_aiger
@@ -39,9 +41,16 @@ def read_circuit(path: str | os.PathLike, *, bad_as_outputs: bool = False) -> Ai
     return read_truth(path)
 
 
+def _suffix_to_write(path: str | os.PathLike) -> str:
+    """The format of ``path``: its extension; binary AIGER for ``/dev/null`` and its like."""
+    if not Path(path).suffix and is_sink(Path(path)):
+        return ".aig"
+    return check_suffix(path, WRITE_SUFFIXES)
+
+
 def write_circuit(aig: Aig, path: str | os.PathLike) -> None:
     """Write atomically in the format named by the extension."""
-    suffix = check_suffix(path, WRITE_SUFFIXES)
+    suffix = _suffix_to_write(path)
     if suffix in (".aig", ".aag"):
         from circuitlab.io.aiger import write_aiger
         write_aiger(aig, path, binary=suffix == ".aig")
@@ -67,7 +76,7 @@ def check_output(path: str | os.PathLike, aig: Aig | None = None,
         CircuitlabError: one line naming ``option`` and ``path``.
     """
     check_output_file(path, option)
-    suffix = check_suffix(path, WRITE_SUFFIXES)
+    suffix = _suffix_to_write(path)
     if aig is None:
         return
     try:

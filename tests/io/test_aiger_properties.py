@@ -68,7 +68,7 @@ def test_constraints_justice_fairness_are_refused_with_counts():
 
 def test_bad_states_need_the_option_and_then_are_outputs():
     data = b"aag 3 2 0 1 1 1\n2\n4\n6\n7\n6 2 4\nb0 nand\n"
-    with pytest.raises(FormatError, match="1 bad-state property .*bad_as_outputs=True"):
+    with pytest.raises(FormatError, match="1 bad-state property .*--bad-as-outputs"):
         parse_aiger(data, "b.aag")
     aig = parse_aiger(data, bad_as_outputs=True)
     assert aig.output_names == ("o0", "nand")
@@ -127,7 +127,7 @@ def test_abc_sequential_output_as_bad_states_is_equivalent(design, tmp_path):
     assert (tmp_path / "y.aig").exists(), proc.stdout + proc.stderr
     header = (tmp_path / "y.aig").read_bytes().split(b"\n", 1)[0].split()
     assert len(header) > 6 and int(header[6]) == original.num_outputs  # a B section
-    with pytest.raises(FormatError, match="bad_as_outputs"):
+    with pytest.raises(FormatError, match="--bad-as-outputs"):
         read_aiger(tmp_path / "y.aig")
     optimised = read_aiger(tmp_path / "y.aig", bad_as_outputs=True)
     assert optimised.num_outputs == original.num_outputs
