@@ -88,6 +88,8 @@ def check_device(name: str) -> None:
         "mps": torch.backends.mps.is_available(),
         "xpu": hasattr(torch, "xpu") and torch.xpu.is_available(),
     }.get(device.type, False)  # meta and the rest hold no data a model can run on
+    if device.type == "cuda" and not cuda:
+        raise ParamError("device", f"{name}: no CUDA device is available")
     if not available:
         here = "cpu" + (f", cuda (cuda:0 to cuda:{cuda - 1})" if cuda else "")
         raise ParamError("device", f"{name}: not available on this machine (available: {here})")
