@@ -25,9 +25,6 @@ from circuitlab import config as config_file
 from circuitlab.cli.options import CONFIG_KEYS, add_config_keys, map_field, take_config_keys
 from circuitlab.errors import CircuitlabError, ParamError
 
-VERILOG = (".v", ".sv")
-
-
 def configure(parser) -> None:
     parser.add_argument("config", metavar="CONFIG", nargs="?",
                         default=config_file.PRETRAIN_DEFAULT,
@@ -64,8 +61,12 @@ def _add_keys(parser) -> None:
 def check_inputs(args: argparse.Namespace) -> dict:
     """The config file's table, once every path the command reads or writes is checked."""
     from circuitlab.fsutil import check_input_dir, check_input_file, check_output_dir
+    from circuitlab.pipeline import DEFAULT_DESIGNS
 
     raw = config_file.read_table(config_file.resolve(args.config))
+    if args.graphs == DEFAULT_DESIGNS and not DEFAULT_DESIGNS.is_dir():
+        raise CircuitlabError(f"{DEFAULT_DESIGNS}: no such folder (the project's designs "
+                              "come with its repository); pass --graphs DIR")
     check_input_dir(args.graphs, "--graphs")
     if args.resume is not None:
         check_input_file(args.resume, "--resume")
@@ -73,56 +74,11 @@ def check_inputs(args: argparse.Namespace) -> dict:
     return raw
 
 
-def load_graphs(folder: Path, encoding: str) -> list:
-    """The circuits of ``folder`` (sorted by name) as AigData with a ``name``."""
-    from circuitlab.data import to_pyg
-    from circuitlab.io.formats import READ_SUFFIXES, read_circuit
-
-    if not folder.is_dir():
-        raise CircuitlabError(f"--graphs {folder}: not a folder")
-    graphs = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix in READ_SUFFIXES:
-            aig = read_circuit(path)
-        elif path.suffix in VERILOG:
-            from circuitlab.synth import synthesize
-            aig = synthesize(path)
-        else:
-            continue
-        graph = to_pyg(aig, encoding)
-        graph.name = path.name
-        graphs.append(graph)
-    if not graphs:
-        raise CircuitlabError(f"--graphs {folder}: no .aig, .aag, .bench, .truth or .v files")
-    return graphs
-
-
-def text_graphs(folder: Path, config, recipes: int | None, model: str | None) -> list:
-    """The Verilog designs of ``folder`` with their LLM text tokens (``config``'s M and D)."""
-    from circuitlab.llm import EmbedParams
-    from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
-
-    if not folder.is_dir():
-        raise CircuitlabError(f"--graphs {folder}: not a folder")
-    others = sorted(p.name for p in folder.iterdir() if p.suffix in (".aig", ".aag", ".bench"))
-    if others:
-        raise CircuitlabError(f"--graphs {folder}: method {config.method} needs Verilog designs "
-                              f"for their text; {others[0]} has none (use --method mgm or "
-                              "graphmae)")
-    more = {} if recipes is None else {"recipes": recipes}
-    graphs = verilog_corpus(folder, CorpusParams(encoding=config.encoder.encoding, **more),
-                            EmbedParams(model=model, pooled_tokens=config.text_tokens))
-    width = graphs[0].text_tokens.shape[-1]
-    if width != config.text_dim:
-        raise CircuitlabError(f"text_dim is {config.text_dim} but the embedder gives {width}-d "
-                              f"tokens (set --text-dim {width} or another --text-model)")
-    return graphs
-
-
 def run(args: argparse.Namespace) -> int:
     raw = check_inputs(args)
 
     from circuitlab.pretrain import PretrainConfig, pretrain  # torch, once the inputs are good
+    from circuitlab.pretrain.graphs import folder_graphs, text_graphs
 
     path = config_file.resolve(args.config)
     try:
@@ -131,11 +87,13 @@ def run(args: argparse.Namespace) -> int:
         raise CircuitlabError(f"{path}: {exc}") from None
     config = config.with_overrides(getattr(args, CONFIG_KEYS))
     if config.uses_text:
-        graphs = text_graphs(args.graphs, config, args.recipes, args.text_model)
+        graphs = text_graphs(args.graphs, config, args.recipes, args.text_model,
+                             label=f"--graphs {args.graphs}")
     else:
         if args.recipes:
             raise ParamError("--recipes", "adds graphs for the text methods only (vga, mgm+vga)")
-        graphs = load_graphs(args.graphs, config.encoder.encoding)
+        graphs = folder_graphs(args.graphs, config.encoder.encoding,
+                               label=f"--graphs {args.graphs}")
     stats = pretrain(config, graphs, args.out, resume=args.resume)
     print(f"{stats['steps']} steps on {len(graphs)} graphs, loss {stats['loss']:.4f}, "
           f"{stats['graphs_per_s']:.1f} graphs/s; wrote {stats['checkpoint']} and "
