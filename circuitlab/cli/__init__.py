@@ -25,7 +25,8 @@ import sys
 import warnings
 
 from circuitlab import __version__
-from circuitlab.cli.options import CONFIG_KEYS, option_message, plain, split_config_keys
+from circuitlab.cli.config_keys import CONFIG_KEYS, split_config_keys
+from circuitlab.cli.options import option_message, plain
 from circuitlab.errors import CircuitlabError, CircuitlabWarning, ParamError
 
 # name -> one-line summary, in the order of `circuitlab --help`

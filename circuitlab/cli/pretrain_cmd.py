@@ -22,7 +22,8 @@ import sys
 from pathlib import Path
 
 from circuitlab import config as config_file
-from circuitlab.cli.options import CONFIG_KEYS, add_config_keys, map_field, take_config_keys
+from circuitlab.cli.config_keys import CONFIG_KEYS, add_config_keys, take_config_keys
+from circuitlab.cli.options import map_field
 from circuitlab.errors import CircuitlabError, ParamError
 
 def configure(parser) -> None:
