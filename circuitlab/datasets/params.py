@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from circuitlab.errors import require, require_at_least, require_choice
+from circuitlab.synth.recipes import ENGINES
 
 KINDS = ("verilog", "aiger", "recipes")
 """Dataset kinds: a Verilog folder, a circuit-file folder, a recipe corpus."""
@@ -35,7 +36,6 @@ class DatasetParams:
 
     def __post_init__(self):
         from circuitlab.data import ENCODINGS  # circuitlab.data imports torch
-        from circuitlab.synth.recipes import ENGINES
 
         require_choice(self.kind, KINDS, "kind")
         require_choice(self.encoding, ENCODINGS, "encoding")
