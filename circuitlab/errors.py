@@ -94,6 +94,18 @@ class ParamError(CircuitlabError):
         super().__init__(f"{field} {problem}")
 
 
+def describe(exc: BaseException) -> str:
+    """One line for a user: a :class:`CircuitlabError`'s own words, else ``Type: message``.
+
+    A user's mistake reads without the name of a Python class; an
+    unexpected failure keeps its type, which is what a bug report needs.
+    """
+    text = " ".join(str(exc).split())
+    if isinstance(exc, CircuitlabError):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def require(ok: bool, field: str, problem: str) -> None:
     """Raise :class:`ParamError` ``(field, problem)`` unless ``ok``."""
     if not ok:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
 from circuitlab.errors import CircuitlabError
 
-__all__ = ["atomic_path", "check_output_dir", "check_output_file", "write_bytes_atomic"]
+__all__ = ["atomic_path", "check_input_dir", "check_input_file", "check_output_dir",
+           "check_output_file", "is_sink", "write_bytes_atomic"]
 
 _SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
 
@@ -34,17 +36,30 @@ def _check_folder_writable(folder: Path, label: str) -> None:
         raise CircuitlabError(f"{label}: cannot write in {existing}")
 
 
+def is_sink(path: Path) -> bool:
+    """``path`` is a character device such as ``/dev/null``: written in place, never replaced."""
+    try:
+        return stat.S_ISCHR(path.stat().st_mode)
+    except OSError:
+        return False
+
+
 def check_output_file(path: str | os.PathLike, option: str | None = None) -> None:
     """Raise a one-line :class:`CircuitlabError` unless ``path`` can be written.
 
     ``path`` must not be a folder, and its folder (created when missing)
-    must be writable and outside ``/proc``, ``/sys`` and ``/dev``. The
-    message names ``option`` (e.g. ``"-o"``) and the path.
+    must be writable and outside ``/proc``, ``/sys`` and ``/dev``; a
+    writable character device (``/dev/null``) is accepted. The message
+    names ``option`` (e.g. ``"-o"``) and the path.
     """
     target = Path(path)
     label = f"{option} {target}" if option else str(target)
     if target.is_dir():
         raise CircuitlabError(f"{label}: is a folder; give a file name")
+    if is_sink(target):
+        if not os.access(target, os.W_OK):
+            raise CircuitlabError(f"{label}: cannot write")
+        return
     _check_folder_writable(target.parent, label)
 
 
@@ -55,6 +70,31 @@ def check_output_dir(path: str | os.PathLike, option: str | None = None) -> None
     if target.exists() and not target.is_dir():
         raise CircuitlabError(f"{label}: is a file, not a folder")
     _check_folder_writable(target, label)
+
+
+def check_input_file(path: str | os.PathLike, option: str | None = None,
+                     kind: str = "file") -> None:
+    """Raise a one-line :class:`CircuitlabError` unless ``path`` is a file (a folder is named so).
+
+    The message names ``option`` and the path, and calls the file ``kind``
+    (``"no such recipe file"``).
+    """
+    target = Path(path)
+    label = f"{option} {target}" if option else str(target)
+    if target.is_dir():
+        raise CircuitlabError(f"{label}: is a folder, not a {kind}")
+    if not target.exists():
+        raise CircuitlabError(f"{label}: no such {kind}")
+
+
+def check_input_dir(path: str | os.PathLike, option: str | None = None) -> None:
+    """Raise a one-line :class:`CircuitlabError` unless ``path`` is a folder."""
+    target = Path(path)
+    label = f"{option} {target}" if option else str(target)
+    if target.exists() and not target.is_dir():
+        raise CircuitlabError(f"{label}: is a file, not a folder")
+    if not target.exists():
+        raise CircuitlabError(f"{label}: no such folder")
 
 
 def _umask() -> int:
@@ -69,9 +109,13 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
     On any exception the temporary file is removed and ``path`` is untouched.
     The file keeps the mode of the file it replaces; a new one gets
-    ``0o666`` less the umask, as ``open()`` would give it.
+    ``0o666`` less the umask, as ``open()`` would give it. A character
+    device (``/dev/null``) is yielded itself and written in place.
     """
     target = Path(path)
+    if is_sink(target):
+        yield target
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = target.stat().st_mode & 0o7777

@@ -2,7 +2,7 @@
 
     python experiments/train_encoder.py [--steps N] [--recipes R] [--out FILE] [--record FILE]
 
-Config: experiments/configs/pretrain_default.toml (MiniLM text tokens, M = 16,
+Config: circuitlab/configs/pretrain_default.toml (MiniLM text tokens, M = 16,
 D = 384), ``steps`` overridden here. Data: data/designs minus the fixed
 held-out split HOLDOUT (every 7th design by name, from the 4th), each
 design's synthesised AIG plus the distinct AIGs along ``--recipes`` seeded
@@ -32,7 +32,7 @@ HOLDOUT = ("alu8f", "bitrev16", "cmp8u", "div8by4", "ham74enc", "maj5", "parity1
            "rom_sin32", "sqr6", "vending")
 """Designs never trained on; the evaluation split (benchmarks/eval_encoder.py)."""
 
-CONFIG = ROOT / "experiments" / "configs" / "pretrain_default.toml"
+CONFIG = ROOT / "circuitlab" / "configs" / "pretrain_default.toml"
 DESIGNS = ROOT / "data" / "designs"
 EVAL_SEEDS = (0, 1, 2)
 

@@ -68,3 +68,24 @@ def test_output_dir_checks(tmp_path):
         check_output_dir(tmp_path / "f", "--out")
     check_output_dir(tmp_path / "new", "--out")
     check_output_dir(tmp_path, "--out")
+
+
+def test_dev_null_is_written_in_place_not_replaced():
+    check_output_file("/dev/null", "-o")
+    write_bytes_atomic("/dev/null", b"gone")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_inputs_are_named_a_folder_or_missing(tmp_path):
+    from circuitlab.fsutil import check_input_dir, check_input_file
+    (tmp_path / "f").write_text("x")
+    for check, path, message in [
+            (check_input_file, tmp_path, f"--in {tmp_path}: is a folder, not a file"),
+            (check_input_file, tmp_path / "no", f"--in {tmp_path / 'no'}: no such file"),
+            (check_input_dir, tmp_path / "f", f"--in {tmp_path / 'f'}: is a file, not a folder"),
+            (check_input_dir, tmp_path / "no", f"--in {tmp_path / 'no'}: no such folder")]:
+        with pytest.raises(CircuitlabError) as err:
+            check(path, "--in")
+        assert str(err.value) == message
+    check_input_file(tmp_path / "f")
+    check_input_dir(tmp_path)

@@ -36,6 +36,7 @@ import sys
 import warnings
 
 from circuitlab import __version__
+from circuitlab.cli.config_keys import CONFIG_KEYS, split_config_keys
 from circuitlab.cli.options import option_message, plain
 from circuitlab.errors import CircuitlabError, CircuitlabWarning, ParamError
 
@@ -46,8 +47,8 @@ COMMANDS = {
     "stats": "print inputs, latches, ANDs, outputs and depth of circuit files",
     "convert": "convert a circuit between .aig, .aag, .bench and .truth",
     "opt": "optimise a circuit with a synthesis recipe (ABC or aigverse)",
-    "optimize": "shrink a small circuit (<= 8 inputs, <= 2 outputs) with the circuit "
-                "transformer",
+    "optimize": "shrink a circuit of any size, proven equivalent (the circuit transformer, "
+                "SAT search and scripts; windows of a big circuit)",
     "cec": "check two circuits for combinational equivalence",
     "data": "list and fetch pinned benchmark suites",
     "dataset": "build PyG datasets of AIGs (Verilog, AIGER, recipe corpus)",
@@ -96,6 +97,23 @@ def _command_name(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The parsed ``argv``; a command that takes config keys gets them in ``CONFIG_KEYS``."""
+    name = _command_name(argv)
+    parser = build_parser([name] if name in COMMANDS else ())
+    if name not in COMMANDS:
+        return parser.parse_args(argv)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command = sub.choices[name]
+    if command.get_default(CONFIG_KEYS) is None:
+        return parser.parse_args(argv)
+    at = argv.index(name) + 1
+    rest, keys = split_config_keys(command, argv[at:])
+    args = parser.parse_args(argv[:at] + rest)
+    setattr(args, CONFIG_KEYS, keys)
+    return args
+
+
 @contextlib.contextmanager
 def _one_line_warnings(command: str):
     """Within: a :class:`CircuitlabWarning` prints as ``circuitlab CMD: warning: message``."""
@@ -127,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(name: str | None, argv: list[str]) -> int:
-    args = build_parser([name] if name in COMMANDS else ()).parse_args(argv)
+    args = _parse(argv)
     try:
         with _one_line_warnings(args.command):
             status = int(args.func(args) or 0)

@@ -7,7 +7,6 @@ tables (one line per output), so it suits circuits of few inputs.
 from __future__ import annotations
 
 from circuitlab.cli.options import add_design_options
-from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
 
@@ -20,10 +19,10 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
-    from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
-    check_output_file(args.output)
-    check_suffix(args.output, WRITE_SUFFIXES)
+    from circuitlab.io.formats import check_output, read_circuit, write_circuit
+    check_output(args.output, option=None)
     aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
+    check_output(args.output, aig, option=None)
     write_circuit(aig, args.output)
     print(f"{args.input} -> {args.output}: {aig.num_inputs} inputs, {aig.num_latches} latches, "
           f"{aig.num_ands} ANDs, {aig.num_outputs} outputs")

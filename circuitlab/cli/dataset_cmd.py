@@ -16,25 +16,21 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from circuitlab.cli.options import add_option
-from circuitlab.errors import CircuitlabError
-
-KINDS = ("verilog", "aiger", "recipes")
+from circuitlab.cli.options import add_option, map_field
 
 
 def _build(args: argparse.Namespace) -> int:
-    from circuitlab.data import ENCODINGS
     from circuitlab.datasets import BuildOptions
+    from circuitlab.datasets.params import KINDS, DatasetParams
+    from circuitlab.datasets.sources import AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources
+    from circuitlab.errors import require_choice
     from circuitlab.fsutil import check_output_dir
-    if args.kind not in KINDS:
-        raise CircuitlabError(f"unknown dataset kind {args.kind!r}; choose one of "
-                              f"{', '.join(KINDS)}")
-    if args.encoding not in ENCODINGS:
-        raise CircuitlabError(f"--encoding must be one of {', '.join(ENCODINGS)}, "
-                              f"got {args.encoding!r}")
+
+    require_choice(args.kind, KINDS, "kind")
+    params = DatasetParams(kind=args.kind, encoding=args.encoding, recipes=args.recipes,
+                           seed=args.seed, length=args.length, engine=args.engine)
     check_output_dir(args.root, "--root")
     options = BuildOptions(jobs=args.jobs, ray=args.ray, progress=args.progress)
-    from circuitlab.datasets.sources import AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources
     suffixes = {"verilog": VERILOG_SUFFIXES, "aiger": AIGER_SUFFIXES,
                 "recipes": VERILOG_SUFFIXES + AIGER_SUFFIXES}[args.kind]
     list_sources(Path(args.source), suffixes)  # a missing or empty folder: one line, exit 2
@@ -42,7 +38,7 @@ def _build(args: argparse.Namespace) -> int:
         from circuitlab.parallel.ray_map import connect
         connect(args.ray)  # no cluster: one line, before any folder is made
     with _no_new_empty_folders(Path(args.root)):
-        ds = _dataset(args, options)
+        ds = _dataset(args, params, options)
     report = ds.report
     print(json.dumps({"kind": args.kind, "graphs": len(ds), "processed": ds.processed_dir,
                       "computed": len(report.computed), "reused": len(report.reused),
@@ -51,19 +47,15 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _dataset(args: argparse.Namespace, options):
-    if args.kind == "recipes":
+def _dataset(args: argparse.Namespace, params, options):
+    if params.kind == "recipes":
         from circuitlab.datasets import RecipeCorpus
-        if args.recipes < 1:
-            raise CircuitlabError(f"--recipes must be >= 1, got {args.recipes}")
-        if args.seed < 0:
-            raise CircuitlabError(f"--seed must be >= 0, got {args.seed}")
-        return RecipeCorpus(args.root, args.source, recipes=args.recipes, seed=args.seed,
-                            length=args.length, engine=args.engine, encoding=args.encoding,
-                            options=options)
+        return RecipeCorpus(args.root, args.source, recipes=params.recipes, seed=params.seed,
+                            length=params.length, engine=params.engine,
+                            encoding=params.encoding, options=options)
     from circuitlab.datasets import AigerDataset, VerilogAigDataset
-    cls = VerilogAigDataset if args.kind == "verilog" else AigerDataset
-    return cls(args.root, args.source, encoding=args.encoding, options=options)
+    cls = VerilogAigDataset if params.kind == "verilog" else AigerDataset
+    return cls(args.root, args.source, encoding=params.encoding, options=options)
 
 
 @contextlib.contextmanager
@@ -91,24 +83,24 @@ def _no_new_empty_folders(root: Path) -> Iterator[None]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from circuitlab.datasets.params import KINDS, DatasetParams
     from circuitlab.parallel import BuildOptions
+    from circuitlab.synth.recipes import ENGINES
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     build = actions.add_parser("build", help="build a dataset into --root",
                                description="Build a dataset of PyG graphs into --root; "
                                            "prints a JSON report.")
+    params = DatasetParams  # its validation loads torch (the encodings)
     build.add_argument("kind", metavar="KIND", help=f"one of {', '.join(KINDS)}")
+    map_field(build, "kind", "KIND")
     build.add_argument("--source", required=True, metavar="DIR", help="folder of designs")
     build.add_argument("--root", required=True, metavar="OUT", help="dataset folder")
-    build.add_argument("--encoding", default="not_nodes",
-                       help="graph encoding: not_nodes or edge_attr (default: not_nodes)")
-    build.add_argument("--recipes", type=int, default=4,
-                       help="recipes per design, kind 'recipes' (default: 4)")
-    build.add_argument("--seed", type=int, default=0, help="corpus seed (default: 0)")
-    build.add_argument("--length", type=int, default=20,
-                       help="steps per recipe (default: 20)")
-    build.add_argument("--engine", default="auto", choices=("auto", "abc", "aigverse"),
-                       help="recipe engine (default: auto, ABC when installed)")
+    add_option(build, params, "encoding")
+    add_option(build, params, "recipes", metavar="N")
+    add_option(build, params, "seed", metavar="S")
+    add_option(build, params, "length", metavar="L")
+    add_option(build, params, "engine", choices=ENGINES)
     defaults = BuildOptions()
     add_option(build, defaults, "jobs", metavar="N")
     add_option(build, defaults, "ray", metavar="auto|ADDRESS",

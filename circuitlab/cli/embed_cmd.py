@@ -13,7 +13,7 @@ from pathlib import Path
 
 from circuitlab.cli.options import add_option
 from circuitlab.errors import CircuitlabError
-from circuitlab.fsutil import check_output_file
+from circuitlab.fsutil import check_input_file, check_output_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -48,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
     texts = []
     for name in args.files:
         path = Path(name)
-        if not path.is_file():
-            raise CircuitlabError(f"{path}: no such file")
+        check_input_file(path)
         texts.append(path.read_text(errors="replace"))
     params = EmbedParams(model=args.model, pooled_tokens=args.pooled_tokens,
                          pooling=args.pooling, device=args.device, use_cache=args.use_cache,

@@ -9,11 +9,10 @@ states of file k.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.errors import CircuitlabError
-from circuitlab.fsutil import check_output_file
+from circuitlab.fsutil import check_input_file, check_output_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
         raise CircuitlabError(f"-o {args.output}: must end in {suffix}"
                               + (" with --nodes" if args.nodes else ""))
     for name in args.files:
-        if not Path(name).is_file():
-            raise CircuitlabError(f"{name}: no such file")
+        check_input_file(name)
     from circuitlab.pretrain import load_encoder
     encoder = load_encoder(params.checkpoint)
     aigs = [read_design(name, reading) for name in args.files]

@@ -18,19 +18,25 @@ import argparse
 import sys
 from pathlib import Path
 
-from circuitlab.errors import ParamError
+from circuitlab.cli.options import add_option
 
 
 def _run(args: argparse.Namespace) -> int:
-    import torch
+    from circuitlab.experiment.config import RunOptions, load_config
+    from circuitlab.fsutil import check_output_file
 
-    from circuitlab.experiment import load_config, run_experiment
+    options = RunOptions(quick=args.quick, data_root=args.data_root, cache=args.cache,
+                         results=args.results, threads=args.threads)
+    config = load_config(args.config, quick=options.quick, data_root=options.data_root,
+                         cache=options.cache, results=options.results)
+    check_output_file(config.results, "--results" if options.results else
+                      f"{config.path}: results")
 
-    if args.threads < 1:
-        raise ParamError("--threads", f"must be >= 1, got {args.threads}")
-    config = load_config(args.config, quick=args.quick, data_root=args.data_root,
-                         cache=args.cache, results=args.results)
-    torch.set_num_threads(args.threads)
+    import torch  # the cells' models; loaded once the config and paths are checked
+
+    from circuitlab.experiment import run_experiment
+
+    torch.set_num_threads(options.threads)
     summary = run_experiment(config)
     print(f"{summary.ok} cells run, {summary.failed} failed, {summary.skipped} already done; "
           f"results in {config.results}", file=sys.stderr)
@@ -38,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from circuitlab.experiment import write_report
+    from circuitlab.experiment.report import write_report
 
     for path in write_report(Path(args.results), Path(args.out), plots=args.plots,
                              config_hash=args.config_hash):
@@ -47,6 +53,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from circuitlab.experiment.config import RunOptions
+
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
 
@@ -54,16 +62,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              description="Run every (seed, encoder, task) cell of CONFIG that "
                                          "its results file does not hold yet.")
     run.add_argument("config", metavar="CONFIG", help="experiment config (.toml)")
-    run.add_argument("--quick", action="store_true",
-                     help="apply the config's [quick] section (results go to *-quick.jsonl)")
-    run.add_argument("--data-root", metavar="DIR",
-                     help="reference data folder (default: the config's data_root)")
-    run.add_argument("--cache", metavar="DIR",
-                     help="AIG, encoder and task cache (default: the config's cache)")
-    run.add_argument("--results", metavar="FILE",
-                     help="JSON-lines results file (default: the config's results)")
-    run.add_argument("--threads", metavar="N", type=int, default=1,
-                     help="torch threads (default 1: fastest on a shared 2-core machine)")
+    defaults = RunOptions()
+    add_option(run, defaults, "quick")
+    add_option(run, defaults, "data_root", metavar="DIR")
+    add_option(run, defaults, "cache", metavar="DIR")
+    add_option(run, defaults, "results", metavar="FILE")
+    add_option(run, defaults, "threads", metavar="N")
     run.set_defaults(func=_run)
 
     report = actions.add_parser("report", help="tables and plots of a results file",

@@ -6,7 +6,7 @@ import argparse
 import inspect
 
 from circuitlab.cli.options import add_design_options, add_option, map_field
-from circuitlab.fsutil import check_output_file
+from circuitlab.errors import CircuitlabError, ParamError
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
 DEFAULT_RECIPE = "resyn2"
@@ -19,18 +19,26 @@ def build_params(args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
-    from circuitlab.synth.recipes import parse_recipe, random_recipe, run_recipe
+    from circuitlab.io.formats import check_output, read_circuit, write_circuit
+    from circuitlab.synth.recipes import SCRIPTS, STEPS, parse_recipe, random_recipe, run_recipe
 
     params = build_params(args)
     if args.random_seed is not None:
         steps: str | list[str] = random_recipe(args.random_seed, args.length)
-    else:
-        steps = args.steps if args.steps is not None else args.recipe
+    elif args.steps is not None:
+        steps = args.steps
         parse_recipe(steps)
-    check_output_file(args.output, "-o")
-    check_suffix(args.output, WRITE_SUFFIXES)
+    else:
+        steps = args.recipe
+        try:
+            parse_recipe(steps)
+        except CircuitlabError:
+            raise ParamError("recipe", f"{steps!r} is no script or step; scripts: "
+                                       f"{', '.join(sorted(SCRIPTS))}; steps: "
+                                       f"{', '.join(STEPS)} (more with --steps)") from None
+    check_output(args.output)
     aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
+    check_output(args.output, aig)
     result, stats = run_recipe(aig, steps, params)
     write_circuit(result, args.output)
     print(f"engine: {stats.engine}")
@@ -58,6 +66,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--length", type=int, default=length, metavar="N",
                         help=f"steps of a --random-seed recipe (default: {length})")
     map_field(parser, "length", "--length")
+    map_field(parser, "recipe", "--recipe")
     map_field(parser, "seed", "--random-seed")
     defaults = RecipeParams()
     add_option(parser, defaults, "engine", choices=ENGINES,

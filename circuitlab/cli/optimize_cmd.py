@@ -16,7 +16,6 @@ import sys
 
 from circuitlab.cli.options import Store, add_design_options, add_option, given, map_field
 from circuitlab.errors import ParamError
-from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
 
@@ -66,6 +65,34 @@ def window_params(args: argparse.Namespace):
                         scripts=args.scripts, engine=args.engine, deepsyn=args.deepsyn_share,
                         seed=args.seed,
                         conflicts=args.window_conflicts, dont_cares=args.dont_cares)
+
+
+def check_device(name: str) -> None:
+    """Refuse a torch device this machine cannot run the model on, before any checkpoint is read.
+
+    Raises:
+        ParamError: on ``device``: not a device name, or not available here.
+    """
+    import torch
+
+    if name == "auto":
+        return
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ParamError("device", f"{name}: not a torch device (cpu, cuda, cuda:N)") from None
+    cuda = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    available = {
+        "cpu": True,
+        "cuda": cuda > 0 and (device.index is None or device.index < cuda),
+        "mps": torch.backends.mps.is_available(),
+        "xpu": hasattr(torch, "xpu") and torch.xpu.is_available(),
+    }.get(device.type, False)  # meta and the rest hold no data a model can run on
+    if device.type == "cuda" and not cuda:
+        raise ParamError("device", f"{name}: no CUDA device is available")
+    if not available:
+        here = "cpu" + (f", cuda (cuda:0 to cuda:{cuda - 1})" if cuda else "")
+        raise ParamError("device", f"{name}: not available on this machine (available: {here})")
 
 
 class _Bar:
@@ -120,15 +147,16 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
+    from circuitlab.io.formats import check_output, read_circuit, write_circuit
     from circuitlab.optimize.model import load_model
     from circuitlab.optimize.small import optimize_circuits
 
     params = build_params(args)
     wparams = window_params(args)
-    check_output_file(args.output, "-o")
-    check_suffix(args.output, WRITE_SUFFIXES)
+    check_output(args.output)
     aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
+    check_output(args.output, aig)
+    check_device(args.device)
     model, tokenizer = load_model(args.checkpoint, args.device)
     if not (aig.is_combinational and tokenizer.fits(aig)):
         if "transformer" not in wparams.generators:

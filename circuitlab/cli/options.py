@@ -67,6 +67,9 @@ def add_option(parser: argparse.ArgumentParser, params, field: str, *flags: str,
                dest: str | None = None) -> argparse.Action:
     """Add an option setting ``field`` of the dataclass instance ``params``.
 
+    ``params`` may also be the dataclass itself (its fields' plain
+    defaults), for one whose validation loads torch.
+
     The option's default is ``params``' value; its type is the field's
     annotation (``int``, ``float``, ``str``, ``Path``; ``X | None`` gives
     ``X``). A ``bool`` field that defaults to true becomes a ``--no-...``
@@ -74,7 +77,7 @@ def add_option(parser: argparse.ArgumentParser, params, field: str, *flags: str,
     sets it true. The help is ``help`` or the field's docstring entry, with
     the default appended.
     """
-    cls = type(params)
+    cls = params if isinstance(params, type) else type(params)
     hint = _base_type(typing.get_type_hints(cls)[field])
     default = getattr(params, field)
     flags = flags or (f"--{field.replace('_', '-')}",)

@@ -13,8 +13,7 @@ import argparse
 
 from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.cli.stats_cmd import format_table
-from circuitlab.errors import CircuitlabError
-from circuitlab.fsutil import check_output_dir
+from circuitlab.fsutil import check_input_file, check_output_dir
 
 COLUMNS = ["design", "inputs", "latches", "outputs", "ands", "levels", "ands_opt",
            "levels_opt", "recipe_engine", "equivalent", "ands_ct", "ct_equivalent", "seconds"]
@@ -67,8 +66,10 @@ def run(args) -> int:
     params = build_params(args)
     parse_recipe(params.recipe)
     check_output_dir(params.out, "--out")
-    if params.checkpoint is not None and not params.checkpoint.is_file():
-        raise CircuitlabError(f"--checkpoint {params.checkpoint}: no such file")
+    if params.checkpoint is not None and params.transformer:
+        check_input_file(params.checkpoint, "--checkpoint")
+        from circuitlab.optimize.model import load_model
+        load_model(params.checkpoint, "cpu")  # a file that is no checkpoint fails before the work
     rows = run_pipeline(params, progress=args.progress)
     table = [{c: row.get(c, "-") for c in COLUMNS} for row in rows]
     print(format_table(table, COLUMNS))

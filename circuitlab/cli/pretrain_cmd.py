@@ -1,16 +1,18 @@
 """Pre-train a graph encoder (MGM, VGA, MGVGA or GraphMAE) on a folder of circuits.
 
-Usage: circuitlab pretrain CONFIG [--graphs DIR] --out DIR [--resume CKPT]
+Usage: circuitlab pretrain [CONFIG] --out DIR [--graphs DIR] [--resume CKPT]
 [--recipes R] [--text-model NAME] [--key value ...]. CONFIG is a .toml or
-.json PretrainConfig (experiments/configs/pretrain_default.toml is the
-project's); every key can be overridden as --key value (--encoder.hidden
-32, --steps 100). --graphs (default: the project's data/designs) holds
-circuits: .aig, .aag, .bench and .truth files, and .v / .sv designs
-synthesised with Yosys. The text objectives (vga, mgm+vga) need Verilog
-designs: each one's text is embedded by the LLM embedder (text_tokens
-tokens; --text-model, default the shipped MiniLM, must give text_dim wide
-vectors), and --recipes R adds the AIGs along R random synthesis recipes
-of each design. Writes DIR/checkpoint.pt, DIR/metrics.csv and DIR/metrics.png.
+.json PretrainConfig, or the name of a config shipped with circuitlab
+(pretrain_default, used when none is given; pretrain_mgvga, pretrain_mgm,
+pretrain_graphmae); every key can be overridden as --key value
+(--encoder.hidden 32, --steps 100; --help lists them). --graphs (default:
+the project's data/designs) holds circuits: .aig, .aag, .bench and .truth
+files, and .v / .sv designs synthesised with Yosys. The text objectives
+(vga, mgm+vga) need Verilog designs: each one's text is embedded by the LLM
+embedder (text_tokens tokens; --text-model, default the shipped MiniLM, must
+give text_dim wide vectors), and --recipes R adds the AIGs along R random
+synthesis recipes of each design. Writes DIR/checkpoint.pt, DIR/metrics.csv
+and DIR/metrics.png.
 """
 
 from __future__ import annotations
@@ -19,90 +21,83 @@ import argparse
 import sys
 from pathlib import Path
 
+from circuitlab import config as config_file
+from circuitlab.cli.config_keys import CONFIG_KEYS, add_config_keys, take_config_keys
+from circuitlab.cli.options import add_design_options, design_params, map_field
 from circuitlab.errors import CircuitlabError, ParamError
 
-OWN = ("--out", "--graphs", "--resume", "--recipes", "--text-model")
-
-
 def configure(parser) -> None:
-    parser.add_argument("config", metavar="CONFIG", help="a .toml or .json pre-training config")
+    parser.add_argument("config", metavar="CONFIG", nargs="?",
+                        default=config_file.PRETRAIN_DEFAULT,
+                        help="a .toml or .json pre-training config, or a shipped one: "
+                             f"{', '.join(config_file.shipped_names())} (default: "
+                             f"{config_file.PRETRAIN_DEFAULT})")
     from circuitlab.pipeline import DEFAULT_DESIGNS
-    parser.add_argument("--graphs", metavar="DIR", default=str(DEFAULT_DESIGNS),
+    parser.add_argument("--graphs", metavar="DIR", type=Path, default=DEFAULT_DESIGNS,
                         help="folder of circuit files or Verilog designs (default: "
                              "data/designs)")
-    parser.add_argument("--recipes", metavar="R", default="0",
+    parser.add_argument("--recipes", metavar="R", type=int, default=None,
                         help="random recipes per Verilog design whose AIGs are added (text "
-                             "methods; default 0)")
+                             "methods; default: none)")
     parser.add_argument("--text-model", metavar="NAME|DIR", default=None,
                         help="LLM embedder model (default: the shipped all-MiniLM-L6-v2)")
-    parser.add_argument("--out", metavar="DIR", help="output folder (required)")
-    parser.add_argument("--resume", metavar="CKPT", help="checkpoint to continue from")
-    parser.add_argument("overrides", nargs=argparse.REMAINDER, metavar="--key value",
-                        help="config overrides, e.g. --steps 100 --encoder.hidden 32")
+    parser.add_argument("--out", metavar="DIR", type=Path, required=True,
+                        help="output folder")
+    parser.add_argument("--resume", metavar="CKPT", type=Path,
+                        help="checkpoint to continue from")
+    map_field(parser, "recipes", "--recipes")
+    add_design_options(parser)
+    take_config_keys(parser, _add_keys)
+    parser.usage = ("%(prog)s [CONFIG] --out DIR [--graphs DIR] [--recipes R] "
+                    "[--text-model NAME|DIR] [--resume CKPT] [--top T] [-I DIR] [-D NAME=VAL] "
+                    "[--KEY VALUE ...]")
     parser.set_defaults(func=run)
 
 
-def split_own(args: argparse.Namespace) -> tuple[dict, list[str]]:
-    """The command's own options and the config overrides, in any order."""
-    own = {flag: getattr(args, flag[2:].replace("-", "_")) for flag in OWN}
-    rest, k = [], 0
-    items = list(args.overrides)
-    while k < len(items):
-        flag, _, value = items[k].partition("=")
-        if flag in OWN:
-            if not value:
-                if k + 1 >= len(items):
-                    raise ParamError(flag, "needs a value")
-                value, k = items[k + 1], k + 1
-            own[flag] = value
-        else:
-            rest.append(items[k])
-        k += 1
-    for flag in ("--out",):
-        if own[flag] is None:
-            raise ParamError(flag, "is required")
-    return own, rest
+def _add_keys(parser) -> None:
+    from circuitlab.pretrain.config import PretrainConfig  # imports the encoders: torch
+
+    add_config_keys(parser, PretrainConfig.load(config_file.PRETRAIN_DEFAULT),
+                    f"config keys (--key value; defaults: {config_file.PRETRAIN_DEFAULT})")
 
 
-def text_graphs(folder: Path, config, recipes: int, model: str | None) -> list:
-    """The Verilog designs of ``folder`` with their LLM text tokens (``config``'s M and D)."""
-    from circuitlab.llm import EmbedParams
-    from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
+def check_inputs(args: argparse.Namespace) -> dict:
+    """The config file's table, once every path the command reads or writes is checked."""
+    from circuitlab.fsutil import check_input_dir, check_input_file, check_output_dir
+    from circuitlab.pipeline import DEFAULT_DESIGNS
 
-    if not folder.is_dir():
-        raise CircuitlabError(f"--graphs {folder}: not a folder")
-    others = sorted(p.name for p in folder.iterdir() if p.suffix in (".aig", ".aag", ".bench"))
-    if others:
-        raise CircuitlabError(f"--graphs {folder}: method {config.method} needs Verilog designs "
-                              f"for their text; {others[0]} has none (use --method mgm or "
-                              "graphmae)")
-    graphs = verilog_corpus(folder, CorpusParams(encoding=config.encoder.encoding,
-                                                 recipes=recipes),
-                            EmbedParams(model=model, pooled_tokens=config.text_tokens))
-    width = graphs[0].text_tokens.shape[-1]
-    if width != config.text_dim:
-        raise CircuitlabError(f"text_dim is {config.text_dim} but the embedder gives {width}-d "
-                              f"tokens (set --text-dim {width} or another --text-model)")
-    return graphs
+    raw = config_file.read_table(config_file.resolve(args.config))
+    if args.graphs == DEFAULT_DESIGNS and not DEFAULT_DESIGNS.is_dir():
+        raise CircuitlabError(f"{DEFAULT_DESIGNS}: no such folder (the project's designs "
+                              "come with its repository); pass --graphs DIR")
+    check_input_dir(args.graphs, "--graphs")
+    if args.resume is not None:
+        check_input_file(args.resume, "--resume")
+    check_output_dir(args.out, "--out")
+    return raw
 
 
 def run(args: argparse.Namespace) -> int:
-    from circuitlab.pretrain import PretrainConfig, pretrain
+    raw = check_inputs(args)
 
-    own, overrides = split_own(args)
-    config = PretrainConfig.load(args.config).with_overrides(overrides)
+    from circuitlab.pretrain import PretrainConfig, pretrain  # torch, once the inputs are good
+    from circuitlab.datasets.sources import folder_graphs
+    from circuitlab.pretrain.graphs import text_graphs
+
+    path = config_file.resolve(args.config)
     try:
-        recipes = int(own["--recipes"])
-    except ValueError:
-        raise ParamError("--recipes", f"must be int, got {own['--recipes']!r}") from None
+        config = PretrainConfig.from_dict(raw)
+    except ParamError as exc:
+        raise CircuitlabError(f"{path}: {exc}") from None
+    config = config.with_overrides(getattr(args, CONFIG_KEYS))
     if config.uses_text:
-        graphs = text_graphs(Path(own["--graphs"]), config, recipes, own["--text-model"])
+        graphs = text_graphs(args.graphs, config, args.recipes, args.text_model,
+                             label=f"--graphs {args.graphs}")
     else:
-        if recipes:
+        if args.recipes:
             raise ParamError("--recipes", "adds graphs for the text methods only (vga, mgm+vga)")
-        from circuitlab.datasets.sources import folder_graphs
-        graphs = folder_graphs(own["--graphs"], config.encoder.encoding)
-    stats = pretrain(config, graphs, own["--out"], resume=own["--resume"])
+        graphs = folder_graphs(args.graphs, config.encoder.encoding, design_params(args))
+    stats = pretrain(config, graphs, args.out, resume=args.resume)
     print(f"{stats['steps']} steps on {len(graphs)} graphs, loss {stats['loss']:.4f}, "
           f"{stats['graphs_per_s']:.1f} graphs/s; wrote {stats['checkpoint']} and "
           f"{stats['metrics']}", file=sys.stdout)

@@ -65,10 +65,9 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def run_rank(args: argparse.Namespace) -> int:
     from circuitlab.cli.stats_cmd import format_table
-    from circuitlab.fsutil import check_output_file
+    from circuitlab.fsutil import check_input_file, check_output_file
     from circuitlab.synth.design import read_design
     from circuitlab.synth.recipes import random_recipe
-    from circuitlab.tasks.qor_head import load_head
     from circuitlab.tasks.qor_rank import RankParams, apply_best, rank_recipes, read_recipe_file
 
     params = RankParams(checkpoint=args.checkpoint, random=args.random, seed=args.seed,
@@ -76,11 +75,16 @@ def run_rank(args: argparse.Namespace) -> int:
                         node_budget=args.node_budget)
     reading = design_params(args)
     check_output_file(args.output, "-o")
+    check_input_file(args.design)
+    if params.checkpoint is not None:
+        check_input_file(params.checkpoint, kind="QoR checkpoint")
     if args.recipes is not None:
+        check_input_file(args.recipes, kind="recipe file")
         recipes = read_recipe_file(args.recipes)
     else:
         recipes = [tuple(random_recipe(params.seed + k, params.length))
                    for k in range(params.random)]
+    from circuitlab.tasks.qor_head import load_head  # torch, once the inputs are checked
     head, encoder, meta = load_head(params.checkpoint)
     aig = read_design(args.design, reading)
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from circuitlab.cli.encode_cmd import add_encoder_options, encode_params
 from circuitlab.cli.options import design_params
 from circuitlab.errors import CircuitlabError
+from circuitlab.fsutil import check_input_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,8 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if len(args.files) < 2:
         raise CircuitlabError("give at least two files to compare")
     for name in args.files:
-        if not Path(name).is_file():
-            raise CircuitlabError(f"{name}: no such file")
+        check_input_file(name)
     from circuitlab.inference import encode_aigs
     from circuitlab.synth.design import read_design
     from circuitlab.pretrain import load_encoder

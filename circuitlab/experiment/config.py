@@ -14,7 +14,7 @@ A TOML file (``experiments/configs/tasks.toml`` is the full protocol)::
     [[encoders]]                       # one cell per table
     name = "mgvga-m16"
     kind = "pretrain"                  # "random", "shipped" or "pretrain"
-    pretrain = "pretrain_default.toml" # a PretrainConfig file
+    pretrain = "pretrain_default"      # a PretrainConfig file, or a shipped config's name
     overrides = { steps = 400, "encoder.backbone" = "sage" }
 
     [tasks.qor]                        # passed as QorParams(**table)
@@ -37,17 +37,16 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from circuitlab import config as config_file
 from circuitlab.datasets.fingerprint import fingerprint
-from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.errors import CircuitlabError, ParamError, require_at_least
 from circuitlab.experiment.designs import DesignSource, locate
 from circuitlab.experiment.registry import resolve_task
 from circuitlab.pipeline import PROJECT_ROOT
-from circuitlab.pretrain.config import PretrainConfig
 from circuitlab.tasks import check_disjoint
 
 KINDS = ("random", "shipped", "pretrain")
@@ -130,6 +129,29 @@ class ExperimentConfig:
                                                            "tasks")})
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``circuitlab experiment run`` changes in a config, and how it runs.
+
+    Attributes:
+        quick: apply the config's ``[quick]`` section (results go to
+            ``*-quick.jsonl``).
+        data_root: reference data folder (default: the config's ``data_root``).
+        cache: AIG, encoder and task cache (default: the config's ``cache``).
+        results: JSON-lines results file (default: the config's ``results``).
+        threads: torch threads (1 is fastest on a shared 2-core machine).
+    """
+
+    quick: bool = False
+    data_root: Path | None = None
+    cache: Path | None = None
+    results: Path | None = None
+    threads: int = 1
+
+    def __post_init__(self):
+        require_at_least(self.threads, 1, "threads")
+
+
 def load_config(path: str | Path, *, quick: bool = False, data_root: str | Path | None = None,
                 cache: str | Path | None = None,
                 results: str | Path | None = None) -> ExperimentConfig:
@@ -139,12 +161,9 @@ def load_config(path: str | Path, *, quick: bool = False, data_root: str | Path 
         CircuitlabError: one line naming the file and the key at fault.
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text())
-    except OSError as exc:
-        raise CircuitlabError(f"{path}: cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CircuitlabError(f"{path}: {exc}") from None
+    if path.suffix != ".toml":
+        raise CircuitlabError(f"{path}: an experiment config is a .toml file")
+    raw = config_file.read_table(path)
     try:
         return _resolve(path, raw, quick, data_root, cache, results)
     except CircuitlabError as exc:
@@ -227,6 +246,8 @@ def _design_list(value, key: str, root: Path) -> tuple[DesignSource, ...]:
 
 
 def _cells(value, base: Path, q: dict, quick: bool) -> tuple[EncoderCell, ...]:
+    from circuitlab.pretrain.config import PretrainConfig  # imports the encoders: torch
+
     if not isinstance(value, list) or not value:
         raise CircuitlabError("encoders must be a list of [[encoders]] tables")
     extra = _table(q.get("encoder_overrides", {}), "quick.encoder_overrides")
@@ -259,8 +280,14 @@ def _cell(table: dict, k: int, base: Path, extra: dict) -> EncoderCell:
         if extra:
             raise CircuitlabError(f"{where}.{extra[0]}: the shipped encoder takes no {extra[0]}")
         return EncoderCell(name, kind)
+    from circuitlab.pretrain.config import PretrainConfig  # imports the encoders: torch
+
     if "pretrain" in table:
-        config = PretrainConfig.load(_path(base, table["pretrain"], f"{where}.pretrain", base))
+        file = table["pretrain"]
+        shipped = isinstance(file, str) and file and not Path(file).suffix \
+            and len(Path(file).parts) == 1
+        config = PretrainConfig.load(config_file.resolve(file) if shipped
+                                     else _path(base, file, f"{where}.pretrain", base))
     elif kind == "pretrain":
         raise CircuitlabError(f"{where}.pretrain: a pretrain cell needs a pre-training config")
     else:
@@ -272,7 +299,7 @@ def _cell(table: dict, k: int, base: Path, extra: dict) -> EncoderCell:
     return EncoderCell(name, kind, config)
 
 
-def _overridden(config: PretrainConfig, overrides: dict, where: str) -> PretrainConfig:
+def _overridden(config, overrides: dict, where: str):
     """``config`` with ``{key: value}`` applied as ``--key value`` (``encoder.KEY`` too)."""
     args = []
     for key, value in overrides.items():
@@ -307,7 +334,7 @@ def _tasks(value, q, quick: bool) -> tuple[tuple[str, Any], ...]:
 def _params(name: str, params_cls: type, table: dict, where: str):
     _known(table, tuple(f.name for f in fields(params_cls)), f"{where}.")
     try:
-        return params_cls(**table)
+        return config_file.from_dict(params_cls, table)
     except ParamError as exc:
         raise CircuitlabError(f"{where}.{exc.field} {exc.problem}") from None
     except (TypeError, ValueError) as exc:

@@ -24,7 +24,7 @@ import time
 from typing import Any, Callable
 
 from circuitlab.aig.aig import Aig
-from circuitlab.errors import CircuitlabError, ToolError
+from circuitlab.errors import CircuitlabError, ToolError, describe
 
 __all__ = ["MAX_DEPTH", "STACK_BYTES", "call_deep", "call_with_deadline", "check_depth"]
 
@@ -88,7 +88,7 @@ def call_with_deadline(fn: Callable[..., Any], *args, timeout: float, what: str)
             try:
                 payload = pickle.dumps((True, call_deep(fn, *args)))
             except BaseException as exc:
-                payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+                payload = pickle.dumps((False, describe(exc)))
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
         finally:

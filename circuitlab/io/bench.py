@@ -228,6 +228,25 @@ def write_bench(aig: Aig, path: str | os.PathLike) -> None:
     write_bytes_atomic(path, dump_bench(aig).encode("utf-8"))
 
 
+def check_bench(aig: Aig) -> None:
+    """Raise unless bench can hold ``aig``.
+
+    Raises:
+        CircuitlabError: a name that bench cannot hold (white space,
+            ``(),=#``), two sources with one name, or a latch whose reset
+            value is not 0 (bench DFFs reset to 0).
+    """
+    sources = list(aig.input_names) + list(aig.latch_names)
+    for name in sources + list(aig.output_names):
+        if not _NAME_RE.fullmatch(name):
+            raise CircuitlabError(f"name {name!r} cannot be written in bench format")
+    if len(set(sources)) != len(sources):
+        raise CircuitlabError("bench needs distinct input and latch names")
+    if aig.num_latches and (aig.latches[:, 1] != 0).any():
+        raise CircuitlabError("the circuit has a latch with reset value 1 or uninitialised, "
+                              "and bench flip-flops reset to 0 (write .aig or .aag instead)")
+
+
 def dump_bench(aig: Aig) -> str:
     """The ``.bench`` text of ``aig``: one ``AND`` per AND node, ``NOT`` per used complement.
 
@@ -241,15 +260,8 @@ def dump_bench(aig: Aig) -> str:
             two sources with one name, an output name taken by a different
             signal, or a latch whose reset value is not 0.
     """
+    check_bench(aig)
     sources = list(aig.input_names) + list(aig.latch_names)
-    for name in sources + list(aig.output_names):
-        if not _NAME_RE.fullmatch(name):
-            raise CircuitlabError(f"name {name!r} cannot be written in bench format")
-    if len(set(sources)) != len(sources):
-        raise CircuitlabError("bench needs distinct input and latch names")
-    if aig.num_latches and (aig.latches[:, 1] != 0).any():
-        raise CircuitlabError("bench DFFs reset to 0; this Aig has a latch with "
-                              "reset value 1 or uninitialised")
     taken = set(sources) | set(aig.output_names)
     prefix = "n_"
     while any(name.startswith(prefix) for name in taken):

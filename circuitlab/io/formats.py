@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from circuitlab.aig.aig import Aig
-from circuitlab.errors import FormatError
+from circuitlab.errors import CircuitlabError, FormatError
+from circuitlab.fsutil import check_output_file, is_sink
 
 READ_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
 WRITE_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
@@ -27,6 +28,8 @@ def read_circuit(path: str | os.PathLike, *, bad_as_outputs: bool = False) -> Ai
     ``bad_as_outputs``: an AIGER file's bad-state properties become extra
     outputs (see :func:`~circuitlab.io.aiger.read_aiger`); other formats have none.
     """
+    if Path(path).is_dir():
+        raise FormatError(path, "is a folder, not a circuit file")
     suffix = check_suffix(path, READ_SUFFIXES)
     if suffix in (".aig", ".aag"):
         from circuitlab.io.aiger import read_aiger
@@ -38,9 +41,16 @@ def read_circuit(path: str | os.PathLike, *, bad_as_outputs: bool = False) -> Ai
     return read_truth(path)
 
 
+def _suffix_to_write(path: str | os.PathLike) -> str:
+    """The format of ``path``: its extension; binary AIGER for ``/dev/null`` and its like."""
+    if not Path(path).suffix and is_sink(Path(path)):
+        return ".aig"
+    return check_suffix(path, WRITE_SUFFIXES)
+
+
 def write_circuit(aig: Aig, path: str | os.PathLike) -> None:
     """Write atomically in the format named by the extension."""
-    suffix = check_suffix(path, WRITE_SUFFIXES)
+    suffix = _suffix_to_write(path)
     if suffix in (".aig", ".aag"):
         from circuitlab.io.aiger import write_aiger
         write_aiger(aig, path, binary=suffix == ".aig")
@@ -50,3 +60,32 @@ def write_circuit(aig: Aig, path: str | os.PathLike) -> None:
     else:
         from circuitlab.io.truth import write_truth
         write_truth(aig, path)
+
+
+def check_output(path: str | os.PathLike, aig: Aig | None = None,
+                 option: str | None = "-o") -> None:
+    """Refuse, before the work, an output the command could not write.
+
+    ``path`` must be writable (:func:`~circuitlab.fsutil.check_output_file`)
+    with a circuit extension; with ``aig`` (the circuit read, whose result
+    keeps its inputs and latches), the format must hold it: ``.truth`` a
+    combinational circuit of at most 16 inputs, ``.bench`` latches that
+    reset to 0 and names bench can write.
+
+    Raises:
+        CircuitlabError: one line naming ``option`` and ``path``.
+    """
+    check_output_file(path, option)
+    suffix = _suffix_to_write(path)
+    if aig is None:
+        return
+    try:
+        if suffix == ".truth":
+            from circuitlab.io.truth import check_truth
+            check_truth(aig)
+        elif suffix == ".bench":
+            from circuitlab.io.bench import check_bench
+            check_bench(aig)
+    except CircuitlabError as exc:
+        label = f"{option} {path}" if option else str(path)
+        raise CircuitlabError(f"{label}: {exc}") from None

@@ -152,8 +152,8 @@ def _mux(b: AigBuilder, sel: int, then: int, other: int) -> int:
 
 
 # --- writing ---------------------------------------------------------------------
-def dump_truth(aig: Aig) -> str:
-    """The truth-table text of a combinational ``aig`` with at most 16 inputs."""
+def check_truth(aig: Aig) -> None:
+    """Raise :class:`CircuitlabError` unless ``aig`` is combinational with at most 16 inputs."""
     if aig.num_inputs > MAX_WRITE_INPUTS:
         raise CircuitlabError(f"truth tables are written for at most {MAX_WRITE_INPUTS} "
                               f"inputs; the circuit has {aig.num_inputs}")
@@ -161,6 +161,11 @@ def dump_truth(aig: Aig) -> str:
         raise CircuitlabError(f"truth tables are written for combinational circuits; the "
                               f"circuit has {aig.num_latches} latches (write .aig, .aag or "
                               ".bench instead)")
+
+
+def dump_truth(aig: Aig) -> str:
+    """The truth-table text of a combinational ``aig`` with at most 16 inputs."""
+    check_truth(aig)
     tables = table_bits(truth_tables(aig, max_inputs=MAX_WRITE_INPUTS), aig.num_inputs)
     text = (tables[:, ::-1] + ord("0")).astype(np.uint8)
     return "".join(row.tobytes().decode("ascii") + "\n" for row in text)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from circuitlab.errors import CircuitlabWarning
 from circuitlab.fsutil import write_bytes_atomic
 from circuitlab.llm.embedding import Embedder, Embedding
 
@@ -41,6 +43,7 @@ class CachedEmbedder(Embedder):
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.hits = 0
         self.misses = 0
+        self.writable = True
 
     @property
     def model_id(self) -> str:
@@ -77,10 +80,18 @@ class CachedEmbedder(Embedder):
         return Embedding(tokens, vector, model_id)
 
     def _store(self, path: Path, key: str, emb: Embedding) -> None:
+        if not self.writable:
+            return
         buf = io.BytesIO()
         np.savez(buf, key=np.array(key), tokens=emb.tokens, vector=emb.vector,
                  model_id=np.array(emb.model_id))
-        write_bytes_atomic(path, buf.getvalue())
+        try:
+            write_bytes_atomic(path, buf.getvalue())
+        except OSError as exc:
+            self.writable = False
+            warnings.warn(CircuitlabWarning(
+                f"cannot write the embedding cache in {self.cache_dir} "
+                f"({exc.strerror or exc}); going on without it"), stacklevel=2)
 
     def embed(self, texts: Sequence[str]) -> list[Embedding]:
         out: list[Embedding | None] = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from circuitlab.errors import CircuitlabError, require_at_least
+from circuitlab.errors import describe, require_at_least
 from circuitlab.fsutil import write_bytes_atomic
 from circuitlab.parallel.pool import pmap
 
@@ -89,10 +89,7 @@ def _call(func: Callable[[object], bytes], payload) -> tuple[bytes | None, str |
     try:
         return func(payload), None
     except Exception as exc:  # noqa: BLE001 -- any item failure is reported, not raised
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        if isinstance(exc, CircuitlabError):  # a message for users: it names no Python type
-            return None, text
-        return None, f"{type(exc).__name__}: {text}"
+        return None, describe(exc)
 
 
 def run_items(func: Callable[[object], bytes], items: Sequence[Item], item_dir: Path,

@@ -34,8 +34,8 @@ def load_checkpoint(path: str | Path) -> dict:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise CircuitlabError(f"{path}: no such checkpoint") from None
-    except Exception as exc:  # torch raises many kinds on a corrupt file
-        raise CircuitlabError(f"{path}: not a checkpoint ({type(exc).__name__})") from None
+    except Exception:  # torch raises many kinds on a corrupt file
+        raise CircuitlabError(f"{path}: not a checkpoint (not written by torch.save)") from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CircuitlabError(f"{path}: not a circuitlab pre-training checkpoint")
     return state

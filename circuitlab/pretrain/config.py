@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from circuitlab.errors import CircuitlabError, ParamError, require, require_at_least, \
-    require_choice
+from circuitlab import config as config_file
+from circuitlab.errors import require, require_at_least, require_choice
 from circuitlab.nn import EncoderConfig
 
 METHODS = ("mgm", "vga", "mgm+vga", "graphmae")
@@ -32,7 +30,7 @@ class PretrainConfig:
     The text defaults are the project's embedder (:mod:`circuitlab.llm`:
     MiniLM, ``M = 16`` tokens of ``D = 384``); the paper's gte-Qwen2-7B
     vectors are ``text_dim = 3584``, ``text_tokens = 1``
-    (``experiments/configs/pretrain_mgvga.toml``).
+    (the shipped ``pretrain_mgvga`` config).
 
     Attributes:
         encoder: the graph encoder (:class:`~circuitlab.nn.EncoderConfig`);
@@ -88,6 +86,8 @@ class PretrainConfig:
     bf16: bool = True
     progress: bool = True
 
+    CONFIG_NAME = "pre-training config"
+
     def __post_init__(self):
         require(isinstance(self.encoder, EncoderConfig), "encoder", "must be an EncoderConfig")
         require(not self.encoder.bidirectional, "encoder.bidirectional",
@@ -130,49 +130,21 @@ class PretrainConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PretrainConfig:
         """The config of a nested dict (``encoder`` a dict); unknown keys raise."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ParamError(unknown[0], "is not a key of the pre-training config")
-        d = dict(d)
-        encoder = d.pop("encoder", {})
-        if isinstance(encoder, dict):
-            unknown = sorted(set(encoder) - {f.name for f in fields(EncoderConfig)})
-            if unknown:
-                raise ParamError(f"encoder.{unknown[0]}", "is not a key of the encoder config")
-            encoder = EncoderConfig(**encoder)
-        return cls(encoder=encoder, **d)
+        return config_file.from_dict(cls, d)
 
     @classmethod
     def load(cls, path: str | Path) -> PretrainConfig:
         """Read a ``.toml`` or ``.json`` file (``[encoder]`` a table / object).
 
+        ``path`` may also be the bare name of a config shipped with
+        circuitlab (:data:`circuitlab.config.PRETRAIN_DEFAULT`, see
+        :func:`circuitlab.config.resolve`).
+
         Raises:
             CircuitlabError: one line naming the file: unreadable, not TOML /
                 JSON, an unknown key or a bad value.
         """
-        path = Path(path)
-        try:
-            text = path.read_text()
-        except OSError as exc:
-            raise CircuitlabError(f"{path}: cannot read: {exc.strerror}") from None
-        try:
-            if path.suffix == ".toml":
-                raw = tomllib.loads(text)
-            elif path.suffix == ".json":
-                raw = json.loads(text)
-            else:
-                raise CircuitlabError(f"{path}: a config is a .toml or .json file")
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-            raise CircuitlabError(f"{path}: {exc}") from None
-        if not isinstance(raw, dict):
-            raise CircuitlabError(f"{path}: the config must be a table of keys")
-        try:
-            return cls.from_dict(raw)
-        except ParamError as exc:
-            raise CircuitlabError(f"{path}: {exc}") from None
-        except TypeError as exc:
-            raise CircuitlabError(f"{path}: {exc}") from None
+        return config_file.load(cls, config_file.resolve(path))
 
     def with_overrides(self, args: list[str]) -> PretrainConfig:
         """This config with ``--key value`` (or ``--key=value``) pairs applied.
@@ -185,24 +157,7 @@ class PretrainConfig:
             ParamError: an unknown key, a key without a value, a value that
                 does not parse or is out of range; it names the option.
         """
-        pairs = _pairs(args)
-        top, enc = {}, {}
-        for key, text in pairs:
-            name = key[2:].replace("-", "_")
-            if name.startswith("encoder."):
-                sub = name.split(".", 1)[1]
-                default = _field_value(EncoderConfig, self.encoder, sub, key)
-                enc[sub] = _parse(text, default, key)
-            else:
-                default = _field_value(PretrainConfig, self, name, key)
-                if isinstance(default, EncoderConfig):
-                    raise ParamError(key, "is a table; set its keys as --encoder.KEY VALUE")
-                top[name] = _parse(text, default, key)
-        try:
-            return replace(self, encoder=replace(self.encoder, **enc), **top)
-        except ParamError as exc:
-            flag = f"--encoder.{exc.field}" if exc.field in enc else f"--{exc.field}"
-            raise ParamError(flag, exc.problem) from None
+        return config_file.with_overrides(self, args)
 
 
 def _is_int(value) -> bool:
@@ -211,43 +166,3 @@ def _is_int(value) -> bool:
 
 def _is_real(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _pairs(args: list[str]) -> list[tuple[str, str]]:
-    pairs, k = [], 0
-    while k < len(args):
-        arg = args[k]
-        if not arg.startswith("--") or len(arg) == 2:
-            raise ParamError(arg, "is not an option; overrides are --key value")
-        if "=" in arg:
-            key, value = arg.split("=", 1)
-            k += 1
-        else:
-            if k + 1 >= len(args):
-                raise ParamError(arg, "needs a value")
-            key, value = arg, args[k + 1]
-            k += 2
-        pairs.append((key, value))
-    return pairs
-
-
-def _field_value(cls, obj, name: str, flag: str):
-    if name not in {f.name for f in fields(cls)}:
-        raise ParamError(flag, "is not a key of the pre-training config")
-    return getattr(obj, name)
-
-
-def _parse(text: str, default, flag: str):
-    try:
-        if isinstance(default, bool):
-            if text.lower() not in ("true", "false", "1", "0"):
-                raise ValueError
-            return text.lower() in ("true", "1")
-        if isinstance(default, int):
-            return int(text)
-        if isinstance(default, float):
-            return float(text)
-        return text
-    except ValueError:
-        kind = "true or false" if isinstance(default, bool) else type(default).__name__
-        raise ParamError(flag, f"must be {kind}, got {text!r}") from None

@@ -167,8 +167,8 @@ def load_head(path: str | Path | None = None):
         raise CircuitlabError(f"{path}: no such QoR checkpoint")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many kinds on a corrupt file
-        raise CircuitlabError(f"{path}: not a checkpoint ({type(exc).__name__})") from None
+    except Exception:  # torch raises many kinds on a corrupt file
+        raise CircuitlabError(f"{path}: not a checkpoint (not written by torch.save)") from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CircuitlabError(f"{path}: not a circuitlab QoR checkpoint")
     try:

@@ -90,7 +90,7 @@ def test_another_checkpoint_is_used_when_given(circuits, tmp_path):
 
 @pytest.mark.parametrize("extra, message", [
     (["--checkpoint", "TRANSFORMER"], "TRANSFORMER: not a circuitlab pre-training checkpoint"),
-    (["--checkpoint", "GARBAGE"], "GARBAGE: not a checkpoint (UnpicklingError)"),
+    (["--checkpoint", "GARBAGE"], "GARBAGE: not a checkpoint (not written by torch.save)"),
     (["--checkpoint", "NONE"], "NONE: no such checkpoint"),
     (["--node-budget", "10"], "MUL: "),
     (["--node-budget", "0"], "--node-budget must be >= 1, got 0"),

@@ -3,6 +3,7 @@ torch, output paths are refused before any work."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -51,6 +52,52 @@ def test_commands_without_a_model_do_not_import_torch(tmp_path, argv):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, env=_env(), timeout=120)
     assert proc.stderr.splitlines()[-1] == "0 []", proc.stderr
+
+
+# the model commands check their inputs before loading torch: a missing file is reported fast
+MISSING = [["experiment", "report", "NOSUCH.jsonl", "-o", "OUT"],
+           ["experiment", "run", "NOSUCH.toml"],
+           ["pretrain", "NOSUCH.toml", "--out", "OUT"],
+           ["pretrain", "--graphs", "NOSUCH", "--out", "OUT"],
+           ["qor", "rank", "NOSUCH.v", "-o", "OUT.csv"],
+           ["dataset", "build", "aiger", "--source", "NOSUCH", "--root", "OUT"],
+           ["encode", "NOSUCH.aig", "-o", "OUT.npy"],
+           ["similar", "NOSUCH.aig", "NOSUCH.v"],
+           ["embed", "NOSUCH.v", "-o", "OUT.npz"]]
+
+
+def _status_and_heavy(argv: list[str]) -> str:
+    code = ("import sys\nfrom circuitlab.cli import main\n"
+            f"try:\n    status = main({argv!r})\nexcept SystemExit as exc:\n"
+            "    status = exc.code\n"
+            "heavy = sorted(m for m in ('torch', 'torch_geometric') if m in sys.modules)\n"
+            "print(status, heavy, file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, env=_env(), timeout=120)
+    return proc.stderr
+
+
+@pytest.mark.parametrize("argv", MISSING, ids=lambda a: " ".join(a[:2]))
+def test_a_missing_input_is_reported_before_torch_loads(tmp_path, argv):
+    argv = [str(tmp_path / a) if a.startswith(("OUT", "NOSUCH")) else a for a in argv]
+    err = _status_and_heavy(argv)
+    assert err.splitlines()[-1] == "2 []", err
+    assert "error:" in err.splitlines()[0] and "NOSUCH" in err.splitlines()[0], err
+    assert not list(tmp_path.iterdir())
+
+
+def test_experiment_report_never_imports_torch(tmp_path):
+    from circuitlab.experiment.runner import FORMAT
+    line = {"format": FORMAT, "config_hash": "h", "seed": 0, "encoder": "random",
+            "task": "fake", "status": "ok", "error": None, "metrics": {"acc": 0.5},
+            "baseline": {"acc": 0.25}, "rows": [], "git_revision": "x",
+            "config": {"encoders": [{"name": "random"}], "tasks": {"fake": {}},
+                       "train": ["a"], "test": ["b"], "quick": False}}
+    (tmp_path / "r.jsonl").write_text(json.dumps(line) + "\n")
+    err = _status_and_heavy(["experiment", "report", str(tmp_path / "r.jsonl"), "-o",
+                             str(tmp_path / "rep"), "--no-plots"])
+    assert err.splitlines()[-1] == "0 []", err
+    assert "| random | 1 | 0.5 |" in (tmp_path / "rep" / "report.md").read_text()
 
 
 def test_the_model_command_does_import_torch():
