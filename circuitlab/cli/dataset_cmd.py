@@ -27,8 +27,6 @@ def _build(args: argparse.Namespace) -> int:
     from circuitlab.fsutil import check_output_dir
 
     require_choice(args.kind, KINDS, "kind")
-    params = DatasetParams(kind=args.kind, encoding=args.encoding, recipes=args.recipes,
-                           seed=args.seed, length=args.length, engine=args.engine)
     check_output_dir(args.root, "--root")
     options = BuildOptions(jobs=args.jobs, ray=args.ray, progress=args.progress)
     suffixes = {"verilog": VERILOG_SUFFIXES, "aiger": AIGER_SUFFIXES,
@@ -37,6 +35,8 @@ def _build(args: argparse.Namespace) -> int:
     if args.ray is not None:
         from circuitlab.parallel.ray_map import connect
         connect(args.ray)  # no cluster: one line, before any folder is made
+    params = DatasetParams(kind=args.kind, encoding=args.encoding, recipes=args.recipes,
+                           seed=args.seed, length=args.length, engine=args.engine)
     with _no_new_empty_folders(Path(args.root)):
         ds = _dataset(args, params, options)
     report = ds.report
