@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import time
 
 from circuitlab.cli.options import add_option, map_field
 from circuitlab.io.formats import READ_SUFFIXES
@@ -25,10 +26,11 @@ def _run(args: argparse.Namespace) -> int:
     from circuitlab.verify.equivalence import check_equivalence
     from circuitlab.verify.result import Verdict
 
+    start = time.monotonic()  # the time limit counts the reading too
     params = build_params(args)
     a = read_circuit(args.a, bad_as_outputs=args.bad_as_outputs)
     b = read_circuit(args.b, bad_as_outputs=args.bad_as_outputs)
-    result = check_equivalence(a, b, match=args.match, params=params)
+    result = check_equivalence(a, b, match=args.match, params=params, start=start)
     print(result.summary())
     print(f"reason: {result.reason}")
     if result.verdict is Verdict.NOT_EQUIVALENT:
@@ -59,7 +61,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_option(parser, defaults, "conflict_budget", "--conflicts", metavar="N",
                help="SAT conflict budget per call")
     add_option(parser, defaults, "timeout", metavar="S",
-               help="seconds for the whole check (default: no limit)")
+               help="seconds for the whole command, reading the files included; past it the "
+                    "check stops, undecided (default: no limit)")
     parser.add_argument("--bad-as-outputs", action="store_true",
                         help="read AIGER bad-state properties (header field B, as ABC writes "
                              "sequential circuits) as extra outputs")
