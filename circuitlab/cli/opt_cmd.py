@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import time
+from dataclasses import replace
 
 from circuitlab.cli.options import add_option, map_field
+from circuitlab.errors import ToolTimeoutError
 from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 
@@ -20,8 +23,10 @@ def build_params(args: argparse.Namespace):
 
 def _run(args: argparse.Namespace) -> int:
     from circuitlab.io.formats import check_suffix, read_circuit, write_circuit
-    from circuitlab.synth.recipes import parse_recipe, random_recipe, run_recipe
+    from circuitlab.synth.recipes import (parse_recipe, random_recipe, resolve_engine,
+                                          run_recipe)
 
+    start = time.monotonic()  # the time limit counts the reading too
     params = build_params(args)
     if args.random_seed is not None:
         steps: str | list[str] = random_recipe(args.random_seed, args.length)
@@ -31,7 +36,17 @@ def _run(args: argparse.Namespace) -> int:
     check_output_file(args.output, "-o")
     check_suffix(args.output, WRITE_SUFFIXES)
     aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
-    result, stats = run_recipe(aig, steps, params)
+    left = params.timeout - (time.monotonic() - start)
+    what = "while reading the input"
+    try:
+        if left <= 0:
+            raise ToolTimeoutError(what)
+        what = f"{resolve_engine(args.engine)} was stopped"
+        result, stats = run_recipe(aig, steps, replace(params, timeout=left))
+    except ToolTimeoutError:
+        raise ToolTimeoutError(f"time limit of {args.timeout:g} s reached ({what} after "
+                               f"{time.monotonic() - start:.1f} s); nothing was written: give "
+                               "a larger --timeout") from None
     write_circuit(result, args.output)
     print(f"engine: {stats.engine}")
     print(f"recipe: {'; '.join(stats.steps)}")
@@ -63,7 +78,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_option(parser, defaults, "engine", choices=ENGINES,
                help="abc, aigverse, or auto: ABC when installed")
     add_option(parser, defaults, "timeout", metavar="S",
-               help="seconds before the run is stopped")
+               help="seconds for the whole command, reading the input included; past it "
+                    "the run is stopped")
     parser.add_argument("--bad-as-outputs", action="store_true",
                         help="read AIGER bad-state properties (header field B, as ABC writes "
                              "sequential circuits) as extra outputs")
