@@ -53,19 +53,58 @@ def build_params(args: argparse.Namespace):
 
 
 def window_params(args: argparse.Namespace):
-    """The :class:`~circuitlab.optimize.WindowParams` the options ask for."""
+    """The :class:`~circuitlab.optimize.WindowParams` the options ask for.
+
+    ``--transformer-only`` keeps only the transformer generator, with no
+    scripts and no ``&deepsyn``.
+    """
     from circuitlab.optimize import GENERATORS, WindowParams
 
     names = tuple(g.strip() for g in args.generators.split(",") if g.strip())
+    if not names:
+        raise ParamError("generators", f"must name at least one of {', '.join(GENERATORS)}, "
+                                       f"got {args.generators!r}")
     for name in names:
         if name not in GENERATORS:
             raise ParamError("generators", f"must name some of {', '.join(GENERATORS)}, "
                                            f"got {name!r}")
+    scripts, deepsyn = args.scripts, args.deepsyn_share
+    if not args.classical:
+        if given(args, "generators") and names != ("transformer",):
+            raise ParamError("classical", "keeps only the transformer generator; drop "
+                                          f"--generators {args.generators}")
+        names, scripts, deepsyn = ("transformer",), False, 0.0
     return WindowParams(max_leaves=args.max_leaves, max_roots=args.max_roots,
                         seconds=args.seconds, jobs=args.jobs, generators=names,
-                        scripts=args.scripts, engine=args.engine, deepsyn=args.deepsyn_share,
+                        scripts=scripts, engine=args.engine, deepsyn=deepsyn,
                         seed=args.seed,
                         conflicts=args.window_conflicts, dont_cares=args.dont_cares)
+
+
+# options of the whole-circuit flow that windows do not use: field -> why, and what instead
+_WHOLE_ONLY = {
+    "polish": "polishes the transformer's whole circuits; windows keep the transformer's "
+              "circuit as it is (--no-scripts turns the scripts off)",
+    "method": "chooses the search over whole circuits; windows are decoded greedily",
+    "budget": "sizes the search over whole circuits; windows are decoded greedily",
+    "conflicts_per_call": "budgets the SAT search below whole circuits; for windows use "
+                          "--window-conflicts",
+    "deepsyn_steps": "bounds &deepsyn on whole circuits by steps; for windows use "
+                     "--deepsyn-share",
+}
+
+
+def check_window_options(args: argparse.Namespace) -> None:
+    """Refuse the options of the whole-circuit flow given for a windowed run.
+
+    Raises:
+        ParamError: naming the option, why it does not apply and what to use instead.
+    """
+    for field, why in _WHOLE_ONLY.items():
+        used = not args.polish if field == "polish" else given(args, field)
+        if used:
+            raise ParamError(field, f"applies only to circuits of at most 8 inputs and 2 "
+                                    f"outputs, without latches: it {why}")
 
 
 class _Bar:
@@ -114,6 +153,9 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     print(f"verdict:     {stats.verdict.name.lower()}")
     if stats.note:
         print(f"note:        {stats.note}")
+    if stats.out_of_time is not None:
+        print(f"hint:        the time ran out in {stats.out_of_time}: a larger --seconds "
+              f"(now {wparams.seconds:g}) would let it finish")
     print(f"time:        {stats.seconds:.2f} s")
     print(f"wrote {args.output}")
     return 0
@@ -131,6 +173,7 @@ def _run(args: argparse.Namespace) -> int:
     aig = read_circuit(args.input)
     model, tokenizer = load_model(args.checkpoint, args.device)
     if not (aig.is_combinational and tokenizer.fits(aig)):
+        check_window_options(args)
         if "transformer" not in wparams.generators:
             model = tokenizer = None
         return _run_windows(args, aig, model, tokenizer, wparams)
