@@ -12,6 +12,7 @@ import time
 
 from circuitlab.cli.options import add_option, map_field
 from circuitlab.io.formats import READ_SUFFIXES
+from circuitlab.progress import Progress, add_progress_option
 
 
 def build_params(args: argparse.Namespace):
@@ -30,7 +31,8 @@ def _run(args: argparse.Namespace) -> int:
     params = build_params(args)
     a = read_circuit(args.a, bad_as_outputs=args.bad_as_outputs)
     b = read_circuit(args.b, bad_as_outputs=args.bad_as_outputs)
-    result = check_equivalence(a, b, match=args.match, params=params, start=start)
+    with Progress(f"cec ({a.num_ands} and {b.num_ands} ANDs)", enabled=not args.no_progress):
+        result = check_equivalence(a, b, match=args.match, params=params, start=start)
     print(result.summary())
     print(f"reason: {result.reason}")
     if result.verdict is Verdict.NOT_EQUIVALENT:
@@ -66,4 +68,5 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bad-as-outputs", action="store_true",
                         help="read AIGER bad-state properties (header field B, as ABC writes "
                              "sequential circuits) as extra outputs")
+    add_progress_option(parser)
     parser.set_defaults(func=_run)

@@ -11,6 +11,7 @@ from circuitlab.cli.options import add_option, map_field
 from circuitlab.errors import ToolTimeoutError
 from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
+from circuitlab.progress import Progress, add_progress_option
 
 DEFAULT_RECIPE = "resyn2"
 
@@ -42,7 +43,9 @@ def _run(args: argparse.Namespace) -> int:
         if left <= 0:
             raise ToolTimeoutError(what)
         what = f"{resolve_engine(args.engine)} was stopped"
-        result, stats = run_recipe(aig, steps, replace(params, timeout=left))
+        label = f"opt ({resolve_engine(args.engine)}, {aig.num_ands} ANDs)"
+        with Progress(label, enabled=not args.no_progress):
+            result, stats = run_recipe(aig, steps, replace(params, timeout=left))
     except ToolTimeoutError:
         raise ToolTimeoutError(f"time limit of {args.timeout:g} s reached ({what} after "
                                f"{time.monotonic() - start:.1f} s); nothing was written: give "
@@ -83,4 +86,5 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bad-as-outputs", action="store_true",
                         help="read AIGER bad-state properties (header field B, as ABC writes "
                              "sequential circuits) as extra outputs")
+    add_progress_option(parser)
     parser.set_defaults(func=_run)

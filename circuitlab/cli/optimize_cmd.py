@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 
 from circuitlab.cli.options import Store, add_option, given, map_field
 from circuitlab.errors import ParamError
 from circuitlab.fsutil import check_output_file
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
+from circuitlab.progress import Progress, add_progress_option
 
 
 def deepsyn_steps(options: str | None) -> int:
@@ -107,30 +107,11 @@ def check_window_options(args: argparse.Namespace) -> None:
                                     f"outputs, without latches: it {why}")
 
 
-class _Bar:
-    """A one-line progress bar on stderr, redrawn in place."""
-
-    def __init__(self) -> None:
-        self.last = ""
-
-    def __call__(self, fraction: float, message: str) -> None:
-        width = 30
-        filled = int(round(width * max(0.0, min(1.0, fraction))))
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {fraction:4.0%} {message}"
-        if line != self.last:
-            print(f"\r{line:<79}", end="", file=sys.stderr, flush=True)
-            self.last = line
-
-    def close(self) -> None:
-        if self.last:
-            print(file=sys.stderr, flush=True)
-
-
 def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     from circuitlab.io.formats import write_circuit
     from circuitlab.optimize import optimize_windows
 
-    bar = None if args.no_progress else _Bar()
+    bar = Progress("optimize", total=1, counts=False, enabled=not args.no_progress)
     threads = None
     if model is not None:
         import torch
@@ -139,8 +120,7 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     try:
         result, stats = optimize_windows(aig, wparams, model, tokenizer, bar)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
         if threads is not None:
             import torch
             torch.set_num_threads(threads)
@@ -154,8 +134,8 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     if stats.note:
         print(f"note:        {stats.note}")
     if stats.out_of_time is not None:
-        print(f"hint:        the time ran out in {stats.out_of_time}: a larger --seconds "
-              f"(now {wparams.seconds:g}) would let it finish")
+        print(f"hint:        a larger --seconds (now {wparams.seconds:g}) gives the "
+              "optimisation time to finish")
     print(f"time:        {stats.seconds:.2f} s")
     print(f"wrote {args.output}")
     return 0
@@ -255,6 +235,5 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="conflict budget of each SAT call resynthesising a window")
     add_option(group, windows, "dont_cares", "--no-dont-cares",
                help="resynthesise windows for their full functions (no don't cares)")
-    group.add_argument("--no-progress", action="store_true",
-                       help="no progress bar on stderr")
+    add_progress_option(parser)
     parser.set_defaults(func=_run)

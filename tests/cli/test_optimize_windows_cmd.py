@@ -11,7 +11,9 @@ from shared_data import shared_data
 
 
 @pytest.mark.needs_data("aig", "iscas85")
-def test_c432_is_optimised_and_equivalent(tmp_path, capsys):
+def test_c432_is_optimised_and_equivalent(tmp_path, capsys, monkeypatch):
+    import circuitlab.progress as progress
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)  # the bar needs a terminal
     source = shared_data("aig", "iscas85", "c432.aig")
     out = tmp_path / "c432.opt.aig"
     status = main(["optimize", str(source), "-o", str(out), "--seconds", "2",
