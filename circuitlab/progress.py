@@ -74,6 +74,13 @@ class Progress:
         if self._bar is not None:
             self._bar.update(n)
 
+    def set(self, done: float, total: float) -> None:
+        """``done`` of ``total`` items (a total learnt as the work goes)."""
+        if self._bar is not None:
+            self._bar.total = total
+            self._bar.n = done
+            self._bar.refresh()
+
     def note(self, text: str) -> None:
         """Show ``text`` after the count (the current step, a size)."""
         if self._bar is not None:
