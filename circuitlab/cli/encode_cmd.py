@@ -14,6 +14,7 @@ from pathlib import Path
 from circuitlab.cli.options import add_option
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_file
+from circuitlab.progress import Progress, add_progress_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--nodes", action="store_true",
                         help="also write every node's embedding (OUT must be .npz)")
     add_encoder_options(parser)
+    add_progress_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -60,8 +62,21 @@ def run(args: argparse.Namespace) -> int:
             raise CircuitlabError(f"{name}: no such file")
     from circuitlab.pretrain import load_encoder
     encoder = load_encoder(params.checkpoint)
-    aigs = [read_any(name, params.synth_timeout) for name in args.files]
-    graphs, nodes = encode_aigs(aigs, encoder, params.node_budget, args.files, args.nodes)
+    show = not args.no_progress
+    aigs = []
+    with Progress("encode: reading", total=len(args.files), unit="file", enabled=show) as bar:
+        for name in args.files:
+            bar.note(Path(name).name)
+            aigs.append(read_any(name, params.synth_timeout))
+            bar.advance()
+    rows, nodes = [], []
+    with Progress("encode", total=len(aigs), unit="file", enabled=show) as bar:
+        for name, aig in zip(args.files, aigs):  # each circuit is encoded alone anyway
+            row, states = encode_aigs([aig], encoder, params.node_budget, [name], args.nodes)
+            rows.append(row)
+            nodes.extend(states or ())
+            bar.advance()
+    graphs = np.concatenate(rows)
     with atomic_path(args.output) as tmp:
         with open(tmp, "wb") as fh:
             if args.nodes:
