@@ -45,7 +45,7 @@ def check_output_file(path: str | os.PathLike, option: str | None = None) -> Non
     label = f"{option} {target}" if option else str(target)
     if target.is_dir():
         raise CircuitlabError(f"{label}: is a folder; give a file name")
-    _check_folder_writable(target.parent, label)
+    _check_folder_writable(_through_links(target).parent, label)
 
 
 def check_output_dir(path: str | os.PathLike, option: str | None = None) -> None:
@@ -55,6 +55,11 @@ def check_output_dir(path: str | os.PathLike, option: str | None = None) -> None
     if target.exists() and not target.is_dir():
         raise CircuitlabError(f"{label}: is a file, not a folder")
     _check_folder_writable(target, label)
+
+
+def _through_links(path: Path) -> Path:
+    """``path``, or the file its chain of symbolic links ends at (which may not exist yet)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _umask() -> int:
@@ -69,9 +74,10 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
     On any exception the temporary file is removed and ``path`` is untouched.
     The file keeps the mode of the file it replaces; a new one gets
-    ``0o666`` less the umask, as ``open()`` would give it.
+    ``0o666`` less the umask, as ``open()`` would give it. A symbolic link
+    stays a link: the file it points to is the one replaced (or created).
     """
-    target = Path(path)
+    target = _through_links(Path(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = target.stat().st_mode & 0o7777
