@@ -205,6 +205,13 @@ class HFEmbedder(Embedder):
         """Load tokenizer and weights now (otherwise the first :meth:`embed` does)."""
         if self._model is not None:
             return self
+        offline = hub_offline()
+        if not (self._local or offline) and not _in_hub_cache(str(self._source)):
+            host = _hub_host()
+            if not _reachable(host):
+                raise CircuitlabError(
+                    f"model {self._source}: no such folder, not in the Hugging Face cache, "
+                    f"and the hub ({host}) cannot be reached; give model a local folder")
         import torch
         from huggingface_hub.utils import logging as hub_logging
         from transformers import AutoModel, AutoTokenizer
@@ -213,13 +220,6 @@ class HFEmbedder(Embedder):
         hf_logging.set_verbosity_error()  # errors reach the user as one CircuitlabError line
         hf_logging.disable_progress_bar()
         hub_logging.set_verbosity_error()
-        offline = hub_offline()
-        if not (self._local or offline) and not _in_hub_cache(str(self._source)):
-            host = _hub_host()
-            if not _reachable(host):
-                raise CircuitlabError(
-                    f"model {self._source}: no such folder, not in the Hugging Face cache, "
-                    f"and the hub ({host}) cannot be reached; give model a local folder")
         kwargs = dict(local_files_only=self._local or offline,
                       trust_remote_code=self.params.trust_remote_code)
         try:
