@@ -8,6 +8,7 @@ piped to a file or a test stays clean: no bar is drawn there.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import threading
 
@@ -53,16 +54,18 @@ class Progress:
         if not (enabled and on_terminal()):
             return
         from tqdm import tqdm
+        # a terminal that reports no size (a bare pty) would get no bar at all
+        width = {} if shutil.get_terminal_size((0, 0)).columns else {"ncols": 80, "nrows": 24}
         if total is None:
             self._bar = tqdm(desc=what, file=sys.stderr, leave=False,
-                             bar_format="{desc}: {elapsed}{postfix}")
+                             bar_format="{desc}: {elapsed}{postfix}", **width)
             self._ticker = threading.Thread(target=self._tick, name="progress", daemon=True)
             self._ticker.start()
         else:
             form = {} if counts else {"bar_format": "{desc}: {percentage:3.0f}%|{bar}| "
                                                     "[{elapsed}{postfix}]"}
             self._bar = tqdm(desc=what, total=total, unit=unit, file=sys.stderr, leave=False,
-                             dynamic_ncols=True, **form)
+                             dynamic_ncols=not width, **width, **form)
 
     @property
     def shown(self) -> bool:
