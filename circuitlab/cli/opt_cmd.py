@@ -38,18 +38,14 @@ def _run(args: argparse.Namespace) -> int:
     check_suffix(args.output, WRITE_SUFFIXES)
     aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
     left = params.timeout - (time.monotonic() - start)
-    what = "while reading the input"
+    if left <= 0:
+        raise _out_of_time(args, start, "while reading the input")
+    engine = resolve_engine(args.engine)
     try:
-        if left <= 0:
-            raise ToolTimeoutError(what)
-        what = f"{resolve_engine(args.engine)} was stopped"
-        label = f"opt ({resolve_engine(args.engine)}, {aig.num_ands} ANDs)"
-        with Progress(label, enabled=not args.no_progress):
+        with Progress(f"opt ({engine}, {aig.num_ands} ANDs)", enabled=not args.no_progress):
             result, stats = run_recipe(aig, steps, replace(params, timeout=left))
     except ToolTimeoutError:
-        raise ToolTimeoutError(f"time limit of {args.timeout:g} s reached ({what} after "
-                               f"{time.monotonic() - start:.1f} s); nothing was written: give "
-                               "a larger --timeout") from None
+        raise _out_of_time(args, start, f"{engine} was stopped") from None
     write_circuit(result, args.output)
     print(f"engine: {stats.engine}")
     print(f"recipe: {'; '.join(stats.steps)}")
@@ -58,6 +54,12 @@ def _run(args: argparse.Namespace) -> int:
     print(f"time:   {stats.seconds:.2f} s")
     print(f"wrote {args.output}")
     return 0
+
+
+def _out_of_time(args: argparse.Namespace, start: float, what: str) -> ToolTimeoutError:
+    return ToolTimeoutError(f"time limit of {args.timeout:g} s reached ({what} after "
+                            f"{time.monotonic() - start:.1f} s); nothing was written: give a "
+                            "larger --timeout")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
