@@ -62,7 +62,8 @@ class UndrivenOutputWarning(UserWarning):
 
 
 # Yosys's check pass: "Warning: Wire top.\y [2] is used but has no driver."
-_NO_DRIVER = re.compile(r"Warning: Wire [^\s]*?\.\\?(\S+?)(?: \[(\d+)\])? is used but has no driver")
+_NO_DRIVER = re.compile(r"Warning: Wire [^\s]*?\.\\?(\S+?)(?: \[(\d+)\])? "
+                        r"is used but has no driver")
 
 
 class _Limit(NamedTuple):
