@@ -133,7 +133,7 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     print(f"verdict:     {stats.verdict.name.lower()}")
     if stats.note:
         print(f"note:        {stats.note}")
-    if stats.out_of_time is not None:
+    if stats.out_of_time is not None and stats.ands_after == stats.ands_before:
         print(f"hint:        a larger --seconds (now {wparams.seconds:g}) gives the "
               "optimisation time to finish")
     print(f"time:        {stats.seconds:.2f} s")
