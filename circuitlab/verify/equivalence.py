@@ -60,7 +60,8 @@ class EquivalenceParams:
         conflict_budget: SAT conflicts per call (python-sat), ABC's ``-C``,
             aigverse's conflict limit; ``None``: no limit.
         timeout: seconds for the whole check (``None``: none; ABC then gets
-            600 s).
+            600 s); simulation and the provers then run in a forked worker
+            killed at the deadline, and a reason names this limit.
         solver: python-sat solver of the ``"sat"`` engine.
         sweep: let the ``"sat"`` engine prove internal equivalences first
             (see :mod:`circuitlab.verify.sat`).
