@@ -60,7 +60,7 @@ def check_output_file(path: str | os.PathLike, option: str | None = None) -> Non
         if not os.access(target, os.W_OK):
             raise CircuitlabError(f"{label}: cannot write")
         return
-    _check_folder_writable(target.parent, label)
+    _check_folder_writable(_through_links(target).parent, label)
 
 
 def check_output_dir(path: str | os.PathLike, option: str | None = None) -> None:
@@ -97,6 +97,11 @@ def check_input_dir(path: str | os.PathLike, option: str | None = None) -> None:
         raise CircuitlabError(f"{label}: no such folder")
 
 
+def _through_links(path: Path) -> Path:
+    """``path``, or the file its chain of symbolic links ends at (which may not exist yet)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -110,12 +115,14 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     On any exception the temporary file is removed and ``path`` is untouched.
     The file keeps the mode of the file it replaces; a new one gets
     ``0o666`` less the umask, as ``open()`` would give it. A character
-    device (``/dev/null``) is yielded itself and written in place.
+    device (``/dev/null``) is yielded itself and written in place. A symbolic
+    link stays a link: the file it points to is the one replaced (or created).
     """
     target = Path(path)
     if is_sink(target):
         yield target
         return
+    target = _through_links(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = target.stat().st_mode & 0o7777

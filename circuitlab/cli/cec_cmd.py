@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import time
 
 from circuitlab.cli.options import add_design_options, add_option, map_field
 from circuitlab.io.formats import READ_SUFFIXES
+from circuitlab.progress import Progress, add_progress_option
 
 
 def build_params(args: argparse.Namespace):
@@ -25,10 +27,12 @@ def _run(args: argparse.Namespace) -> int:
     from circuitlab.verify.equivalence import check_equivalence
     from circuitlab.verify.result import Verdict
 
+    start = time.monotonic()  # the time limit counts the reading too
     params = build_params(args)
     a = read_circuit(args.a, bad_as_outputs=args.bad_as_outputs)
     b = read_circuit(args.b, bad_as_outputs=args.bad_as_outputs)
-    result = check_equivalence(a, b, match=args.match, params=params)
+    with Progress(f"cec ({a.num_ands} and {b.num_ands} ANDs)", enabled=not args.no_progress):
+        result = check_equivalence(a, b, match=args.match, params=params, start=start)
     print(result.summary())
     print(f"reason: {result.reason}")
     if result.verdict is Verdict.NOT_EQUIVALENT:
@@ -59,6 +63,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_option(parser, defaults, "conflict_budget", "--conflicts", metavar="N",
                help="SAT conflict budget per call")
     add_option(parser, defaults, "timeout", metavar="S",
-               help="seconds for the whole check (default: no limit)")
+               help="seconds for the whole command, reading the files included; past it the "
+                    "check stops, undecided (default: no limit)")
     add_design_options(parser, verilog=False)
+    add_progress_option(parser)
     parser.set_defaults(func=_run)

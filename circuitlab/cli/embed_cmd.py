@@ -9,15 +9,18 @@ all-MiniLM-L6-v2 (D = 384, no network); embeddings are cached on disk.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from circuitlab.cli.options import add_option
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file, check_output_file
+from circuitlab.progress import Progress, add_progress_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from circuitlab.llm import EmbedParams
+    from circuitlab.llm.pooling import MAX_POOLED_TOKENS
     defaults = EmbedParams()
     parser.add_argument("files", nargs="+", metavar="DESIGN.v", help="Verilog files")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.npz",
@@ -26,14 +29,38 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="a local model folder or a Hugging Face hub name (default: the shipped "
                     "all-MiniLM-L6-v2)")
     add_option(parser, defaults, "pooled_tokens", "--tokens", metavar="M",
-               help="token embeddings kept per file (M)")
+               help=f"token embeddings kept per file (M, at most {MAX_POOLED_TOKENS})")
     add_option(parser, defaults, "pooling", help="sentence vector: mean, last or cls token")
     add_option(parser, defaults, "device", help="torch device, e.g. cpu or cuda")
     add_option(parser, defaults, "trust_remote_code", "--trust-remote-code",
                help="let transformers run the model's own code (gte-Qwen2 needs it)")
     add_option(parser, defaults, "use_cache", "--no-cache", help="neither read nor write the "
                "embedding cache")
+    add_progress_option(parser)
     parser.set_defaults(func=run)
+
+
+# control characters that no text file holds (tab, line and page breaks aside)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def verilog_text(path: Path) -> str:
+    """The text of a Verilog file.
+
+    Raises:
+        CircuitlabError: naming ``path``: missing, empty, or binary (NUL
+            bytes, or more than 1 % control characters or bytes that are not
+            UTF-8 text).
+    """
+    check_input_file(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise CircuitlabError(f"{path}: empty file, not Verilog text")
+    text = data.decode("utf-8", errors="replace")
+    odd = text.count("\ufffd") + len(_CONTROL.findall(text))
+    if b"\0" in data or odd > len(text) // 100:
+        raise CircuitlabError(f"{path}: binary data, not Verilog text")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,16 +72,15 @@ def run(args: argparse.Namespace) -> int:
     check_output_file(args.output, "-o")
     if not str(args.output).endswith(".npz"):
         raise CircuitlabError(f"-o {args.output}: must end in .npz")
-    texts = []
-    for name in args.files:
-        path = Path(name)
-        check_input_file(path)
-        texts.append(path.read_text(errors="replace"))
     params = EmbedParams(model=args.model, pooled_tokens=args.pooled_tokens,
                          pooling=args.pooling, device=args.device, use_cache=args.use_cache,
                          trust_remote_code=args.trust_remote_code)
+    texts = [verilog_text(Path(name)) for name in args.files]
     embedder = make_embedder(params)
-    found = embedder.embed(texts)
+    with Progress("embed", total=0, unit="window", enabled=not args.no_progress) as bar:
+        inner = getattr(embedder, "inner", embedder)
+        inner.progress = bar.set
+        found = embedder.embed(texts)
     with atomic_path(args.output) as tmp:
         with open(tmp, "wb") as fh:
             np.savez(fh, tokens=np.stack([e.tokens for e in found]),

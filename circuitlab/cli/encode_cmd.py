@@ -9,10 +9,12 @@ states of file k.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file, check_output_file
+from circuitlab.progress import Progress, add_progress_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--nodes", action="store_true",
                         help="also write every node's embedding (OUT must be .npz)")
     add_encoder_options(parser)
+    add_progress_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -59,8 +62,21 @@ def run(args: argparse.Namespace) -> int:
         check_input_file(name)
     from circuitlab.pretrain import load_encoder
     encoder = load_encoder(params.checkpoint)
-    aigs = [read_design(name, reading) for name in args.files]
-    graphs, nodes = encode_aigs(aigs, encoder, params.node_budget, args.files, args.nodes)
+    show = not args.no_progress
+    aigs = []
+    with Progress("encode: reading", total=len(args.files), unit="file", enabled=show) as bar:
+        for name in args.files:
+            bar.note(Path(name).name)
+            aigs.append(read_design(name, reading))
+            bar.advance()
+    rows, nodes = [], []
+    with Progress("encode", total=len(aigs), unit="file", enabled=show) as bar:
+        for name, aig in zip(args.files, aigs):  # each circuit is encoded alone anyway
+            row, states = encode_aigs([aig], encoder, params.node_budget, [name], args.nodes)
+            rows.append(row)
+            nodes.extend(states or ())
+            bar.advance()
+    graphs = np.concatenate(rows)
     with atomic_path(args.output) as tmp:
         with open(tmp, "wb") as fh:
             if args.nodes:

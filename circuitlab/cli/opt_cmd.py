@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import time
+from dataclasses import replace
 
 from circuitlab.cli.options import add_design_options, add_option, map_field
-from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.errors import CircuitlabError, ParamError, ToolTimeoutError
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
+from circuitlab.progress import Progress, add_progress_option
 
 DEFAULT_RECIPE = "resyn2"
 
@@ -20,8 +23,10 @@ def build_params(args: argparse.Namespace):
 
 def _run(args: argparse.Namespace) -> int:
     from circuitlab.io.formats import check_output, read_circuit, write_circuit
-    from circuitlab.synth.recipes import SCRIPTS, STEPS, parse_recipe, random_recipe, run_recipe
+    from circuitlab.synth.recipes import (SCRIPTS, STEPS, parse_recipe, random_recipe,
+                                          resolve_engine, run_recipe)
 
+    start = time.monotonic()  # the time limit counts the reading too
     params = build_params(args)
     if args.random_seed is not None:
         steps: str | list[str] = random_recipe(args.random_seed, args.length)
@@ -39,7 +44,15 @@ def _run(args: argparse.Namespace) -> int:
     check_output(args.output)
     aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
     check_output(args.output, aig)
-    result, stats = run_recipe(aig, steps, params)
+    left = params.timeout - (time.monotonic() - start)
+    if left <= 0:
+        raise _out_of_time(args, start, "while reading the input")
+    engine = resolve_engine(args.engine)
+    try:
+        with Progress(f"opt ({engine}, {aig.num_ands} ANDs)", enabled=not args.no_progress):
+            result, stats = run_recipe(aig, steps, replace(params, timeout=left))
+    except ToolTimeoutError:
+        raise _out_of_time(args, start, f"{engine} was stopped") from None
     write_circuit(result, args.output)
     print(f"engine: {stats.engine}")
     print(f"recipe: {'; '.join(stats.steps)}")
@@ -48,6 +61,12 @@ def _run(args: argparse.Namespace) -> int:
     print(f"time:   {stats.seconds:.2f} s")
     print(f"wrote {args.output}")
     return 0
+
+
+def _out_of_time(args: argparse.Namespace, start: float, what: str) -> ToolTimeoutError:
+    return ToolTimeoutError(f"time limit of {args.timeout:g} s reached ({what} after "
+                            f"{time.monotonic() - start:.1f} s); nothing was written: give a "
+                            "larger --timeout")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +91,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_option(parser, defaults, "engine", choices=ENGINES,
                help="abc, aigverse, or auto: ABC when installed")
     add_option(parser, defaults, "timeout", metavar="S",
-               help="seconds before the run is stopped")
+               help="seconds for the whole command, reading the input included; past it "
+                    "the run is stopped")
     add_design_options(parser, verilog=False)
+    add_progress_option(parser)
     parser.set_defaults(func=_run)

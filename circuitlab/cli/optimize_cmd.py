@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 
 from circuitlab.cli.options import Store, add_design_options, add_option, given, map_field
 from circuitlab.errors import ParamError
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
+from circuitlab.progress import Progress, add_progress_option
 
 
 def deepsyn_steps(options: str | None) -> int:
@@ -52,17 +52,30 @@ def build_params(args: argparse.Namespace):
 
 
 def window_params(args: argparse.Namespace):
-    """The :class:`~circuitlab.optimize.WindowParams` the options ask for."""
+    """The :class:`~circuitlab.optimize.WindowParams` the options ask for.
+
+    ``--transformer-only`` keeps only the transformer generator, with no
+    scripts and no ``&deepsyn``.
+    """
     from circuitlab.optimize import GENERATORS, WindowParams
 
     names = tuple(g.strip() for g in args.generators.split(",") if g.strip())
+    if not names:
+        raise ParamError("generators", f"must name at least one of {', '.join(GENERATORS)}, "
+                                       f"got {args.generators!r}")
     for name in names:
         if name not in GENERATORS:
             raise ParamError("generators", f"must name some of {', '.join(GENERATORS)}, "
                                            f"got {name!r}")
+    scripts, deepsyn = args.scripts, args.deepsyn_share
+    if not args.classical:
+        if given(args, "generators") and names != ("transformer",):
+            raise ParamError("classical", "keeps only the transformer generator; drop "
+                                          f"--generators {args.generators}")
+        names, scripts, deepsyn = ("transformer",), False, 0.0
     return WindowParams(max_leaves=args.max_leaves, max_roots=args.max_roots,
                         seconds=args.seconds, jobs=args.jobs, generators=names,
-                        scripts=args.scripts, engine=args.engine, deepsyn=args.deepsyn_share,
+                        scripts=scripts, engine=args.engine, deepsyn=deepsyn,
                         seed=args.seed,
                         conflicts=args.window_conflicts, dont_cares=args.dont_cares)
 
@@ -95,30 +108,38 @@ def check_device(name: str) -> None:
         raise ParamError("device", f"{name}: not available on this machine (available: {here})")
 
 
-class _Bar:
-    """A one-line progress bar on stderr, redrawn in place."""
 
-    def __init__(self) -> None:
-        self.last = ""
+# options of the whole-circuit flow that windows do not use: field -> why, and what instead
+_WHOLE_ONLY = {
+    "polish": "polishes the transformer's whole circuits; windows keep the transformer's "
+              "circuit as it is (--no-scripts turns the scripts off)",
+    "method": "chooses the search over whole circuits; windows are decoded greedily",
+    "budget": "sizes the search over whole circuits; windows are decoded greedily",
+    "conflicts_per_call": "budgets the SAT search below whole circuits; for windows use "
+                          "--window-conflicts",
+    "deepsyn_steps": "bounds &deepsyn on whole circuits by steps; for windows use "
+                     "--deepsyn-share",
+}
 
-    def __call__(self, fraction: float, message: str) -> None:
-        width = 30
-        filled = int(round(width * max(0.0, min(1.0, fraction))))
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {fraction:4.0%} {message}"
-        if line != self.last:
-            print(f"\r{line:<79}", end="", file=sys.stderr, flush=True)
-            self.last = line
 
-    def close(self) -> None:
-        if self.last:
-            print(file=sys.stderr, flush=True)
+def check_window_options(args: argparse.Namespace) -> None:
+    """Refuse the options of the whole-circuit flow given for a windowed run.
+
+    Raises:
+        ParamError: naming the option, why it does not apply and what to use instead.
+    """
+    for field, why in _WHOLE_ONLY.items():
+        used = not args.polish if field == "polish" else given(args, field)
+        if used:
+            raise ParamError(field, f"applies only to circuits of at most 8 inputs and 2 "
+                                    f"outputs, without latches: it {why}")
 
 
 def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     from circuitlab.io.formats import write_circuit
     from circuitlab.optimize import optimize_windows
 
-    bar = None if args.no_progress else _Bar()
+    bar = Progress("optimize", total=1, counts=False, enabled=not args.no_progress)
     threads = None
     if model is not None:
         import torch
@@ -127,8 +148,7 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     try:
         result, stats = optimize_windows(aig, wparams, model, tokenizer, bar)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
         if threads is not None:
             import torch
             torch.set_num_threads(threads)
@@ -141,6 +161,9 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     print(f"verdict:     {stats.verdict.name.lower()}")
     if stats.note:
         print(f"note:        {stats.note}")
+    if stats.out_of_time is not None and stats.ands_after == stats.ands_before:
+        print(f"hint:        a larger --seconds (now {wparams.seconds:g}) gives the "
+              "optimisation time to finish")
     print(f"time:        {stats.seconds:.2f} s")
     print(f"wrote {args.output}")
     return 0
@@ -159,6 +182,7 @@ def _run(args: argparse.Namespace) -> int:
     check_device(args.device)
     model, tokenizer = load_model(args.checkpoint, args.device)
     if not (aig.is_combinational and tokenizer.fits(aig)):
+        check_window_options(args)
         if "transformer" not in wparams.generators:
             model = tokenizer = None
         return _run_windows(args, aig, model, tokenizer, wparams)
@@ -241,6 +265,5 @@ def configure(parser: argparse.ArgumentParser) -> None:
                help="conflict budget of each SAT call resynthesising a window")
     add_option(group, windows, "dont_cares", "--no-dont-cares",
                help="resynthesise windows for their full functions (no don't cares)")
-    group.add_argument("--no-progress", action="store_true",
-                       help="no progress bar on stderr")
+    add_progress_option(parser)
     parser.set_defaults(func=_run)

@@ -90,7 +90,7 @@ def run_rank(args: argparse.Namespace) -> int:
 
     import torch
     torch.set_num_threads(1)
-    rows = rank_recipes(aig, recipes, head, encoder, params.node_budget)
+    rows = rank_recipes(aig, recipes, head, encoder, params.node_budget, what=args.design)
     applied = apply_best(aig, rows, params.apply, params.engine) if params.apply else []
     _write_csv(Path(args.output), rows)
 

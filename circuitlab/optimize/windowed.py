@@ -21,7 +21,7 @@ from typing import Callable
 
 from circuitlab.aig import Aig, depth
 from circuitlab.errors import (
-    CircuitlabError, require, require_at_least, require_choice, require_positive,
+    CircuitlabError, ToolTimeoutError, require, require_at_least, require_choice, require_positive,
 )
 from circuitlab.optimize.window_pass import PassContext, window_pass
 from circuitlab.parallel import ignore_sigint, terminate
@@ -131,6 +131,8 @@ class WindowStats:
         verdict: the final equivalence proof's verdict (EQUIVALENT also
             when the input comes back unchanged).
         note: why the input came back unchanged, if it did.
+        out_of_time: where the time budget ran out with work unfinished (a
+            script stopped, a window pass cut short), or ``None``.
     """
 
     ands_before: int
@@ -143,6 +145,7 @@ class WindowStats:
     seconds: float = 0.0
     verdict: Verdict = Verdict.EQUIVALENT
     note: str | None = None
+    out_of_time: str | None = None
 
 
 def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None, tokenizer=None,
@@ -200,7 +203,7 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
             # the scripts are deterministic: a circuit they already ran on gains nothing
             if params.scripts and best.num_ands and best is not scripted_on:
                 scripted_on = best
-                scripted = _script(best, params.engine, deadline)
+                scripted = _script(best, params.engine, deadline, stats)
                 if scripted is not None and scripted.num_ands < best.num_ands:
                     _count(stats, "scripts", 1, best.num_ands - scripted.num_ands)
                     best, changed = scripted, True
@@ -216,6 +219,8 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
             if result.aig.num_ands < best.num_ands:
                 best, changed = result.aig, True
             report(fraction(passes), f"pass {passes}: {best.num_ands} ANDs")
+            if _expired(deadline):
+                stats.out_of_time = stats.out_of_time or f"window pass {passes}"
             if _expired(deadline) or (params.passes is not None and passes >= params.passes):
                 break
             if not changed:
@@ -253,18 +258,23 @@ def _pass_progress(report, fraction, passes: int, best: Aig):
     return done
 
 
-def _script(comb: Aig, engine: str, deadline: float | None) -> Aig | None:
+def _script(comb: Aig, engine: str, deadline: float | None, stats: WindowStats) -> Aig | None:
     """The smallest of the classical scripts (``resyn2``, ``compress2rs``) run on
-    ``comb``, or ``None`` when every run fails or time is short."""
+    ``comb``, or ``None`` when every run fails or time is short (recorded in
+    ``stats.out_of_time``)."""
     from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
 
     best = None
     for name in SCRIPTS:
         timeout = 600.0 if deadline is None else deadline - time.monotonic()
         if timeout <= 0.5:
+            stats.out_of_time = stats.out_of_time or f"the scripts, before {name}"
             break
         try:
             result, _ = run_recipe(comb, name, RecipeParams(engine=engine, timeout=timeout))
+        except ToolTimeoutError:
+            stats.out_of_time = stats.out_of_time or f"the scripts ({name} was stopped)"
+            continue
         except CircuitlabError:
             continue
         if best is None or result.num_ands < best.num_ands:
@@ -299,6 +309,10 @@ def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) 
     if comb is original.cut_latches() or comb.num_ands >= original.num_ands:
         stats.accepted, stats.gain = {}, {}
         stats.note = "no smaller circuit found; the input is returned unchanged"
+        if stats.out_of_time is not None:
+            stats.note = (f"the time budget of {params.seconds:g} s ran out in "
+                          f"{stats.out_of_time} before a smaller circuit was found; the input "
+                          "is returned unchanged")
         return original
     result = original.restore_latches(comb)
     try:

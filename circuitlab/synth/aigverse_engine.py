@@ -46,7 +46,6 @@ https://github.com/marcelwa/aigverse.
 
 from __future__ import annotations
 
-import time
 from typing import Sequence
 
 from aigverse import algorithms as alg
@@ -54,11 +53,13 @@ from aigverse.networks import Aig as AigverseAig
 
 from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError, ToolTimeoutError
-from circuitlab.io.aigverse_call import call_deep, check_depth
+from circuitlab.io.aigverse_call import call_deep, call_with_deadline, check_depth
 from circuitlab.io.aigverse_interop import from_aigverse, to_aigverse
 from circuitlab.synth.vocabulary import Step
 
 __all__ = ["apply_step", "run_steps"]
+
+_OPS = ("rewrite", "refactor", "resub", "balance")
 
 
 def run_steps(aig: Aig, steps: Sequence[Step], timeout: float | None = None, *,
@@ -70,31 +71,44 @@ def run_steps(aig: Aig, steps: Sequence[Step], timeout: float | None = None, *,
     restores them).
 
     Raises:
-        ToolTimeoutError: ``timeout`` seconds passed; checked between steps.
+        ToolTimeoutError: ``timeout`` seconds passed.
         CircuitlabError: a sequential ``aig``, an unknown step, or a circuit
             deeper than :data:`~circuitlab.io.aigverse_call.MAX_DEPTH` levels.
 
     The steps run on a thread with a large stack (:func:`~circuitlab.io.aigverse_call.call_deep`):
-    mockturtle recurses once per logic level.
+    mockturtle recurses once per logic level. A step cannot be interrupted,
+    so with a ``timeout`` they run in a forked worker killed at the deadline
+    (:func:`~circuitlab.io.aigverse_call.call_with_deadline`).
     """
     if not aig.is_combinational:
         raise CircuitlabError("the aigverse engine takes a combinational Aig (use cut_latches())")
     check_depth(aig, "the aigverse engine")
-    return call_deep(_run_steps, aig, list(steps), timeout, keep_steps)
+    parsed = list(steps)
+    for step in parsed:
+        _check_step(step)
+    if timeout is None:
+        return call_deep(_run_steps, aig, parsed, keep_steps)
+    finished, result = call_with_deadline(_run_steps, aig, parsed, keep_steps, timeout=timeout,
+                                          what="the aigverse engine")
+    if not finished:
+        raise ToolTimeoutError(f"the aigverse recipe ({len(parsed)} steps) did not finish "
+                               f"within {timeout:g} s and was stopped")
+    return result
 
 
-def _run_steps(aig: Aig, steps: list[Step], timeout: float | None, keep: bool) -> list[Aig]:
-    deadline = None if timeout is None else time.monotonic() + timeout
+def _run_steps(aig: Aig, steps: list[Step], keep: bool) -> list[Aig]:
     net = to_aigverse(aig, names=False)
     trace = []
-    for k, step in enumerate(steps):
-        if deadline is not None and time.monotonic() > deadline:
-            raise ToolTimeoutError(f"aigverse recipe ran past {timeout:g} s "
-                                   f"(stopped before step {k + 1} of {len(steps)}: {step})")
+    for step in steps:
         net = apply_step(net, step)
         if keep:
             trace.append(from_aigverse(net))
     return trace if keep else [from_aigverse(net)]
+
+
+def _check_step(step: Step) -> None:
+    if step.op not in _OPS:
+        raise CircuitlabError(f"the aigverse engine has no step {step}")
 
 
 def apply_step(net: AigverseAig, step: Step) -> AigverseAig:

@@ -47,8 +47,7 @@ class RecipeParams:
 
     Attributes:
         engine: ``"auto"`` (ABC if installed, else aigverse), ``"abc"`` or ``"aigverse"``.
-        timeout: seconds; ABC is killed past it; aigverse checks it between
-            steps (a step that has started runs to its end).
+        timeout: seconds; ABC, or aigverse's worker process, is killed past it.
     """
 
     engine: str = "auto"

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from circuitlab.aig import Aig
 
 __all__ = ["synthesize", "synthesize_with_top", "find_top", "BlackBoxWarning",
-           "TopModuleWarning", "DEFAULT_TIMEOUT"]
+           "TopModuleWarning", "UndrivenOutputWarning", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 1800.0
 
@@ -55,6 +55,15 @@ _ABC_SCRIPT_FILE = "abc.script"
 
 class BlackBoxWarning(CircuitlabWarning):
     """Modules were cut out of the design as black boxes."""
+
+
+class UndrivenOutputWarning(UserWarning):
+    """Output bits that nothing drives were tied to constant 0."""
+
+
+# Yosys's check pass: "Warning: Wire top.\y [2] is used but has no driver."
+_NO_DRIVER = re.compile(r"Warning: Wire [^\s]*?\.\\?(\S+?)(?: \[(\d+)\])? "
+                        r"is used but has no driver")
 
 
 class _Limit(NamedTuple):
@@ -315,8 +324,23 @@ def _run_flow(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
         warnings.warn(f"black-boxed modules (outputs became AIG inputs, inputs became "
                       f"AIG outputs): {', '.join(cut)}", BlackBoxWarning, stacklevel=4)
     aag = work / "out.aag"
+    undriven = _undriven_outputs(log, aag)
+    if undriven:
+        warnings.warn(f"output bits with no driver were tied to 0: {', '.join(undriven)}",
+                      UndrivenOutputWarning, stacklevel=4)
     yosys_symbols.name_latches(aag, work / "out.map")
     return aag
+
+
+def _undriven_outputs(log: str, aag: Path) -> list[str]:
+    """Output bits of ``aag`` that Yosys's check reported without a driver, in output order."""
+    wires = {m.group(1) if m.group(2) is None else f"{m.group(1)}[{m.group(2)}]"
+             for m in _NO_DRIVER.finditer(log)}
+    if not wires:
+        return []
+    outputs = [line.split(" ", 1)[1] for line in aag.read_text(errors="replace").splitlines()
+               if line.startswith("o") and " " in line and line.split(" ", 1)[0][1:].isdigit()]
+    return [name for name in outputs if name in wires]
 
 
 def _replace(job: _Job, **changes) -> _Job:

@@ -92,15 +92,22 @@ def read_recipe_file(path: str | Path) -> list[tuple[str, ...]]:
 
 
 def rank_recipes(aig, recipes: Sequence[Sequence[str]], head, encoder,
-                 node_budget: int = 200_000) -> list[dict]:
+                 node_budget: int = 200_000, what: str = "the circuit") -> list[dict]:
     """Recipes for ``aig`` ordered by predicted quality, best first.
 
     Returns:
         One dict per recipe: ``rank`` (1 = best), ``recipe`` (canonical text),
         ``score`` (the head's standardised label, higher = fewer gates),
-        ``predicted_ands``, ``index`` (position in ``recipes``). Ties keep
-        the given order.
+        ``predicted_ands`` (at least 0), ``index`` (position in
+        ``recipes``). Ties keep the given order.
+
+    Raises:
+        CircuitlabError: ``aig`` has no AND gate (naming ``what``): no
+            recipe can change it, and the head was never trained on one.
     """
+    if aig.num_ands == 0:
+        raise CircuitlabError(f"{what}: no AND gates, so there is nothing for a recipe to "
+                              "reduce")
     import numpy as np
     import torch
 
@@ -112,7 +119,8 @@ def rank_recipes(aig, recipes: Sequence[Sequence[str]], head, encoder,
     score, ands = head.predict(torch.as_tensor(graphs[0]), tokens, aig.num_ands)
     order = np.argsort(-score.numpy(), kind="stable")
     return [{"rank": k + 1, "recipe": recipe_key(recipes[i]), "score": float(score[i]),
-             "predicted_ands": float(ands[i]), "index": int(i)} for k, i in enumerate(order)]
+             "predicted_ands": max(0.0, float(ands[i])), "index": int(i)}
+            for k, i in enumerate(order)]
 
 
 def apply_best(aig, rows: list[dict], count: int, engine: str = "aigverse") -> list[dict]:

@@ -9,13 +9,16 @@ whenever a budget or time limit ends the search first.
 
 from __future__ import annotations
 
+import os
+import pickle
+import re
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from circuitlab.aig.aig import Aig
-from circuitlab.errors import (ToolNotFoundError, require_at_least,
+from circuitlab.errors import (CircuitlabError, ToolNotFoundError, require_at_least,
                                require_choice, require_positive)
 from circuitlab.sim.simulate import (
     MAX_EXHAUSTIVE_INPUTS, WORD_BITS, random_patterns, simulate, truth_tables,
@@ -57,7 +60,8 @@ class EquivalenceParams:
         conflict_budget: SAT conflicts per call (python-sat), ABC's ``-C``,
             aigverse's conflict limit; ``None``: no limit.
         timeout: seconds for the whole check (``None``: none; ABC then gets
-            600 s).
+            600 s); simulation and the provers then run in a forked worker
+            killed at the deadline, and a reason names this limit.
         solver: python-sat solver of the ``"sat"`` engine.
         sweep: let the ``"sat"`` engine prove internal equivalences first
             (see :mod:`circuitlab.verify.sat`).
@@ -83,7 +87,8 @@ class EquivalenceParams:
 
 
 def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
-                      params: EquivalenceParams = EquivalenceParams()) -> EquivalenceResult:
+                      params: EquivalenceParams = EquivalenceParams(),
+                      start: float | None = None) -> EquivalenceResult:
     """Whether ``a`` and ``b`` compute the same outputs from the same inputs.
 
     This is *combinational* equivalence. For sequential circuits it compares
@@ -113,7 +118,12 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
             paired by position, as ABC does, and ``result.reason`` starts
             with "matched by position: ..."; ``"position"``: by index
             (counts must agree).
-        params: :class:`EquivalenceParams`.
+        params: :class:`EquivalenceParams`. With a ``timeout``, simulation
+            and the prover run in a forked worker killed at the deadline
+            (UNDECIDED, naming the limit), so the check ends near it.
+        start: :func:`time.monotonic` value the time limit counts from
+            (default: now), e.g. a command's start, so reading the files
+            counts too.
 
     Returns:
         :class:`EquivalenceResult` (counter-example keyed by ``a``'s names).
@@ -124,7 +134,7 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
         ToolNotFoundError: ``engine="abc"`` without ABC installed.
         CounterexampleError: an internal inconsistency (never a verdict).
     """
-    start = time.monotonic()
+    start = time.monotonic() if start is None else start
     deadline = None if params.timeout is None else start + float(params.timeout)
     note = ""
     if match == "name":
@@ -142,12 +152,55 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
                                  None if output is None else ac.output_names[output],
                                  time.monotonic() - start, note + reason)
 
-    n = ac.num_inputs
     if (params.engine == "auto" and ac.num_ands == bc.num_ands
             and np.array_equal(ac.outputs, bc.outputs)
             and np.array_equal(ac.ands, bc.ands)):
         return result(Verdict.EQUIVALENT, "structural", "the two circuits are the same AND "
                       "graph (same nodes, same outputs, in the same order)")
+    if deadline is None or not hasattr(os, "fork"):
+        return _decide(ac, bc, params, deadline, result)
+    # Simulation and the prover's set-up cannot stop part-way: a worker process
+    # does them and is killed at the deadline.
+    from circuitlab.io.aigverse_call import call_with_deadline
+    left = deadline - time.monotonic()
+    if left > 0:
+        finished, answer = call_with_deadline(_decide_in_worker, ac, bc, params, deadline, result,
+                                              timeout=left, what="the equivalence check")
+        if finished:
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+    return result(Verdict.UNDECIDED, _planned_engine(params, ac.num_inputs),
+                  f"time limit of {params.timeout:g} s reached before any engine decided")
+
+
+def _planned_engine(params: EquivalenceParams, inputs: int) -> str:
+    """The engine that would decide a check the deadline stopped."""
+    if params.engine == "auto":
+        return "exhaustive-sim" if inputs <= MAX_EXHAUSTIVE_INPUTS else "sat"
+    return params.engine
+
+
+def _decide_in_worker(a: Aig, b: Aig, params: EquivalenceParams, deadline: float, result):
+    """:func:`_decide`, with an exception returned (as its own type when it pickles)."""
+    try:
+        return _decide(a, b, params, deadline, result)
+    except Exception as exc:  # re-raised by the parent
+        try:
+            pickle.loads(pickle.dumps(exc))
+            return exc
+        except Exception:
+            return CircuitlabError(f"{type(exc).__name__}: {exc}")
+
+
+def _decide(a: Aig, b: Aig, params: EquivalenceParams, deadline: float | None,
+            result) -> EquivalenceResult:
+    """The verdict after the structural check: simulation, then a prover.
+
+    ``result(verdict, engine, reason, cex=None, output=None)`` builds the answer.
+    """
+    ac, bc = a, b
+    n = ac.num_inputs
     if params.engine in ("auto", "sim") and n <= MAX_EXHAUSTIVE_INPUTS:
         found = _exhaustive(ac, bc)
         if found is None:
@@ -164,19 +217,18 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
         return result(Verdict.UNDECIDED, "random-sim",
                       f"{params.random_words * WORD_BITS} random patterns found no difference; "
                       f"{n} inputs are too many for exhaustive simulation")
-    remaining = None if deadline is None else max(1e-3, deadline - time.monotonic())
     if params.engine in ("auto", "sat"):
-        out = sat_equivalence(ac, bc, _sat_params(params, remaining))
-        return result(out.verdict, "sat", out.reason, out.counterexample, out.failing_output)
+        out = sat_equivalence(ac, bc, _sat_params(params, _left(deadline)))
+        return result(out.verdict, "sat", _user_limit(out.reason, params), out.counterexample,
+                      out.failing_output)
     if params.engine == "abc":
-        verdict, reason = _abc(ac, bc, params, remaining)
+        verdict, reason = _abc(ac, bc, params, _left(deadline))
     else:
-        verdict, reason = _aigverse(ac, bc, params, remaining)
+        verdict, reason = _aigverse(ac, bc, params, _left(deadline))
     if verdict is not Verdict.NOT_EQUIVALENT:
         return result(verdict, params.engine, reason)
     # The external engine gives no counter-example: ask the sat engine for one.
-    left = None if deadline is None else max(1e-3, deadline - time.monotonic())
-    out = sat_equivalence(ac, bc, _sat_params(params, left))
+    out = sat_equivalence(ac, bc, _sat_params(params, _left(deadline)))
     if out.verdict is Verdict.EQUIVALENT:
         raise CounterexampleError(f"{params.engine} reports the circuits not equivalent but the "
                                   f"sat engine proved them equivalent ({out.reason})")
@@ -186,6 +238,18 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
                       out.counterexample, out.failing_output)
     return result(Verdict.NOT_EQUIVALENT, params.engine,
                   f"{reason}; the sat engine found no counter-example within its budget")
+
+
+def _left(deadline: float | None) -> float | None:
+    """Seconds to ``deadline`` (at least a millisecond), or ``None``."""
+    return None if deadline is None else max(1e-3, deadline - time.monotonic())
+
+
+def _user_limit(reason: str, params: EquivalenceParams) -> str:
+    """``reason`` with an engine's share of the time limit replaced by the whole limit."""
+    if params.timeout is None:
+        return reason
+    return re.sub(r"time limit of \S+ s", f"time limit of {params.timeout:g} s", reason)
 
 
 def _sat_params(params: EquivalenceParams, timeout: float | None) -> SatParams:
@@ -257,13 +321,15 @@ def _abc(a: Aig, b: Aig, params: EquivalenceParams,
     timeout = _ABC_DEFAULT_TIMEOUT if timeout is None else timeout
     answer = abc_cec(a, b, timeout=timeout, conflict_limit=params.conflict_budget)
     if answer is None and time.monotonic() - started >= timeout:
-        return Verdict.UNDECIDED, f"time limit reached: ABC cec stopped after {timeout:.3g} s"
+        limit = timeout if params.timeout is None else params.timeout
+        return Verdict.UNDECIDED, f"time limit of {limit:g} s reached: ABC cec was stopped"
     if answer is True:
         return Verdict.EQUIVALENT, "ABC cec proved the circuits equivalent"
     if answer is False:
         return Verdict.NOT_EQUIVALENT, "ABC cec found the circuits not equivalent"
+    limit = timeout if params.timeout is None else params.timeout
     return Verdict.UNDECIDED, (f"ABC cec undecided (conflict limit {params.conflict_budget}, "
-                               f"time limit {timeout:g} s)")
+                               f"time limit {limit:g} s)")
 
 
 def _aigverse(a: Aig, b: Aig, params: EquivalenceParams,
@@ -282,8 +348,8 @@ def _aigverse(a: Aig, b: Aig, params: EquivalenceParams,
         finished, answer = call_with_deadline(_aigverse_check, a, b, limit, timeout=timeout,
                                               what=what)
         if not finished:
-            return Verdict.UNDECIDED, (f"time limit reached: aigverse equivalence_checking "
-                                       f"killed after {timeout:.3g} s")
+            return Verdict.UNDECIDED, (f"time limit of {params.timeout:g} s reached: aigverse "
+                                       "equivalence_checking was stopped")
     if answer is True:
         return Verdict.EQUIVALENT, "aigverse equivalence_checking proved the circuits equivalent"
     if answer is False:

@@ -39,3 +39,38 @@ def test_a_mistake_is_one_line(tmp_path, capsys, argv, message):
         message = message.replace(key, sub[key])
     assert capsys.readouterr().err == f"circuitlab embed: error: {message}\n"
     assert not (tmp_path / "OUT.npz").exists() and not (tmp_path / "OUT.npy").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty file, not Verilog text"),
+    (b"  \n\t\n", "empty file, not Verilog text"),
+    (b"aig 3 2 0 1 1\n6\n\x02\x04", "binary data, not Verilog text"),
+    (bytes(range(256)) * 8, "binary data, not Verilog text"),
+])
+def test_what_is_not_verilog_text_is_refused(tmp_path, capsys, content, message):
+    bad = tmp_path / "bad.v"
+    bad.write_bytes(content)
+    out = tmp_path / "e.npz"
+    assert main(["embed", str(DEFAULT_DESIGNS / "mux8.v"), str(bad), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"circuitlab embed: error: {bad}: {message}\n"
+    assert not out.exists()
+
+
+def test_tokens_beyond_the_bound_are_refused(tmp_path, capsys):
+    out = tmp_path / "e.npz"
+    assert main(["embed", str(DEFAULT_DESIGNS / "mux8.v"), "-o", str(out),
+                 "--tokens", "100000"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("circuitlab embed: error: --tokens must be at most 1024 (got 100000)")
+    assert err.count("\n") == 1 and not out.exists()
+
+
+def test_a_bar_on_a_terminal_counts_windows(tmp_path, capsys, monkeypatch):
+    import circuitlab.progress as progress
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)
+    out = tmp_path / "e.npz"
+    assert main(["embed", str(DEFAULT_DESIGNS / "mux8.v"), "-o", str(out), "--no-cache"]) == 0
+    assert "embed" in capsys.readouterr().err and out.exists()
+    assert main(["embed", str(DEFAULT_DESIGNS / "mux8.v"), "-o", str(out), "--no-cache",
+                 "--no-progress"]) == 0
+    assert capsys.readouterr().err == ""

@@ -11,7 +11,9 @@ from shared_data import shared_data
 
 
 @pytest.mark.needs_data("aig", "iscas85")
-def test_c432_is_optimised_and_equivalent(tmp_path, capsys):
+def test_c432_is_optimised_and_equivalent(tmp_path, capsys, monkeypatch):
+    import circuitlab.progress as progress
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)  # the bar needs a terminal
     source = shared_data("aig", "iscas85", "c432.aig")
     out = tmp_path / "c432.opt.aig"
     status = main(["optimize", str(source), "-o", str(out), "--seconds", "2",
@@ -67,3 +69,46 @@ def test_bad_window_options_are_one_line_errors(tmp_path, capsys, option, value,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("options,message", [
+    (["--no-polish"], "--no-polish applies only to circuits of at most 8 inputs"),
+    (["--search", "beam"], "--search applies only to circuits of at most 8 inputs"),
+    (["--budget", "4"], "windows are decoded greedily"),
+    (["--exact-conflicts", "50"], "for windows use --window-conflicts"),
+    (["--deepsyn-steps", "5"], "for windows use --deepsyn-share"),
+    (["--generators", ""], "--generators must name at least one of table, exact, transformer"),
+    (["--generators", " , "], "--generators must name at least one of"),
+    (["--transformer-only", "--generators", "table"],
+     "--transformer-only keeps only the transformer generator; drop --generators table")])
+def test_options_windows_do_not_use_are_refused(tmp_path, capsys, options, message):
+    source = _sequential(tmp_path)
+    out = tmp_path / "never.aig"
+    assert main(["optimize", str(source), "-o", str(out), *options]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_transformer_only_runs_no_scripts_and_no_other_generator(tmp_path, capsys, monkeypatch):
+    import circuitlab.optimize.windowed as windowed
+    seen = []
+    real = windowed.optimize_windows
+
+    def spy(aig, params, *rest):
+        seen.append(params)
+        return real(aig, params, *rest)
+
+    monkeypatch.setattr(windowed, "optimize_windows", spy)
+    import circuitlab.optimize as optimize
+    monkeypatch.setattr(optimize, "optimize_windows", spy)
+    source = _sequential(tmp_path)
+    out = tmp_path / "seq.opt.aig"
+    assert main(["optimize", str(source), "-o", str(out), "--seconds", "2", "--no-progress",
+                 "--transformer-only"]) == 0
+    (params,) = seen
+    assert params.generators == ("transformer",) and not params.scripts and params.deepsyn == 0
+    text = capsys.readouterr().out
+    assert "scripts 0 (-0), deepsyn 0 (-0)" in text and "table 0 (-0), exact 0 (-0)" in text
+    before, after = read_aiger(source), read_aiger(out)
+    assert check_equivalence(before, after, match="position").verdict is Verdict.EQUIVALENT

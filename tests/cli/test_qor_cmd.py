@@ -96,3 +96,37 @@ def test_a_missing_design_is_one_line(files, tmp_path, capsys):
                  "--checkpoint", str(files / "head.pt")]) == 2
     err = capsys.readouterr().err
     assert "no.aig: no such file" in err and err.count("\n") == 1 and not out.exists()
+
+
+def test_a_circuit_without_and_gates_is_refused(files, tmp_path, capsys):
+    from circuitlab.aig import AigBuilder
+    b = AigBuilder()
+    x, y = b.add_inputs(2)
+    b.add_output(x)
+    b.add_output(y ^ 1)
+    wires = tmp_path / "wires.aag"
+    write_aiger(b.build(), wires)
+    out = tmp_path / "r.csv"
+    assert main(["qor", "rank", str(wires), "-o", str(out),
+                 "--checkpoint", str(files / "head.pt")]) == 2
+    assert capsys.readouterr().err == (f"circuitlab qor: error: {wires}: no AND gates, so there "
+                                       "is nothing for a recipe to reduce\n")
+    assert not out.exists()
+
+
+def test_predicted_and_counts_are_never_negative(files):
+    import torch
+
+    from circuitlab.tasks.qor_head import load_head
+    from circuitlab.tasks.qor_rank import rank_recipes
+    head, encoder, _ = load_head(files / "head.pt")
+    recipes = [("balance",), ("rewrite",)]
+    # a head whose ratios say "far fewer than none" for a one-gate circuit
+    head.predict = lambda graph, tokens, ands: (torch.tensor([0.5, 0.2]),
+                                                torch.tensor([-0.2, 3.0]))
+    from circuitlab.aig import AigBuilder
+    b = AigBuilder()
+    x, y = b.add_inputs(2)
+    b.add_output(b.and_(x, y))
+    rows = rank_recipes(b.build(), recipes, head, encoder)
+    assert [r["predicted_ands"] for r in rows] == [0.0, 3.0]
