@@ -267,7 +267,7 @@ def qor_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -
     (the checkpoint's ``heldout``); each that synthesised is labelled with
     the first ``params.qor_recipes`` recipes of the head's shared set
     (labels cached in ``<out>/qor-cache``). Its row gets ``qor``:
-    ``{"model": {...}, "baseline": {...}, "spread", "recipes"}`` (the
+    ``{"model", "baseline", "random": {...}, "spread", "recipes"}`` (the
     metrics of :func:`circuitlab.tasks.qor.evaluate`; the baseline is the
     recipes' mean rank over the head's training designs) and
     ``qor_seconds``, the stage's wall time. A failure sets ``qor_error``
@@ -318,7 +318,7 @@ def qor_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -
                               score.numpy(), pred.numpy(), base_score, base_ratio)
             row["qor"] = {side: {k: None if np.isnan(v) else round(float(v), 4)
                                  for k, v in result[side].items()}
-                          for side in ("model", "baseline")}
+                          for side in ("model", "baseline", "random")}
             row["qor"].update(spread=result["spread"], recipes=count)
     except CircuitlabError as exc:
         for row in todo:
