@@ -142,8 +142,9 @@ class PairParams:
     Attributes:
         max_pairs: most pairs returned, a seeded uniform sample of those
             that qualify.
-        max_candidates: most candidate pairs examined (a seeded sample of
-            nodes bounds the quadratic enumeration on large circuits).
+        max_candidates: about the most candidate pairs examined: past it,
+            each same-support group is cut to a seeded sample of its nodes
+            (the enumeration is quadratic in a group's size).
         seed: seed of both samples.
     """
 
@@ -184,22 +185,24 @@ def sample_tt_pairs(aig: Aig, responses: np.ndarray, patterns: int,
     size = np.bitwise_count(sup).sum(axis=1)
     nodes = np.flatnonzero((np.arange(aig.num_vars) >= aig.first_and_var)
                            & (level >= params.min_level) & (size >= params.min_support))
-    budget = int(np.sqrt(2 * params.max_candidates))
-    if len(nodes) > budget:
-        nodes = np.sort(rng.choice(nodes, budget, replace=False))
     _, group = np.unique(sup[nodes], axis=0, return_inverse=True)
-    group = group.ravel()
+    members = [nodes[group.ravel() == g] for g in range(int(group.max()) + 1)] if len(nodes) \
+        else []
+    total = sum(len(m) * (len(m) - 1) // 2 for m in members)
+    # Past the budget every group keeps the same seeded share of its nodes.
+    share = min(1.0, float(np.sqrt(params.max_candidates / total))) if total else 1.0
     cand = [np.empty((0, 2), dtype=np.int64)]
-    for g in np.unique(group):
-        members = nodes[group == g]
-        if len(members) < 2:
-            continue
-        i, j = np.triu_indices(len(members), k=1)
-        cand.append(np.stack([members[i], members[j]], axis=1))
+    for m in members:
+        if share < 1.0:
+            m = np.sort(rng.choice(m, int(np.ceil(share * len(m))), replace=False))
+        i, j = np.triu_indices(len(m), k=1)
+        cand.append(np.stack([m[i], m[j]], axis=1))
     pairs = np.concatenate(cand)
     keep = ((np.abs(prob[pairs[:, 0]] - prob[pairs[:, 1]]) <= params.max_prob_gap)
             & (np.abs(level[pairs[:, 0]] - level[pairs[:, 1]]) <= params.max_level_gap))
     pairs = pairs[keep]
+    if len(pairs) > 16 * params.max_pairs:  # a uniform sample stays uniform after the band
+        pairs = pairs[np.sort(rng.choice(len(pairs), 16 * params.max_pairs, replace=False))]
     dist = tt_distance(responses, patterns, pairs)
     lo, hi = params.skip_between
     keep = ~((dist > lo) & (dist < hi))
