@@ -58,8 +58,9 @@ def adder(rng: np.random.Generator, name: str) -> RtlDesign:
     ports = [_in(w, "a"), _in(w, "b")] + (["input cin"] if cin else []) + [f"output [{w}:0] y"]
     text = (f"module {name}(\n  {_ports(*ports)}\n);\n"
             f"  assign y = a + b{' + cin' if cin else ''};\nendmodule\n")
-    return RtlDesign(name, "adder", text, f"{w}-bit unsigned adder{' with carry-in' if cin else ''}"
-                     f": y = a + b{' + cin' if cin else ''} ({w + 1}-bit sum)",
+    with_cin = " with carry-in" if cin else ""
+    return RtlDesign(name, "adder", text, f"{w}-bit unsigned adder{with_cin}: y = a + b"
+                     f"{' + cin' if cin else ''} ({w + 1}-bit sum)",
                      {"width": w, "carry_in": cin})
 
 

@@ -49,7 +49,8 @@ class ResponseParams:
 
     def __post_init__(self):
         require(isinstance(self.exhaustive_inputs, int) and 0 <= self.exhaustive_inputs <= 16,
-                "exhaustive_inputs", f"must be an integer in 0..16, got {self.exhaustive_inputs!r}")
+                "exhaustive_inputs",
+                f"must be an integer in 0..16, got {self.exhaustive_inputs!r}")
         require_at_least(self.words, 1, "words")
         require_at_least(self.seed, 0, "seed")
 
@@ -122,7 +123,7 @@ def node_supports(aig: Aig) -> np.ndarray:
     n = aig.num_inputs + aig.num_latches
     sup = np.zeros((aig.num_vars, max(1, -(-n // WORD_BITS))), dtype=np.uint64)
     ids = np.arange(n)
-    sup[1 + ids, ids // WORD_BITS] = np.left_shift(np.uint64(1), (ids % WORD_BITS).astype(np.uint64))
+    sup[1 + ids, ids // WORD_BITS] = np.uint64(1) << (ids % WORD_BITS).astype(np.uint64)
     for lv in schedule(aig):
         sup[lv.nodes] = sup[lv.fanin0] | sup[lv.fanin1]
     return sup
