@@ -68,6 +68,12 @@ def test_a_resyn2_copy_of_an_rtllm_design_is_refused_by_function():
     other = synthesize_design(verilog("my_sub", OTHER))
     assert match_function(other) is None
     assert check_training_corpus([("my_sub", other)]) == 1
+    # an own design that shares an RTLLM name passes only when allowed, and by function
+    with pytest.raises(TestOnlyError, match="by name"):
+        check_training_corpus([("adder_8bit", other)])
+    assert check_training_corpus([("adder_8bit", other)], allow=["adder_8bit"]) == 1
+    with pytest.raises(TestOnlyError, match="by function"):
+        check_training_corpus([("adder_8bit", optimised)], allow=["adder_8bit"])
 
 
 def counter_aig():
