@@ -80,8 +80,9 @@ def functional_hash(aig: Aig) -> str:
     with :data:`HASH_SEED`, inputs in declared order. The digest covers the
     input, output and latch counts and the multiset of output signatures
     (sorted, so reordered outputs hash alike). Equivalent circuits with the
-    same inputs in the same order hash alike; different ones collide only
-    when they agree on all 1,024 patterns. Permuted inputs give another hash.
+    same inputs and latches in the same order hash alike (a recipe keeps
+    both); different ones collide only when they agree on all 1,024
+    patterns. Permuted inputs, or re-encoded state, give another hash.
 
     Returns:
         32 hex digits.
