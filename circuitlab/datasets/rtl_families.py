@@ -54,23 +54,26 @@ def _in(width: int, name: str, signed: bool = False) -> str:
 
 
 def adder(rng: np.random.Generator, name: str) -> RtlDesign:
-    w, cin = _int(rng, 2, 16), bool(rng.random() < 0.5)
-    ports = [_in(w, "a"), _in(w, "b")] + (["input cin"] if cin else []) + [f"output [{w}:0] y"]
+    wa, wb, cin = _int(rng, 2, 16), _int(rng, 2, 16), bool(rng.random() < 0.5)
+    w = max(wa, wb)
+    ports = [_in(wa, "a"), _in(wb, "b")] + (["input cin"] if cin else []) + [f"output [{w}:0] y"]
     text = (f"module {name}(\n  {_ports(*ports)}\n);\n"
             f"  assign y = a + b{' + cin' if cin else ''};\nendmodule\n")
     with_cin = " with carry-in" if cin else ""
-    return RtlDesign(name, "adder", text, f"{w}-bit unsigned adder{with_cin}: y = a + b"
-                     f"{' + cin' if cin else ''} ({w + 1}-bit sum)",
-                     {"width": w, "carry_in": cin})
+    return RtlDesign(name, "adder", text, f"unsigned adder of a {wa}-bit and a {wb}-bit word"
+                     f"{with_cin}: y = a + b{' + cin' if cin else ''} ({w + 1}-bit sum)",
+                     {"width_a": wa, "width_b": wb, "carry_in": cin})
 
 
 def subtractor(rng: np.random.Generator, name: str) -> RtlDesign:
-    w = _int(rng, 2, 16)
-    ports = [_in(w, "a"), _in(w, "b"), f"output [{w - 1}:0] d", "output borrow"]
+    wa, wb = _int(rng, 2, 16), _int(rng, 2, 16)
+    w = max(wa, wb)
+    ports = [_in(wa, "a"), _in(wb, "b"), f"output [{w - 1}:0] d", "output borrow"]
     text = (f"module {name}(\n  {_ports(*ports)}\n);\n"
             f"  assign {{borrow, d}} = {{1'b0, a}} - {{1'b0, b}};\nendmodule\n")
-    return RtlDesign(name, "subtractor", text, f"{w}-bit unsigned subtractor: d = a - b "
-                     f"modulo 2^{w}, borrow = a < b", {"width": w})
+    return RtlDesign(name, "subtractor", text, f"unsigned subtractor of a {wa}-bit and a "
+                     f"{wb}-bit word: d = a - b modulo 2^{w}, borrow = a < b",
+                     {"width_a": wa, "width_b": wb})
 
 
 def multiplier(rng: np.random.Generator, name: str) -> RtlDesign:
@@ -96,7 +99,7 @@ def comparator(rng: np.random.Generator, name: str) -> RtlDesign:
 
 
 def mux_tree(rng: np.random.Generator, name: str) -> RtlDesign:
-    s, w = _int(rng, 1, 3), _int(rng, 1, 4)
+    s, w = _int(rng, 1, 4), _int(rng, 1, 8)
     n = _int(rng, 2 ** (s - 1) + 1, 2 ** s)
     ports = [_in(s, "sel")] + [_in(w, f"d{k}") for k in range(n)] + [f"output reg [{w - 1}:0] y"]
     cases = "".join(f"      {s}'d{k}: y = d{k};\n" for k in range(n))

@@ -28,7 +28,8 @@ def combinational_model(d, v: dict) -> dict:
     if d.family == "adder":
         return {"y": v["a"] + v["b"] + v.get("cin", 0)}
     if d.family == "subtractor":
-        return {"d": (v["a"] - v["b"]) % (1 << p["width"]), "borrow": int(v["a"] < v["b"])}
+        w = max(p["width_a"], p["width_b"])
+        return {"d": (v["a"] - v["b"]) % (1 << w), "borrow": int(v["a"] < v["b"])}
     if d.family == "multiplier":
         a, b = v["a"], v["b"]
         if p["signed"]:
