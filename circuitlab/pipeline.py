@@ -349,9 +349,11 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     ``aigs[k]``) is evaluated by :func:`circuitlab.tasks.qor.evaluate_head`
     on the first ``params.qor_recipes`` recipes of the head's shared set
     (labels cached in ``<out>/qor-cache``). Its row gets ``qor``:
-    ``{"model": {...}, "baseline": {...}, "spread", "recipes"}`` (the
-    baseline is the recipes' mean rank over the head's training designs)
-    and ``qor_seconds``. A failure sets ``qor_error`` on those rows.
+    ``{"model", "baseline", "random": {...}, "spread", "recipes"}`` (the
+    metrics of :func:`circuitlab.tasks.qor.evaluate`; the baseline is the
+    recipes' mean rank over the head's training designs, ``random`` the
+    expected value of a random order) and ``qor_seconds``, the stage's wall
+    time. A failure sets ``qor_error`` on those rows.
     """
     import numpy as np
 
@@ -383,7 +385,7 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     for (row, _), result in zip(todo, results):
         row["qor"] = {side: {k: None if np.isnan(v) else round(float(v), 4)
                              for k, v in result[side].items()}
-                      for side in ("model", "baseline")}
+                      for side in ("model", "baseline", "random")}
         row["qor"].update(spread=result["spread"], recipes=count)
         row["qor_seconds"] = seconds
 

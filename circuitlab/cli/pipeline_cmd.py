@@ -143,10 +143,11 @@ def print_qor(rows: list[dict]) -> None:
           f"{len(done)} held-out designs, {len(ranked)} with more than one AND count; "
           f"{sum(r['qor_seconds'] for r in done):.1f} s):")
     table = []
-    for side in ("model", "baseline"):
-        line = {"": "QoR head" if side == "model" else "mean-rank baseline"}
+    names = {"model": "QoR head", "baseline": "mean-rank baseline", "random": "random order"}
+    for side in ("model", "baseline", "random"):
+        line = {"": names[side]}
         for key in QOR_METRICS:
-            values = [r["qor"][side][key] for r in done if r["qor"][side][key] is not None]
+            values = [r["qor"][side][key] for r in done if r["qor"][side].get(key) is not None]
             line[key] = f"{sum(values) / len(values):.3f}" if values else "-"
         table.append(line)
     print(format_table(table, [""] + QOR_METRICS))

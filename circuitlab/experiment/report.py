@@ -21,6 +21,7 @@ from circuitlab.experiment.runner import read_lines
 from circuitlab.experiment.stats import Summary, finite, summarise
 
 BASELINE = "baseline"
+RANDOM = "random order"
 REPORT = "report.md"
 
 
@@ -57,14 +58,21 @@ def task_table(lines: dict, task: str, encoders: list[str]) -> tuple[list[str], 
         rows = [r for r in mine if r["encoder"] == enc]
         if rows:
             table[enc] = {m: summarise(r["metrics"].get(m) for r in rows) for m in metrics}
+    table[BASELINE] = _seed_means(mine, lambda r: r["baseline"], metrics)
+    if any("random_order" in r.get("info", {}) for r in mine):
+        # a ranking task's expected value under a uniformly random order
+        table[RANDOM] = _seed_means(mine, lambda r: r["info"].get("random_order", {}), metrics)
+    return metrics, table
+
+
+def _seed_means(lines: list[dict], values, metrics: list[str]) -> dict:
+    """``{metric: Summary}`` over seeds of each seed's mean of ``values(line)[metric]``."""
     per_seed = defaultdict(lambda: defaultdict(list))
-    for r in mine:
-        for m, v in r["baseline"].items():
+    for r in lines:
+        for m, v in values(r).items():
             if finite(v):
                 per_seed[m][r["seed"]].append(v)
-    table[BASELINE] = {m: summarise(sum(v) / len(v) for v in per_seed[m].values())
-                       for m in metrics}
-    return metrics, table
+    return {m: summarise(sum(v) / len(v) for v in per_seed[m].values()) for m in metrics}
 
 
 def design_tables(lines: dict, task: str, encoders: list[str]) -> dict:

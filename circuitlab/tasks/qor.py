@@ -143,17 +143,18 @@ def baseline_predictions(train_ands: np.ndarray, train_before: np.ndarray):
 
 def evaluate(name: str, true_ands: np.ndarray, ands_before: int, score: np.ndarray,
              pred_ands: np.ndarray, base_score: np.ndarray, base_ratio: np.ndarray) -> dict:
-    """One test design's row: ``{"design", "model": {...}, "baseline": {...}, "spread"}``.
+    """One test design's row: ``{"design", "model", "baseline", "random", "spread"}``.
 
+    ``random`` holds what a uniformly random order scores in expectation;
     ``spread`` is the number of distinct AND counts among the recipes (1:
     nothing to rank, ranking metrics NaN).
     """
-    from circuitlab.tasks.ranking import mape, rank_metrics, standardise
+    from circuitlab.tasks.ranking import mape, random_rank_metrics, rank_metrics, standardise
     z = standardise(true_ands)
     base_ands = (ands_before + 1) * np.exp(base_ratio) - 1
     model = {**rank_metrics(z, score), "mape": mape(pred_ands, true_ands)}
     base = {**rank_metrics(z, base_score), "mape": mape(base_ands, true_ands)}
-    return {"design": name, "model": model, "baseline": base,
+    return {"design": name, "model": model, "baseline": base, "random": random_rank_metrics(z),
             "spread": int(len(np.unique(true_ands)))}
 
 
@@ -243,6 +244,7 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
             "encode_seconds": round(encode_s, 2), "train_seconds": round(stats.seconds, 2),
             "epochs": stats.epochs, "best_epoch": stats.best_epoch,
             "val_designs": [train[i].name for i in stats.val_designs],
+            "random_order": summarise(rows, "random"),
             "seconds": round(time.perf_counter() - start, 2)}
     result = TaskResult(task="qor", metrics=summarise(rows, "model"),
                         baseline=summarise(rows, "baseline"), rows=rows, info=info)

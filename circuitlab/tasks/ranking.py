@@ -6,6 +6,9 @@ per-design standardised label :func:`standardise` and a model's output.
 Orderings are by descending score; ties in ``pred`` are broken by recipe
 index (a stable sort), so a constant prediction ranks recipes in their
 given order. Ties in ``true`` are treated as equally good recipes.
+NDCG's gain is the per-design z-score of the label (:func:`gains`), so a
+uniformly random order scores 0 in expectation; :func:`random_rank_metrics`
+gives every metric's exact random-order value, to print beside it.
 
 Protocol: OpenABC-D (Chowdhury et al., 2021, https://arxiv.org/abs/2110.11292)
 and MGVGA §4.2 (Wu et al., ICLR 2025, https://arxiv.org/abs/2502.12732).
@@ -19,8 +22,9 @@ import numpy as np
 
 from circuitlab.errors import CircuitlabError
 
-__all__ = ["FRACTIONS", "KS", "commonality", "mape", "mean_ranks", "ndcg_at_k", "ranks",
-           "rank_metrics", "standardise"]
+__all__ = ["FRACTIONS", "GAINS", "KS", "commonality", "gains", "mape", "mean_ranks",
+           "ndcg_at_k", "random_commonality", "random_ndcg_at_k", "random_rank_metrics",
+           "rank_metrics", "ranks", "standardise"]
 
 KS = (3, 5)
 """The cut-offs of NDCG reported by the QoR task."""
@@ -53,7 +57,41 @@ def standardise(ands) -> np.ndarray:
     return np.zeros_like(a) if std == 0 else (a.mean() - a) / std
 
 
-def ndcg_at_k(true, pred, k: int) -> float:
+GAINS = ("z", "shifted")
+"""The NDCG gains: ``z`` (the headline, MGVGA's) and ``shifted`` (``z - min z``)."""
+
+
+def gains(true, gain: str = "z") -> np.ndarray | None:
+    """The gain of each recipe ``[R]`` from its label ``true`` (higher = better).
+
+    ``z``: the per-design z-score :math:`g_r = (y_r - \\bar y) / \\sigma_y`
+    (population ``std``), MGVGA's gain; its mean is 0, so a random order's
+    expected DCG is 0. ``shifted``: :math:`g_r = y_r - \\min_s y_s`, every
+    gain non-negative, so NDCG lies in [0, 1] but a random order scores well
+    above 0 (NDCG@3 0.54 in expectation over 30 normally distributed labels,
+    more when a few recipes stand out).
+    Both depend only on the labels up to a positive affine map: ``true`` may
+    be AND counts negated, or :func:`standardise` of them.
+
+    Returns:
+        The gains, or ``None`` when every recipe has the same label.
+    """
+    if gain not in GAINS:
+        raise CircuitlabError(f"unknown NDCG gain {gain!r}; choose one of {', '.join(GAINS)}")
+    t = np.asarray(true, dtype=np.float64).ravel()
+    std = t.std()
+    if std == 0:
+        return None
+    return (t - t.mean()) / std if gain == "z" else (t - t.min()) / std
+
+
+def _discounts(k: int, size: int) -> np.ndarray:
+    if k < 1:
+        raise CircuitlabError(f"NDCG@k needs k >= 1, got {k}")
+    return 1.0 / np.log2(np.arange(2, min(int(k), size) + 2))
+
+
+def ndcg_at_k(true, pred, k: int, gain: str = "z") -> float:
     r"""NDCG@k of the ranking by ``pred``, graded by ``true``.
 
     .. math::
@@ -61,27 +99,51 @@ def ndcg_at_k(true, pred, k: int) -> float:
         \mathrm{NDCG@k} = \frac{\mathrm{DCG@k}(\pi_{pred})}{\mathrm{DCG@k}(\pi_{true})}
 
     where :math:`\pi_{pred}` orders the recipes by descending ``pred``,
-    :math:`\pi_{true}` by descending ``true`` (the ideal ordering), and the
-    gain of recipe ``r`` is its standardised label shifted to be
-    non-negative, :math:`g_r = y_r - \min_s y_s` (the worst recipe gains 0).
-    The shift makes NDCG lie in [0, 1] and depend only on the AND counts,
-    not on how they were standardised: ``g_r = (max(a) - a_r) / std(a)``,
-    and the ``std`` cancels in the ratio. ``k`` larger than ``R`` is ``R``.
+    :math:`\pi_{true}` by descending ``true`` (the ideal ordering), and
+    :math:`g_r` is recipe ``r``'s gain (:func:`gains`). With MGVGA's gain,
+    the per-design z-score of the QoR (Wu et al., ICLR 2025, §4.2,
+    https://arxiv.org/abs/2502.12732, labels normalised per design as in
+    OpenABC-D, Chowdhury et al., https://arxiv.org/abs/2110.11292), the
+    perfect order scores 1, a uniformly random order 0 in expectation
+    (:func:`random_ndcg_at_k`) and a worse-than-random order below 0 (-1
+    for the reversed order of labels symmetric about their mean; below -1
+    when one bad recipe stands out and is ranked first). ``k`` larger than
+    ``R`` is ``R``.
 
     Returns:
         NDCG@k, or NaN when every recipe has the same label (no ordering is
         better than another; the design has nothing to rank).
     """
     t, p = _vectors(true, pred)
-    if k < 1:
-        raise CircuitlabError(f"NDCG@k needs k >= 1, got {k}")
-    k = min(int(k), t.size)
-    gain = t - t.min()
-    discount = 1.0 / np.log2(np.arange(2, k + 2))
-    ideal = float(np.sort(gain)[::-1][:k] @ discount)
-    if ideal == 0.0:
+    discount = _discounts(k, t.size)
+    g = gains(t, gain)
+    if g is None:
         return math.nan
-    return float(gain[_order(p)[:k]] @ discount) / ideal
+    ideal = float(np.sort(g)[::-1][:discount.size] @ discount)
+    return float(g[_order(p)[:discount.size]] @ discount) / ideal
+
+
+def random_ndcg_at_k(true, k: int, gain: str = "z") -> float:
+    r"""The expected NDCG@k of a uniformly random order of the recipes, exactly.
+
+    Each of the first ``k`` places holds a uniformly random recipe, so
+    :math:`\mathbb{E}[\mathrm{DCG@k}] = \bar g \sum_{i \le k} 1/\log_2(i + 1)`
+    and the ideal DCG is fixed: the value is that over the ideal DCG. It is
+    0 for the z gain (zero-mean gains) and positive for ``shifted``. Print
+    it beside every NDCG a table reports.
+
+    Returns:
+        The expected NDCG@k; NaN when every recipe has the same label.
+    """
+    t = np.asarray(true, dtype=np.float64).ravel()
+    if t.size == 0:
+        raise CircuitlabError("the random-order NDCG needs at least one recipe")
+    discount = _discounts(k, t.size)
+    g = gains(t, gain)
+    if g is None:
+        return math.nan
+    ideal = float(np.sort(g)[::-1][:discount.size] @ discount)
+    return float(g.mean() * discount.sum()) / ideal
 
 
 def top_count(n: int, fraction: float) -> int:
@@ -101,13 +163,35 @@ def commonality(true, pred, fraction: float) -> float:
         A value in [0, 1]; NaN when every recipe has the same label.
     """
     t, p = _vectors(true, pred)
+    good = _top_set(t, fraction)
+    if good is None:
+        return math.nan
+    return float(np.mean(good[_order(p)[:top_count(t.size, fraction)]]))
+
+
+def _top_set(t: np.ndarray, fraction: float) -> np.ndarray | None:
+    """``[R]`` bool: the recipes that count as among the best ``k`` (ties at the
+    boundary all do); ``None`` when every label is the same."""
     if not 0 < fraction <= 1:
         raise CircuitlabError(f"commonality needs a fraction in (0, 1], got {fraction}")
     if np.all(t == t[0]):
-        return math.nan
-    k = top_count(t.size, fraction)
-    kth_best = np.sort(t)[::-1][k - 1]
-    return float(np.mean(t[_order(p)[:k]] >= kth_best))
+        return None
+    return t >= np.sort(t)[::-1][top_count(t.size, fraction) - 1]
+
+
+def random_commonality(true, fraction: float) -> float:
+    """The expected top-``fraction`` commonality of a uniformly random order, exactly.
+
+    Each of the first ``k`` places holds a uniformly random recipe, so the
+    expected share is the share of recipes that count as among the best
+    ``k`` (``k / R`` without ties at the boundary).
+
+    Returns:
+        A value in (0, 1]; NaN when every recipe has the same label.
+    """
+    t = np.asarray(true, dtype=np.float64).ravel()
+    good = _top_set(t, fraction)
+    return math.nan if good is None else float(good.mean())
 
 
 def mape(pred_ands, true_ands) -> float:
@@ -147,7 +231,7 @@ def mean_ranks(scores) -> np.ndarray:
 
 
 def rank_metrics(true, pred) -> dict[str, float]:
-    """NDCG@3, NDCG@5 and top-3/5/10 % commonality of one design.
+    """NDCG@3, NDCG@5 (z gain) and top-3/5/10 % commonality of one design.
 
     Keys: ``ndcg@3``, ``ndcg@5``, ``top3%``, ``top5%``, ``top10%``; every
     value NaN for a design whose recipes all give the same label.
@@ -155,4 +239,16 @@ def rank_metrics(true, pred) -> dict[str, float]:
     metrics = {f"ndcg@{k}": ndcg_at_k(true, pred, k) for k in KS}
     for fraction in FRACTIONS:
         metrics[f"top{round(fraction * 100)}%"] = commonality(true, pred, fraction)
+    return metrics
+
+
+def random_rank_metrics(true) -> dict[str, float]:
+    """What a uniformly random order scores in expectation, keyed as :func:`rank_metrics`.
+
+    The row to print beside every ranking table (:func:`random_ndcg_at_k`,
+    :func:`random_commonality`).
+    """
+    metrics = {f"ndcg@{k}": random_ndcg_at_k(true, k) for k in KS}
+    for fraction in FRACTIONS:
+        metrics[f"top{round(fraction * 100)}%"] = random_commonality(true, fraction)
     return metrics

@@ -113,3 +113,12 @@ def test_equal_values_have_an_interval_of_zero_not_rounding_noise():
     from circuitlab.experiment.report import fmt
     from circuitlab.experiment.stats import summarise
     assert fmt(summarise([0.1 + 0.2, 0.3, 0.3]), 3) == "0.3 ± 0"
+
+
+def test_a_ranking_task_shows_its_random_order_row():
+    lines = [dict(r, info={"random_order": {"acc": 0.25}}) for r in LINES]
+    metrics, table = task_table(_by_key(lines), "fake", ["rand", "mgm"])
+    assert list(table) == ["rand", "mgm", "baseline", "random order"]
+    assert table["random order"]["acc"].mean == pytest.approx(0.25)
+    assert "| random order | 3 | 0.25 ± 0 |" in render(lines, "r.jsonl")
+    assert "random order" not in task_table(_by_key(LINES), "fake", ["rand", "mgm"])[1]
