@@ -57,7 +57,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--quick", action="store_true",
                      help="apply the config's [quick] section (results go to *-quick.jsonl)")
     run.add_argument("--data-root", metavar="DIR",
-                     help="reference data folder (default: the config's data_root)")
+                     help="folder of the fetched suites, as `circuitlab data fetch SUITE "
+                          "--dest DIR` leaves them (default: the config's data_root, else "
+                          "the fetch cache)")
     run.add_argument("--cache", metavar="DIR",
                      help="AIG, encoder and task cache (default: the config's cache)")
     run.add_argument("--results", metavar="FILE",
