@@ -49,10 +49,8 @@ class PipelineParams:
         qor: evaluate the shipped QoR head on the held-out designs among those
             synthesised (:func:`qor_stage`).
         qor_recipes: recipes per held-out design in that evaluation (the first
-            of the head's shared set); 6 keeps the stage near 30 s on this
-            shared 2-core machine the first time (aigverse, about 0.55 CPU-s
-            per recipe; 8 took 37 s), its labels cached in the output folder
-            afterwards (3 s).
+            of the head's shared set); the stage's time grows with it, and
+            its labels are cached in the output folder.
     """
 
     designs: Path = DEFAULT_DESIGNS
