@@ -42,5 +42,5 @@ def pytest_runtest_setup(item):
     for mark in item.iter_markers("needs_data"):
         path = SHARED_DATA.joinpath(*mark.args)
         if not path.exists():
-            pytest.skip(f"needs reference data {path} (it ships with the CI machines, "
-                        "or fetch it with `circuitlab data fetch`)")
+            pytest.skip(f"needs reference data {path} (the CI machines' mirror of the "
+                        "suites that `circuitlab data fetch` downloads)")

@@ -18,8 +18,8 @@ AIG_DATA = SHARED_DATA / "aig"
 def shared_data(*parts: str) -> Path:
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"needs reference data {path} (it ships with the CI machines, "
-                    "or fetch it with `circuitlab data fetch`)")
+        pytest.skip(f"needs reference data {path} (the CI machines' mirror of the "
+                    "suites that `circuitlab data fetch` downloads)")
     return path
 
 
