@@ -18,6 +18,15 @@ def require_shared(*parts: str) -> Path:
     return path
 
 
+def smoke_flag(argv: list[str]) -> bool:
+    """Whether ``--smoke`` is in ``argv`` (removed from it): run at the smallest size,
+    to check that the benchmark still runs (tests/test_benchmarks.py), not to measure."""
+    if "--smoke" not in argv:
+        return False
+    argv.remove("--smoke")
+    return True
+
+
 def best_of(fn, repeat: int = 3) -> float:
     """Smallest wall time of ``repeat`` calls (seconds)."""
     best = float("inf")

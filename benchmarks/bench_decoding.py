@@ -159,7 +159,11 @@ def main() -> None:
                     help="circuits decoded by the slow per-circuit baseline")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--smoke", action="store_true",
+                    help="smallest size (16 circuits, 8 per circuit): checks it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.circuits, args.per_circuit = 16, 8
     if args.threads:
         torch.set_num_threads(args.threads)
     model, tok = load_model(args.checkpoint, args.device)

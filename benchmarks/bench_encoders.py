@@ -71,7 +71,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ands", type=int, nargs=2, default=(50, 300), metavar=("MIN", "MAX"),
                     help="range of AND attempts per random AIG")
+    ap.add_argument("--smoke", action="store_true",
+                    help="smallest size (4 graphs of 10-30 ANDs): checks it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.graphs, args.ands = 4, (10, 30)
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)

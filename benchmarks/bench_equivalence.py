@@ -92,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="python-sat solvers to time, comma-separated (first one is compared "
                              "with ABC; default m22)")
     parser.add_argument("--no-abc", action="store_true", help="skip the ABC columns")
+    parser.add_argument("--smoke", action="store_true",
+                        help="smallest size (the adder alone): checks it runs")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.circuits = "adder"
 
     from circuitlab.synth.abc import abc_available
 

@@ -180,7 +180,11 @@ def main() -> None:
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--check-seconds", type=float, default=300.0, metavar="S",
                     help="time limit of each equivalence check (default: 300)")
+    ap.add_argument("--smoke", action="store_true",
+                    help="smallest size (c432, 2 s, no --json): checks it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.circuits, args.seconds, args.json = ["c432"], 2, None
     if args.seconds < 1 or args.jobs < 1 or args.check_seconds <= 0:
         sys.exit("--seconds and --jobs must be at least 1, --check-seconds positive")
     if not abc_available():

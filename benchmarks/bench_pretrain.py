@@ -19,6 +19,7 @@ time forward + backward + optimiser step:
 
 Run: python benchmarks/bench_pretrain.py [--graphs 256] [--release-graphs 64]
                                          [--ands 50 300] [--budget 20000] [--threads 1]
+     python benchmarks/bench_pretrain.py --smoke   # smallest size: checks it runs
 """
 
 from __future__ import annotations
@@ -132,14 +133,18 @@ def release_loop(config: PretrainConfig, graphs) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--graphs", type=int, default=256)
     ap.add_argument("--release-graphs", type=int, default=64)
     ap.add_argument("--ands", type=int, nargs=2, default=(50, 300))
     ap.add_argument("--budget", type=int, default=20000)
     ap.add_argument("--threads", type=int, default=1)
-    args = ap.parse_args()
+    ap.add_argument("--smoke", action="store_true",
+                    help="smallest size (8 graphs, 4 release steps, 20-40 ANDs): checks it runs")
+    args = ap.parse_args(argv)
+    if args.smoke:
+        args.graphs, args.release_graphs, args.ands, args.budget = 8, 4, (20, 40), 2000
     torch.set_num_threads(args.threads)
     rng = random.Random(0)
     gen = torch.Generator().manual_seed(0)
@@ -150,8 +155,10 @@ def main() -> None:
           f"torch.set_num_threads({args.threads}), device cpu")
 
     steps = NodeBudgetBatchSampler([g.num_nodes for g in graphs], args.budget).batches_per_epoch()
-    config = PretrainConfig(node_budget=args.budget, steps=steps, log_interval=steps,
-                            ckpt_interval=steps, device="cpu", progress=False)
+    # The release's text: one vector of D = 3584 per design (M = 1).
+    config = PretrainConfig(text_dim=TEXT_DIM, text_tokens=1, node_budget=args.budget,
+                            steps=steps, log_interval=steps, ckpt_interval=steps, device="cpu",
+                            progress=False)
     with tempfile.TemporaryDirectory() as out:
         stats = pretrain(config, graphs, out)
     batched_gps, batched_nps = stats["graphs_per_s"], stats["nodes_per_s"]

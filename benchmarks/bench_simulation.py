@@ -9,7 +9,7 @@
    and ``simulate_nodes`` (every node's truth table), as a speed ratio
    (aigverse time / circuitlab time: above 1 means circuitlab is faster).
 
-Run: python benchmarks/bench_simulation.py [--skip-random]
+Run: python benchmarks/bench_simulation.py [--skip-random] [--smoke]   (--smoke: one circuit each)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 from aigverse.algorithms import simulate as av_simulate
 from aigverse.algorithms import simulate_nodes as av_simulate_nodes
 
-from _common import best_of, peak_rss_mib, print_table, require_shared
+from _common import best_of, peak_rss_mib, print_table, require_shared, smoke_flag
 from circuitlab.aig import cone
 from circuitlab.io import read_aiger, read_truth
 from circuitlab.io.aigverse_interop import to_aigverse
@@ -37,12 +37,13 @@ def numpy_and_rate() -> float:
     return 2**22 / t
 
 
-def random_sim() -> None:
+def random_sim(smoke: bool = False) -> None:
     base = numpy_and_rate()
     print(f"numpy contiguous bitwise_and: {base / 1e9:.3f} G words/s")
     rows = []
-    for path in sorted(require_shared("aig", "epfl_arithmetic").glob("*.aig"),
-                       key=lambda p: p.stat().st_size):
+    paths = sorted(require_shared("aig", "epfl_arithmetic").glob("*.aig"),
+                   key=lambda p: p.stat().st_size)
+    for path in paths[:1] if smoke else paths:
         aig = read_aiger(path)
         schedule(aig)  # level schedule is cached on the circuit; time the simulation
         pats = random_patterns(aig.num_inputs, WORDS, seed=1)
@@ -54,12 +55,14 @@ def random_sim() -> None:
     print_table(rows)
 
 
-def small_circuits():
+def small_circuits(smoke: bool = False):
     """Circuits with <= 16 inputs: IWLS 2022 functions and EPFL output cones."""
     out = []
     truth = require_shared("truth", "iwls2022")
     for path in sorted(truth.glob("*.truth"))[::6]:
         out.append((path.stem, read_truth(path)))
+        if smoke:
+            return out
     for name in ("sin", "max", "bar", "log2", "div"):
         aig = read_aiger(require_shared("aig", "epfl_arithmetic", f"{name}.aig"))
         for k in range(aig.num_outputs):
@@ -70,9 +73,9 @@ def small_circuits():
     return out
 
 
-def exhaustive_sim() -> None:
+def exhaustive_sim(smoke: bool = False) -> None:
     rows = []
-    for name, aig in small_circuits():
+    for name, aig in small_circuits(smoke):
         net = to_aigverse(aig, names=False)
         ours = best_of(lambda: truth_tables(aig), 3)
         theirs_out = best_of(lambda: av_simulate(net), 3)
@@ -91,13 +94,14 @@ def exhaustive_sim() -> None:
           f"{np.exp(np.mean(np.log(vs_out))):.2f}x")
 
 
-def main() -> None:
-    if "--skip-random" not in sys.argv:
-        random_sim()
+def main(argv: list[str]) -> None:
+    smoke = smoke_flag(argv)
+    if "--skip-random" not in argv:
+        random_sim(smoke)
         print()
-    exhaustive_sim()
+    exhaustive_sim(smoke)
     print(f"peak RSS {peak_rss_mib():.0f} MiB")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -6,7 +6,7 @@ levels are computed inside the call), its ratio to the plain-Python
 node-by-node construction of the same graph (``to_pyg_reference``, checked
 equal), and its ratio to reading the AIGER file.
 
-Run: python benchmarks/bench_to_pyg.py [circuit ...]   (default: all ten)
+Run: python benchmarks/bench_to_pyg.py [circuit ...]   (default: all ten; --smoke: the smallest)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 
 import torch
 
-from _common import best_of, peak_rss_mib, print_table, require_shared
+from _common import best_of, peak_rss_mib, print_table, require_shared, smoke_flag
 from circuitlab.aig import Aig
 from circuitlab.data import ENCODINGS, to_pyg
 from circuitlab.data.reference import to_pyg_reference
@@ -28,11 +28,14 @@ def fresh(aig: Aig) -> Aig:
     return Aig(aig.num_inputs, aig.ands, aig.outputs, aig.latches, check=False)
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    smoke = smoke_flag(argv)
     folder = require_shared("aig", "epfl_arithmetic")
     paths = sorted(folder.glob("*.aig"), key=lambda p: p.stat().st_size)
-    if len(sys.argv) > 1:
-        paths = [p for p in paths if p.stem in sys.argv[1:]]
+    if argv:
+        paths = [p for p in paths if p.stem in argv]
+    if smoke:
+        paths = paths[:1]
     rows = []
     for path in paths:
         read = best_of(lambda: read_aiger(path), 3)
@@ -56,4 +59,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

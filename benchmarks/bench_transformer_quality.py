@@ -85,7 +85,12 @@ def main() -> None:
                     help="circuits also searched by MCTS with the same budget")
     ap.add_argument("--device", default="auto")
     ap.add_argument("--jobs", type=int, default=1, help="processes of the product's SAT search")
+    ap.add_argument("--smoke", action="store_true",
+                    help="smallest size (8 circuits, 2 searched by MCTS, IWLS 2022 left "
+                         "out): checks it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.circuits, args.mcts, args.budget, args.deepsyn = 8, 2, 2, 10
     if args.threads:
         torch.set_num_threads(args.threads)
     model, tok = load_model(args.checkpoint, args.device)
@@ -93,7 +98,8 @@ def main() -> None:
 
     if args.circuits > 0:
         held_out(model, tok, args, searched)
-    iwls(model, tok, searched, args.search)
+    if not args.smoke:
+        iwls(model, tok, searched, args.search)
 
 
 def held_out(model, tok, args, searched) -> None:

@@ -6,7 +6,8 @@
 Training pairs: seeded random 8-input/2-output circuits, smaller random
 circuits (4 inputs/1 output, 6 inputs/2 outputs), truth-table circuits
 (8 and 4 inputs) and windows cut from the EPFL arithmetic and ISCAS'85 AIGs
-(read from ``--shared``), each labelled with the smallest checked result of
+(the suites ``circuitlab data fetch`` leaves in ``--data-root``, by
+default the user cache), each labelled with the smallest checked result of
 ABC resyn2 / compress2rs and aigverse. The held-out benchmark set
 (``benchmarks/bench_transformer_quality.py``: random circuits, seed 1000)
 is removed from training by function, and so are the 222 functions of
@@ -41,9 +42,15 @@ ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = DataSpec("random", 1500, seed=1000, ands=(10, 40))
 
 
-def train_specs(shared: Path, scale: float) -> list[DataSpec]:
-    sources = tuple(str(p) for p in sorted((shared / "aig" / "epfl_arithmetic").glob("*.aig"))
-                    + sorted((shared / "aig" / "iscas85").glob("*.aig")))
+WINDOW_SUITES = ("epfl-arithmetic", "iscas85")
+
+
+def train_specs(data_root: Path, scale: float) -> list[DataSpec]:
+    missing = [s for s in WINDOW_SUITES if not (data_root / s).is_dir()]
+    if missing:
+        raise SystemExit(f"{data_root / missing[0]} is absent: run `circuitlab data fetch "
+                         f"{missing[0]}` (--mirror DIR copies it from a local mirror)")
+    sources = tuple(str(p) for s in WINDOW_SUITES for p in sorted((data_root / s).glob("*.aig")))
     specs = [DataSpec("random", int(24000 * scale), seed=1, ands=(10, 40)),
              DataSpec("random", int(24000 * scale), seed=4, ands=(10, 40)),
              DataSpec("random", int(24000 * scale), seed=5, ands=(10, 40)),
@@ -73,7 +80,9 @@ def exact_bench_keys() -> set[bytes]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="out/transformer")
-    ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
+    ap.add_argument("--data-root", default=None,
+                    help="folder of the fetched suites (default: the `circuitlab data fetch` "
+                         "cache)")
     ap.add_argument("--preset", default="small")
     ap.add_argument("--steps", type=int, default=4000)
     ap.add_argument("--batch-size", type=int, default=64)
@@ -96,7 +105,9 @@ def main(argv=None) -> int:
     key = json.dumps(tok.config.to_dict(), sort_keys=True)
     t0 = time.time()
     held = build_pairs(HELD_OUT, out / "data", args.workers, fits=tok.fits, fits_key=key)
-    specs = train_specs(Path(args.shared), args.scale)
+    from circuitlab.suites import default_cache_dir
+    specs = train_specs(Path(args.data_root) if args.data_root else default_cache_dir(),
+                        args.scale)
     # examples hold the masks of the current rule: a new rule or data builds new ones
     digest = hashlib.sha256(json.dumps([MASK_RULE, key, [repr(s) for s in specs]])
                             .encode()).hexdigest()[:12]

@@ -2,8 +2,8 @@
 
 ``needs_abc`` and ``needs_iverilog`` skip, naming the Debian package, where
 the tool is not found; ``needs_data`` skips where the reference data (or the
-part of it given as arguments, ``needs_data("aig", "iscas85")``) is absent.
-The markers are registered in ``pyproject.toml``.
+part of it given as arguments, ``needs_data("aig", "iscas85")``) is absent; ``gpu`` skips where torch
+finds no CUDA device. The markers are registered in ``pyproject.toml``.
 CI runs the suite once without the tools and once with them, so a skip here
 never hides a test there.
 """
@@ -28,12 +28,19 @@ def _tool_found(marker: str) -> bool:
     return iverilog_available()
 
 
+def _cuda_found() -> bool:
+    import torch
+    return torch.cuda.is_available()
+
+
 def pytest_runtest_setup(item):
     for marker, package in TOOL_MARKERS.items():
         if item.get_closest_marker(marker) is not None and not _tool_found(marker):
             pytest.skip(f"needs {package} (apt install {package})")
+    if item.get_closest_marker("gpu") is not None and not _cuda_found():
+        pytest.skip("needs a CUDA device (torch.cuda.is_available() is False)")
     for mark in item.iter_markers("needs_data"):
         path = SHARED_DATA.joinpath(*mark.args)
         if not path.exists():
-            pytest.skip(f"needs reference data {path} (it ships with the CI machines, "
-                        "or fetch it with `circuitlab data fetch`)")
+            pytest.skip(f"needs reference data {path} (the CI machines' mirror of the "
+                        "suites that `circuitlab data fetch` downloads)")

@@ -3,7 +3,8 @@
 A TOML file (``experiments/configs/tasks.toml`` is the full protocol)::
 
     seeds = [0, 1, 2]                  # at least 3, distinct, >= 0
-    data_root = "../../../shared/data" # optional; the reference data
+    data_root = "data"                 # optional; the fetched suites (default: the
+                                       # `circuitlab data fetch` cache)
     cache = "../cache"                 # optional; AIGs, pre-trained encoders, task data
     results = "../results/tasks.jsonl" # optional; the JSON lines
 
@@ -46,12 +47,10 @@ from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.errors import CircuitlabError, ParamError, require_at_least
 from circuitlab.experiment.designs import DesignSource, locate
 from circuitlab.experiment.registry import resolve_task
-from circuitlab.pipeline import PROJECT_ROOT
 from circuitlab.tasks import check_disjoint
 
 KINDS = ("random", "shipped", "pretrain")
 MIN_SEEDS = 3
-DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
 
 _TOP = ("seeds", "data_root", "cache", "results", "designs", "encoders", "tasks", "quick")
 _DESIGNS = ("train", "test")
@@ -97,7 +96,7 @@ class ExperimentConfig:
         test: the held-out designs (task metrics only).
         encoders: the encoder cells, in config order.
         tasks: ``(task name, params)`` pairs, in config order.
-        data_root: folder of the reference data.
+        data_root: folder of the fetched suites (:mod:`circuitlab.suites`).
         cache: folder of synthesised AIGs, pre-trained encoders and task data.
         results: the JSON-lines file of the results.
         quick: whether the ``[quick]`` overrides were applied.
@@ -136,7 +135,8 @@ class RunOptions:
     Attributes:
         quick: apply the config's ``[quick]`` section (results go to
             ``*-quick.jsonl``).
-        data_root: reference data folder (default: the config's ``data_root``).
+        data_root: folder of the fetched suites, as ``circuitlab data fetch SUITE --dest
+            DIR`` leaves them (default: the config's ``data_root``, else the fetch cache).
         cache: AIG, encoder and task cache (default: the config's ``cache``).
         results: JSON-lines results file (default: the config's ``results``).
         threads: torch threads (1 is fastest on a shared 2-core machine).
@@ -183,8 +183,10 @@ def _resolve(path, raw, quick, data_root, cache, results) -> ExperimentConfig:
     if "seeds" in q:
         quick_seeds = _seeds(q["seeds"], "quick.seeds")
         seeds = quick_seeds if quick else seeds
-    root = Path(data_root) if data_root is not None else \
-        _path(base, raw.get("data_root"), "data_root", DEFAULT_DATA_ROOT)
+    if data_root is None:
+        from circuitlab.suites import default_cache_dir
+        data_root = _path(base, raw.get("data_root"), "data_root", default_cache_dir())
+    root = Path(data_root)
     where = {k: f"quick.designs.{k}" if quick and k in qd else f"designs.{k}" for k in _DESIGNS}
     designs = {**designs, **qd} if quick else designs
     splits = {k: _design_list(designs.get(k), where[k], root) for k in _DESIGNS}

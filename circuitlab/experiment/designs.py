@@ -3,18 +3,20 @@
 A config names each design ``SOURCE/NAME``, or plain ``NAME`` for the
 project's own designs:
 
-============  =====================================================  ==========
-source        file(s)                                                kind
-============  =====================================================  ==========
-``designs``   ``<project>/data/designs/NAME.v``                      Verilog
-``iscas85``   ``<data root>/aig/iscas85/NAME.aig``                   AIGER
-``epfl``      ``<data root>/aig/epfl_arithmetic/NAME.aig``           AIGER
-``iwls05``    ``<data root>/aig/iwls05/NAME.aig``                    AIGER
-``openabc``   ``<data root>/verilog/openabc_rtl/NAME/`` (config.mk)  Verilog
-============  =====================================================  ==========
+============  ============================================  ==========
+source        file(s)                                       kind
+============  ============================================  ==========
+``designs``   ``<project>/data/designs/NAME.v``             Verilog
+``iscas85``   ``<data root>/iscas85/NAME.aig``              AIGER
+``epfl``      ``<data root>/epfl-arithmetic/NAME.aig``      AIGER
+``iwls05``    ``<data root>/iwls05/NAME.aig``               AIGER
+``openabc``   ``<data root>/openabc-rtl/NAME/`` (config.mk) Verilog
+============  ============================================  ==========
 
-The data root is the reference data of ``../shared/data/README.md``
-(ISCAS'85 and EPFL from mockturtle, IWLS'05 with latches cut, OpenABC-D RTL).
+The data root holds the pinned suites as ``circuitlab data fetch SUITE``
+leaves them (:func:`~circuitlab.suites.fetch_suite`; by default in
+:func:`~circuitlab.suites.default_cache_dir`): ISCAS'85 and EPFL from
+mockturtle, IWLS'05 with latches cut, OpenABC-D RTL.
 A design's name within an experiment is ``NAME`` alone, so the same circuit
 from two sources (``iwls05/sasc``, ``openabc/sasc``) cannot sit in both
 splits. Verilog designs are synthesised by
@@ -34,8 +36,9 @@ from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.tasks import Design
 
-AIG_SOURCES = {"iscas85": ("aig", "iscas85"), "epfl": ("aig", "epfl_arithmetic"),
-               "iwls05": ("aig", "iwls05")}
+AIG_SOURCES = {"iscas85": "iscas85", "epfl": "epfl-arithmetic", "iwls05": "iwls05"}
+"""Source name in a config -> the suite (:mod:`circuitlab.suites`) holding its AIGs."""
+RTL_SUITE = "openabc-rtl"
 SOURCES = ("designs", *AIG_SOURCES, "openabc")
 SYNTH_TIMEOUT = 1200.0
 """Seconds of Yosys per design (the largest OpenABC-D IPs take about two minutes)."""
@@ -88,17 +91,17 @@ def locate(spec: str, data_root: Path, designs: Path = DEFAULT_DESIGNS) -> Desig
         if not path.is_file():
             raise CircuitlabError(f"design {spec!r}: no file {path}")
         return DesignSource(spec, name, (path,))
+    suite = AIG_SOURCES.get(source, RTL_SUITE)
     if source in AIG_SOURCES:
-        path = data_root.joinpath(*AIG_SOURCES[source], f"{name}.aig")
-        if not path.is_file():
-            raise CircuitlabError(f"design {spec!r}: no file {path} (data_root {data_root}; "
-                                  "see --data-root)")
-        return DesignSource(spec, name, (path,))
-    folder = data_root / "verilog" / "openabc_rtl" / name
-    if not (folder / "config.mk").is_file():
-        raise CircuitlabError(f"design {spec!r}: no file {folder / 'config.mk'} (data_root "
-                              f"{data_root}; see --data-root)")
-    return openabc_source(spec, folder)
+        path = data_root / suite / f"{name}.aig"
+    else:
+        path = data_root / suite / name / "config.mk"
+    if not path.is_file():
+        raise CircuitlabError(f"design {spec!r}: no file {path} (data_root {data_root}: "
+                              f"fetch it with `circuitlab data fetch {suite}`, or see "
+                              "--data-root)")
+    return DesignSource(spec, name, (path,)) if source in AIG_SOURCES \
+        else openabc_source(spec, path.parent)
 
 
 def make_var(text: str, name: str) -> str | None:

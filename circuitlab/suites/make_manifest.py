@@ -14,6 +14,7 @@ itself taken from that commit.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import hashlib
 import json
 import sys
@@ -31,15 +32,21 @@ MOCKTURTLE = ("lsils/mockturtle", "020bb607de24d730d95ec2ed771271a255cb60e7")
 # alanminko/iwls2022-ls-contest: the commit that added LICENSE; benchmarks/
 # (ex00.truth ... ex99.truth, committed in 273ccf7f) is unchanged there.
 IWLS2022 = ("alanminko/iwls2022-ls-contest", "ee93f7ca742f172aa64a4a6e12a5b59944475bf0")
+# NYU-MLDA/OpenABC: bench_rtl/src/<ip>/ holds each IP's RTL and
+# bench_rtl/synthesis_settings/<ip>/ its config.mk (top module, file order).
+OPENABC = ("NYU-MLDA/OpenABC", "82bead67673d6cb7226897491d19ff7adec2c704")
 
 
 @dataclass(frozen=True)
 class SuiteSpec:
     """Where a suite's files are upstream and in the mirror.
 
-    Every file of ``mirror_dir`` matching ``pattern`` belongs to the suite
-    and lives at ``upstream_dir/<name>`` upstream; ``extra`` adds
-    ``(name, upstream path, mirror path)`` triples (licence files).
+    Every file of ``mirror_dir`` matching ``pattern`` (searched in
+    sub-folders too where ``recursive``; its name is then the path below
+    ``mirror_dir``) belongs to the suite and lives at ``upstream_dir/<name>``
+    upstream, or at ``settings_dir/<name>`` where its base name matches one
+    of ``settings``; ``extra`` adds ``(name, upstream path, mirror path)``
+    triples (licence files).
     """
 
     name: str
@@ -51,6 +58,15 @@ class SuiteSpec:
     mirror_dir: str
     pattern: str
     extra: tuple[tuple[str, str, str], ...] = ()
+    recursive: bool = False
+    settings_dir: str = ""
+    settings: tuple[str, ...] = ()
+
+    def upstream(self, name: str) -> str:
+        base = name.rsplit("/", 1)[-1]
+        if any(fnmatch.fnmatchcase(base, p) for p in self.settings):
+            return f"{self.settings_dir}/{name}"
+        return f"{self.upstream_dir}/{name}"
 
 
 SPECS = (
@@ -63,6 +79,11 @@ SPECS = (
     SuiteSpec("iwls2022-truth", "IWLS 2022 contest functions with at most 12 inputs, "
               ".truth tables", *IWLS2022, "MIT", "benchmarks", "truth/iwls2022", "*.truth",
               extra=(("LICENSE", "LICENSE", "truth/iwls2022/LICENSE"),)),
+    SuiteSpec("openabc-rtl", "RTL of the OpenABC-D IPs, one folder each with its config.mk "
+              "(top module, file order)", *OPENABC, "BSD-3-Clause", "bench_rtl/src",
+              "verilog/openabc_rtl", "*", recursive=True,
+              settings_dir="bench_rtl/synthesis_settings",
+              settings=("config.mk", "macros.v", "fakeram*")),
 )
 
 
@@ -75,10 +96,11 @@ def _file_entry(mirror: Path, name: str, path: str, mirror_path: str) -> dict:
 
 def _suite_entry(mirror: Path, spec: SuiteSpec) -> dict:
     folder = mirror / spec.mirror_dir
-    names = sorted(p.name for p in folder.glob(spec.pattern) if p.is_file())
+    found = folder.rglob(spec.pattern) if spec.recursive else folder.glob(spec.pattern)
+    names = sorted(p.relative_to(folder).as_posix() for p in found if p.is_file())
     if not names:
         raise CircuitlabError(f"{folder}: no files match {spec.pattern!r}")
-    files = [_file_entry(mirror, n, f"{spec.upstream_dir}/{n}", f"{spec.mirror_dir}/{n}")
+    files = [_file_entry(mirror, n, spec.upstream(n), f"{spec.mirror_dir}/{n}")
              for n in names]
     files += [_file_entry(mirror, *triple) for triple in spec.extra]
     return {"description": spec.description, "repo": spec.repo, "commit": spec.commit,

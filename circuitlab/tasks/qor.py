@@ -40,13 +40,10 @@ class QorParams:
     """The QoR task, sized for the full protocol (``experiments/configs/tasks.toml``).
 
     Attributes:
-        recipes: recipes per design, one shared set. 32 keeps the labels of the
-            protocol's 89 designs near 30 minutes on 2 cores with aigverse
-            (measured 0.5-0.9 CPU-s per 20-step recipe on designs of a few
-            hundred ANDs, most of it aigverse's fixed cost per rewrite call;
-            more on the largest ISCAS'85 and IWLS'05 circuits); they are
-            built once and cached. Commonality then looks at the best 1, 2
-            and 3 recipes.
+        recipes: recipes per design, one shared set; the labels' time grows
+            with it (``experiments/README.md`` gives the measured cost); they
+            are built once and cached. Commonality then looks at the best 1,
+            2 and 3 recipes.
         recipe_length: steps per recipe (OpenABC-D's 20).
         recipe_seed: recipe ``k`` is ``random_recipe(recipe_seed + k, recipe_length)``.
         engine: recipe engine for the labels: ``aigverse`` (in-process),

@@ -35,12 +35,11 @@ back as an input assignment; a call that runs out of its conflict budget
 (``solver.conf_budget`` + ``solve_limited``) or time makes that output
 undecided, never equivalent.
 
-Solver: MiniSat 2.2 (``"m22"``) by default. Proving the EPFL arithmetic
-circuits but ``hyp``, and ISCAS c6288, equivalent to their ABC ``resyn2``
-versions took 7 s in all with it, 12 s with Glucose 4.1 (``"g4"``) and 12 s
-with CaDiCaL 1.5.3 (``"cd15"``), one CPU: thousands of small incremental
-calls make CaDiCaL's per-call overhead dominate, and Glucose's conflicts
-cost several times MiniSat's on the hard ``log2`` candidates (measure with
+Solver: MiniSat 2.2 (``"m22"``) by default, the fastest of MiniSat,
+Glucose 4.1 (``"g4"``) and CaDiCaL 1.5.3 (``"cd15"``) on these miters:
+thousands of small incremental calls make CaDiCaL's per-call overhead
+dominate, and Glucose's conflicts cost several times MiniSat's on the hard
+``log2`` candidates (``experiments/README.md``; measure with
 ``python benchmarks/bench_equivalence.py --solvers m22,g4,cd15``).
 """
 

@@ -7,8 +7,10 @@ from circuitlab.cli import main
 from circuitlab.io import read_aiger, write_aiger
 from circuitlab.nn import load_default_encoder
 from circuitlab.pipeline import DEFAULT_DESIGNS
+from circuitlab.synth import synthesize
 from circuitlab.synth.recipes import RecipeParams, random_recipe, run_recipe
-from circuitlab.tasks.qor_head import DEFAULT_HEAD, QorHead, QorHeadConfig, save_head
+from circuitlab.tasks.qor_head import DEFAULT_HEAD, QorHead, QorHeadConfig, load_head, save_head
+from circuitlab.tasks.qor_rank import rank_recipes, read_recipe_file
 from circuitlab.verify import check_equivalence
 from qor_circuits import adder
 
@@ -66,7 +68,16 @@ def test_a_recipe_file_and_a_verilog_design_with_the_shipped_head(files, tmp_pat
         "rewrite; balance; refactor", "balance; resub -z",
         "balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; refactor -z; "
         "rewrite -z; balance"])
-    assert all(float(r["predicted_ands"]) > 0 for r in rows)
+    # The rows are the shipped head's ranking of the synthesised design.
+    head, encoder, _ = load_head()
+    aig = synthesize(DEFAULT_DESIGNS / "maj5.v")
+    expected = rank_recipes(aig, read_recipe_file(recipes), head, encoder)
+    assert [r["recipe"] for r in rows] == [r["recipe"] for r in expected]
+    assert [int(r["rank"]) for r in rows] == [1, 2, 3]
+    for row, want in zip(rows, expected):
+        assert float(row["predicted_ands"]) == pytest.approx(want["predicted_ands"], abs=0.06)
+        assert float(row["score"]) == pytest.approx(want["score"], abs=6e-4)
+        assert float(row["predicted_ands"]) > 0
 
 
 @pytest.mark.parametrize("extra, message", [

@@ -170,6 +170,7 @@ def test_not_node_levels_sit_above_aig_levels():
     assert levels(aig).tolist() == [0, 0, 0, 1, 2, 3]
 
 
+@pytest.mark.needs_data("aig", "epfl_arithmetic")
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_epfl_circuit_matches_simulation_and_reference(encoding):
     aig = read_aiger(shared_data("aig", "epfl_arithmetic", "bar.aig"))

@@ -87,15 +87,16 @@ def test_a_mistake_is_one_line_naming_the_file_and_exit_2(tmp_path, capsys, edit
 
 def test_missing_reference_data_names_the_design_and_the_root(tmp_path):
     path = write_config(tmp_path, CONFIG.replace("test = [", "test = ['epfl/adder', "))
-    with pytest.raises(CircuitlabError, match=r"design 'epfl/adder': no file .*/nowhere/aig/"
-                                              r"epfl_arithmetic/adder.aig \(data_root"):
+    with pytest.raises(CircuitlabError, match=r"design 'epfl/adder': no file .*/nowhere/"
+                                              r"epfl-arithmetic/adder.aig \(data_root .*"
+                                              r"`circuitlab data fetch epfl-arithmetic`"):
         load_config(path, data_root=tmp_path / "nowhere")
 
 
 def test_a_relative_data_root_is_relative_to_the_config(tmp_path):
-    (tmp_path / "data" / "aig" / "iscas85").mkdir(parents=True)
-    (tmp_path / "data" / "aig" / "iscas85" / "c17.aig").write_bytes(b"aig 0 0 0 0 0\n")
+    (tmp_path / "data" / "iscas85").mkdir(parents=True)
+    (tmp_path / "data" / "iscas85" / "c17.aig").write_bytes(b"aig 0 0 0 0 0\n")
     text = CONFIG.replace("seeds", 'data_root = "data"\nseeds', 1).replace(
         "test = [", "test = ['iscas85/c17', ")
     config = load_config(write_config(tmp_path, text))
-    assert config.test[0].files == (tmp_path / "data" / "aig" / "iscas85" / "c17.aig",)
+    assert config.test[0].files == (tmp_path / "data" / "iscas85" / "c17.aig",)

@@ -21,7 +21,7 @@ def test_a_plain_name_is_a_project_design(tmp_path):
 
 
 def test_openabc_keeps_the_listed_order_top_and_includes(tmp_path):
-    ip = tmp_path / "verilog" / "openabc_rtl" / "ip"
+    ip = tmp_path / "openabc-rtl" / "ip"
     ip.mkdir(parents=True)
     for name in ("a.v", "b.v"):
         (ip / name).write_text("module m; endmodule\n")
@@ -74,16 +74,16 @@ def test_designs_load_in_parallel_into_the_cache_load_design_reads(tmp_path, mon
 
 
 def test_a_design_that_does_not_parse_names_the_design(tmp_path):
-    (tmp_path / "aig" / "iscas85").mkdir(parents=True)
-    (tmp_path / "aig" / "iscas85" / "bad.aig").write_bytes(b"not aiger")
+    (tmp_path / "iscas85").mkdir(parents=True)
+    (tmp_path / "iscas85" / "bad.aig").write_bytes(b"not aiger")
     with pytest.raises(CircuitlabError, match=r"^design 'iscas85/bad': .*bad.aig"):
         load_design(locate("iscas85/bad", tmp_path), None)
 
 
 @pytest.mark.needs_data("aig", "iscas85")
-def test_the_reference_aigs_load_as_they_are():
-    from shared_data import SHARED_DATA
-    design = load_design(locate("iscas85/c432", SHARED_DATA), None)
+def test_the_reference_aigs_load_as_they_are(tmp_path):
+    from shared_data import fetch_from_mirror
+    design = load_design(locate("iscas85/c432", fetch_from_mirror(tmp_path, "iscas85")), None)
     assert (design.name, design.aig.num_inputs, design.aig.num_ands) == ("c432", 36, 208)
     assert design.text is None
     assert designs_module.SOURCES == ("designs", "iscas85", "epfl", "iwls05", "openabc")

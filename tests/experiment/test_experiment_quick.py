@@ -6,12 +6,16 @@ import torch
 from circuitlab.cli import main
 from circuitlab.experiment import load_config, read_lines
 from circuitlab.pipeline import PROJECT_ROOT
+from shared_data import fetch_from_mirror
 
 TASKS_CONFIG = PROJECT_ROOT / "experiments" / "configs" / "tasks.toml"
 
 
-def test_the_full_protocol_config_resolves():
-    config = load_config(TASKS_CONFIG)
+@pytest.mark.needs_data("aig")
+@pytest.mark.needs_data("verilog", "openabc_rtl")
+def test_the_full_protocol_config_resolves(tmp_path):
+    root = fetch_from_mirror(tmp_path, "iscas85", "epfl-arithmetic", "iwls05", "openabc-rtl")
+    config = load_config(TASKS_CONFIG, data_root=root)
     assert len(config.seeds) >= 3
     assert {c.name for c in config.encoders} >= {"random", "graphmae", "mgm", "mgm+vga-m1",
                                                   "mgm+vga-m16"}
@@ -24,11 +28,12 @@ def test_the_full_protocol_config_resolves():
 def test_the_quick_protocol_runs_every_cell_and_reports(tmp_path, capsys):
     torch.set_num_threads(1)
     results = tmp_path / "quick.jsonl"
+    root = fetch_from_mirror(tmp_path / "data", "iscas85")
     status = main(["experiment", "run", str(TASKS_CONFIG), "--quick", "--cache",
-                   str(tmp_path / "cache"), "--results", str(results)])
+                   str(tmp_path / "cache"), "--results", str(results), "--data-root", str(root)])
     err = capsys.readouterr().err
     assert status == 0, err
-    config = load_config(TASKS_CONFIG, quick=True)
+    config = load_config(TASKS_CONFIG, quick=True, data_root=root)
     lines = read_lines(results)
     assert sorted((r["seed"], r["encoder"], r["task"]) for r in lines) == sorted(
         (s, c.name, t) for s in config.seeds for c in config.encoders for t, _ in config.tasks)

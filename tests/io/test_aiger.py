@@ -180,6 +180,7 @@ def test_fuzz_corpus_gives_typed_errors_only():
         signal.signal(signal.SIGALRM, old)
 
 
+@pytest.mark.needs_data("aig")
 @pytest.mark.parametrize("suite", ["iscas85", "epfl_arithmetic"])
 def test_reference_files_round_trip_byte_for_byte(suite):
     folder = shared_data("aig", suite)

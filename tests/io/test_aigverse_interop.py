@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -125,18 +124,9 @@ def test_iscas_names_round_trip():
 
 @pytest.mark.needs_data("aig")
 @pytest.mark.slow
-def test_hyp_converts_fast():
+def test_hyp_round_trips_both_ways():
+    # 214k ANDs; the conversions' speed is benchmarks/bench_aigverse_interop.py's
     aig = read_aiger(AIG_DATA / "epfl_arithmetic" / "hyp.aig")
-    best = {}
-    for _ in range(3):
-        for names in (True, False):
-            start = time.perf_counter()
-            net = to_aigverse(aig, names=names)
-            mid = time.perf_counter()
-            back = from_aigverse(net)
-            end = time.perf_counter()
-            assert back.num_ands == aig.num_ands
-            old = best.get(names, (np.inf, np.inf))
-            best[names] = (min(old[0], mid - start), min(old[1], end - mid))
-            del net, back
-    assert max(max(t) for t in best.values()) < 1.0, best
+    for names in (True, False):
+        back = from_aigverse(to_aigverse(aig, names=names))
+        assert back.structurally_equal(aig, names=names)

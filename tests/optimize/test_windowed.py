@@ -13,6 +13,10 @@ from circuitlab.verify import Verdict, check_equivalence
 
 QUICK = WindowParams(seconds=3.0, passes=2, scripts=False, generators=("table", "exact"),
                      conflicts=300)
+# What a test asserts beyond soundness must not depend on how much work fits in
+# a time budget on a loaded machine: such tests bound the work by passes instead.
+PASSES = WindowParams(seconds=None, passes=2, scripts=False, generators=("table", "exact"),
+                      conflicts=300)
 
 
 def random_aig(seed: int, num_inputs: int, num_ands: int, latches: int = 0) -> Aig:
@@ -61,11 +65,12 @@ def test_random_circuits_come_back_equivalent_and_never_larger(seed, inputs, and
 
 
 def test_scripts_and_windows_together():
-    aig = random_aig(11, 18, 250, 2)
-    out, stats = optimize_windows(aig, WindowParams(seconds=5.0, passes=2, conflicts=300,
+    aig = random_aig(0, 6, 20)
+    out, stats = optimize_windows(aig, WindowParams(seconds=None, passes=1, conflicts=300,
                                                     generators=("table", "exact")))
     _assert_sound(aig, out, stats)
-    assert out.num_ands < aig.num_ands
+    assert out.num_ands < aig.num_ands and stats.accepted.get("scripts") == 1
+    assert stats.windows_tried > 0
 
 
 def test_a_redundant_circuit_gets_smaller():
@@ -77,7 +82,7 @@ def test_a_redundant_circuit_gets_smaller():
     b.add_output(b.or_(b.and_(b.and_(a, x), d), b.and_(b.and_(a, d ^ 1), x)))  # = a & x
     aig = b.build()
     assert aig.num_ands == 7
-    out, stats = optimize_windows(aig, QUICK)
+    out, stats = optimize_windows(aig, PASSES)
     _assert_sound(aig, out, stats)
     assert out.num_ands == 1 and stats.windows_tried > 0
     assert sum(stats.accepted.values()) >= 1
@@ -94,7 +99,7 @@ def test_dont_cares_of_a_wide_circuit_are_proven_before_use(dont_cares):
         b.add_output(b.and_(b.and_(b.or_(n, m), b.and_(n, m) ^ 1), xs[k]))
     aig = b.build()
     assert aig.num_ands == 5 + 18
-    params = WindowParams(max_leaves=2, max_roots=1, seconds=5.0, scripts=False,
+    params = WindowParams(max_leaves=2, max_roots=1, seconds=None, scripts=False,
                           generators=("table", "exact"), dont_cares=dont_cares)
     out, stats = optimize_windows(aig, params)
     if dont_cares:
@@ -141,8 +146,8 @@ def test_the_transformer_generator_offers_only_equivalent_windows():
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        aig = random_aig(21, 12, 150)
-        params = WindowParams(seconds=2.0, passes=1, scripts=False, generators=("transformer",))
+        aig = random_aig(21, 8, 30)
+        params = WindowParams(seconds=None, passes=1, scripts=False, generators=("transformer",))
         out, stats = optimize_windows(aig, params, model, tokenizer)
     finally:
         torch.set_num_threads(threads)
@@ -151,8 +156,8 @@ def test_the_transformer_generator_offers_only_equivalent_windows():
 
 
 def test_worker_processes_give_a_sound_result():
-    aig = random_aig(2, 14, 150)
-    params = WindowParams(seconds=3.0, passes=1, scripts=False, generators=("exact",),
+    aig = random_aig(0, 6, 20)
+    params = WindowParams(seconds=None, passes=1, scripts=False, generators=("exact",),
                           conflicts=300, jobs=2)
     out, stats = optimize_windows(aig, params)
     _assert_sound(aig, out, stats)
@@ -160,16 +165,35 @@ def test_worker_processes_give_a_sound_result():
 
 
 @pytest.mark.needs_abc
-def test_deepsyn_share_runs_first_and_the_result_stays_sound():
+def test_deepsyn_share_runs_first_and_the_result_stays_sound(monkeypatch):
+    import circuitlab.optimize.windowed as windowed
+
+    calls = []
+    real = windowed._deepsyn
+
+    def spy(comb, engine, seconds, wall):
+        found = real(comb, engine, seconds, wall)
+        calls.append((comb.num_ands, seconds, found))
+        return found
+
+    monkeypatch.setattr(windowed, "_deepsyn", spy)
     aig = random_aig(4, 40, 300)
     params = WindowParams(seconds=6.0, deepsyn=0.5, engine="abc", generators=("table",),
                           passes=1)
     out, stats = optimize_windows(aig, params)
     _assert_sound(aig, out, stats)
-    assert stats.gain.get("deepsyn", 0) > 0
+    # It runs once, first, on the input, for its share of the budget; what it
+    # finds in that time (little on a loaded machine) counts only when smaller.
+    assert [(n, s) for n, s, _ in calls] == [(aig.num_ands, 3.0)]
+    found = calls[0][2]
+    if found is not None and found.num_ands < aig.num_ands:
+        assert stats.gain["deepsyn"] == aig.num_ands - found.num_ands
+    else:
+        assert "deepsyn" not in stats.gain
+    calls.clear()
     _, without = optimize_windows(aig, WindowParams(seconds=6.0, deepsyn=0.0, engine="abc",
                                                 generators=("table",), passes=1))
-    assert "deepsyn" not in without.gain
+    assert calls == [] and "deepsyn" not in without.gain
 
 
 @pytest.mark.parametrize("share", [-0.1, 1.0, "half"])

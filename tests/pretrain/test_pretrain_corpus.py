@@ -1,5 +1,8 @@
 """verilog_corpus: designs -> AIG graphs carrying their Verilog's text tokens."""
 
+import csv
+import math
+
 import pytest
 import torch
 
@@ -76,7 +79,15 @@ def test_the_corpus_feeds_mgvga_pretraining(designs, tmp_path):
         "node_budget": 2000, "log_interval": 1, "progress": False, "device": "cpu",
         "encoder": {"hidden": 16, "layers": 2}})
     stats = pretrain(config, graphs, tmp_path / "run")
-    assert stats["steps"] == 3 and stats["loss"] == stats["loss"]  # finite, not NaN
+    assert stats["steps"] == 3 and math.isfinite(stats["loss"]) and stats["loss"] > 0
+    with open(stats["metrics"], newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["step"]) for r in rows] == [1, 2, 3]
+    # Both objectives trained on every step: the VGA losses come from the text tokens.
+    for method in ("mgm", "vga"):
+        losses = [float(r[f"{method}_type_loss"]) for r in rows]
+        assert all(math.isfinite(v) and v > 0 for v in losses), (method, losses)
+    assert float(rows[-1]["loss"]) == pytest.approx(stats["loss"])
 
 
 def test_recipe_graphs_are_the_recipe_corpus_circuits(designs, tmp_path):

@@ -102,6 +102,7 @@ def test_simulate_nodes_rows():
     assert int(vals[3, 0]) & 0xF == 0b0010
 
 
+@pytest.mark.needs_data("aig", "iscas85")
 @pytest.mark.parametrize("name", ["c432", "c6288"])
 def test_real_circuit_matches_reference(name):
     aig = read_aiger(shared_data("aig", "iscas85", f"{name}.aig"))

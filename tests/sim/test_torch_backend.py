@@ -17,6 +17,7 @@ def test_torch_matches_numpy_bit_for_bit(aig):
     assert np.array_equal(torch_backend.simulate_torch(aig, pats), simulate(aig, pats))
 
 
+@pytest.mark.needs_data("aig", "iscas85")
 def test_torch_matches_numpy_on_real_circuit():
     aig = read_aiger(shared_data("aig", "iscas85", "c6288.aig"))
     pats = random_patterns(aig.num_inputs, 16, seed=1)

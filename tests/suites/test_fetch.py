@@ -96,7 +96,8 @@ def assert_verified(path: Path, name: str, data: Path, files=None) -> None:
     """``path`` holds exactly ``files`` of suite ``name`` (default all), byte for byte."""
     suite = get_suite(name)
     files = suite.files if files is None else files
-    assert sorted(p.name for p in path.iterdir()) == sorted(f.name for f in files)
+    held = (p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+    assert sorted(held) == sorted(f.name for f in files)
     for f in files:
         assert (path / f.name).read_bytes() == (data / f.mirror_path).read_bytes()
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from shared_data import shared_data
 
 from circuitlab.suites import make_manifest
 
 
+@pytest.mark.needs_data("aig")
+@pytest.mark.needs_data("truth", "iwls2022")
+@pytest.mark.needs_data("verilog", "openabc_rtl")
 def test_manifest_matches_mirror(tmp_path):
     out = tmp_path / "manifest.json"
     assert make_manifest.main([str(shared_data()), "--output", str(out)]) == 0

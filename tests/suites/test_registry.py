@@ -10,18 +10,26 @@ from circuitlab.suites import get_suite, list_suites
 
 def test_manifest_pins_every_suite():
     assert [s.name for s in list_suites()] == ["epfl-arithmetic", "iscas85", "iwls05",
-                                               "iwls2022-truth"]
+                                               "iwls2022-truth", "openabc-rtl"]
     for suite in list_suites():
         assert len(suite.commit) == 40 and int(suite.commit, 16) >= 0
         names = [f.name for f in suite.files]
         assert len(names) == len(set(names)) and names
         for f in suite.files:
             assert len(f.sha256) == 64 and int(f.sha256, 16) >= 0
-            assert f.size > 0 and "/" not in f.name
+            assert f.size > 0
+            # one folder per IP in the RTL suite; a name never leaves the suite folder
+            parts = f.name.split("/")
+            assert len(parts) == 1 or suite.name == "openabc-rtl"
+            assert all(p not in ("", ".", "..") for p in parts)
             assert suite.url(f) == (f"https://raw.githubusercontent.com/{suite.repo}/"
                                     f"{suite.commit}/{f.path}")
     assert len(get_suite("epfl-arithmetic").files) == 10
     assert len(get_suite("iscas85").files) == 11
+    ips = {f.name.split("/")[0] for f in get_suite("openabc-rtl").files}
+    assert len(ips) == 28 and all(f"{ip}/config.mk" in {f.name for f in
+                                                      get_suite("openabc-rtl").files}
+                                  for ip in ips)
 
 
 def test_unknown_suite_lists_known_ones():

@@ -1,4 +1,4 @@
-"""Functional probes: labels from simulation, the AIG-to-graph node map, finite metrics."""
+"""Functional probes: labels from simulation, the AIG-to-graph node map, the metrics."""
 
 import numpy as np
 import pytest
@@ -56,20 +56,42 @@ def test_and_variables_are_the_and_nodes_of_the_graph(designs):
         assert (graph.node_type == NodeType.AND).sum() == design.aig.num_ands
 
 
-def test_probes_on_a_tiny_set_give_finite_metrics(designs):
+def test_probe_metrics_are_per_design_means_beside_the_mean_baseline(designs):
     train = [designs["mul4x4"], designs["rca8"]]
     test = [designs["parity16"], designs["maj5"]]
     result = run(load_default_encoder(), train, test, QUICK, seed=0)
     assert result.task == "probes"
     assert [r["design"] for r in result.rows] == ["parity16", "maj5"]
-    for key in ("sp_mae", "sp_pearson", "tt_mae", "tt_pearson", "pooled_sp_mae"):
-        assert np.isfinite(result.metrics[key])
-    assert 0 <= result.metrics["sp_mae"] <= 1 and 0 <= result.metrics["tt_mae"] <= 1
-    assert np.isfinite(result.baseline["sp_mae"]) and np.isnan(result.baseline["sp_pearson"])
+    metrics = ("sp_mae", "sp_pearson", "tt_mae", "tt_pearson")
+    for key in (*metrics, *(f"pooled_{m}" for m in metrics)):
+        assert np.isfinite(result.metrics[key]), key
+    for key in ("sp_mae", "tt_mae", "pooled_sp_mae", "pooled_tt_mae"):
+        assert 0 <= result.metrics[key] <= 1
+    for key in ("sp_pearson", "tt_pearson", "pooled_sp_pearson", "pooled_tt_pearson"):
+        assert -1 <= result.metrics[key] <= 1
+    # The unpooled metrics are the mean of the per-design rows, each row
+    # counting that design's gates and pairs.
+    test_labels = [gate_labels(d.name, d.aig, QUICK, 0) for d in test]
+    for row, labels in zip(result.rows, test_labels):
+        assert row["model"]["gates"] == row["baseline"]["gates"] == len(labels.sp)
+        assert row["model"]["pairs"] == row["baseline"]["pairs"] == len(labels.distance)
+    for side in ("model", "baseline"):
+        summary = getattr(result, "metrics" if side == "model" else "baseline")
+        for key in ("sp_mae", "tt_mae"):
+            assert summary[key] == pytest.approx(np.mean([r[side][key] for r in result.rows]))
     assert result.info["test_gates"] == sum(designs[n].aig.num_ands for n in ("parity16", "maj5"))
-    mean = result.info["train_sp_mean"]
-    sp = np.concatenate([gate_labels(d.name, d.aig, QUICK, 0).sp for d in test])
-    assert result.baseline["pooled_sp_mae"] == pytest.approx(np.abs(sp - mean).mean())
+    assert result.info["test_pairs"] == sum(len(lab.distance) for lab in test_labels)
+    # The baseline predicts the training means: its errors follow from the
+    # labels alone, and a constant has no correlation.
+    sp = np.concatenate([lab.sp for lab in test_labels])
+    distance = np.concatenate([lab.distance for lab in test_labels])
+    assert result.baseline["pooled_sp_mae"] == pytest.approx(
+        np.abs(sp - result.info["train_sp_mean"]).mean())
+    assert result.baseline["pooled_tt_mae"] == pytest.approx(
+        np.abs(distance - result.info["train_distance_mean"]).mean())
+    assert np.isnan(result.baseline["sp_pearson"]) and np.isnan(result.baseline["tt_pearson"])
+    # The model's predictions are not that constant.
+    assert all(np.isfinite(r["model"]["sp_pearson"]) for r in result.rows)
 
 
 def test_overlapping_splits_are_refused(designs):

@@ -3,11 +3,14 @@
 import math
 import shutil
 
+import numpy as np
 import pytest
 
 from circuitlab import pipeline
 from circuitlab.pipeline import DEFAULT_DESIGNS, PipelineParams, qor_stage, run_pipeline
 from circuitlab.synth import synthesize
+from circuitlab.tasks import Design
+from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
 from circuitlab.tasks.qor_head import DEFAULT_HEAD, load_head
 
 
@@ -28,8 +31,25 @@ def test_the_stage_scores_held_out_designs_only(tmp_path):
     assert qor["recipes"] == 3 and qor["spread"] >= 1
     assert set(qor["model"]) == set(qor["baseline"]) == {
         "ndcg@3", "ndcg@5", "top3%", "top5%", "top10%", "mape"}
-    assert qor["model"]["mape"] is not None and not math.isnan(qor["model"]["mape"])
     assert (tmp_path / pipeline.QOR_CACHE).is_dir()
+    # The labels: the head's first three shared recipes, run by its engine.
+    meta = load_head()[2]
+    recipes = shared_recipes(3, meta["recipes"]["seed"], meta["recipes"]["length"])
+    design = Design("vending", synthesize(DEFAULT_DESIGNS / "vending.v"))
+    true = recipe_labels([design], recipes, meta["recipes"]["engine"], jobs=1)[0]["vending"][:, 0]
+    assert qor["spread"] == len(set(true.tolist()))
+    for side in ("model", "baseline"):
+        assert math.isfinite(qor[side]["mape"]) and qor[side]["mape"] >= 0
+        for key in ("ndcg@3", "ndcg@5", "top3%", "top5%", "top10%"):
+            value = qor[side][key]  # None exactly when every recipe gives the same count
+            assert value is None if qor["spread"] == 1 else 0 <= value <= 1, (side, key, qor)
+    # The baseline predicts each recipe's mean log size ratio over the head's training designs.
+    train = np.asarray(meta["train_ands"])[:, :3]
+    before = np.asarray(meta["train_ands_before"])[:, None]
+    log_ratio = np.log((train + 1) / (before + 1)).mean(axis=0)
+    predicted = (design.aig.num_ands + 1) * np.exp(log_ratio) - 1
+    mape = 100 * np.mean(np.abs(predicted - true) / np.maximum(true, 1))
+    assert qor["baseline"]["mape"] == pytest.approx(mape, abs=1e-4)
 
 
 def test_no_qor_skips_the_stage(tmp_path, monkeypatch):

@@ -2,12 +2,14 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from circuitlab.errors import CircuitlabError
 from circuitlab.nn import load_default_encoder
 from circuitlab.tasks import TaskResult
 from circuitlab.tasks.qor import QorParams, baseline_predictions, run
+from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
 
 KEYS = ["ndcg@3", "ndcg@5", "top3%", "top5%", "top10%", "mape"]
 TINY = QorParams(recipes=4, recipe_length=2, jobs=1, epochs=5, batch_size=8)
@@ -24,10 +26,30 @@ def test_run_returns_every_metric_for_model_and_baseline(small_designs, encoder,
     assert isinstance(result, TaskResult) and result.task == "qor"
     assert list(result.metrics) == KEYS and list(result.baseline) == KEYS
     assert [r["design"] for r in result.rows] == [d.name for d in test]
-    for row in result.rows:
-        assert list(row["model"]) == KEYS and list(row["baseline"]) == KEYS
-        assert row["model"]["mape"] >= 0 and not math.isnan(row["model"]["mape"])
     assert result.info["label_runs"] == 6 * 4
+    recipes = shared_recipes(TINY.recipes, TINY.recipe_seed, TINY.recipe_length)
+    labels, _ = recipe_labels(train + test, recipes, TINY.engine, cache=tmp_path, jobs=1)
+    train_ands = np.stack([labels[d.name][:, 0] for d in train])
+    log_ratio = np.log((train_ands + 1) / (np.array([d.aig.num_ands for d in train])[:, None]
+                                          + 1)).mean(axis=0)
+    for row, design in zip(result.rows, test):
+        assert list(row["model"]) == KEYS and list(row["baseline"]) == KEYS
+        true = labels[design.name][:, 0]
+        assert row["spread"] == len(set(true.tolist()))
+        for side in ("model", "baseline"):
+            assert math.isfinite(row[side]["mape"]) and row[side]["mape"] >= 0
+            for key in KEYS[:-1]:  # ranking metrics: NaN exactly when nothing is to rank
+                value = row[side][key]
+                assert math.isnan(value) if row["spread"] == 1 else 0 <= value <= 1, (key, row)
+        # The baseline predicts each recipe's mean log size ratio of the training designs.
+        predicted = (design.aig.num_ands + 1) * np.exp(log_ratio) - 1
+        assert row["baseline"]["mape"] == pytest.approx(
+            100 * np.mean(np.abs(predicted - true) / np.maximum(true, 1)))
+    for summary, side in ((result.metrics, "model"), (result.baseline, "baseline")):
+        for key in KEYS:
+            values = [r[side][key] for r in result.rows if not math.isnan(r[side][key])]
+            assert summary[key] == pytest.approx(np.mean(values)) if values \
+                else math.isnan(summary[key])
     again = run(encoder, train, test, TINY, seed=0, cache=tmp_path)
     assert again.info["label_runs"] == 0 and again.metrics == result.metrics
 

@@ -118,13 +118,30 @@ def test_causal():
 
 def test_training_mode_backward():
     model = make_model(dropout=0.1).train()
-    src, src_pos, tgt, tgt_pos, tgt_feat = make_batch()
-    logits = model(src, src_pos, tgt, tgt_pos, tgt_feat)
-    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, V), tgt.reshape(-1),
-                                             ignore_index=0)
+    batch = make_batch()
+    tgt = batch[2]
+
+    def loss_with_dropout_seed(seed):
+        torch.manual_seed(seed)
+        logits = model(*batch)
+        return torch.nn.functional.cross_entropy(logits.reshape(-1, V), tgt.reshape(-1),
+                                                 ignore_index=0)
+
+    # Dropout is live in training mode: two draws differ, one draw repeats.
+    assert loss_with_dropout_seed(1).item() != loss_with_dropout_seed(2).item()
+    loss = loss_with_dropout_seed(1)
     loss.backward()
     assert torch.isfinite(loss)
-    assert all(p.grad is not None for p in model.parameters())
+    for name, p in model.named_parameters():
+        assert p.grad is not None and torch.isfinite(p.grad).all(), name
+        assert p.grad.abs().sum() > 0, f"{name} gets no gradient"
+    # The gradient points downhill: a small step against it lowers the same loss.
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= 1e-2 * p.grad
+    assert loss_with_dropout_seed(1).item() < loss.item()
+    model.eval()
+    assert torch.equal(model(*batch), model(*batch))
 
 
 def expected_parameters(cfg: ModelConfig) -> int:
