@@ -35,7 +35,8 @@ from circuitlab.io.truth import truth_to_aig
 from circuitlab.transformer.data.dataset import function_key, remove_functions
 from circuitlab.transformer.examples import Examples, make_examples
 from circuitlab.transformer.tokenizer import Tokenizer, TokenizerConfig
-from circuitlab.transformer.train import TrainConfig, export_weights, train
+from circuitlab.transformer.checkpoint import export_weights
+from circuitlab.transformer.train import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = DataSpec("random", 1500, seed=1000, ands=(10, 40))
