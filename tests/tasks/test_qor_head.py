@@ -6,7 +6,7 @@ import torch
 
 from circuitlab.errors import CircuitlabError, ParamError
 from circuitlab.nn import load_default_encoder
-from circuitlab.pretrain.checkpoint import DEFAULT_CHECKPOINT
+from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT
 from circuitlab.synth.recipes import STEPS, random_recipe
 from circuitlab.tasks.qor import QorParams
 from circuitlab.tasks.qor_head import QorHead, QorHeadConfig, load_head, save_head
@@ -103,12 +103,13 @@ def test_a_checkpoint_loads_with_nothing_else(tmp_path):
 
 
 def test_a_missing_or_foreign_checkpoint_is_one_error(tmp_path):
-    with pytest.raises(CircuitlabError, match="no such QoR checkpoint"):
+    with pytest.raises(CircuitlabError, match="none.pt: no such checkpoint"):
         load_head(tmp_path / "none.pt")
     with pytest.raises(CircuitlabError, match="not a circuitlab QoR checkpoint"):
         load_head(DEFAULT_CHECKPOINT)
     (tmp_path / "junk.pt").write_bytes(b"junk")
-    with pytest.raises(CircuitlabError, match="not a checkpoint"):
+    with pytest.raises(CircuitlabError, match=r"junk.pt: not a circuitlab checkpoint \(not a file "
+                                              "written by torch.save\\)"):
         load_head(tmp_path / "junk.pt")
 
 
