@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
+from circuitlab.training.threads import torch_threads, uses_torch
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DESIGNS = PROJECT_ROOT / "data" / "designs"
@@ -181,15 +182,10 @@ def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool =
             and (params.out / f"{r['design']}.opt.aig").exists()]
     if not todo:
         return
-    import torch
-
     model, tokenizer = load_model(params.checkpoint, "cpu")
     # no &deepsyn: it runs for its whole time share, the window passes stop at a fixed point
     windows = WindowParams(seconds=params.window_seconds, engine=params.engine, deepsyn=0.0)
-    threads = torch.get_num_threads()
-    # small batched steps: one thread is as fast, and immune to oversubscription
-    torch.set_num_threads(1)
-    try:
+    with torch_threads():
         for row in tqdm(todo, desc="windows", disable=not progress, leave=False):
             aig = read_aiger(params.out / f"{row['design']}.opt.aig")
             try:
@@ -206,13 +202,12 @@ def transformer_stage(rows: list[dict], params: PipelineParams, progress: bool =
                        ct_seconds=round(stats.seconds, 2))
             if stats.note:
                 row["ct_note"] = stats.note
-    finally:
-        torch.set_num_threads(threads)
 
 
 EMBEDDINGS = "embeddings.npz"
 
 
+@uses_torch
 def encoder_stage(rows: list[dict], params: PipelineParams) -> None:
     """Embed every synthesised AIG with the shipped encoder; add ``nearest`` to each row.
 
@@ -225,15 +220,12 @@ def encoder_stage(rows: list[dict], params: PipelineParams) -> None:
 
     from circuitlab.fsutil import atomic_path
     from circuitlab.io import read_aiger
-    from circuitlab.pretrain import load_encoder
+    from circuitlab.nn.pretrained import load_encoder
     from circuitlab.inference import encode_aigs
 
     todo = [r for r in rows if (params.out / f"{r['design']}.aig").exists() and "ands" in r]
     if not todo:
         return
-    import torch
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     try:
         encoder = load_encoder()
         aigs = [read_aiger(params.out / f"{r['design']}.aig") for r in todo]
@@ -242,8 +234,6 @@ def encoder_stage(rows: list[dict], params: PipelineParams) -> None:
         for row in todo:
             row["encoder_error"] = str(exc).splitlines()[0]
         return
-    finally:
-        torch.set_num_threads(threads)
     with atomic_path(params.out / EMBEDDINGS) as tmp:
         with open(tmp, "wb") as fh:
             np.savez(fh, designs=np.array([r["design"] for r in todo]), graphs=graphs)
@@ -260,6 +250,7 @@ def encoder_stage(rows: list[dict], params: PipelineParams) -> None:
 QOR_CACHE = "qor-cache"
 
 
+@uses_torch
 def qor_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -> None:
     """Rank recipes on the held-out designs with the shipped QoR head; add ``qor`` to their rows.
 
@@ -300,8 +291,6 @@ def qor_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -
 
     count = min(params.qor_recipes, meta["recipes"]["count"])
     recipes = shared_recipes(count, meta["recipes"]["seed"], meta["recipes"]["length"])
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     try:
         designs = [Design(r["design"], read_aiger(params.out / f"{r['design']}.aig"))
                    for r in todo]
@@ -324,8 +313,6 @@ def qor_stage(rows: list[dict], params: PipelineParams, progress: bool = True) -
         for row in todo:
             row["qor_error"] = str(exc).splitlines()[0]
         return
-    finally:
-        torch.set_num_threads(threads)
     seconds = round(time.perf_counter() - start, 1)
     for row in todo:
         row["qor_seconds"] = seconds

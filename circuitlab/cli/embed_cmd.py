@@ -14,6 +14,7 @@ from pathlib import Path
 from circuitlab.cli.options import add_option
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_file
+from circuitlab.training.threads import uses_torch
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
+@uses_torch
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from circuitlab.cli.options import add_option
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_file
+from circuitlab.training.threads import uses_torch
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +44,7 @@ def encode_params(args: argparse.Namespace):
                         synth_timeout=args.synth_timeout)
 
 
+@uses_torch
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         if not Path(name).is_file():
             raise CircuitlabError(f"{name}: no such file")
-    from circuitlab.pretrain import load_encoder
+    from circuitlab.nn.pretrained import load_encoder
     encoder = load_encoder(params.checkpoint)
     aigs = [read_any(name, params.synth_timeout) for name in args.files]
     graphs, nodes = encode_aigs(aigs, encoder, params.node_budget, args.files, args.nodes)

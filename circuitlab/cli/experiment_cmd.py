@@ -19,19 +19,18 @@ import sys
 from pathlib import Path
 
 from circuitlab.errors import ParamError
+from circuitlab.training.threads import torch_threads
 
 
 def _run(args: argparse.Namespace) -> int:
-    import torch
-
     from circuitlab.experiment import load_config, run_experiment
 
-    if args.threads < 1:
+    if args.threads is not None and args.threads < 1:
         raise ParamError("--threads", f"must be >= 1, got {args.threads}")
     config = load_config(args.config, quick=args.quick, data_root=args.data_root,
                          cache=args.cache, results=args.results)
-    torch.set_num_threads(args.threads)
-    summary = run_experiment(config)
+    with torch_threads(args.threads):
+        summary = run_experiment(config)
     print(f"{summary.ok} cells run, {summary.failed} failed, {summary.skipped} already done; "
           f"results in {config.results}", file=sys.stderr)
     return 1 if summary.failed else 0
@@ -62,8 +61,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                      help="AIG, encoder and task cache (default: the config's cache)")
     run.add_argument("--results", metavar="FILE",
                      help="JSON-lines results file (default: the config's results)")
-    run.add_argument("--threads", metavar="N", type=int, default=1,
-                     help="torch threads (default 1: fastest on a shared 2-core machine)")
+    run.add_argument("--threads", metavar="N", type=int, default=None,
+                     help="torch threads (default: CIRCUITLAB_THREADS, else one per two CPUs)")
     run.set_defaults(func=_run)
 
     report = actions.add_parser("report", help="tables and plots of a results file",

@@ -13,6 +13,7 @@ from circuitlab.cli.options import add_option
 from circuitlab.cli.stats_cmd import format_table
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_dir
+from circuitlab.training.threads import uses_torch
 
 COLUMNS = ["design", "inputs", "latches", "outputs", "ands", "levels", "ands_opt",
            "levels_opt", "recipe_engine", "equivalent", "ands_ct", "ct_equivalent", "seconds"]
@@ -58,6 +59,7 @@ def build_params(args: argparse.Namespace):
                           encoder=args.encoder, qor=args.qor, qor_recipes=args.qor_recipes)
 
 
+@uses_torch
 def run(args) -> int:
     from circuitlab.pipeline import run_pipeline
     from circuitlab.synth.recipes import parse_recipe

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.training.threads import uses_torch
 
 OWN = ("--out", "--graphs", "--resume", "--recipes", "--text-model")
 VERILOG = (".v", ".sv")
@@ -111,6 +112,7 @@ def text_graphs(folder: Path, config, recipes: int, model: str | None) -> list:
     return graphs
 
 
+@uses_torch
 def run(args: argparse.Namespace) -> int:
     from circuitlab.pretrain import PretrainConfig, pretrain
 

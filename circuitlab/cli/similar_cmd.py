@@ -15,6 +15,7 @@ from pathlib import Path
 
 from circuitlab.cli.encode_cmd import add_encoder_options, encode_params
 from circuitlab.errors import CircuitlabError
+from circuitlab.training.threads import uses_torch
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
+@uses_torch
 def run(args: argparse.Namespace) -> int:
     params = encode_params(args)
     if len(args.files) < 2:
@@ -34,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         if not Path(name).is_file():
             raise CircuitlabError(f"{name}: no such file")
     from circuitlab.inference import encode_aigs, read_any
-    from circuitlab.pretrain import load_encoder
+    from circuitlab.nn.pretrained import load_encoder
     from circuitlab.tasks.similarity import pairwise_cosine
     encoder = load_encoder(params.checkpoint)
     aigs = [read_any(name, params.synth_timeout) for name in args.files]

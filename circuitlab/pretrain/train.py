@@ -31,7 +31,6 @@ from circuitlab.training.loop import Every, optimizer_step, run_steps
 from circuitlab.training.metrics_log import MetricsLog
 from circuitlab.training.schedule import warmup_cosine
 from circuitlab.training.seeding import seed_everything
-from circuitlab.training.threads import torch_threads
 
 CHECKPOINT = "checkpoint.pt"
 METRICS = "metrics.csv"
@@ -47,8 +46,9 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
     each graph carries ``text_tokens`` ``[1, M, D]`` float
     (:data:`~circuitlab.pretrain.model.TEXT_TOKENS`).
 
-    The loop is :func:`circuitlab.training.loop.run_steps`, under the machine's
-    torch thread count (:func:`~circuitlab.training.threads.torch_threads`).
+    The loop is :func:`circuitlab.training.loop.run_steps`; the caller
+    chooses the torch thread count (the ``pretrain`` command applies
+    :func:`~circuitlab.training.threads.torch_threads`).
     Each step draws its masks and dropout from generators seeded by
     ``(seed, rank, step)``, so a run resumed from a checkpoint repeats the
     steps of an uninterrupted run exactly (the checkpoint also holds the
@@ -96,9 +96,7 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
                                          config.seed, rank, world, _names(graphs))
         if config.uses_text:
             _check_tokens(config, graphs)
-        with torch_threads():
-            return _Run(config, graphs, out_dir, sampler, device, rank, world).train(resume,
-                                                                                     stop_at)
+        return _Run(config, graphs, out_dir, sampler, device, rank, world).train(resume, stop_at)
     finally:
         if started_group:
             dist.destroy_process_group()

@@ -13,7 +13,6 @@ from torch import Tensor
 
 from circuitlab.tasks.qor_head import QorHead, QorHeadConfig
 from circuitlab.training.seeding import seed_everything
-from circuitlab.training.threads import torch_threads
 
 __all__ = ["TrainStats", "train_head", "validation_split"]
 
@@ -68,8 +67,7 @@ def train_head(graphs: np.ndarray, tokens: Tensor, z: np.ndarray, log_ratio: np.
     (:func:`validation_split`), the weights of the epoch with the lowest
     validation loss are kept and training stops after ``patience`` epochs
     without improvement. Seeded: the same inputs and seed give the same head
-    on the same machine. Runs under the machine's torch thread count
-    (:func:`~circuitlab.training.threads.torch_threads`).
+    on the same machine.
 
     Args:
         graphs: graph embeddings of the designs' original AIGs ``[D, P]``.
@@ -78,14 +76,6 @@ def train_head(graphs: np.ndarray, tokens: Tensor, z: np.ndarray, log_ratio: np.
         log_ratio: ``log((ands_after + 1) / (ands_before + 1))`` ``[D, R]``.
         config: the head's sizes (``graph_dim == P``).
     """
-    with torch_threads():
-        return _train(graphs, tokens, z, log_ratio, config, epochs=epochs, batch_size=batch_size,
-                      lr=lr, weight_decay=weight_decay, val_fraction=val_fraction,
-                      patience=patience, seed=seed)
-
-
-def _train(graphs, tokens, z, log_ratio, config, *, epochs, batch_size, lr, weight_decay,
-           val_fraction, patience, seed) -> tuple[QorHead, TrainStats]:
     start = time.perf_counter()
     seed_everything(seed)
     g = torch.as_tensor(graphs, dtype=torch.float32)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 
 from circuitlab.errors import CircuitlabError
 
-__all__ = ["THREADS_ENV", "thread_count", "torch_command", "torch_threads"]
+__all__ = ["OMP_ENV", "THREADS_ENV", "thread_count", "torch_threads", "uses_torch"]
 
 THREADS_ENV = "CIRCUITLAB_THREADS"
 OMP_ENV = "OMP_NUM_THREADS"
@@ -100,10 +100,11 @@ def _current() -> int:
     return torch.get_num_threads() if torch is not None else int(os.environ[OMP_ENV])
 
 
-def torch_command(run: Callable[..., int]) -> Callable[..., int]:
-    """Decorate a command's ``run(args)`` so its work runs under :func:`torch_threads`."""
-    @functools.wraps(run)
+def uses_torch(func: Callable) -> Callable:
+    """Run ``func`` (a command's ``run(args)``, a stage of the main job) under
+    :func:`torch_threads` ``()``: the machine's count, or the enclosing block's."""
+    @functools.wraps(func)
     def wrapped(*args, **kwargs):
         with torch_threads():
-            return run(*args, **kwargs)
+            return func(*args, **kwargs)
     return wrapped

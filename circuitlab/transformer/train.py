@@ -29,7 +29,6 @@ from circuitlab.training.loop import Every, optimizer_step, run_steps
 from circuitlab.training.metrics_log import MetricsLog
 from circuitlab.training.schedule import warmup_cosine
 from circuitlab.training.seeding import seed_everything
-from circuitlab.training.threads import torch_threads
 from circuitlab.transformer.checkpoint import load_transformer, load_transformer_checkpoint, \
     save_transformer
 from circuitlab.transformer.examples import Examples, collate
@@ -163,9 +162,6 @@ def train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out_dir,
           resume: bool = True, progress: bool = True) -> dict:
     """Train (or resume training) and return the last logged metrics.
 
-    Runs under the machine's torch thread count
-    (:func:`~circuitlab.training.threads.torch_threads`).
-
     Raises:
         CircuitlabError: empty data, or a checkpoint in ``out_dir`` from a
             different configuration.
@@ -175,8 +171,7 @@ def train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out_dir,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     device = resolve_device(cfg.device)
-    with torch_threads():
-        return _train(cfg, train_ex, val_ex, out, device, resume, progress)
+    return _train(cfg, train_ex, val_ex, out, device, resume, progress)
 
 
 def _train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out: Path, device,

@@ -1,7 +1,6 @@
 """The protocol's --quick mode end to end (CI runs it with the slow suite)."""
 
 import pytest
-import torch
 
 from circuitlab.cli import main
 from circuitlab.experiment import load_config, read_lines
@@ -22,7 +21,6 @@ def test_the_full_protocol_config_resolves():
 @pytest.mark.slow
 @pytest.mark.needs_data("aig", "iscas85")
 def test_the_quick_protocol_runs_every_cell_and_reports(tmp_path, capsys):
-    torch.set_num_threads(1)
     results = tmp_path / "quick.jsonl"
     status = main(["experiment", "run", str(TASKS_CONFIG), "--quick", "--cache",
                    str(tmp_path / "cache"), "--results", str(results)])
