@@ -85,14 +85,15 @@ def loading(path: str | Path, what: str) -> Iterator[None]:
     """Turn what goes wrong building a model from a checkpoint into one line naming ``path``.
 
     ``what`` names the model (``"the encoder"``): ``"{path}: the encoder does
-    not load (<first line of the problem>)"``.
+    not load (<first line of the problem, and the next after a colon>)"``.
     """
     try:
         yield
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError,
             CircuitlabError) as exc:
-        text = str(exc).strip()
-        problem = text.splitlines()[0][:200] if text else type(exc).__name__
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        problem = " ".join(lines[:2] if lines and lines[0].endswith(":") else lines[:1])
+        problem = problem[:200] if problem else type(exc).__name__
         raise CircuitlabError(f"{path}: {what} does not load ({problem})") from None
 
 
