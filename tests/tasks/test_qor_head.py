@@ -120,3 +120,19 @@ def test_params_name_the_field_at_fault(field, value):
     with pytest.raises(ParamError) as info:
         QorParams(**{field: value})
     assert info.value.field == field
+
+
+def test_the_shipped_head_resaved_in_the_shared_format_gives_the_same_scores(tmp_path):
+    from circuitlab.tasks.qor_head import DEFAULT_HEAD
+    raw = torch.load(DEFAULT_HEAD, map_location="cpu", weights_only=True)
+    head, encoder, meta = load_head()
+    assert all(torch.equal(v, raw["head"][k]) for k, v in head.state_dict().items())
+    assert all(torch.equal(v, raw["encoder"][k]) for k, v in encoder.state_dict().items())
+    path = tmp_path / "new.pt"
+    save_head(path, head, encoder, meta)
+    head2, encoder2, meta2 = load_head(path)
+    assert meta2.keys() == meta.keys() and meta2["recipes"] == meta["recipes"]
+    tokens = recipe_tokens([random_recipe(k, 20) for k in range(3)])
+    x = torch.randn(3, encoder.pool_dim)
+    with torch.no_grad():
+        assert torch.equal(head(x, tokens), head2(x, tokens))
