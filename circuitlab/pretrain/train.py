@@ -30,7 +30,7 @@ from circuitlab.training.device import resolve_device
 from circuitlab.training.loop import Every, optimizer_step, run_steps
 from circuitlab.training.metrics_log import MetricsLog
 from circuitlab.training.schedule import warmup_cosine
-from circuitlab.training.seeding import seed_everything
+from circuitlab.training.seeding import rng_state, seed_everything, set_rng_state
 
 CHECKPOINT = "checkpoint.pt"
 METRICS = "metrics.csv"
@@ -190,12 +190,9 @@ class _Run:
         if self.rank != 0:
             return
         self.log.flush()
-        rng = {"torch": torch.get_rng_state()}
-        if torch.cuda.is_available():
-            rng["cuda"] = torch.cuda.get_rng_state_all()
         save_checkpoint(self.out_dir / CHECKPOINT, self.config, {
             "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
-            "rng": rng, "step": self.step, "sampler": self.sampler.state_dict(),
+            "rng": rng_state(), "step": self.step, "sampler": self.sampler.state_dict(),
             "world_size": self.world})
 
     def _load(self, path) -> None:
@@ -211,9 +208,7 @@ class _Run:
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.sampler.load_state_dict(state["sampler"])
-        torch.set_rng_state(state["rng"]["torch"])
-        if "cuda" in state["rng"] and torch.cuda.is_available():
-            torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+        set_rng_state(state["rng"])
         self.step = int(state["step"])
         self.log.resume(self.step)
 

@@ -12,7 +12,7 @@ import random
 import numpy as np
 import torch
 
-__all__ = ["seed_everything", "seed_step", "step_seed"]
+__all__ = ["rng_state", "seed_everything", "seed_step", "set_rng_state", "step_seed"]
 
 _FOLD = 1_000_003
 
@@ -41,3 +41,19 @@ def seed_step(seed: int, generator: torch.Generator | None = None) -> None:
     torch.manual_seed(seed)
     if generator is not None:
         generator.manual_seed(seed)
+
+
+def rng_state() -> dict:
+    """Torch's generator states (the CPU's, and every CUDA device's where there is one),
+    for a checkpoint."""
+    state = {"torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict) -> None:
+    """Restore what :func:`rng_state` returned (the CUDA states where there are devices)."""
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])

@@ -34,3 +34,13 @@ def test_seed_step_seeds_torch_and_the_generator():
     seed_step(5, gen)
     b = (torch.rand(3), torch.rand(3, generator=gen))
     assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+
+
+def test_the_generator_states_come_back():
+    from circuitlab.training.seeding import rng_state, set_rng_state
+    torch.manual_seed(1)
+    state = rng_state()
+    first = torch.rand(4)
+    torch.rand(7)
+    set_rng_state(state)
+    assert torch.equal(torch.rand(4), first)
