@@ -171,11 +171,6 @@ def train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out_dir,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     device = resolve_device(cfg.device)
-    return _train(cfg, train_ex, val_ex, out, device, resume, progress)
-
-
-def _train(cfg: TrainConfig, train_ex: Examples, val_ex: Examples, out: Path, device,
-           resume: bool, progress: bool) -> dict:
     tokenizer = Tokenizer(cfg.tokenizer)
     seed_everything(cfg.seed)
     model = CircuitTransformer(cfg.model_config()).to(device)
