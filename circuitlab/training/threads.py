@@ -1,14 +1,13 @@
 """How many threads torch runs on, and a context manager that sets and restores it.
 
 The rule, for every command that uses torch: ``CIRCUITLAB_THREADS`` when
-set, else ``OMP_NUM_THREADS`` when set; else one thread per two CPUs this process may run on, shared out
-between the processes working at once, and never fewer than one. Half the
-CPUs: on a machine with two hardware threads per core those are the
-physical cores (torch's own default there), and elsewhere the other half
-is left to the Python side of the loop and to the rest of the machine. On
-two CPUs this gives one torch thread: pre-training ran at 0.45 steps/s with
-two threads against 1.75 with one, as the two threads fought each other
-and everything else for the cores.
+set, else ``OMP_NUM_THREADS`` when set, else one thread per two CPUs this
+process may run on, shared out between the processes working at once, and
+never fewer than one. Half the CPUs: on a machine with two hardware threads
+per core those are its physical cores (torch's own default there);
+elsewhere the other half is left to the Python side of the loop and to other
+work. Two torch threads on two busy CPUs wait on each other in OpenMP
+barriers: pre-training then runs several times slower than on one.
 
 Neither importing this module nor opening :func:`torch_threads` imports
 torch: a command opens the block before it checks its inputs, and loads
@@ -38,7 +37,8 @@ def thread_count(processes: int = 1) -> int:
     """Torch threads for each of ``processes`` processes sharing this machine's CPUs.
 
     Raises:
-        CircuitlabError: ``CIRCUITLAB_THREADS`` is set but not a whole number >= 1.
+        CircuitlabError: ``CIRCUITLAB_THREADS`` (or ``OMP_NUM_THREADS``) is set but
+            not a whole number >= 1.
     """
     for name in (THREADS_ENV, OMP_ENV):
         value = os.environ.get(name, "").strip()
