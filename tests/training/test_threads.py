@@ -93,3 +93,18 @@ def test_the_count_reaches_a_torch_loaded_inside_the_block():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=120)
     assert proc.stdout.split() == ["1", "None"], proc.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    ["pretrain", "CONFIG.toml", "--out", "OUT"], ["encode", "a.aig", "-o", "OUT.npy"],
+    ["similar", "a.aig", "b.aig"], ["embed", "a.v", "-o", "OUT.npz"],
+    ["qor", "rank", "a.aig", "-o", "OUT.csv"], ["optimize", "a.aig", "-o", "OUT.aig"],
+    ["pipeline", "--out", "OUT"]], ids=lambda a: a[0])
+def test_every_torch_command_starts_under_the_rule(machine, monkeypatch, tmp_path, capsys, argv):
+    from circuitlab.cli import main
+    monkeypatch.setenv(THREADS_ENV, "many")
+    argv = [str(tmp_path / a) if a.startswith("OUT") else a for a in argv]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (f"circuitlab {argv[0]}: error: CIRCUITLAB_THREADS=many: "
+                                       "must be a whole number >= 1\n")
+    assert list(tmp_path.iterdir()) == []
