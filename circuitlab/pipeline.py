@@ -21,7 +21,6 @@ nearest other design by cosine similarity.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -34,6 +33,7 @@ from pathlib import Path
 
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
 from circuitlab.synth.design import DesignParams
+from circuitlab.training.threads import torch_threads
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DESIGNS = PROJECT_ROOT / "data" / "designs"
@@ -244,20 +244,6 @@ def _transformer(checkpoint: Path | None):
     return load_model(checkpoint, "cpu")
 
 
-@contextlib.contextmanager
-def _one_torch_thread():
-    """Torch on one thread (small batched steps: one thread is as fast, and immune to
-    oversubscription beside the worker pool), restored afterwards."""
-    import torch  # the stages load models anyway
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield torch
-    finally:
-        torch.set_num_threads(threads)
-
-
 def transformer_stage(rows: list[dict], opts: list, params: PipelineParams) -> None:
     """Shrink each optimised design (``opts[k]``, row ``rows[k]``) by windowed resynthesis.
 
@@ -277,7 +263,7 @@ def transformer_stage(rows: list[dict], opts: list, params: PipelineParams) -> N
     model, tokenizer = _transformer(params.checkpoint)
     # no &deepsyn: it runs for its whole time share, the window passes stop at a fixed point
     windows = WindowParams(seconds=params.window_seconds, engine=params.engine, deepsyn=0.0)
-    with _one_torch_thread():
+    with torch_threads():
         for row, aig in zip(rows, opts):
             try:
                 new, stats = optimize_windows(aig, windows, model, tokenizer)
@@ -311,13 +297,13 @@ def encoder_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
 
     from circuitlab.fsutil import atomic_path
     from circuitlab.inference import encode_aigs
-    from circuitlab.pretrain import load_encoder
+    from circuitlab.nn.pretrained import load_encoder
     from circuitlab.tasks.similarity import pairwise_cosine
 
     if not rows:
         return
     try:
-        with _one_torch_thread():
+        with torch_threads():
             graphs, _ = encode_aigs(aigs, load_encoder(), names=[r["design"] for r in rows])
     except CircuitlabError as exc:
         for row in rows:
@@ -373,7 +359,7 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
         return
     count = min(params.qor_recipes, meta["recipes"]["count"])
     try:
-        with _one_torch_thread():
+        with torch_threads():
             results = evaluate_head(head, encoder, meta,
                                     [Design(r["design"], a) for r, a in todo], count,
                                     cache=params.out / QOR_CACHE, jobs=params.jobs)

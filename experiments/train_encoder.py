@@ -40,8 +40,8 @@ EVAL_SEEDS = (0, 1, 2)
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1200)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch threads (one is fastest on a shared 2-core machine)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: circuitlab.training.threads' rule)")
     parser.add_argument("--recipes", type=int, default=1, help="random recipes per design")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path,
@@ -49,14 +49,18 @@ def main(argv=None) -> int:
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "encoder_default.json")
     args = parser.parse_args(argv)
+    from circuitlab.training.threads import torch_threads
+    with torch_threads(args.threads):
+        return run(args)
 
+
+def run(args) -> int:
     import torch
 
     from circuitlab.pretrain import PretrainConfig, pretrain, save_weights
     from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
     from circuitlab.pretrain.evaluate import reconstruction_metrics
 
-    torch.set_num_threads(args.threads)
     config = PretrainConfig.load(CONFIG).with_overrides(
         ["--steps", str(args.steps), "--seed", str(args.seed), "--device", "cpu",
          "--progress", "false", "--ckpt-interval", str(args.steps)])

@@ -55,16 +55,19 @@ def main(argv=None) -> int:
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "qor_default.json")
     args = parser.parse_args(argv)
+    from circuitlab.training.threads import torch_threads
+    with torch_threads(processes=args.jobs):
+        return run(args)
 
+
+def run(args) -> int:
     import torch
 
-    from circuitlab.pretrain import load_encoder
-    from circuitlab.pretrain.checkpoint import DEFAULT_CHECKPOINT
+    from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT, load_encoder
     from circuitlab.tasks import Design
     from circuitlab.tasks.qor import QorParams, train_and_evaluate
     from circuitlab.tasks.qor_head import save_head
 
-    torch.set_num_threads(1)
     overrides = {} if args.recipes is None else {"recipes": args.recipes}
     params = QorParams(jobs=args.jobs, progress=True, **overrides)
     t0 = time.perf_counter()
@@ -81,7 +84,7 @@ def main(argv=None) -> int:
     record = {"git": _git_revision(), "metrics": result.metrics, "baseline": result.baseline,
               "info": result.info, "rows": result.rows, "synth_seconds": round(synth_s, 1),
               "encoder_sha256": hashlib.sha256(DEFAULT_CHECKPOINT.read_bytes()).hexdigest(),
-              "machine": f"{platform.machine()}, {torch.get_num_threads()} torch thread, "
+              "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, "
                          f"torch {torch.__version__}"}
     meta.update(heldout=list(HOLDOUT), record={k: record[k] for k in
                                                ("git", "metrics", "baseline", "info")})

@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from circuitlab.transformer.constraints import MASK_RULE
 from circuitlab.transformer.data.build import DataSpec, build_pairs
@@ -36,7 +35,9 @@ from circuitlab.io.truth import truth_to_aig
 from circuitlab.transformer.data.dataset import function_key, remove_functions
 from circuitlab.transformer.examples import Examples, make_examples
 from circuitlab.transformer.tokenizer import Tokenizer, TokenizerConfig
-from circuitlab.transformer.train import TrainConfig, export_weights, train
+from circuitlab.transformer.checkpoint import export_weights
+from circuitlab.transformer.train import TrainConfig, train
+from circuitlab.training.threads import torch_threads
 
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = DataSpec("random", 1500, seed=1000, ands=(10, 40))
@@ -90,7 +91,8 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies the data counts")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--device", default="auto")
-    ap.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="torch threads (default: circuitlab.training.threads' rule)")
     ap.add_argument("--max-source", type=int, default=192,
                     help="longest source trained on (attention costs its square)")
     ap.add_argument("--max-target", type=int, default=128, help="longest target trained on")
@@ -98,8 +100,11 @@ def main(argv=None) -> int:
     ap.add_argument("--init", default="",
                     help="start from this checkpoint's weights (fine-tuning; new optimiser)")
     args = ap.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    with torch_threads(args.threads):
+        return run(args)
+
+
+def run(args) -> int:
     out = Path(args.out)
     tok = Tokenizer(TokenizerConfig())
     key = json.dumps(tok.config.to_dict(), sort_keys=True)

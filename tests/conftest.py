@@ -5,7 +5,7 @@ the tool is not found; ``needs_data`` skips where the reference data (or the
 part of it given as arguments, ``needs_data("aig", "iscas85")``) is absent; ``gpu`` skips where torch
 finds no CUDA device. The markers are registered in ``pyproject.toml``.
 CI runs the suite once without the tools and once with them, so a skip here
-never hides a test there.
+never hides a test there. Every test runs on one torch thread (``one_thread``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import pytest
 
 from shared_data import SHARED_DATA
+
+from circuitlab.training.threads import torch_threads
 
 TOOL_MARKERS = {
     "needs_abc": "berkeley-abc",
@@ -44,3 +46,12 @@ def pytest_runtest_setup(item):
         if not path.exists():
             pytest.skip(f"needs reference data {path} (the CI machines' mirror of the "
                         "suites that `circuitlab data fetch` downloads)")
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One torch thread: the test graphs have tens of nodes, so one thread is fastest
+    and immune to other processes competing for the cores. Opening the block does
+    not import torch, so a test that never loads it does not pay for it."""
+    with torch_threads(1):
+        yield

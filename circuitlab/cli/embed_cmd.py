@@ -16,6 +16,7 @@ from circuitlab.cli.options import add_option
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file, check_output_file
 from circuitlab.progress import Progress, add_progress_option
+from circuitlab.training.threads import uses_torch
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +64,7 @@ def verilog_text(path: Path) -> str:
     return text
 
 
+@uses_torch
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 

@@ -15,6 +15,7 @@ from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file, check_output_file
 from circuitlab.progress import Progress, add_progress_option
+from circuitlab.training.threads import uses_torch
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +45,7 @@ def encode_params(args: argparse.Namespace):
     return EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget)
 
 
+@uses_torch
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
                               + (" with --nodes" if args.nodes else ""))
     for name in args.files:
         check_input_file(name)
-    from circuitlab.pretrain import load_encoder
+    from circuitlab.nn.pretrained import load_encoder
     encoder = load_encoder(params.checkpoint)
     show = not args.no_progress
     aigs = []

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from circuitlab.cli.options import add_option
+from circuitlab.training.threads import torch_threads
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -32,12 +33,10 @@ def _run(args: argparse.Namespace) -> int:
     check_output_file(config.results, "--results" if options.results else
                       f"{config.path}: results")
 
-    import torch  # the cells' models; loaded once the config and paths are checked
+    from circuitlab.experiment import run_experiment  # the cells' models: torch
 
-    from circuitlab.experiment import run_experiment
-
-    torch.set_num_threads(options.threads)
-    summary = run_experiment(config)
+    with torch_threads(options.threads):
+        summary = run_experiment(config)
     print(f"{summary.ok} cells run, {summary.failed} failed, {summary.skipped} already done; "
           f"results in {config.results}", file=sys.stderr)
     return 1 if summary.failed else 0

@@ -17,6 +17,7 @@ from circuitlab.cli.options import Store, add_design_options, add_option, given,
 from circuitlab.errors import ParamError
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
 from circuitlab.progress import Progress, add_progress_option
+from circuitlab.training.threads import uses_torch
 
 
 def deepsyn_steps(options: str | None) -> int:
@@ -140,18 +141,10 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     from circuitlab.optimize import optimize_windows
 
     bar = Progress("optimize", total=1, counts=False, enabled=not args.no_progress)
-    threads = None
-    if model is not None:
-        import torch
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # small batched steps: one thread is as fast
     try:
         result, stats = optimize_windows(aig, wparams, model, tokenizer, bar)
     finally:
         bar.close()
-        if threads is not None:
-            import torch
-            torch.set_num_threads(threads)
     write_circuit(result, args.output)
     print(f"ANDs:        {stats.ands_before} -> {stats.ands_after}")
     print(f"levels:      {stats.levels_before} -> {stats.levels_after}")
@@ -169,6 +162,7 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     return 0
 
 
+@uses_torch
 def _run(args: argparse.Namespace) -> int:
     from circuitlab.io.formats import check_output, read_circuit, write_circuit
     from circuitlab.optimize.model import load_model

@@ -13,7 +13,9 @@ import argparse
 
 from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.cli.stats_cmd import format_table
+from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file, check_output_dir
+from circuitlab.training.threads import uses_torch
 
 COLUMNS = ["design", "inputs", "latches", "outputs", "ands", "levels", "ands_opt",
            "levels_opt", "recipe_engine", "equivalent", "ands_ct", "ct_equivalent", "seconds"]
@@ -59,6 +61,7 @@ def build_params(args: argparse.Namespace):
                           encoder=args.encoder, qor=args.qor, qor_recipes=args.qor_recipes)
 
 
+@uses_torch
 def run(args) -> int:
     from circuitlab.pipeline import run_pipeline
     from circuitlab.synth.recipes import parse_recipe

@@ -25,6 +25,7 @@ from circuitlab import config as config_file
 from circuitlab.cli.config_keys import CONFIG_KEYS, add_config_keys, take_config_keys
 from circuitlab.cli.options import add_design_options, design_params, map_field
 from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.training.threads import uses_torch
 
 def configure(parser) -> None:
     parser.add_argument("config", metavar="CONFIG", nargs="?",
@@ -77,6 +78,7 @@ def check_inputs(args: argparse.Namespace) -> dict:
     return raw
 
 
+@uses_torch
 def run(args: argparse.Namespace) -> int:
     raw = check_inputs(args)
 

@@ -16,6 +16,7 @@ import argparse
 from pathlib import Path
 
 from circuitlab.cli.options import add_design_options, add_option, design_params
+from circuitlab.training.threads import uses_torch
 
 CSV_COLUMNS = ["rank", "recipe", "predicted_ands", "score", "actual_ands", "actual_depth",
                "equivalent"]
@@ -63,6 +64,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
                                  "score": f"{row['score']:.4f}"})
 
 
+@uses_torch
 def run_rank(args: argparse.Namespace) -> int:
     from circuitlab.cli.stats_cmd import format_table
     from circuitlab.fsutil import check_input_file, check_output_file
@@ -87,9 +89,6 @@ def run_rank(args: argparse.Namespace) -> int:
     from circuitlab.tasks.qor_head import load_head  # torch, once the inputs are checked
     head, encoder, meta = load_head(params.checkpoint)
     aig = read_design(args.design, reading)
-
-    import torch
-    torch.set_num_threads(1)
     rows = rank_recipes(aig, recipes, head, encoder, params.node_budget, what=args.design)
     applied = apply_best(aig, rows, params.apply, params.engine) if params.apply else []
     _write_csv(Path(args.output), rows)

@@ -16,6 +16,7 @@ from circuitlab.cli.encode_cmd import add_encoder_options, encode_params
 from circuitlab.cli.options import design_params
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file
+from circuitlab.training.threads import uses_torch
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
+@uses_torch
 def run(args: argparse.Namespace) -> int:
     params = encode_params(args)
     reading = design_params(args)
@@ -35,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         check_input_file(name)
     from circuitlab.inference import encode_aigs
+    from circuitlab.nn.pretrained import load_encoder
     from circuitlab.synth.design import read_design
-    from circuitlab.pretrain import load_encoder
     from circuitlab.tasks.similarity import pairwise_cosine
     encoder = load_encoder(params.checkpoint)
     aigs = [read_design(name, reading) for name in args.files]

@@ -139,17 +139,19 @@ class RunOptions:
             DIR`` leaves them (default: the config's ``data_root``, else the fetch cache).
         cache: AIG, encoder and task cache (default: the config's ``cache``).
         results: JSON-lines results file (default: the config's ``results``).
-        threads: torch threads (1 is fastest on a shared 2-core machine).
+        threads: torch threads (default: the machine's rule,
+            :func:`circuitlab.training.threads.thread_count`).
     """
 
     quick: bool = False
     data_root: Path | None = None
     cache: Path | None = None
     results: Path | None = None
-    threads: int = 1
+    threads: int | None = None
 
     def __post_init__(self):
-        require_at_least(self.threads, 1, "threads")
+        if self.threads is not None:
+            require_at_least(self.threads, 1, "threads")
 
 
 def load_config(path: str | Path, *, quick: bool = False, data_root: str | Path | None = None,

@@ -4,7 +4,8 @@ One interface, :class:`Encoder`: built from a frozen :class:`EncoderConfig`
 by :func:`build_encoder`, ``encoder(batch) -> [N, H]`` node states with
 messages flowing fan-in -> fan-out, ``encoder.pool(states, batch) -> [B, H']``.
 Backbones: ``"deepgcn"`` (MGVGA's, :class:`DeepGCNEncoder`), ``"sage"``,
-``"gin"``. Wu et al., ICLR 2025, https://arxiv.org/abs/2502.12732.
+``"gin"``. The shipped pre-trained encoder: :func:`load_default_encoder`
+(:mod:`circuitlab.nn.pretrained`). Wu et al., ICLR 2025, https://arxiv.org/abs/2502.12732.
 """
 
 from circuitlab.nn.bidirectional_conv import BidirectionalConv
@@ -13,22 +14,11 @@ from circuitlab.nn.encoder import MASK_TYPE, NUM_INPUT_TYPES, Encoder
 from circuitlab.nn.encoder_config import POOLS, EncoderConfig
 from circuitlab.nn.gin import GINEncoder
 from circuitlab.nn.inversion_sage_conv import InversionSAGEConv
+from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT, load_default_encoder, load_encoder
 from circuitlab.nn.registry import ENCODERS, build_encoder
 from circuitlab.nn.sage import SAGEEncoder
 
-
-
-def load_default_encoder() -> Encoder:
-    """The shipped pre-trained encoder (``circuitlab/nn/checkpoints/default.pt``), eval mode.
-
-    MGVGA (MGM + VGA) pre-training on the project's designs; how it was
-    trained: ``experiments/train_encoder.py`` and its record in
-    ``experiments/results/``.
-    """
-    from circuitlab.pretrain import load_encoder
-    return load_encoder()
-
-
-__all__ = ["ENCODERS", "MASK_TYPE", "NUM_INPUT_TYPES", "POOLS", "BidirectionalConv",
-           "DeepGCNEncoder", "Encoder", "EncoderConfig", "GINEncoder", "InversionSAGEConv",
-           "SAGEEncoder", "build_encoder", "load_default_encoder"]
+__all__ = ["DEFAULT_CHECKPOINT", "ENCODERS", "MASK_TYPE", "NUM_INPUT_TYPES", "POOLS",
+           "BidirectionalConv", "DeepGCNEncoder", "Encoder", "EncoderConfig", "GINEncoder",
+           "InversionSAGEConv", "SAGEEncoder", "build_encoder", "load_default_encoder",
+           "load_encoder"]

@@ -1,41 +1,26 @@
 """The circuit transformer the optimize flow runs: the shipped checkpoint, loaded for inference.
 
-The checkpoint file belongs to the model and lives beside it, in
-``circuitlab/transformer/checkpoints/``.
+The checkpoint file and its loader belong to the model and live beside it
+(:mod:`circuitlab.transformer.checkpoint`); the device rule is the one every
+model uses (:func:`circuitlab.training.device.resolve_device`).
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-from circuitlab.errors import CircuitlabError, ParamError
-
-__all__ = ["DEFAULT_CHECKPOINT", "default_checkpoint", "load_model"]
-
-DEFAULT_CHECKPOINT = "default.pt"
-
-
-def default_checkpoint() -> Path:
-    """Path of the checkpoint shipped inside the package."""
-    return Path(str(resources.files("circuitlab.transformer") / "checkpoints" / DEFAULT_CHECKPOINT))
+__all__ = ["load_model"]
 
 
 def load_model(checkpoint=None, device: str = "auto"):
     """``(model, tokenizer)`` from ``checkpoint`` (default: the shipped one), in eval mode.
 
     Raises:
-        ParamError: ``device`` names a CUDA device and there is none.
-        CircuitlabError: the checkpoint is missing or not a circuitlab checkpoint.
+        ParamError: ``device`` is not a device, or names one this machine lacks.
+        CircuitlabError: the checkpoint is missing or not a transformer checkpoint.
     """
-    import torch
+    # here, not at the top: the optimize command checks its inputs before loading torch
+    from circuitlab.training.device import resolve_device
+    from circuitlab.transformer.checkpoint import load_transformer
 
-    from circuitlab.transformer.train import load_checkpoint, resolve_device
-    resolved = resolve_device(device)
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ParamError("device", f"{device}: no CUDA device is available")
-    path = Path(checkpoint) if checkpoint else default_checkpoint()
-    if checkpoint is None and not path.exists():
-        raise CircuitlabError(f"the shipped transformer checkpoint is missing ({path}); "
-                              "reinstall circuitlab or pass --checkpoint")
-    return load_checkpoint(path, resolved)
+    return load_transformer(Path(checkpoint) if checkpoint else None, resolve_device(device))

@@ -4,7 +4,7 @@
 :class:`~circuitlab.pretrain.PretrainModel` on a sequence of
 :class:`~circuitlab.data.AigData` (for VGA each with ``text_tokens``
 ``[1, M, D]``, see :func:`with_text_tokens`) and writes a checkpoint from
-which :func:`load_encoder` returns the encoder in one call. Wu et al.,
+which :func:`circuitlab.nn.load_encoder` returns the encoder in one call. Wu et al.,
 "Circuit Representation Learning with Masked Gate Modeling and Verilog-AIG
 Alignment", ICLR 2025, https://arxiv.org/abs/2502.12732.
 """

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 import torch
 
 from circuitlab.errors import CircuitlabError
+from circuitlab.training.seeding import step_seed
 
 
 class NodeBudgetBatchSampler:
@@ -51,7 +52,7 @@ class NodeBudgetBatchSampler:
         self._batches = self._epoch_batches(0)
 
     def _epoch_batches(self, epoch: int) -> list[list[int]]:
-        gen = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+        gen = torch.Generator().manual_seed(step_seed(self.seed, epoch))
         order = torch.randperm(len(self.sizes), generator=gen).tolist()
         batches, current, nodes = [], [], 0
         for k in order:

@@ -9,7 +9,6 @@ GPUs), checkpoints that resume exactly.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from collections.abc import Sequence
@@ -24,9 +23,14 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_dir
 from circuitlab.pretrain.checkpoint import checkpoint_config, load_checkpoint, save_checkpoint
 from circuitlab.pretrain.config import PretrainConfig
-from circuitlab.pretrain.metrics_log import MetricsLog
 from circuitlab.pretrain.model import TEXT_TOKENS, PretrainModel
 from circuitlab.pretrain.sampler import NodeBudgetBatchSampler
+from circuitlab.training.checkpoint import check_same_config
+from circuitlab.training.device import resolve_device
+from circuitlab.training.loop import Every, optimizer_step, run_steps
+from circuitlab.training.metrics_log import MetricsLog
+from circuitlab.training.schedule import warmup_cosine
+from circuitlab.training.seeding import rng_state, seed_everything, set_rng_state
 
 CHECKPOINT = "checkpoint.pt"
 METRICS = "metrics.csv"
@@ -42,6 +46,9 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
     each graph carries ``text_tokens`` ``[1, M, D]`` float
     (:data:`~circuitlab.pretrain.model.TEXT_TOKENS`).
 
+    The loop is :func:`circuitlab.training.loop.run_steps`; the caller
+    chooses the torch thread count (the ``pretrain`` command applies
+    :func:`~circuitlab.training.threads.torch_threads`).
     Each step draws its masks and dropout from generators seeded by
     ``(seed, rank, step)``, so a run resumed from a checkpoint repeats the
     steps of an uninterrupted run exactly (the checkpoint also holds the
@@ -50,8 +57,7 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
     by DDP, and rank 0 alone writes files.
 
     Files: ``checkpoint.pt`` every ``ckpt_interval`` steps and at the end
-    (config, model, optimiser, scheduler, RNG states, step, sampler
-    position; see :func:`~circuitlab.pretrain.load_encoder`); ``metrics.csv``
+    (config, model, optimiser, RNG states, step, sampler position; see :func:`~circuitlab.pretrain.load_encoder`); ``metrics.csv``
     with one row every ``log_interval`` steps: the step, the losses and
     type accuracies of that step (averaged over ranks), the learning rate,
     graphs/s and nodes/s since the previous row; ``metrics.png``, the plot.
@@ -76,7 +82,7 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
     out_dir = Path(out_dir)
     world = int(os.environ.get("WORLD_SIZE", "1"))
     started_group = world > 1 and not dist.is_initialized()
-    device = _device(config)
+    device = resolve_device(config.device)
     if started_group:
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
     rank = dist.get_rank() if world > 1 else 0
@@ -100,12 +106,10 @@ class _Run:
     def __init__(self, config, graphs, out_dir, sampler, device, rank, world):
         self.config, self.graphs, self.out_dir = config, graphs, out_dir
         self.sampler, self.device, self.rank, self.world = sampler, device, rank, world
-        torch.manual_seed(config.seed)
+        seed_everything(config.seed)
         self.model = PretrainModel(config).to(device)
         self.optimizer = torch.optim.AdamW(_param_groups(self.model, config.weight_decay),
                                            lr=config.lr)
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer, lambda step: lr_factor(config, step))
         self.step = 0
         self.trained = self.model
         if world > 1:
@@ -114,7 +118,8 @@ class _Run:
                           for what in ("type_loss", "fanin_loss", "fanout_loss", "type_acc")]
         self.metric_names = ["loss", *method_columns]
         self.log = MetricsLog(out_dir / METRICS,
-                              ["step", *self.metric_names, "lr", "graphs_per_s", "nodes_per_s"])
+                              ["step", *self.metric_names, "lr", "graphs_per_s", "nodes_per_s"],
+                              accuracy="type accuracy at masked nodes")
 
     def train(self, resume, stop_at) -> dict:
         config = self.config
@@ -123,56 +128,54 @@ class _Run:
         use_bf16 = config.bf16 and self.device.type == "cuda"
         autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if use_bf16 \
             else nullcontext
-        last = stop_at if stop_at is not None else config.steps
         batches = iter(self.sampler)
-        progress = _progress(config.progress and self.rank == 0, self.step, config.steps)
-        gen = torch.Generator()
-        graphs_done = nodes_done = 0
-        since, t0 = time.perf_counter(), time.perf_counter()
-        window_graphs = window_nodes = 0
-        loss_value = float("nan")
-        self.model.train()
-        while self.step < min(last, config.steps):
-            step_seed = (config.seed * 1_000_003 + self.rank) * 1_000_003 + self.step
-            gen.manual_seed(step_seed)
-            torch.manual_seed(step_seed)
+        window = {"graphs": 0, "nodes": 0, "since": time.perf_counter()}
+        done = {"graphs": 0.0, "nodes": 0.0, "loss": float("nan")}
+        metrics = {}
+
+        def train_step(step: int, gen: torch.Generator) -> None:
             batch = Batch.from_data_list([self.graphs[k] for k in next(batches)]).to(self.device)
             with autocast():
-                loss, metrics = self.trained(batch, gen)
-            loss.backward()
-            if config.grad_clip > 0:
-                nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip)
-            lr = self.optimizer.param_groups[0]["lr"]
-            self.optimizer.step()
-            self.scheduler.step()
-            self.optimizer.zero_grad(set_to_none=True)
-            self.step += 1
-            window_graphs += batch.num_graphs
-            window_nodes += batch.num_nodes
-            progress.update(1)
-            if self.step % config.log_interval == 0 or self.step == config.steps:
-                values = self._reduce([metrics[n] for n in self.metric_names]
-                                      + [window_graphs, window_nodes])
-                now = time.perf_counter()
-                row = dict(zip(self.metric_names, values))
-                loss_value = row["loss"]
-                graphs_done += values[-2]
-                nodes_done += values[-1]
-                row.update(step=self.step, lr=lr, graphs_per_s=values[-2] / (now - since),
-                           nodes_per_s=values[-1] / (now - since))
-                self.log.append(row)
-                progress.set_postfix(loss=f"{loss_value:.4f}")
-                since, window_graphs, window_nodes = now, 0, 0
-            if self.step % config.ckpt_interval == 0 or self.step == config.steps:
-                self._save()
-        progress.close()
+                loss, found = self.trained(batch, gen)
+            metrics.update(found)
+            optimizer_step(self.optimizer, loss, self.model.parameters(), config.grad_clip)
+            window["graphs"] += batch.num_graphs
+            window["nodes"] += batch.num_nodes
+
+        def on_log(step: int) -> dict:
+            values = self._reduce([metrics[n] for n in self.metric_names]
+                                  + [window["graphs"], window["nodes"]])
+            now = time.perf_counter()
+            row = dict(zip(self.metric_names, values))
+            done["loss"] = row["loss"]
+            done["graphs"] += values[-2]
+            done["nodes"] += values[-1]
+            elapsed = now - window["since"]
+            row.update(step=step, lr=self.optimizer.param_groups[0]["lr"],
+                       graphs_per_s=values[-2] / elapsed, nodes_per_s=values[-1] / elapsed)
+            self.log.append(row)
+            window.update(graphs=0, nodes=0, since=now)
+            return {"loss": f"{row['loss']:.4f}"}
+
+        def on_checkpoint(step: int) -> None:
+            self.step = step
+            self._save()
+
+        t0 = time.perf_counter()
+        self.model.train()
+        self.step = run_steps(
+            self.step, config.steps, self.optimizer,
+            lambda step: config.lr * lr_factor(config, step), (config.seed, self.rank),
+            train_step, Every(config.log_interval, config.ckpt_interval), on_log,
+            on_checkpoint, stop_at=stop_at, progress=config.progress and self.rank == 0,
+            desc="pretrain")
         elapsed = time.perf_counter() - t0
         if self.rank == 0 and self.log.rows:
             self.log.flush()
             self.log.plot(self.out_dir / PLOT)
-        return {"steps": self.step, "loss": loss_value, "checkpoint": self.out_dir / CHECKPOINT,
-                "metrics": self.out_dir / METRICS, "graphs_per_s": graphs_done / elapsed,
-                "nodes_per_s": nodes_done / elapsed, "epochs": self.sampler.epoch,
+        return {"steps": self.step, "loss": done["loss"], "checkpoint": self.out_dir / CHECKPOINT,
+                "metrics": self.out_dir / METRICS, "graphs_per_s": done["graphs"] / elapsed,
+                "nodes_per_s": done["nodes"] / elapsed, "epochs": self.sampler.epoch,
                 "world_size": self.world, "model": self.model}
 
     def _reduce(self, values: list) -> list[float]:
@@ -187,47 +190,36 @@ class _Run:
         if self.rank != 0:
             return
         self.log.flush()
-        rng = {"torch": torch.get_rng_state()}
-        if torch.cuda.is_available():
-            rng["cuda"] = torch.cuda.get_rng_state_all()
-        save_checkpoint(self.out_dir / CHECKPOINT, {
-            "config": self.config.to_dict(), "model": self.model.state_dict(),
-            "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
-            "rng": rng, "step": self.step, "sampler": self.sampler.state_dict(),
+        save_checkpoint(self.out_dir / CHECKPOINT, self.config, {
+            "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+            "rng": rng_state(), "step": self.step, "sampler": self.sampler.state_dict(),
             "world_size": self.world})
 
     def _load(self, path) -> None:
         state = load_checkpoint(path)
-        saved = checkpoint_config(state)
-        volatile = ("steps", "progress", "log_interval", "ckpt_interval", "device")
-        mine = {k: v for k, v in self.config.to_dict().items() if k not in volatile}
-        theirs = {k: v for k, v in saved.to_dict().items() if k not in volatile}
-        if mine != theirs:
-            differ = sorted(k for k in mine if mine[k] != theirs.get(k))
-            raise CircuitlabError(f"{path}: saved with another config (differs in "
-                                  f"{', '.join(differ)})")
+        # a checkpoint from before a field existed holds its default
+        saved = checkpoint_config(state).to_dict()
+        check_same_config(path, saved, self.config.to_dict(), VOLATILE)
+        if "optimizer" not in state:
+            raise CircuitlabError(f"{path}: holds the weights only, not a run to resume")
         if state["world_size"] != self.world:
             raise CircuitlabError(f"{path}: saved by {state['world_size']} process(es), "
                                   f"resumed by {self.world}")
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
-        self.scheduler.load_state_dict(state["scheduler"])
         self.sampler.load_state_dict(state["sampler"])
-        torch.set_rng_state(state["rng"]["torch"])
-        if "cuda" in state["rng"] and torch.cuda.is_available():
-            torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+        set_rng_state(state["rng"])
         self.step = int(state["step"])
         self.log.resume(self.step)
 
 
+VOLATILE = ("steps", "progress", "log_interval", "ckpt_interval", "device")
+"""Config keys a resumed run may change."""
+
+
 def lr_factor(config: PretrainConfig, step: int) -> float:
     """Multiplier of ``lr`` at ``step``: linear warm-up, then cosine to ``min_lr_ratio``."""
-    if step < config.warmup_steps:
-        return (step + 1) / config.warmup_steps
-    span = max(1, config.steps - config.warmup_steps)
-    progress = min(1.0, (step - config.warmup_steps) / span)
-    cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
-    return config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine
+    return warmup_cosine(step, config.warmup_steps, config.steps, config.min_lr_ratio)
 
 
 def _param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
@@ -238,14 +230,6 @@ def _param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
         (plain if spare else decay).append(p)
     return [{"params": decay, "weight_decay": weight_decay},
             {"params": plain, "weight_decay": 0.0}]
-
-
-def _device(config: PretrainConfig) -> torch.device:
-    if config.device == "cuda" and not torch.cuda.is_available():
-        raise CircuitlabError("device cuda: no CUDA device is available")
-    if config.device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(config.device)
 
 
 def _names(graphs) -> list[str]:
@@ -265,8 +249,3 @@ def _check_tokens(config: PretrainConfig, graphs) -> None:
             raise CircuitlabError(f"{name}: method {config.method} needs {TEXT_TOKENS} of shape "
                                   f"{list(want)} (M = text_tokens, D = text_dim), got {got}")
 
-
-def _progress(enabled: bool, start: int, total: int):
-    from tqdm import tqdm
-    return tqdm(total=total, initial=start, disable=not enabled, desc="pretrain",
-                unit="step", dynamic_ncols=True)

@@ -30,6 +30,7 @@ import numpy as np
 
 from circuitlab.errors import require, require_at_least, require_choice, require_positive
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
+from circuitlab.training.threads import torch_threads
 
 __all__ = ["QorParams", "baseline_predictions", "evaluate", "evaluate_head", "run", "summarise",
            "targets", "train_and_evaluate"]
@@ -198,9 +199,7 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
         raise CircuitlabError("the QoR task needs at least one training and one test design")
     start = time.perf_counter()
     designs = list(train) + list(test)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads():
         recipes = shared_recipes(params.recipes, params.recipe_seed, params.recipe_length)
         labels, label_stats = recipe_labels(designs, recipes, params.engine, cache, params.jobs,
                                             params.timeout, params.progress)
@@ -224,8 +223,6 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
                                        design.aig.num_ands)
             rows.append(evaluate(design.name, labels[design.name][:, 0], design.aig.num_ands,
                                  score.numpy(), pred.numpy(), base_score, base_ratio))
-    finally:
-        torch.set_num_threads(threads)
     from circuitlab.synth.recipes import resolve_engine
     engine = resolve_engine(params.engine)
     info = {"recipes": params.recipes, "recipe_length": params.recipe_length,

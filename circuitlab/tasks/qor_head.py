@@ -1,6 +1,7 @@
 """QorHead: a design's graph embedding and a recipe -> how good the recipe is on the design.
 
-Its checkpoint (:func:`save_head`, :func:`load_head`) holds everything
+Its checkpoint (:func:`save_head`, :func:`load_head`; the format of
+:mod:`circuitlab.training.checkpoint`, kind ``"qor"``) holds everything
 ``circuitlab qor rank`` needs: the head's config and weights, the frozen
 encoder's config and weights (so a head always meets the encoder it was
 trained with), the recipe set it was trained on, and the training
@@ -16,12 +17,15 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from circuitlab.errors import CircuitlabError, require, require_at_least
+from circuitlab.errors import require, require_at_least
+from circuitlab.nn import EncoderConfig, build_encoder
 from circuitlab.tasks.recipe_encoder import RecipeEncoder, step_vocabulary
+from circuitlab.training.checkpoint import FORMAT, load_checkpoint, loading, save_checkpoint
 
-__all__ = ["FORMAT", "QorHead", "QorHeadConfig", "load_head", "save_head"]
+__all__ = ["KIND", "QorHead", "QorHeadConfig", "load_head", "save_head"]
 
-FORMAT = "circuitlab-qor/1"
+KIND = "qor"
+_LEGACY_FORMAT = "circuitlab-qor/1"
 MIN_STD = 1e-4
 """Graph-embedding features whose std over the training designs is below this are ignored."""
 CLIP = 5.0
@@ -136,6 +140,16 @@ class QorHead(nn.Module):
         return (ands_before + 1) * torch.exp(log_ratio) - 1
 
 
+def _legacy(state: dict) -> dict | None:
+    """The files written before the shared format: two config entries beside the weights."""
+    if state.get("format") != _LEGACY_FORMAT:
+        return None
+    config = {"head": state.get("head_config"), "encoder": state.get("encoder_config")}
+    rest = {k: v for k, v in state.items() if k not in ("format", "head_config",
+                                                          "encoder_config")}
+    return {**rest, "format": FORMAT, "kind": KIND, "config": config}
+
+
 def save_head(path: str | Path, head: QorHead, encoder, meta: dict) -> None:
     """Write a self-contained QoR checkpoint atomically.
 
@@ -146,12 +160,9 @@ def save_head(path: str | Path, head: QorHead, encoder, meta: dict) -> None:
             ``[R]`` and ``mean_log_ratio`` ``[R]`` of the training designs, and
             anything else worth keeping (``train_designs``, ``heldout``, ``record``).
     """
-    from circuitlab.fsutil import atomic_path
-    state = {"format": FORMAT, "head_config": asdict(head.config), "head": head.state_dict(),
-             "encoder_config": encoder.config.to_dict(), "encoder": encoder.state_dict(),
-             **meta}
-    with atomic_path(path) as tmp:
-        torch.save(state, tmp)
+    config = {"head": asdict(head.config), "encoder": encoder.config.to_dict()}
+    save_checkpoint(path, KIND, config, {"head": head.state_dict(),
+                                         "encoder": encoder.state_dict(), **meta})
 
 
 def load_head(path: str | Path | None = None):
@@ -161,26 +172,15 @@ def load_head(path: str | Path | None = None):
         CircuitlabError: the file is missing, not a QoR checkpoint, or its
             weights do not fit its configs.
     """
-    from circuitlab.nn import EncoderConfig, build_encoder
     path = DEFAULT_HEAD if path is None else Path(path)
-    if not path.is_file():
-        raise CircuitlabError(f"{path}: no such QoR checkpoint")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:  # torch raises many kinds on a corrupt file
-        raise CircuitlabError(f"{path}: not a checkpoint (not written by torch.save)") from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise CircuitlabError(f"{path}: not a circuitlab QoR checkpoint")
-    try:
-        head = QorHead(QorHeadConfig(**state["head_config"]))
+    state = load_checkpoint(path, KIND, "QoR", _legacy)
+    with loading(path, "the QoR head"):
+        head = QorHead(QorHeadConfig(**state["config"]["head"]))
         head.load_state_dict(state["head"])
-        encoder = build_encoder(EncoderConfig.from_dict(state["encoder_config"]))
+        encoder = build_encoder(EncoderConfig.from_dict(state["config"]["encoder"]))
         encoder.load_state_dict(state["encoder"])
         for key in ("recipes", "mean_ranks", "mean_log_ratio"):
             state[key]  # noqa: B018 - presence check
-    except (KeyError, TypeError, ValueError, RuntimeError, CircuitlabError) as exc:
-        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CircuitlabError(f"{path}: the QoR head does not load ({problem})") from None
     meta = {k: v for k, v in state.items()
-            if k not in ("format", "head_config", "head", "encoder_config", "encoder")}
+            if k not in ("format", "kind", "config", "head", "encoder")}
     return head.eval(), encoder.eval(), meta

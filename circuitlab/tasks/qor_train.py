@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 
 from circuitlab.tasks.qor_head import QorHead, QorHeadConfig
+from circuitlab.training.seeding import seed_everything
 
 __all__ = ["TrainStats", "train_head", "validation_split"]
 
@@ -75,20 +76,8 @@ def train_head(graphs: np.ndarray, tokens: Tensor, z: np.ndarray, log_ratio: np.
         log_ratio: ``log((ands_after + 1) / (ands_before + 1))`` ``[D, R]``.
         config: the head's sizes (``graph_dim == P``).
     """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small steps: one thread is as fast, and immune to oversubscription
-    try:
-        return _train(graphs, tokens, z, log_ratio, config, epochs=epochs, batch_size=batch_size,
-                      lr=lr, weight_decay=weight_decay, val_fraction=val_fraction,
-                      patience=patience, seed=seed)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _train(graphs, tokens, z, log_ratio, config, *, epochs, batch_size, lr, weight_decay,
-           val_fraction, patience, seed) -> tuple[QorHead, TrainStats]:
     start = time.perf_counter()
-    torch.manual_seed(seed)
+    seed_everything(seed)
     g = torch.as_tensor(graphs, dtype=torch.float32)
     zt = torch.as_tensor(z, dtype=torch.float32)
     rt = torch.as_tensor(log_ratio, dtype=torch.float32)

@@ -80,7 +80,7 @@ def test_nodes_writes_every_node_state(circuits, tmp_path):
 
 
 def test_another_checkpoint_is_used_when_given(circuits, tmp_path):
-    from circuitlab.pretrain import DEFAULT_CHECKPOINT
+    from circuitlab.nn import DEFAULT_CHECKPOINT
     a, b = tmp_path / "a.npy", tmp_path / "b.npy"
     f = str(circuits / "mul.aag")
     assert main(["encode", f, "-o", str(a)]) == 0
@@ -90,7 +90,8 @@ def test_another_checkpoint_is_used_when_given(circuits, tmp_path):
 
 @pytest.mark.parametrize("extra, message", [
     (["--checkpoint", "TRANSFORMER"], "TRANSFORMER: not a circuitlab pre-training checkpoint"),
-    (["--checkpoint", "GARBAGE"], "GARBAGE: not a checkpoint (not written by torch.save)"),
+    (["--checkpoint", "GARBAGE"], "GARBAGE: not a circuitlab checkpoint (not a file written by "
+                                  "torch.save)"),
     (["--checkpoint", "NONE"], "NONE: no such checkpoint"),
     (["--node-budget", "10"], "MUL: "),
     (["--node-budget", "0"], "--node-budget must be >= 1, got 0"),

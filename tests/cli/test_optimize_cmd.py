@@ -55,5 +55,4 @@ def test_checkpoint_of_something_else(small, tmp_path, capsys):
     assert main(["optimize", small, "-o", str(tmp_path / "o.aig"), "--checkpoint",
                  str(other)]) == 2
     err = capsys.readouterr().err
-    assert err == (f"circuitlab optimize: error: {other}: not a circuitlab checkpoint "
-                   "(no 'model_config' entry)\n")
+    assert err == f"circuitlab optimize: error: {other}: not a circuitlab transformer checkpoint\n"

@@ -1,7 +1,6 @@
 """The protocol's --quick mode end to end (CI runs it with the slow suite)."""
 
 import pytest
-import torch
 
 from circuitlab.cli import main
 from circuitlab.experiment import load_config, read_lines
@@ -26,7 +25,6 @@ def test_the_full_protocol_config_resolves(tmp_path):
 @pytest.mark.slow
 @pytest.mark.needs_data("aig", "iscas85")
 def test_the_quick_protocol_runs_every_cell_and_reports(tmp_path, capsys):
-    torch.set_num_threads(1)
     results = tmp_path / "quick.jsonl"
     root = fetch_from_mirror(tmp_path / "data", "iscas85")
     status = main(["experiment", "run", str(TASKS_CONFIG), "--quick", "--cache",

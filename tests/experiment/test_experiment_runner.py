@@ -2,7 +2,6 @@ import json
 import shutil
 
 import pytest
-import torch
 from experiment_fixtures import CALLS, CONFIG, TEST, write_config
 
 from circuitlab.cli import main
@@ -25,14 +24,6 @@ def cache(tmp_path, synthesised):
     """A fresh cache (no encoder yet) with the synthesised AIGs."""
     shutil.copytree(synthesised, tmp_path / "cache")
     return tmp_path / "cache"
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _run(folder, cache, text=CONFIG, **kw):

@@ -49,7 +49,7 @@ def test_the_checkpoint_alone_gives_the_encoder(tmp_path):
     config = replace(CONFIG, steps=4, ckpt_interval=100)
     stats = pretrain(config, graphs(), tmp_path)
     state = load_checkpoint(stats["checkpoint"])
-    assert {"config", "model", "optimizer", "scheduler", "rng", "step", "sampler"} <= set(state)
+    assert {"config", "model", "optimizer", "rng", "step", "sampler"} <= set(state)
     assert PretrainConfig.from_dict(state["config"]) == config and state["step"] == 4
     encoder = load_encoder(stats["checkpoint"])
     batch = Batch.from_data_list(graphs()[:3])

@@ -1,19 +1,9 @@
-"""Fixtures of the task tests, and one torch thread for them: small graphs gain
-nothing from more, and the test machines share their cores."""
+"""Fixtures of the task tests."""
 
 import pytest
 
 from circuitlab.tasks import Design
 from qor_circuits import adder, mux_tree
-
-
-@pytest.fixture(autouse=True, scope="package")
-def one_torch_thread():
-    import torch
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")

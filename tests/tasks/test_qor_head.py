@@ -6,7 +6,7 @@ import torch
 
 from circuitlab.errors import CircuitlabError, ParamError
 from circuitlab.nn import load_default_encoder
-from circuitlab.pretrain.checkpoint import DEFAULT_CHECKPOINT
+from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT
 from circuitlab.synth.recipes import STEPS, random_recipe
 from circuitlab.tasks.qor import QorParams
 from circuitlab.tasks.qor_head import QorHead, QorHeadConfig, load_head, save_head
@@ -103,12 +103,13 @@ def test_a_checkpoint_loads_with_nothing_else(tmp_path):
 
 
 def test_a_missing_or_foreign_checkpoint_is_one_error(tmp_path):
-    with pytest.raises(CircuitlabError, match="no such QoR checkpoint"):
+    with pytest.raises(CircuitlabError, match="none.pt: no such checkpoint"):
         load_head(tmp_path / "none.pt")
     with pytest.raises(CircuitlabError, match="not a circuitlab QoR checkpoint"):
         load_head(DEFAULT_CHECKPOINT)
     (tmp_path / "junk.pt").write_bytes(b"junk")
-    with pytest.raises(CircuitlabError, match="not a checkpoint"):
+    with pytest.raises(CircuitlabError, match=r"junk.pt: not a circuitlab checkpoint \(not a file "
+                                              "written by torch.save\\)"):
         load_head(tmp_path / "junk.pt")
 
 
@@ -119,3 +120,19 @@ def test_params_name_the_field_at_fault(field, value):
     with pytest.raises(ParamError) as info:
         QorParams(**{field: value})
     assert info.value.field == field
+
+
+def test_the_shipped_head_resaved_in_the_shared_format_gives_the_same_scores(tmp_path):
+    from circuitlab.tasks.qor_head import DEFAULT_HEAD
+    raw = torch.load(DEFAULT_HEAD, map_location="cpu", weights_only=True)
+    head, encoder, meta = load_head()
+    assert all(torch.equal(v, raw["head"][k]) for k, v in head.state_dict().items())
+    assert all(torch.equal(v, raw["encoder"][k]) for k, v in encoder.state_dict().items())
+    path = tmp_path / "new.pt"
+    save_head(path, head, encoder, meta)
+    head2, encoder2, meta2 = load_head(path)
+    assert meta2.keys() == meta.keys() and meta2["recipes"] == meta["recipes"]
+    tokens = recipe_tokens([random_recipe(k, 20) for k in range(3)])
+    x = torch.randn(3, encoder.pool_dim)
+    with torch.no_grad():
+        assert torch.equal(head(x, tokens), head2(x, tokens))

@@ -8,7 +8,9 @@ from circuits import random_small_aig
 from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.examples import Examples, collate, make_examples
 from circuitlab.transformer.tokenizer import PAD, Tokenizer, TokenizerConfig
-from circuitlab.transformer.train import TrainConfig, export_weights, load_checkpoint, train
+from circuitlab.transformer.checkpoint import export_weights
+from circuitlab.transformer.checkpoint import load_transformer as load_checkpoint
+from circuitlab.transformer.train import TrainConfig, train
 
 TC = TokenizerConfig(num_inputs=6, num_outputs=2, max_len=128, max_depth=16)
 TOK = Tokenizer(TC)

@@ -1,0 +1,60 @@
+import copy
+
+import torch
+
+from circuitlab.training.loop import Every, optimizer_step, run_steps
+from circuitlab.training.schedule import warmup_cosine
+
+
+def _run(start, steps, model, opt, calls, stop_at=None, saved=None):
+    x = torch.linspace(-1, 1, 16)[:, None]
+
+    def train_step(step, gen):
+        noise = torch.randn(16, 1, generator=gen)
+        loss = ((model(x + 0.1 * torch.randn(16, 1)) - (2 * x + noise)) ** 2).mean()
+        optimizer_step(opt, loss, model.parameters(), grad_clip=1.0)
+        calls["lr"].append(opt.param_groups[0]["lr"])
+        return {"loss": f"{loss.item():.3f}"}
+
+    def on_checkpoint(step):
+        calls["ckpt"].append(step)
+        if saved is not None:
+            saved.update(step=step, model={k: v.clone() for k, v in model.state_dict().items()},
+                         opt=copy.deepcopy(opt.state_dict()))
+
+    return run_steps(start, steps, opt, lambda s: 0.1 * warmup_cosine(s, 2, steps, 0.1), (3,),
+                     train_step, Every(log=2, ckpt=3),
+                     lambda step: calls["log"].append(step), on_checkpoint,
+                     stop_at=stop_at, progress=False)
+
+
+def _fresh():
+    torch.manual_seed(0)
+    model = torch.nn.Linear(1, 1)
+    return model, torch.optim.AdamW(model.parameters(), lr=0.1)
+
+
+def test_logs_checkpoints_and_the_schedule_fall_on_their_steps():
+    model, opt = _fresh()
+    calls = {"lr": [], "log": [], "ckpt": []}
+    assert _run(0, 7, model, opt, calls) == 7
+    assert calls["log"] == [2, 4, 6, 7] and calls["ckpt"] == [3, 6, 7]
+    assert calls["lr"] == [0.1 * warmup_cosine(s, 2, 7, 0.1) for s in range(7)]
+
+
+def test_a_run_stopped_and_resumed_repeats_the_straight_run():
+    model, opt = _fresh()
+    straight = {"lr": [], "log": [], "ckpt": []}
+    _run(0, 7, model, opt, straight)
+    model2, opt2 = _fresh()
+    saved = {}
+    first = {"lr": [], "log": [], "ckpt": []}
+    assert _run(0, 7, model2, opt2, first, stop_at=5, saved=saved) == 5
+    model3, opt3 = _fresh()
+    model3.load_state_dict(saved["model"])
+    opt3.load_state_dict(saved["opt"])
+    rest = {"lr": [], "log": [], "ckpt": []}
+    assert _run(saved["step"], 7, model3, opt3, rest) == 7
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(),
+                                                 model3.state_dict().values()))
+    assert rest["ckpt"] == [6, 7] and first["lr"][:3] + rest["lr"] == straight["lr"]
