@@ -5,16 +5,17 @@ for a fixed wall time, one Yosys run at a time, and prints the pairs kept,
 the duplicates dropped by text and by structure, failures, the rate, and
 the pairs per family with their mean AND count.
 
-Run: OMP_NUM_THREADS=1 python benchmarks/bench_rtl_families.py [--seconds 120] [--seed 0]
+Run: OMP_NUM_THREADS=1 python benchmarks/bench_rtl_families.py [--seconds 120] [--seed 0] [--smoke]
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections import defaultdict
 
-from _common import peak_rss_mib, print_table
+from _common import peak_rss_mib, print_table, smoke_flag
 from circuitlab.datasets.rtl_pairs import PairStats, distinct_pairs
 
 
@@ -22,7 +23,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--seed", type=int, default=0)
+    smoke = smoke_flag(sys.argv)
     args = parser.parse_args()
+    if smoke:
+        args.seconds = 3.0
     stats = PairStats()
     per_family: dict[str, list[int]] = defaultdict(list)
     start = time.perf_counter()

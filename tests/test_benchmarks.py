@@ -29,6 +29,7 @@ CASES = [
     pytest.param("bench_optimize_large.py", "ours not proven equivalent: 0 of 1",
                  marks=[ABC, pytest.mark.needs_data("aig", "iscas85"), EPFL]),
     pytest.param("bench_pretrain.py", "ratio (graphs/s, batched / release)"),
+    pytest.param("bench_rtl_families.py", "distinct pairs in"),
     pytest.param("bench_simulation.py", "ratio_to_numpy_and",
                  marks=[EPFL, pytest.mark.needs_data("truth", "iwls2022")]),
     pytest.param("bench_to_pyg.py", "speedup_vs_loop", marks=EPFL),

@@ -140,8 +140,9 @@ def test_help_does_not_import_torch(command):
 def test_a_bar_on_a_terminal_counts_files_and_rows_are_unchanged(circuits, tmp_path, capsys,
                                                                  monkeypatch):
     import circuitlab.progress as progress
-    from circuitlab.inference import encode_aigs, read_any
-    from circuitlab.pretrain import load_encoder
+    from circuitlab.inference import encode_aigs
+    from circuitlab.nn.pretrained import load_encoder
+    from circuitlab.synth.design import read_design
     files = [str(circuits / "mul.aag"), str(circuits / "parity16.aig")]
     quiet = tmp_path / "quiet.npy"
     assert main(["encode", *files, "-o", str(quiet), "--no-progress"]) == 0
@@ -151,6 +152,6 @@ def test_a_bar_on_a_terminal_counts_files_and_rows_are_unchanged(circuits, tmp_p
     assert main(["encode", *files, "-o", str(shown)]) == 0
     err = capsys.readouterr().err
     assert "encode: reading" in err and "/2" in err
-    together, _ = encode_aigs([read_any(f) for f in files], load_encoder(None))
+    together, _ = encode_aigs([read_design(f) for f in files], load_encoder(None))
     np.testing.assert_array_equal(np.load(quiet), np.load(shown))
     np.testing.assert_allclose(np.load(shown), together, atol=1e-6)
