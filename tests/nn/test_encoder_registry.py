@@ -9,6 +9,11 @@ def test_backbone_names():
     assert ENCODERS == {"deepgcn": DeepGCNEncoder, "sage": SAGEEncoder, "gin": GINEncoder}
 
 
+def test_the_config_accepts_exactly_the_registered_backbones():
+    from circuitlab.nn.encoder_config import BACKBONES
+    assert set(BACKBONES) == set(ENCODERS)
+
+
 @pytest.mark.parametrize("name", ["deepgcn", "sage", "gin"])
 def test_build_encoder_makes_the_named_backbone(name):
     config = EncoderConfig(backbone=name, hidden=8, layers=2)
