@@ -81,7 +81,7 @@ def test_a_recipe_file_and_a_verilog_design_with_the_shipped_head(files, tmp_pat
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--checkpoint", "{tmp}/none.pt"], "{tmp}/none.pt: no such checkpoint"),
+    (["--checkpoint", "{tmp}/none.pt"], "{tmp}/none.pt: no such QoR checkpoint"),
     (["--recipes", "{tmp}/bad.txt"], "{tmp}/bad.txt:3: unknown recipe step 'rewirte'"),
     (["--recipes", "{tmp}/other.txt"], "{tmp}/other.txt:1: step 'resub -K 6' is not one"),
     (["--recipes", "{tmp}/none.txt"], "{tmp}/none.txt: no such recipe file"),
