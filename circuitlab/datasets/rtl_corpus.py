@@ -245,7 +245,7 @@ def read_index(root: str | Path) -> dict:
     try:
         index = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        raise FormatError(f"{path}: not an RTL corpus index ({exc})") from None
+        raise FormatError(path, f"not an RTL corpus index ({exc})") from None
     if not isinstance(index, dict) or index.get("kind") != "rtl" or "shards" not in index:
-        raise FormatError(f"{path}: not an RTL corpus index")
+        raise FormatError(path, "not an RTL corpus index")
     return index
