@@ -13,6 +13,7 @@ from circuitlab.parallel import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.folder_dataset import ITEM_SUFFIX, design_items
 from circuitlab.datasets.graphs import graph_of, read_item
+from circuitlab.datasets.guard import refused_items
 from circuitlab.datasets.layout import SourceLayout
 from circuitlab.datasets.shard import pack
 from circuitlab.datasets.sources import (
@@ -59,7 +60,8 @@ class RecipeCorpus(SourceLayout, Dataset):
     r"""The OpenABC-D-style corpus: every AIG along random synthesis recipes.
 
     For each design of ``source`` (Verilog, synthesised with Yosys, or
-    ``.aig``/``.aag``/``.bench``) and each recipe index ``r < recipes``, a
+    ``.aig``/``.aag``/``.bench``, or the designs of an RTL corpus built by
+    :func:`~circuitlab.datasets.rtl_corpus.build_rtl_corpus`) and each recipe index ``r < recipes``, a
     recipe of ``length`` steps is drawn by
     :func:`circuitlab.synth.recipes.random_recipe` with the seed
     :func:`recipe_seed` ``(seed, design, r)``, and run keeping the AIG
@@ -76,7 +78,8 @@ class RecipeCorpus(SourceLayout, Dataset):
     processed shard per (design, recipe) in
     ``root/processed/<fingerprint>/shards``, loaded lazily by :meth:`get`
     (the last shard read is cached). ``index.json``, written last, lists
-    the shards.
+    the shards. A test-only design (:mod:`~circuitlab.datasets.test_only`)
+    gets no recipe and is listed in :attr:`refused` (``(name, reason)``).
 
     Fields added to each :class:`~circuitlab.data.AigData`:
         - **design** ``str``: the source file's stem.
@@ -116,9 +119,16 @@ class RecipeCorpus(SourceLayout, Dataset):
         self.recipes, self.seed, self.length = int(recipes), int(seed), int(length)
         self.engine = resolve_engine(engine)
         self.encoding, self.options, self.timeout = encoding, options, timeout
-        self.files = list_sources(self.source, VERILOG_SUFFIXES + AIGER_SUFFIXES)
-        self.digests = dict(source_digests(self.files))
-        self.key = fingerprint("corpus", sorted(self.digests.items()), encoding,
+        from circuitlab.datasets.rtl_corpus import INDEX, is_rtl_corpus, rtl_design_items
+        if is_rtl_corpus(self.source):
+            self.rtl_items, digest = rtl_design_items(self.source)
+            self.files, self.digests = [self.source / INDEX], {INDEX: digest}
+        else:
+            self.rtl_items = None
+            self.files = list_sources(self.source, VERILOG_SUFFIXES + AIGER_SUFFIXES)
+            self.digests = dict(source_digests(self.files))
+        self.refused: list[tuple[str, str]] = []
+        self.key = fingerprint("corpus", "test-only guard", sorted(self.digests.items()), encoding,
                                repr(pre_transform), repr(pre_filter), self.recipes,
                                self.seed, self.length, self.engine)
         self.report = BuildReport()
@@ -127,6 +137,7 @@ class RecipeCorpus(SourceLayout, Dataset):
                          force_reload=force_reload)
         index = json.loads((Path(self.processed_dir) / "index.json").read_text())
         self.shards = index["shards"]
+        self.refused = [tuple(r) for r in index.get("refused", [])]
         if not self.report.computed and not self.report.reused:
             failed = [tuple(f) for f in index["report"]["failed"]]
             self.report = BuildReport(index["report"]["computed"], index["report"]["reused"],
@@ -148,13 +159,21 @@ class RecipeCorpus(SourceLayout, Dataset):
 
     def process(self) -> None:
         item_dir = self.item_dir
-        designs = design_items(self.files, self.digests)
-        report = run_items(synthesize_item, designs, item_dir, ITEM_SUFFIX, self.options,
-                           what="designs")
+        if self.rtl_items is not None:
+            from circuitlab.datasets.rtl_corpus import rtl_design_item
+            designs = self.rtl_items
+            report = run_items(rtl_design_item, designs, item_dir, ITEM_SUFFIX, self.options,
+                               what="designs")
+        else:
+            designs = design_items(self.files, self.digests)
+            report = run_items(synthesize_item, designs, item_dir, ITEM_SUFFIX, self.options,
+                               what="designs")
+        refused = refused_items(designs, item_dir, ITEM_SUFFIX)
+        self.refused = sorted(refused.items())
         recipes: list[Item] = []
         for design in designs:
             path = item_dir / f"{design.key}{ITEM_SUFFIX}"
-            if not path.exists():
+            if not path.exists() or design.name in refused:
                 continue
             name = Path(design.name).stem
             for r in range(self.recipes):
@@ -175,8 +194,10 @@ class RecipeCorpus(SourceLayout, Dataset):
                     shards.append(shard)
         if not shards:
             raise CircuitlabError(f"{self.source}: no recipe could be run "
-                                  f"({len(report.failed)} failed)")
-        index = {"shards": shards, "report": report.to_json()}
+                                  f"({len(report.failed)} failed, "
+                                  f"{len(self.refused)} test-only)")
+        index = {"shards": shards, "report": report.to_json(),
+                 "refused": [list(r) for r in self.refused]}
         write_bytes_atomic(Path(self.processed_dir) / "index.json",
                            json.dumps(index, indent=1).encode())
 

@@ -21,6 +21,7 @@ build report (duplicates, synthesis failures, test-only refusals).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import time
@@ -35,7 +36,8 @@ from circuitlab.fsutil import write_bytes_atomic
 from circuitlab.parallel import BuildOptions, Item, run_items
 
 __all__ = ["INDEX", "LICENCE", "SHARD_SUFFIX", "RtlCorpusReport", "build_rtl_corpus",
-           "read_index", "rtl_shard"]
+           "is_rtl_corpus", "read_index", "read_shard", "rtl_design_item", "rtl_design_items",
+           "rtl_shard"]
 
 INDEX = "index.json"
 SHARD_SUFFIX = ".shard"
@@ -235,6 +237,11 @@ def _check_same_corpus(root: Path, seed: int, families: tuple[str, ...]) -> None
                               "build into another --root")
 
 
+def is_rtl_corpus(folder: str | Path) -> bool:
+    """Whether ``folder`` holds an RTL corpus (its ``index.json``)."""
+    return (Path(folder) / INDEX).is_file()
+
+
 def read_index(root: str | Path) -> dict:
     """``root/index.json`` of an RTL corpus.
 
@@ -249,3 +256,56 @@ def read_index(root: str | Path) -> dict:
     if not isinstance(index, dict) or index.get("kind") != "rtl" or "shards" not in index:
         raise FormatError(path, "not an RTL corpus index")
     return index
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_shard(path: str) -> tuple[dict, list[bytes]]:
+    """One shard read once while its designs are handed out in a row."""
+    return read_shard(Path(path))
+
+
+def rtl_design_item(payload: dict) -> bytes:
+    """Worker: an RTL corpus design -> a design item (its metadata and AIGER), as
+    :func:`~circuitlab.datasets.sources.synthesize_item` makes of a Verilog file."""
+    return pack(payload["meta"], [payload["aiger"]])
+
+
+class _DesignPayload:
+    def __init__(self, path: Path, blob: int):
+        self.path, self.blob = path, blob
+
+    def __call__(self) -> dict:
+        meta, blobs = _cached_shard(str(self.path))
+        entry = next(e for e in meta["designs"] if e.get("blob") == self.blob)
+        info = {"design": entry["name"], "top": entry["name"], "verilog": entry["verilog"],
+                "description": entry["description"], "family": entry["family"],
+                "licence": entry["licence"]}
+        return {"meta": info, "aiger": blobs[self.blob]}
+
+
+def rtl_design_items(root: str | Path) -> tuple[list[Item], str]:
+    """One design item per design of the RTL corpus in ``root`` (for
+    :func:`rtl_design_item`), and a fingerprint of the corpus's index.
+
+    Raises:
+        FormatError: ``root`` holds no RTL corpus index.
+        CircuitlabError: a shard the index lists is missing.
+    """
+    root = Path(root)
+    index = read_index(root)
+    items = []
+    for shard in index["shards"]:
+        path = root / "items" / shard["file"]
+        if not path.is_file():
+            raise CircuitlabError(f"{path}: listed in {root / INDEX} but missing; rebuild "
+                                  "the RTL corpus")
+        meta, _ = read_shard(path)
+        names = {e["blob"]: e for e in meta["designs"] if e.get("blob") is not None}
+        for blob in shard["keep"]:
+            entry = names[blob]
+            key = fingerprint("rtl-design", entry["text_key"], entry["structural_key"])
+            items.append(Item(entry["name"], f"{entry['name']}-{key}",
+                              _DesignPayload(path, blob)))
+    digest = fingerprint("rtl-corpus", index["seed"], index["families"],
+                         [(s["file"], s["keep"]) for s in index["shards"]])
+    return items, digest
