@@ -61,7 +61,8 @@ class RecipeCorpus(SourceLayout, Dataset):
 
     For each design of ``source`` (Verilog, synthesised with Yosys, or
     ``.aig``/``.aag``/``.bench``, or the designs of an RTL corpus built by
-    :func:`~circuitlab.datasets.rtl_corpus.build_rtl_corpus`) and each recipe index ``r < recipes``, a
+    :func:`~circuitlab.datasets.rtl_corpus.build_rtl_corpus`) and each
+    recipe index ``r < recipes``, a
     recipe of ``length`` steps is drawn by
     :func:`circuitlab.synth.recipes.random_recipe` with the seed
     :func:`recipe_seed` ``(seed, design, r)``, and run keeping the AIG
@@ -128,7 +129,8 @@ class RecipeCorpus(SourceLayout, Dataset):
             self.files = list_sources(self.source, VERILOG_SUFFIXES + AIGER_SUFFIXES)
             self.digests = dict(source_digests(self.files))
         self.refused: list[tuple[str, str]] = []
-        self.key = fingerprint("corpus", "test-only guard", sorted(self.digests.items()), encoding,
+        self.key = fingerprint("corpus", "test-only guard", sorted(self.digests.items()),
+                               encoding,
                                repr(pre_transform), repr(pre_filter), self.recipes,
                                self.seed, self.length, self.engine)
         self.report = BuildReport()

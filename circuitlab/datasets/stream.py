@@ -205,7 +205,8 @@ class StreamBatchSampler:
 
 
 def rtl_stream(root: str | Path, **kwargs) -> ShardStream:
-    """The stream of the RTL corpus built in ``root`` (:func:`~circuitlab.datasets.rtl_corpus.build_rtl_corpus`).
+    """The stream of the RTL corpus built in ``root``
+    (:func:`~circuitlab.datasets.rtl_corpus.build_rtl_corpus`).
 
     ``kwargs`` go to :class:`ShardStream`.
     """
@@ -220,20 +221,36 @@ def rtl_stream(root: str | Path, **kwargs) -> ShardStream:
     return ShardStream(refs, **kwargs)
 
 
-def recipe_stream(corpus, **kwargs) -> ShardStream:
-    """The stream of a built :class:`~circuitlab.datasets.RecipeCorpus`: every step of
+def recipe_stream(corpus, distinct: bool = True, **kwargs) -> ShardStream:
+    """The stream of a built :class:`~circuitlab.datasets.RecipeCorpus`: the steps of
     every recipe, read from its item files (not its processed ``.pt`` shards).
 
-    Graphs carry ``design``, ``recipe_id``, ``final_ands``,
-    ``final_depth``, ``step``, ``ands`` and ``levels``; ``kwargs`` go to
-    :class:`ShardStream` (``encoding`` defaults to the corpus's).
+    With ``distinct`` each circuit is yielded once: a step whose AIG (its
+    AIGER bytes) equals an earlier one, in this recipe or in any recipe
+    before it, is left out (one pass over the item files, keeping a 20-byte
+    digest per distinct graph). Graphs carry ``design``, ``recipe_id``,
+    ``final_ands``, ``final_depth``, ``step``, ``ands`` and ``levels``;
+    ``kwargs`` go to :class:`ShardStream` (``encoding`` defaults to the
+    corpus's).
     """
+    import hashlib
+
     from circuitlab.datasets.folder_dataset import ITEM_SUFFIX
     kwargs.setdefault("encoding", corpus.encoding)
-    refs = []
+    refs, seen = [], set()
     for shard in corpus.shards:
         path = corpus.item_dir / f"{Path(shard['file']).stem}{ITEM_SUFFIX}"
+        keep = tuple(range(corpus.length + 1))
+        if distinct:
+            _, blobs = read_item(path)
+            keep = []
+            for k, blob in enumerate(blobs):
+                digest = hashlib.sha1(blob).digest()
+                if digest not in seen:
+                    seen.add(digest)
+                    keep.append(k)
+            keep = tuple(keep)
         fields = {"design": shard["design"], "recipe_id": shard["recipe_id"],
                   "final_ands": shard["final_ands"], "final_depth": shard["final_depth"]}
-        refs.append(ShardRef(path, tuple(range(corpus.length + 1)), fields))
+        refs.append(ShardRef(path, keep, fields))
     return ShardStream(refs, **kwargs)

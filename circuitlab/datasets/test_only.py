@@ -147,7 +147,7 @@ def match_function(aig: Aig, data: dict | None = None) -> TestOnlyMatch | None:
 
 def refusal(name: str, aig: Aig | None, data: dict | None = None,
             allow: Iterable[str] = ()) -> str | None:
-    """Why ``(name, aig)`` may not be trained on, as ``"<suite> <design>, by <how>"``; else ``None``.
+    """Why ``(name, aig)`` may not be trained on (``"<suite> <design>, by <how>"``), or ``None``.
 
     ``aig`` may be ``None`` (only the name is checked); a name in ``allow``
     skips the name match, never the functional one.

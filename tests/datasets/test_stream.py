@@ -155,3 +155,23 @@ def test_pretrain_from_a_stream_resumes_exactly(tmp_path):
     other = pretrain(replace(config, steps=3), ShardStream(refs, seed=6, buffer=4),
                      tmp_path / "c")
     assert other["steps"] == 3
+
+
+def test_a_recipe_corpus_streams_each_distinct_circuit_once(tmp_path):
+    from dataset_sources import aiger_folder
+
+    from circuitlab.datasets import RecipeCorpus
+    from circuitlab.datasets.stream import recipe_stream
+    from circuitlab.parallel import BuildOptions
+    src = aiger_folder(tmp_path / "src")
+    corpus = RecipeCorpus(str(tmp_path / "out"), str(src), recipes=2, length=3,
+                          engine="aigverse", options=BuildOptions(jobs=1, progress=False))
+    every = list(recipe_stream(corpus, distinct=False, seed=0))
+    assert len(every) == len(corpus)
+    assert {(g.design, int(g.recipe_id), int(g.step)) for g in every} == \
+        {(corpus[k].design, int(corpus[k].recipe_id), int(corpus[k].step))
+         for k in range(len(corpus))}
+    distinct = list(recipe_stream(corpus, seed=0))
+    shapes = {(int(g.num_nodes), g.edge_index.numpy().tobytes()) for g in every}
+    assert len(distinct) == len({(int(g.num_nodes), g.edge_index.numpy().tobytes())
+                                 for g in distinct}) == len(shapes) < len(every)
