@@ -48,7 +48,8 @@ def recipe_stats(root: Path) -> dict:
     for shard in index["shards"]:
         item = root / "items" / f"{Path(shard['file']).stem}.item"
         item_bytes += item.stat().st_size
-        pt_bytes += (processed / "shards" / shard["file"]).stat().st_size
+        pt = processed / "shards" / shard["file"]  # only with a pre_transform or pre_filter
+        pt_bytes += pt.stat().st_size if pt.exists() else 0
         meta, blobs = read_item(item)
         graphs += len(blobs)
         ands += sum(meta["ands"])

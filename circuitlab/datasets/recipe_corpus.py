@@ -75,10 +75,11 @@ class RecipeCorpus(SourceLayout, Dataset):
     https://arxiv.org/abs/2110.11292
 
     Storage: per-recipe item files in ``root/items`` (binary AIGER of every
-    step, encoding-independent; the build resumes from them) and one
-    processed shard per (design, recipe) in
-    ``root/processed/<fingerprint>/shards``, loaded lazily by :meth:`get`
-    (the last shard read is cached). ``index.json``, written last, lists
+    step, encoding-independent; the build resumes from them), which
+    :meth:`get` encodes on demand; only with a ``pre_transform`` or
+    ``pre_filter`` is one processed shard per (design, recipe) written to
+    ``root/processed/<fingerprint>/shards`` and loaded lazily instead (the
+    last shard read is cached). ``index.json``, written last, lists
     the shards. A test-only design (:mod:`~circuitlab.datasets.test_only`)
     gets no recipe and is listed in :attr:`refused` (``(name, reason)``).
 
@@ -209,6 +210,13 @@ class RecipeCorpus(SourceLayout, Dataset):
         fields = {"design": info["design"], "recipe_id": info["index"],
                   "recipe_seed": info["seed"], "recipe": "; ".join(info["steps"]),
                   "final_ands": meta["ands"][-1], "final_depth": meta["depths"][-1]}
+        entry = {"graphs": len(blobs), "design": info["design"], "recipe_id": info["index"],
+                 "recipe_seed": info["seed"], "recipe": fields["recipe"],
+                 "final_ands": fields["final_ands"], "final_depth": fields["final_depth"]}
+        if self.pre_transform is None and self.pre_filter is None:
+            # nothing to precompute: get() encodes from the item file (173 B per graph
+            # there, about 14 kB in a .pt shard)
+            return {"file": f"{item.key}.pt", "item": path.name, **entry}
         graphs = []
         for step, blob in enumerate(blobs):
             data = graph_of(blob, self.encoding, {**fields, "step": step},
@@ -221,9 +229,7 @@ class RecipeCorpus(SourceLayout, Dataset):
         target = Path(self.processed_dir) / "shards" / name
         with atomic_path(target) as tmp:
             torch.save(graphs, tmp)
-        return {"file": name, "graphs": len(graphs), "design": info["design"],
-                "recipe_id": info["index"], "recipe": fields["recipe"],
-                "final_ands": fields["final_ands"], "final_depth": fields["final_depth"]}
+        return {**entry, "file": name, "graphs": len(graphs)}
 
     def len(self) -> int:
         return self._total
@@ -231,11 +237,21 @@ class RecipeCorpus(SourceLayout, Dataset):
     def get(self, idx: int):
         import bisect
         k = bisect.bisect_right(self._starts, idx) - 1
-        name = self.shards[k]["file"]
+        shard = self.shards[k]
+        name = shard["file"]
         if self._shard is None or self._shard[0] != name:
-            path = Path(self.processed_dir) / "shards" / name
-            self._shard = (name, torch.load(path, weights_only=False))
-        return self._shard[1][idx - self._starts[k]]
+            if "item" in shard:
+                self._shard = (name, read_item(self.item_dir / shard["item"]))
+            else:
+                path = Path(self.processed_dir) / "shards" / name
+                self._shard = (name, torch.load(path, weights_only=False))
+        step = idx - self._starts[k]
+        if "item" not in shard:
+            return self._shard[1][step]
+        fields = {f: shard[f] for f in ("design", "recipe_id", "recipe_seed", "recipe",
+                                        "final_ands", "final_depth")}
+        return graph_of(self._shard[1][1][step], self.encoding, {**fields, "step": step},
+                        None, shard["item"])
 
 
 class _TracePayload:
