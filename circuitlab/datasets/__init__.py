@@ -5,6 +5,12 @@
 - :class:`RecipeCorpus`: designs x seeded random 20-step recipes with every
   intermediate AIG and each recipe's final AND count and depth (OpenABC-D,
   the pre-training corpus of MGVGA).
+- :func:`build_rtl_corpus`: distinct Verilog-AIG pairs of the random RTL
+  families, in resumable shards.
+- :class:`ShardStream` (:func:`rtl_stream`, :func:`recipe_stream`): a built
+  corpus streamed shard by shard through a seeded shuffle buffer.
+
+Every builder skips the test-only benchmarks (:mod:`.test_only`) and lists them.
 
 All follow PyG's dataset contract (``raw_dir`` is the source folder,
 ``process()`` builds ``root/processed/<fingerprint>``) and build resumably
@@ -23,7 +29,11 @@ _EXPORTS = {
     "BuildOptions": "build",
     "BuildReport": "build",
     "RecipeCorpus": "recipe_corpus",
+    "ShardStream": "stream",
     "VerilogAigDataset": "verilog_dataset",
+    "build_rtl_corpus": "rtl_corpus",
+    "recipe_stream": "stream",
+    "rtl_stream": "stream",
     "recipe_seed": "recipe_corpus",
 }
 

@@ -11,6 +11,7 @@ from torch_geometric.data import InMemoryDataset
 from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.graphs import graph_of, read_item
+from circuitlab.datasets.guard import refused_items
 from circuitlab.datasets.layout import SourceLayout
 from circuitlab.datasets.sources import (
     design_payload,
@@ -46,6 +47,8 @@ class FolderDataset(SourceLayout, InMemoryDataset):
     ``repr(pre_transform)``, ``repr(pre_filter)`` and the builder version.
     A file that fails is skipped and listed in :attr:`report`: the report of
     the build that made the processed files (read back when they are reused).
+    A test-only design (:mod:`~circuitlab.datasets.test_only`) is skipped and
+    listed in :attr:`refused` (``(name, reason)``).
     """
 
     suffixes: tuple[str, ...] = ()
@@ -62,9 +65,10 @@ class FolderDataset(SourceLayout, InMemoryDataset):
         self.options = options
         self.files = list_sources(self.source, self.suffixes)
         self.digests = dict(source_digests(self.files))
-        self.key = fingerprint(self.kind, sorted(self.digests.items()), encoding,
+        self.key = fingerprint(self.kind, "test-only guard", sorted(self.digests.items()), encoding,
                                repr(pre_transform), repr(pre_filter))
         self.report = BuildReport()
+        self.refused: list[tuple[str, str]] = []
         super().__init__(root, transform, pre_transform, pre_filter, log=log,
                          force_reload=force_reload)
         import torch
@@ -74,8 +78,10 @@ class FolderDataset(SourceLayout, InMemoryDataset):
         self.load(self.processed_paths[0])
         report = Path(self.processed_dir) / "report.json"
         if not self.report.computed and not self.report.reused and report.exists():
+            saved = json.loads(report.read_text())
+            self.refused = [tuple(r) for r in saved.pop("refused", [])]
             self.report = BuildReport(**{k: v if k != "failed" else [tuple(f) for f in v]
-                                         for k, v in json.loads(report.read_text()).items()})
+                                         for k, v in saved.items()})
 
     @property
     def raw_file_names(self) -> list[str]:
@@ -89,10 +95,12 @@ class FolderDataset(SourceLayout, InMemoryDataset):
         items = design_items(self.files, self.digests)
         self.report = run_items(synthesize_item, items, self.item_dir, ITEM_SUFFIX,
                                 self.options, what=f"{self.kind} designs")
+        refused = refused_items(items, self.item_dir, ITEM_SUFFIX)
+        self.refused = sorted(refused.items())
         data_list = []
         for item in items:
             path = self.item_dir / f"{item.key}{ITEM_SUFFIX}"
-            if not path.exists():
+            if not path.exists() or item.name in refused:
                 continue
             meta, blobs = read_item(path)
             data = graph_of(blobs[0], self.encoding, meta, self.pre_transform, str(path))
@@ -100,7 +108,9 @@ class FolderDataset(SourceLayout, InMemoryDataset):
                 data_list.append(data)
         if not data_list:
             raise CircuitlabError(f"{self.source}: no design could be built "
-                                  f"({len(self.report.failed)} failed)")
+                                  f"({len(self.report.failed)} failed, "
+                                  f"{len(self.refused)} test-only)")
         self.save(data_list, self.processed_paths[0])
+        saved = {**self.report.to_json(), "refused": [list(r) for r in self.refused]}
         write_bytes_atomic(Path(self.processed_dir) / "report.json",
-                           json.dumps(self.report.to_json(), indent=1).encode())
+                           json.dumps(saved, indent=1).encode())

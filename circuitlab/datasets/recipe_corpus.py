@@ -13,6 +13,7 @@ from circuitlab.parallel import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.folder_dataset import ITEM_SUFFIX, design_items
 from circuitlab.datasets.graphs import graph_of, read_item
+from circuitlab.datasets.guard import refused_items
 from circuitlab.datasets.layout import SourceLayout
 from circuitlab.datasets.shard import pack
 from circuitlab.datasets.sources import (
@@ -59,7 +60,9 @@ class RecipeCorpus(SourceLayout, Dataset):
     r"""The OpenABC-D-style corpus: every AIG along random synthesis recipes.
 
     For each design of ``source`` (Verilog, synthesised with Yosys, or
-    ``.aig``/``.aag``/``.bench``) and each recipe index ``r < recipes``, a
+    ``.aig``/``.aag``/``.bench``, or the designs of an RTL corpus built by
+    :func:`~circuitlab.datasets.rtl_corpus.build_rtl_corpus`) and each
+    recipe index ``r < recipes``, a
     recipe of ``length`` steps is drawn by
     :func:`circuitlab.synth.recipes.random_recipe` with the seed
     :func:`recipe_seed` ``(seed, design, r)``, and run keeping the AIG
@@ -72,11 +75,13 @@ class RecipeCorpus(SourceLayout, Dataset):
     https://arxiv.org/abs/2110.11292
 
     Storage: per-recipe item files in ``root/items`` (binary AIGER of every
-    step, encoding-independent; the build resumes from them) and one
-    processed shard per (design, recipe) in
-    ``root/processed/<fingerprint>/shards``, loaded lazily by :meth:`get`
-    (the last shard read is cached). ``index.json``, written last, lists
-    the shards.
+    step, encoding-independent; the build resumes from them), which
+    :meth:`get` encodes on demand; only with a ``pre_transform`` or
+    ``pre_filter`` is one processed shard per (design, recipe) written to
+    ``root/processed/<fingerprint>/shards`` and loaded lazily instead (the
+    last shard read is cached). ``index.json``, written last, lists
+    the shards. A test-only design (:mod:`~circuitlab.datasets.test_only`)
+    gets no recipe and is listed in :attr:`refused` (``(name, reason)``).
 
     Fields added to each :class:`~circuitlab.data.AigData`:
         - **design** ``str``: the source file's stem.
@@ -116,9 +121,17 @@ class RecipeCorpus(SourceLayout, Dataset):
         self.recipes, self.seed, self.length = int(recipes), int(seed), int(length)
         self.engine = resolve_engine(engine)
         self.encoding, self.options, self.timeout = encoding, options, timeout
-        self.files = list_sources(self.source, VERILOG_SUFFIXES + AIGER_SUFFIXES)
-        self.digests = dict(source_digests(self.files))
-        self.key = fingerprint("corpus", sorted(self.digests.items()), encoding,
+        from circuitlab.datasets.rtl_corpus import INDEX, is_rtl_corpus, rtl_design_items
+        if is_rtl_corpus(self.source):
+            self.rtl_items, digest = rtl_design_items(self.source)
+            self.files, self.digests = [self.source / INDEX], {INDEX: digest}
+        else:
+            self.rtl_items = None
+            self.files = list_sources(self.source, VERILOG_SUFFIXES + AIGER_SUFFIXES)
+            self.digests = dict(source_digests(self.files))
+        self.refused: list[tuple[str, str]] = []
+        self.key = fingerprint("corpus", "test-only guard", sorted(self.digests.items()),
+                               encoding,
                                repr(pre_transform), repr(pre_filter), self.recipes,
                                self.seed, self.length, self.engine)
         self.report = BuildReport()
@@ -127,6 +140,7 @@ class RecipeCorpus(SourceLayout, Dataset):
                          force_reload=force_reload)
         index = json.loads((Path(self.processed_dir) / "index.json").read_text())
         self.shards = index["shards"]
+        self.refused = [tuple(r) for r in index.get("refused", [])]
         if not self.report.computed and not self.report.reused:
             failed = [tuple(f) for f in index["report"]["failed"]]
             self.report = BuildReport(index["report"]["computed"], index["report"]["reused"],
@@ -148,13 +162,21 @@ class RecipeCorpus(SourceLayout, Dataset):
 
     def process(self) -> None:
         item_dir = self.item_dir
-        designs = design_items(self.files, self.digests)
-        report = run_items(synthesize_item, designs, item_dir, ITEM_SUFFIX, self.options,
-                           what="designs")
+        if self.rtl_items is not None:
+            from circuitlab.datasets.rtl_corpus import rtl_design_item
+            designs = self.rtl_items
+            report = run_items(rtl_design_item, designs, item_dir, ITEM_SUFFIX, self.options,
+                               what="designs")
+        else:
+            designs = design_items(self.files, self.digests)
+            report = run_items(synthesize_item, designs, item_dir, ITEM_SUFFIX, self.options,
+                               what="designs")
+        refused = refused_items(designs, item_dir, ITEM_SUFFIX)
+        self.refused = sorted(refused.items())
         recipes: list[Item] = []
         for design in designs:
             path = item_dir / f"{design.key}{ITEM_SUFFIX}"
-            if not path.exists():
+            if not path.exists() or design.name in refused:
                 continue
             name = Path(design.name).stem
             for r in range(self.recipes):
@@ -175,8 +197,10 @@ class RecipeCorpus(SourceLayout, Dataset):
                     shards.append(shard)
         if not shards:
             raise CircuitlabError(f"{self.source}: no recipe could be run "
-                                  f"({len(report.failed)} failed)")
-        index = {"shards": shards, "report": report.to_json()}
+                                  f"({len(report.failed)} failed, "
+                                  f"{len(self.refused)} test-only)")
+        index = {"shards": shards, "report": report.to_json(),
+                 "refused": [list(r) for r in self.refused]}
         write_bytes_atomic(Path(self.processed_dir) / "index.json",
                            json.dumps(index, indent=1).encode())
 
@@ -186,6 +210,13 @@ class RecipeCorpus(SourceLayout, Dataset):
         fields = {"design": info["design"], "recipe_id": info["index"],
                   "recipe_seed": info["seed"], "recipe": "; ".join(info["steps"]),
                   "final_ands": meta["ands"][-1], "final_depth": meta["depths"][-1]}
+        entry = {"graphs": len(blobs), "design": info["design"], "recipe_id": info["index"],
+                 "recipe_seed": info["seed"], "recipe": fields["recipe"],
+                 "final_ands": fields["final_ands"], "final_depth": fields["final_depth"]}
+        if self.pre_transform is None and self.pre_filter is None:
+            # nothing to precompute: get() encodes from the item file (173 B per graph
+            # there, about 14 kB in a .pt shard)
+            return {"file": f"{item.key}.pt", "item": path.name, **entry}
         graphs = []
         for step, blob in enumerate(blobs):
             data = graph_of(blob, self.encoding, {**fields, "step": step},
@@ -198,9 +229,7 @@ class RecipeCorpus(SourceLayout, Dataset):
         target = Path(self.processed_dir) / "shards" / name
         with atomic_path(target) as tmp:
             torch.save(graphs, tmp)
-        return {"file": name, "graphs": len(graphs), "design": info["design"],
-                "recipe_id": info["index"], "recipe": fields["recipe"],
-                "final_ands": fields["final_ands"], "final_depth": fields["final_depth"]}
+        return {**entry, "file": name, "graphs": len(graphs)}
 
     def len(self) -> int:
         return self._total
@@ -208,11 +237,21 @@ class RecipeCorpus(SourceLayout, Dataset):
     def get(self, idx: int):
         import bisect
         k = bisect.bisect_right(self._starts, idx) - 1
-        name = self.shards[k]["file"]
+        shard = self.shards[k]
+        name = shard["file"]
         if self._shard is None or self._shard[0] != name:
-            path = Path(self.processed_dir) / "shards" / name
-            self._shard = (name, torch.load(path, weights_only=False))
-        return self._shard[1][idx - self._starts[k]]
+            if "item" in shard:
+                self._shard = (name, read_item(self.item_dir / shard["item"]))
+            else:
+                path = Path(self.processed_dir) / "shards" / name
+                self._shard = (name, torch.load(path, weights_only=False))
+        step = idx - self._starts[k]
+        if "item" not in shard:
+            return self._shard[1][step]
+        fields = {f: shard[f] for f in ("design", "recipe_id", "recipe_seed", "recipe",
+                                        "final_ands", "final_depth")}
+        return graph_of(self._shard[1][1][step], self.encoding, {**fields, "step": step},
+                        None, shard["item"])
 
 
 class _TracePayload:

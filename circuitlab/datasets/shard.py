@@ -28,7 +28,7 @@ def unpack(data: bytes, source: str = "<bytes>") -> tuple[dict, list[bytes]]:
             blobs.append(data[pos:pos + size])
             pos += size
     except (ValueError, KeyError, TypeError) as exc:
-        raise FormatError(f"{source}: not a dataset item file ({exc})") from None
+        raise FormatError(source, f"not a dataset item file ({exc})") from None
     if pos != len(data):
-        raise FormatError(f"{source}: truncated dataset item file")
+        raise FormatError(source, "truncated dataset item file")
     return header["meta"], blobs

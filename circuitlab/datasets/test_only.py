@@ -33,7 +33,7 @@ from circuitlab.sim.simulate import random_patterns, simulate
 
 __all__ = ["EPFL_RANDOM_CONTROL", "HASH_SEED", "HASH_WORDS", "HASHES_FILE", "SUITE_NAMES",
            "TestOnlyError", "TestOnlyMatch", "check_training_corpus", "functional_hash",
-           "match_function", "match_name", "shipped"]
+           "match_function", "match_name", "refusal", "screen", "shipped"]
 
 HASHES_FILE = Path(__file__).with_name("test_only_hashes.json")
 HASH_WORDS = 16
@@ -145,6 +145,35 @@ def match_function(aig: Aig, data: dict | None = None) -> TestOnlyMatch | None:
     return None if hit is None else TestOnlyMatch(hit[0], hit[1], "function")
 
 
+def refusal(name: str, aig: Aig | None, data: dict | None = None,
+            allow: Iterable[str] = ()) -> str | None:
+    """Why ``(name, aig)`` may not be trained on (``"<suite> <design>, by <how>"``), or ``None``.
+
+    ``aig`` may be ``None`` (only the name is checked); a name in ``allow``
+    skips the name match, never the functional one.
+    """
+    allowed = {_normalise(n) for n in allow}
+    hit = None if _normalise(name) in allowed else match_name(name, data)
+    hit = hit or (None if aig is None else match_function(aig, data))
+    return None if hit is None else f"{hit.suite} {hit.design}, by {hit.by}"
+
+
+def screen(designs: Iterable[tuple[str, Aig | None]], data: dict | None = None,
+           allow: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """``(name, reason)`` of each test-only design of ``designs`` (see :func:`refusal`).
+
+    The builders skip these designs and list them in their reports;
+    :func:`check_training_corpus` refuses the whole corpus instead.
+    """
+    allow = tuple(allow)
+    out = []
+    for name, aig in designs:
+        reason = refusal(name, aig, data, allow)
+        if reason is not None:
+            out.append((name, reason))
+    return out
+
+
 def check_training_corpus(designs: Iterable[tuple[str, Aig | None]],
                           data: dict | None = None, allow: Iterable[str] = ()) -> int:
     """Refuse a training corpus that holds a test-only design.
@@ -165,14 +194,9 @@ def check_training_corpus(designs: Iterable[tuple[str, Aig | None]],
     Raises:
         TestOnlyError: naming every design refused and why.
     """
-    refused, count = [], 0
-    allowed = {_normalise(n) for n in allow}
-    for name, aig in designs:
-        count += 1
-        hit = None if _normalise(name) in allowed else match_name(name, data)
-        hit = hit or (None if aig is None else match_function(aig, data))
-        if hit is not None:
-            refused.append(f"{name} ({hit.suite} {hit.design}, by {hit.by})")
+    designs = list(designs)
+    count = len(designs)
+    refused = [f"{name} ({reason})" for name, reason in screen(designs, data, allow)]
     if refused:
         shown = ", ".join(refused[:10]) + (f" and {len(refused) - 10} more"
                                            if len(refused) > 10 else "")

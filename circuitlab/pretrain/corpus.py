@@ -84,8 +84,12 @@ def design_graphs(files: Sequence[Path], params: CorpusParams = CorpusParams()) 
     its :func:`~circuitlab.datasets.recipe_corpus.trace_item`), each distinct
     circuit of a design kept once.
 
+    A test-only design (:func:`~circuitlab.datasets.test_only.screen`, by
+    file name or function) is left out, named on stderr.
+
     Raises:
-        CircuitlabError: a design does not synthesise (its name and Yosys' line).
+        CircuitlabError: a design does not synthesise (its name and Yosys' line),
+            or every design is test-only.
     """
     from circuitlab.data import to_pyg
     from circuitlab.datasets.recipe_corpus import recipe_payload
@@ -99,6 +103,7 @@ def design_graphs(files: Sequence[Path], params: CorpusParams = CorpusParams()) 
         if isinstance(result, str):
             raise CircuitlabError(f"{files[k]}: {result}")
         built[k].append(result)
+    files, built = _without_test_only(files, built)
     calls = [(k, r) for k in range(len(files)) for r in range(params.recipes)]
     payloads = [({**recipe_payload(files[k].stem, r, params.seed, params.recipe_length,
                                    params.engine, params.recipe_timeout),
@@ -126,6 +131,23 @@ def design_graphs(files: Sequence[Path], params: CorpusParams = CorpusParams()) 
             graph.verilog = text
             graphs.append(graph)
     return graphs
+
+
+def _without_test_only(files: list[Path], built: list[list[bytes]]
+                       ) -> tuple[list[Path], list[list[bytes]]]:
+    """``files`` and their AIGER less the test-only designs, each named on stderr."""
+    import sys
+
+    from circuitlab.datasets.test_only import screen
+    from circuitlab.io.aiger import parse_aiger
+    refused = dict(screen((f.name, parse_aiger(b[0], str(f))) for f, b in zip(files, built)))
+    for name, reason in refused.items():
+        print(f"skipped {name}: test-only ({reason})", file=sys.stderr)
+    kept = [k for k, f in enumerate(files) if f.name not in refused]
+    if not kept:
+        raise CircuitlabError(f"every design is test-only ({', '.join(refused)}); "
+                              "ITC'99, EPFL random_control and RTLLM are used only to test")
+    return [files[k] for k in kept], [built[k] for k in kept]
 
 
 def attach_text_tokens(graphs: Sequence, embed: EmbedParams = EmbedParams(),

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch, Data
 
+from circuitlab.datasets.stream import ShardStream, StreamBatchSampler
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_dir
 from circuitlab.pretrain.checkpoint import checkpoint_config, load_checkpoint, save_checkpoint
@@ -42,7 +43,10 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
     """Pre-train an encoder on ``graphs``; write ``out_dir``/checkpoint.pt and metrics.
 
     ``graphs`` is any sequence of :class:`~circuitlab.data.AigData` (a list,
-    a PyG dataset) in ``config.encoder.encoding``; for the text objectives
+    a PyG dataset) in ``config.encoder.encoding``, or a
+    :class:`~circuitlab.datasets.stream.ShardStream` read shard by shard
+    (its own seed orders it; batches by
+    :class:`~circuitlab.datasets.stream.StreamBatchSampler`); for the text objectives
     each graph carries ``text_tokens`` ``[1, M, D]`` float
     (:data:`~circuitlab.pretrain.model.TEXT_TOKENS`).
 
@@ -92,10 +96,13 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
     try:
         if rank == 0:
             check_output_dir(out_dir, "out_dir")
-        sampler = NodeBudgetBatchSampler([g.num_nodes for g in graphs], config.node_budget,
-                                         config.seed, rank, world, _names(graphs))
-        if config.uses_text:
-            _check_tokens(config, graphs)
+        if isinstance(graphs, ShardStream):  # never held in memory: checked batch by batch
+            sampler = StreamBatchSampler(graphs, config.node_budget, rank, world)
+        else:
+            sampler = NodeBudgetBatchSampler([g.num_nodes for g in graphs], config.node_budget,
+                                             config.seed, rank, world, _names(graphs))
+            if config.uses_text:
+                _check_tokens(config, graphs)
         return _Run(config, graphs, out_dir, sampler, device, rank, world).train(resume, stop_at)
     finally:
         if started_group:
@@ -133,8 +140,15 @@ class _Run:
         done = {"graphs": 0.0, "nodes": 0.0, "loss": float("nan")}
         metrics = {}
 
+        streamed = isinstance(self.graphs, ShardStream)
+
         def train_step(step: int, gen: torch.Generator) -> None:
-            batch = Batch.from_data_list([self.graphs[k] for k in next(batches)]).to(self.device)
+            drawn = next(batches)
+            if not streamed:
+                drawn = [self.graphs[k] for k in drawn]
+            elif config.uses_text:
+                _check_tokens(config, drawn)
+            batch = Batch.from_data_list(drawn).to(self.device)
             with autocast():
                 loss, found = self.trained(batch, gen)
             metrics.update(found)

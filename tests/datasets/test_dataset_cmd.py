@@ -66,7 +66,7 @@ def test_recipes_kind(src, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["foo", "--source", "{src}"], "KIND must be one of verilog, aiger, recipes, got 'foo'"),
+    (["foo", "--source", "{src}"], "KIND must be one of verilog, aiger, recipes, rtl, got 'foo'"),
     (["aiger", "--source", "{tmp}/nope"], "no such source folder"),
     (["verilog", "--source", "{src}"], "no .v/.sv files"),
     (["aiger", "--source", "{src}", "--jobs", "0"], "--jobs must be >= 1"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import torch
 
 from circuitlab.aig import depth
 from circuitlab.datasets import BuildOptions, RecipeCorpus, recipe_seed
@@ -99,3 +102,30 @@ def test_abc_corpus_from_verilog(tmp_path):
                       options=OPTS)
     assert len(ds) == 3 * 21
     assert {int(ds[k].step) for k in range(len(ds))} == set(range(21))
+
+
+class AddMark:
+    """A pre_transform (stable repr): marks each graph."""
+
+    def __call__(self, data):
+        data = data.clone()
+        data.mark = 1
+        return data
+
+    def __repr__(self):
+        return "AddMark()"
+
+
+def test_item_backed_graphs_equal_the_processed_ones(corpus, tmp_path):
+    src, root, ds = corpus
+    assert not (Path(ds.processed_dir) / "shards").exists()  # read from the item files
+    marked = RecipeCorpus(str(root), str(src), recipes=2, seed=3, length=4, engine="aigverse",
+                          options=OPTS, pre_transform=AddMark())
+    assert any((Path(marked.processed_dir) / "shards").iterdir())
+    assert len(marked) == len(ds) and marked.report.computed == []
+    for k in range(len(ds)):
+        a, b = ds[k], marked[k]
+        assert b.mark == 1 and (a.design, a.recipe, int(a.step)) == (b.design, b.recipe,
+                                                                    int(b.step))
+        assert int(a.recipe_seed) == int(b.recipe_seed) and int(a.final_ands) == int(b.final_ands)
+        assert torch.equal(a.edge_index, b.edge_index) and torch.equal(a.node_type, b.node_type)
