@@ -9,8 +9,8 @@ same per test design. A task that records several baselines
 (``info["baselines"]``: name -> metrics) gets one row per baseline instead,
 and a ranking task's ``info["random_order"]`` a ``random order`` row. A
 baseline's value for a seed is the mean of the baseline metrics recorded by
-that seed's lines (a baseline does not read the encoder, so they agree). The same lines give the same markdown, byte
-for byte.
+that seed's lines (a baseline does not read the encoder, so they agree).
+The same lines give the same markdown, byte for byte.
 """
 
 from __future__ import annotations

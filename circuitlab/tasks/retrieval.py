@@ -264,8 +264,9 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
     model_rows = _by_design(model, truth, n)
 
     sizes_train = np.stack([size_counts(d.aig) for d in train])
-    size_sim = _neg_distance(_standardise(sizes_train, np.stack([size_counts(a) for a in queries])),
-                             _standardise(sizes_train, np.stack([size_counts(a) for a in originals])))
+    def sizes(aigs):
+        return _standardise(sizes_train, np.stack([size_counts(a) for a in aigs]))
+    size_sim = _neg_distance(sizes(queries), sizes(originals))
     sig = [functional_signature(a, params.sim_words, params.signature_length)
            for a in (*queries, *originals)]
     sig_sim = _neg_distance(np.stack(sig[:len(queries)]), np.stack(sig[len(queries):]))
