@@ -19,7 +19,8 @@ centring on the mean embedding of the *training* designs
 ``mean_cos`` and ``mean_cos_centred`` are the mean cosines between two
 different test originals (unrelated designs).
 
-Baselines (``info["baselines"]``; ``baseline`` is the first):
+Baselines (``info["baselines"]``; ``baseline`` is the first)
+(:mod:`circuitlab.tasks.baselines`):
 
 - ``size counts``: inputs, outputs, latches, ANDs and levels, standardised
   with the training designs' mean and deviation, nearest by Euclidean distance;
@@ -46,16 +47,14 @@ from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.synth.recipes import ENGINES, RecipeParams, random_recipe, run_recipe
+from circuitlab.tasks.baselines import functional_signature, neg_distance, size_counts, standardise
 from circuitlab.tasks.calibration import centre
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.tasks.similarity import pairwise_cosine
 
-__all__ = ["RetrievalParams", "functional_signature", "random_order", "ranks", "run",
-           "size_counts"]
+__all__ = ["RetrievalParams", "random_order", "ranks", "run"]
 
 _CACHE_FORMAT = 1
-SIGNATURE_SEED = 7
-"""Seed of the signature's patterns: fixed, so every circuit of ``n`` inputs sees the same ones."""
 
 
 @dataclass(frozen=True)
@@ -134,32 +133,6 @@ def optimised_versions(designs: Sequence[Design], params: RetrievalParams, seed:
     return out
 
 
-def size_counts(aig: Aig) -> np.ndarray:
-    """``[inputs, outputs, latches, ANDs, levels]`` of ``aig`` as float64 ``[5]``."""
-    from circuitlab.aig import depth
-    return np.array([aig.num_inputs, aig.num_outputs, aig.num_latches, aig.num_ands,
-                     depth(aig)], dtype=np.float64)
-
-
-def functional_signature(aig: Aig, num_words: int = 4, length: int = 16) -> np.ndarray:
-    """Sorted per-output fractions of ones under fixed random patterns, at ``length`` quantiles.
-
-    Latches are cut (their outputs count as inputs, their inputs as outputs).
-    Logically equivalent circuits with the same interface get equal signatures.
-
-    Shapes:
-        returns float64 ``[length]`` in ``[0, 1]``.
-    """
-    from circuitlab.sim import random_patterns, simulate
-    comb = aig.cut_latches()
-    if comb.num_outputs == 0:
-        return np.zeros(length)
-    words = simulate(comb, random_patterns(comb.num_inputs, num_words, SIGNATURE_SEED))
-    ones = np.sort(np.bitwise_count(words).reshape(comb.num_outputs, -1).sum(axis=1)
-                   / (num_words * 64))
-    return np.interp(np.linspace(0, 1, length), np.linspace(0, 1, len(ones)), ones)
-
-
 def ranks(similarity: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """Expected rank (1 = first) of each query's true gallery item, ties broken at random.
 
@@ -190,15 +163,6 @@ def _rank_metrics(similarity: np.ndarray, truth: np.ndarray) -> dict[str, np.nda
 def random_order(n: int) -> dict[str, float]:
     """Expected ``top1`` and ``mrr`` of a uniformly random gallery order of ``n`` items."""
     return {"top1": 1.0 / n, "mrr": float(np.sum(1.0 / np.arange(1, n + 1)) / n)}
-
-
-def _standardise(train: np.ndarray, x: np.ndarray) -> np.ndarray:
-    mean, std = train.mean(axis=0), train.std(axis=0)
-    return (x - mean) / np.where(std > 0, std, 1.0)
-
-
-def _neg_distance(queries: np.ndarray, gallery: np.ndarray) -> np.ndarray:
-    return -np.linalg.norm(queries[:, None, :] - gallery[None, :, :], axis=2)
 
 
 def _cross_cosine(queries: np.ndarray, gallery: np.ndarray) -> np.ndarray:
@@ -265,11 +229,11 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
 
     sizes_train = np.stack([size_counts(d.aig) for d in train])
     def sizes(aigs):
-        return _standardise(sizes_train, np.stack([size_counts(a) for a in aigs]))
-    size_sim = _neg_distance(sizes(queries), sizes(originals))
+        return standardise(sizes_train, np.stack([size_counts(a) for a in aigs]))
+    size_sim = neg_distance(sizes(queries), sizes(originals))
     sig = [functional_signature(a, params.sim_words, params.signature_length)
            for a in (*queries, *originals)]
-    sig_sim = _neg_distance(np.stack(sig[:len(queries)]), np.stack(sig[len(queries):]))
+    sig_sim = neg_distance(np.stack(sig[:len(queries)]), np.stack(sig[len(queries):]))
     sides = {"size counts": _by_design(_rank_metrics(size_sim, truth), truth, n),
              "simulation signature": _by_design(_rank_metrics(sig_sim, truth), truth, n)}
 

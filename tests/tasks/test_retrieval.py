@@ -9,9 +9,9 @@ from circuitlab.nn import load_default_encoder
 from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.synth import synthesize
 from circuitlab.tasks import Design
-from circuitlab.tasks.retrieval import (RetrievalParams, _rank_metrics, functional_signature,
-                                        optimised_versions, random_order, ranks, recipes, run,
-                                        size_counts)
+from circuitlab.tasks.baselines import functional_signature, size_counts
+from circuitlab.tasks.retrieval import (RetrievalParams, _rank_metrics, optimised_versions,
+                                        random_order, ranks, recipes, run)
 from circuitlab.verify import Verdict, check_equivalence
 
 QUICK = RetrievalParams(versions=2, recipe_length=4)
