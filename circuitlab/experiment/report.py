@@ -117,7 +117,8 @@ def fmt(s: Summary | None, n: int | None = None) -> str:
     if s is None or s.n == 0:
         return "n/a"
     half = 0.0 if s.half <= 1e-12 * max(1.0, abs(s.mean)) else s.half  # equal values, rounding
-    text = f"{s.mean:.4g}" if s.n == 1 else f"{s.mean:.4g} ± {half:.2g}"
+    mean = 0.0 if abs(s.mean) < 1e-12 else s.mean  # a sum that is 0 up to rounding
+    text = f"{mean:.4g}" if s.n == 1 else f"{mean:.4g} ± {half:.2g}"
     return text if s.n == n else f"{text} (n={s.n})"
 
 

@@ -38,3 +38,11 @@ def test_each_named_baseline_and_the_random_order_get_a_row():
     text = render(LINES, "r.jsonl")
     assert "| simulation signature | 2 | 0.95 ±" in text
     assert "| random order | 2 | 0.5 ± 0 |" in text
+
+
+def test_a_mean_that_is_zero_up_to_rounding_prints_as_zero():
+    from circuitlab.experiment.report import fmt
+    from circuitlab.experiment.stats import summarise
+    assert fmt(summarise([-4.3e-18]), 1) == "0"
+    assert fmt(summarise([1e-18, -1e-18, 0.0]), 3) == "0 ± 0"
+    assert fmt(summarise([0.25]), 1) == "0.25"
