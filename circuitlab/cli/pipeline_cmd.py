@@ -112,7 +112,13 @@ NEIGHBOURS_SHOWN = 10
 
 
 def print_neighbours(rows: list[dict], params) -> None:
-    """The nearest other design of the first designs, by the shipped encoder's embeddings."""
+    """The nearest other design of the first designs, by the shipped encoder's embeddings.
+
+    Beside each raw cosine stands the calibrated score of
+    :mod:`circuitlab.tasks.calibration` (the cosine after centring on the
+    shipped reference designs; about 0 for unrelated designs), and a summary
+    line gives the mean cosine between two different designs of the run.
+    """
     from circuitlab.pipeline import EMBEDDINGS
     done = [r for r in rows if "nearest" in r]
     for r in rows:
@@ -121,12 +127,44 @@ def print_neighbours(rows: list[dict], params) -> None:
             return
     if not done:
         return
+    calibrated = _calibrated(params.out / EMBEDDINGS)
     print(f"graph encoder (shipped, MGVGA pre-trained): {len(done)} designs embedded in "
-          f"{params.out / EMBEDDINGS}; nearest other design by cosine similarity:")
+          f"{params.out / EMBEDDINGS}; nearest other design by cosine similarity "
+          f"(raw{', centred' if calibrated else ''}):")
     for r in done[:NEIGHBOURS_SHOWN]:
-        print(f"  {r['design']:>14} ~ {r['nearest']} ({r['nearest_cos']:.3f})")
+        extra = ""
+        if calibrated:
+            extra = f", {calibrated['pairs'].get((r['design'], r['nearest']), float('nan')):.3f}"
+        print(f"  {r['design']:>14} ~ {r['nearest']} ({r['nearest_cos']:.3f}{extra})")
     if len(done) > NEIGHBOURS_SHOWN:
         print(f"  ... {len(done) - NEIGHBOURS_SHOWN} more in results.jsonl (nearest, nearest_cos)")
+    if calibrated:
+        print(f"  mean cosine between two different designs: raw {calibrated['raw']:.3f}, "
+              f"centred {calibrated['centred']:.3f} (centred: after subtracting the mean "
+              f"embedding of {calibrated['reference']} reference training designs; "
+              "unrelated designs score about 0)")
+
+
+def _calibrated(path) -> dict | None:
+    """Centred cosines of the saved embeddings, or ``None`` without a shipped reference."""
+    import numpy as np
+
+    from circuitlab.tasks.calibration import load_reference
+    from circuitlab.tasks.similarity import pairwise_cosine
+    reference = load_reference()
+    if reference is None or not path.exists():
+        return None
+    with np.load(path) as saved:
+        names, graphs = [str(n) for n in saved["designs"]], saved["graphs"]
+    if len(names) < 2:
+        return None
+    off = ~np.eye(len(names), dtype=bool)
+    centred = reference.pairwise(graphs)
+    return {"raw": float(pairwise_cosine(graphs)[off].mean()),
+            "centred": float(centred[off].mean()),
+            "reference": len(reference.designs),
+            "pairs": {(a, b): float(centred[i, j]) for i, a in enumerate(names)
+                      for j, b in enumerate(names)}}
 
 
 QOR_METRICS = ["ndcg@3", "ndcg@5", "top3%", "top5%", "top10%", "mape"]

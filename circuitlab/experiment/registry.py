@@ -27,6 +27,7 @@ TASKS: dict[str, TaskSpec] = {
     "qor": TaskSpec("circuitlab.tasks.qor", "QorParams"),
     "equivalence": TaskSpec("circuitlab.tasks.equivalence", "EquivalenceParams"),
     "probes": TaskSpec("circuitlab.tasks.probes", "ProbeParams"),
+    "retrieval": TaskSpec("circuitlab.tasks.retrieval", "RetrievalParams"),
 }
 """Task name (a ``[tasks.NAME]`` table of a config) -> where it lives."""
 

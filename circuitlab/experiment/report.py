@@ -5,10 +5,12 @@ Every number is computed here from the JSON lines of
 average: per task, one row per encoder cell and one for the task's
 non-learned baseline, each metric as the mean over seeds ± the half-width
 of its 95 % Student-t confidence interval, with ``n`` the seeds; then the
-same per test design. The baseline's value for a seed is the mean of the
-baseline metrics recorded by that seed's lines (the baseline does not read
-the encoder, so they agree). The same lines give the same markdown, byte
-for byte.
+same per test design. A task that records several baselines
+(``info["baselines"]``: name -> metrics) gets one row per baseline instead,
+and a ranking task's ``info["random_order"]`` a ``random order`` row. A
+baseline's value for a seed is the mean of the baseline metrics recorded by
+that seed's lines (a baseline does not read the encoder, so they agree).
+The same lines give the same markdown, byte for byte.
 """
 
 from __future__ import annotations
@@ -58,7 +60,14 @@ def task_table(lines: dict, task: str, encoders: list[str]) -> tuple[list[str], 
         rows = [r for r in mine if r["encoder"] == enc]
         if rows:
             table[enc] = {m: summarise(r["metrics"].get(m) for r in rows) for m in metrics}
-    table[BASELINE] = _seed_means(mine, lambda r: r["baseline"], metrics)
+    named = _ordered(n for r in mine for n in r.get("info", {}).get("baselines", {}))
+    if named:
+        # every non-learned baseline of the task, each its own row
+        for name in named:
+            table[name] = _seed_means(mine, lambda r: r["info"]["baselines"].get(name, {}),
+                                      metrics)
+    else:
+        table[BASELINE] = _seed_means(mine, lambda r: r["baseline"], metrics)
     if any("random_order" in r.get("info", {}) for r in mine):
         # a ranking task's expected value under a uniformly random order
         table[RANDOM] = _seed_means(mine, lambda r: r["info"].get("random_order", {}), metrics)
@@ -108,7 +117,8 @@ def fmt(s: Summary | None, n: int | None = None) -> str:
     if s is None or s.n == 0:
         return "n/a"
     half = 0.0 if s.half <= 1e-12 * max(1.0, abs(s.mean)) else s.half  # equal values, rounding
-    text = f"{s.mean:.4g}" if s.n == 1 else f"{s.mean:.4g} ± {half:.2g}"
+    mean = 0.0 if abs(s.mean) < 1e-12 else s.mean  # a sum that is 0 up to rounding
+    text = f"{mean:.4g}" if s.n == 1 else f"{mean:.4g} ± {half:.2g}"
     return text if s.n == n else f"{text} (n={s.n})"
 
 
@@ -130,7 +140,8 @@ def render(records: list[dict], source: str, config_hash: str | None = None) -> 
            "Each value: mean over seeds ± half-width of the 95 % confidence interval "
            "(Student t, n - 1 degrees of freedom); n = seeds with a result, shown beside a "
            "value where it differs from its row's. "
-           f"`{BASELINE}` is the task's non-learned baseline.", ""]
+           f"`{BASELINE}` is the task's non-learned baseline (or each named one); "
+           f"`{RANDOM}` is the expected value of a uniformly random order.", ""]
     for task in config["tasks"]:
         metrics, table = task_table(lines, task, encoders)
         out += [f"## {task}", ""]
@@ -219,7 +230,7 @@ def write_plots(records: list[dict], out_dir: Path, config_hash: str | None) -> 
             means = [table[n][m].mean for n in names]
             halves = [table[n][m].half if table[n][m].n > 1 else 0.0 for n in names]
             ax.barh(range(len(names)), means, xerr=halves, capsize=3,
-                    color=["tab:gray" if n == BASELINE else "tab:blue" for n in names])
+                    color=["tab:blue" if n in encoders else "tab:gray" for n in names])
             ax.set_yticks(range(len(names)), names)
             ax.set_title(m, fontsize=9)
         axes[0][0].invert_yaxis()

@@ -17,6 +17,10 @@ Baseline: the agreement of random-simulation signatures (fraction of equal
 output bits under ``sim_words * 64`` shared random patterns), its threshold
 chosen the same way. Equivalent cones agree on every pattern, so this
 baseline only errs on negatives that the patterns do not tell apart.
+A second baseline, ``size counts`` (``info["baselines"]``), scores a pair by
+minus the distance of its cones' standardised size counts
+(:mod:`circuitlab.tasks.baselines`; statistics of the validation cones),
+its threshold chosen the same way.
 
 Reference: Wu et al., "Circuit Representation Learning with Masked Gate
 Modeling and Verilog-AIG Alignment", ICLR 2025, https://arxiv.org/abs/2502.12732
@@ -35,6 +39,7 @@ import numpy as np
 from circuitlab.errors import (CircuitlabError, require, require_at_least, require_choice,
                                require_positive)
 from circuitlab.synth.recipes import ENGINES
+from circuitlab.tasks.baselines import size_counts, standardise
 from circuitlab.tasks.classification import binary_metrics, choose_threshold, roc_auc
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.tasks.equivalence_pairs import KINDS, PairSet, cached_pair_sets
@@ -167,6 +172,7 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
         raise CircuitlabError("no validation pair could be built from the training designs")
     thresholds = {side: choose_threshold(np.concatenate([s[k] for s in val_scores]), val_labels)
                   for k, side in enumerate(("model", "baseline"))}
+    sizes = _size_baseline(val, tests, val_labels)
     rows = []
     for p, scores in zip(tests, test_scores):
         if len(p.labels):
@@ -181,7 +187,8 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
         pooled = _metrics(np.concatenate([s[k] for s in test_scores]), labels, thresholds[side])
         results[side] = {**_mean_of_rows(rows, side),
                          **{f"pooled_{m}": pooled[m] for m in METRICS}}
-    info = {"thresholds": thresholds,
+    info = {"baselines": {"simulation signature": results["baseline"], "size counts": sizes},
+            "thresholds": {**thresholds, "size counts": sizes.pop("threshold")},
             "validation_designs": [d.name for d in val_designs],
             "validation_pairs": _kind_counts(val), "test_pairs": _kind_counts(tests),
             "skipped_test_designs": [p.design for p in tests if not len(p.labels)],
@@ -190,6 +197,30 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
             "mean_score_by_kind": _mean_by_kind(tests, test_scores),
             "pairs_seconds": round(pairs_s, 2), "score_seconds": round(score_s, 2)}
     return TaskResult("equivalence", results["model"], results["baseline"], rows, info)
+
+
+def _size_baseline(val: list[PairSet], tests: list[PairSet],
+                   val_labels: np.ndarray) -> dict[str, float]:
+    """The size-count baseline's metrics on the test pairs, as the model's, and its threshold."""
+    cones = [c for p in val for c in p.cones]
+    reference = np.stack([size_counts(c) for c in cones]) if cones else np.zeros((1, 5))
+
+    def scores(sets):
+        out = []
+        for p in sets:
+            if not len(p.pairs):
+                continue
+            x = standardise(reference, np.stack([size_counts(c) for c in p.cones]))
+            out.append(-np.linalg.norm(x[p.pairs[:, 0]] - x[p.pairs[:, 1]], axis=1))
+        return out
+
+    threshold = choose_threshold(np.concatenate(scores(val)), val_labels)
+    rows = [{"size": _metrics(s, p.labels, threshold)}
+            for p, s in zip([p for p in tests if len(p.pairs)], scores(tests))]
+    labels = np.concatenate([p.labels for p in tests if len(p.pairs)])
+    pooled = _metrics(np.concatenate(scores(tests)), labels, threshold)
+    return {**_mean_of_rows(rows, "size"), **{f"pooled_{m}": pooled[m] for m in METRICS},
+            "threshold": threshold}
 
 
 def _kind_counts(sets: list[PairSet]) -> dict[str, int]:

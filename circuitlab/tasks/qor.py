@@ -12,7 +12,11 @@ NDCG@3, NDCG@5, top-3/5/10 % commonality (designs whose recipes all give
 one count have no ranking and are left out of those means) and the MAPE of
 the predicted AND count. The baseline has no circuit information: it ranks
 the recipes by their mean rank over the training designs and predicts the
-AND count from the recipe's mean size ratio over the training designs.
+AND count from the recipe's mean size ratio over the training designs
+(``recipe-only``). A second baseline, ``size counts``, is the same head
+trained the same way with the design's embedding replaced by its five size
+counts (:mod:`circuitlab.tasks.baselines`, standardised on the training
+designs). Both sit in ``info["baselines"]``.
 
 Labels: Chowdhury et al., OpenABC-D, https://arxiv.org/abs/2110.11292;
 task: Wu et al., ICLR 2025, https://arxiv.org/abs/2502.12732.
@@ -29,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from circuitlab.errors import require, require_at_least, require_choice, require_positive
+from circuitlab.tasks.baselines import size_counts, standardise
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.training.threads import torch_threads
 
@@ -217,12 +222,23 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
             weight_decay=params.weight_decay, val_fraction=params.val_fraction,
             patience=params.patience, seed=seed)
         base_score, base_ratio = baseline_predictions(train_ands, train_before)
+        sizes = np.stack([size_counts(d.aig) for d in designs])
+        sizes = standardise(sizes[:len(train)], sizes).astype(np.float32)
+        size_head, _ = train_head(
+            sizes[:len(train)], tokens, z, ratio, params.head_config(sizes.shape[1]),
+            epochs=params.epochs, batch_size=params.batch_size, lr=params.lr,
+            weight_decay=params.weight_decay, val_fraction=params.val_fraction,
+            patience=params.patience, seed=seed)
         rows = []
         for k, design in enumerate(test):
-            score, pred = head.predict(torch.as_tensor(graphs[len(train) + k]), tokens,
-                                       design.aig.num_ands)
-            rows.append(evaluate(design.name, labels[design.name][:, 0], design.aig.num_ands,
-                                 score.numpy(), pred.numpy(), base_score, base_ratio))
+            true, before = labels[design.name][:, 0], design.aig.num_ands
+            score, pred = head.predict(torch.as_tensor(graphs[len(train) + k]), tokens, before)
+            rows.append(evaluate(design.name, true, before, score.numpy(), pred.numpy(),
+                                 base_score, base_ratio))
+            score, pred = size_head.predict(torch.as_tensor(sizes[len(train) + k]), tokens,
+                                            before)
+            rows[-1]["size counts"] = evaluate(design.name, true, before, score.numpy(),
+                                               pred.numpy(), base_score, base_ratio)["model"]
     from circuitlab.synth.recipes import resolve_engine
     engine = resolve_engine(params.engine)
     info = {"recipes": params.recipes, "recipe_length": params.recipe_length,
@@ -239,6 +255,8 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
             "epochs": stats.epochs, "best_epoch": stats.best_epoch,
             "val_designs": [train[i].name for i in stats.val_designs],
             "random_order": summarise(rows, "random"),
+            "baselines": {"recipe-only": summarise(rows, "baseline"),
+                          "size counts": summarise(rows, "size counts")},
             "seconds": round(time.perf_counter() - start, 2)}
     result = TaskResult(task="qor", metrics=summarise(rows, "model"),
                         baseline=summarise(rows, "baseline"), rows=rows, info=info)

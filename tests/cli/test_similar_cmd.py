@@ -14,6 +14,7 @@ from circuitlab.io import write_aiger
 from circuitlab.nn import load_default_encoder
 from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.synth import synthesize
+from circuitlab.tasks.calibration import load_reference
 from circuitlab.tasks.similarity import embedding_cosine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,20 +32,34 @@ def test_a_file_against_itself_scores_one(circuits, capsys):
     f = str(circuits / "maj5.aag")
     assert main(["similar", f, f, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert rows == [{"a": f, "b": f, "cosine": 1.0}]
+    ref = load_reference()
+    assert rows == [{"a": f, "b": f, "cosine": 1.0, "centred": 1.0,
+                     "z": round(float(ref.z(1.0)), 3)}]
 
 
 def test_every_pair_gets_the_score_of_the_equivalence_task(circuits, capsys):
     files = [str(circuits / "maj5.aag"), str(circuits / "parity16.aag"), str(circuits / "maj5.aag")]
     assert main(["similar", *files]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["A", "B", "cosine"] and len(lines) == 4
+    assert lines[0].split() == ["A", "B", "cosine", "centred", "z"] and len(lines) == 5
     from circuitlab.io.formats import read_circuit
     graphs, _ = encode_aigs([read_circuit(f) for f in files[:2]], load_default_encoder())
     want = embedding_cosine(graphs[[0]], graphs[[1]])[0]
-    assert lines[1].split() == [files[0], files[1], f"{want:.6f}"]
-    assert lines[2].split() == [files[0], files[2], "1.000000"]
+    assert lines[1].split()[:3] == [files[0], files[1], f"{want:.6f}"]
+    assert lines[2].split()[:4] == [files[0], files[2], "1.000000", "1.0000"]
     assert float(lines[3].split()[2]) == pytest.approx(want, abs=1e-6)
+    centred = load_reference().score(graphs[[0]], graphs[[1]])[0]
+    assert float(lines[1].split()[3]) == pytest.approx(centred, abs=1e-4)
+    assert centred < want  # the common component is gone
+    assert lines[4].startswith("centred: cosine after centring on 60 reference designs")
+
+
+def test_the_calibrated_score_is_the_centred_cosine_of_the_shipped_reference():
+    ref = load_reference()
+    assert ref is not None and len(ref.designs) == 60
+    assert not {"maj5", "parity16", "sqr6", "alu8f"} & set(ref.designs)  # no held-out design
+    assert ref.raw_unrelated > 0.9 and abs(ref.unrelated_mean) < 0.05
+    assert ref.z(ref.unrelated_mean) == pytest.approx(0.0)
 
 
 @pytest.mark.parametrize("extra, message", [

@@ -18,8 +18,14 @@ def test_the_full_protocol_config_resolves(tmp_path):
     assert len(config.seeds) >= 3
     assert {c.name for c in config.encoders} >= {"random", "graphmae", "mgm", "mgm+vga-m1",
                                                   "mgm+vga-m16"}
-    assert [name for name, _ in config.tasks] == ["qor", "equivalence", "probes"]
+    assert [name for name, _ in config.tasks] == ["qor", "equivalence", "probes", "retrieval"]
     assert not {s.name for s in config.train} & {s.name for s in config.test}
+    # the shipped-vs-untrained comparison runs on the same splits
+    shipped = load_config(TASKS_CONFIG.with_name("baselines.toml"), data_root=root)
+    assert [s.spec for s in shipped.train] == [s.spec for s in config.train]
+    assert [s.spec for s in shipped.test] == [s.spec for s in config.test]
+    assert [(c.name, c.kind) for c in shipped.encoders] == [("shipped", "shipped"),
+                                                            ("untrained", "random")]
 
 
 @pytest.mark.slow

@@ -96,11 +96,15 @@ def test_the_threshold_sees_only_validation_scores(designs, encoder, cache, monk
     val = [cached_pairs(d.name, d.aig, QUICK, 0, cache) for d in train]
     expected = [np.concatenate([score_pairs(p, encoder, QUICK, 0)[k] for p in val])
                 for k in range(2)]
-    assert len(seen) == 2
+    assert len(seen) == 3  # the model, the signature baseline, the size-count baseline
+    val_labels = np.concatenate([p.labels for p in val])
     for (scores, labels), want in zip(seen, expected):
         assert np.allclose(scores, want)
         assert np.array_equal(labels, np.concatenate([p.labels for p in val]))
     assert result.info["thresholds"]["model"] == pytest.approx(real(*seen[0]))
+    # the size-count baseline's threshold, too, sees the validation pairs only
+    assert np.array_equal(seen[2][1], val_labels) and len(seen[2][0]) == len(val_labels)
+    assert result.info["thresholds"]["size counts"] == pytest.approx(real(*seen[2]))
 
 
 def test_run_reports_rows_and_finite_metrics(designs, encoder, cache):
@@ -118,6 +122,11 @@ def test_run_reports_rows_and_finite_metrics(designs, encoder, cache):
     assert counts["equivalent"] == sum(r["model"]["positives"] for r in result.rows)
     # equivalent cones agree on every pattern: the baseline never misses one
     assert result.baseline["pooled_recall"] == 1.0
+    baselines = result.info["baselines"]
+    assert list(baselines) == ["simulation signature", "size counts"]
+    assert baselines["simulation signature"] == result.baseline
+    assert 0.0 <= baselines["size counts"]["pooled_auc"] <= 1.0
+    assert set(baselines["size counts"]) == set(result.baseline)
 
 
 def test_overlapping_splits_are_refused(designs, encoder):
