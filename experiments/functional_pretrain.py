@@ -47,13 +47,24 @@ CACHE = Path(tempfile.gettempdir()) / "circuitlab_functional_pretrain"
 
 
 def designs(exclude=(), only=()):
+    """The designs of data/designs (synthesised once, then read from the cache)."""
+    import pickle
+
     from circuitlab.synth.design import VERILOG_SUFFIXES, list_designs, read_design
     from circuitlab.tasks.common import Design
     out = []
+    CACHE.mkdir(parents=True, exist_ok=True)
     for path in list_designs(DESIGNS, VERILOG_SUFFIXES):
         if path.stem in exclude or (only and path.stem not in only):
             continue
-        out.append(Design(path.stem, read_design(path)))
+        cached = CACHE / "aig" / f"{path.stem}.pkl"
+        if cached.exists():
+            aig = pickle.loads(cached.read_bytes())
+        else:
+            aig = read_design(path)
+            cached.parent.mkdir(exist_ok=True)
+            cached.write_bytes(pickle.dumps(aig))
+        out.append(Design(path.stem, aig))
     return out
 
 
@@ -122,7 +133,7 @@ def evaluate(encoder, train, test) -> dict:
     kinds = np.array(kinds)
     mutants = (kinds == "equivalent") | (kinds == "hard")
     probe = probes.run(encoder, train[:20], test, probes.ProbeParams(epochs=200), seed=0)
-    emb = encode_aigs([d.aig for d in test], encoder)
+    emb, _ = encode_aigs([d.aig for d in test], encoder)
     cos = pairwise_cosine(emb)
     off = cos[~np.eye(len(cos), dtype=bool)]
     return {"auc": roc_auc(model, labels), "auc_mutants": roc_auc(model[mutants], labels[mutants]),
