@@ -38,7 +38,8 @@ def main(argv=None) -> int:
         held = verilog_corpus(DESIGNS, CorpusParams(encoding=model.config.encoder.encoding),
                               EmbedParams(pooled_tokens=model.config.text_tokens),
                               designs=HOLDOUT)
-        print(f"{args.checkpoint or 'shipped encoder'}: " + text_check_line(text_check(model, held)))
+        label = args.checkpoint or "shipped encoder"
+        print(f"{label}: " + text_check_line(text_check(model, held)))
         seed_everything(0)
         print("untrained, same config: " + text_check_line(
             text_check(PretrainModel(model.config).eval(), held)))
