@@ -174,3 +174,18 @@ def test_text_check_cannot_tell_designs_apart_when_their_texts_are_equal(tmp_pat
     assert any(line.startswith("VGA masked-type accuracy") for line in stats["summary"])
     model = PretrainModel(config)
     assert set(text_check(model, graphs)) == {"own", "shuffled", "zero"}
+
+
+def test_func_mgm_vga_trains_on_contrast_graphs_carrying_text(tmp_path):
+    from circuitlab.pretrain import with_text_tokens
+    gen = torch.Generator().manual_seed(0)
+    graphs = [with_text_tokens(g, torch.randn(2, 16, generator=gen)) for g in _graphs()]
+    config = PretrainConfig(method="func+mgm+vga", text_dim=16, text_tokens=2, cross_heads=4,
+                            steps=3, device="cpu", progress=False, log_interval=1,
+                            encoder=EncoderConfig(hidden=16, layers=2))
+    stats = pretrain(config, graphs, tmp_path / "run")
+    with open(stats["metrics"], newline="") as f:
+        columns = next(csv.reader(f))
+    for column in ("mgm_type_acc", "vga_type_acc", "contrast_acc", "prob_mae", "ttd_mae"):
+        assert column in columns
+    assert math.isfinite(stats["loss"])
