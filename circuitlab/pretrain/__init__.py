@@ -1,4 +1,5 @@
-"""Self-supervised pre-training of AIG encoders: MGM, VGA (MGVGA) and GraphMAE.
+"""Self-supervised pre-training of AIG encoders: MGM, VGA (MGVGA), GraphMAE and
+functional objectives (equivalence contrast, signal probability, truth-table distance).
 
 ``pretrain(config, graphs, out_dir)`` trains a
 :class:`~circuitlab.pretrain.PretrainModel` on a sequence of
@@ -11,12 +12,13 @@ Alignment", ICLR 2025, https://arxiv.org/abs/2502.12732.
 
 from circuitlab.pretrain.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, load_encoder, \
     load_model, save_weights
-from circuitlab.pretrain.config import METHODS, PretrainConfig
+from circuitlab.pretrain.config import FUNCTIONAL, METHODS, OBJECTIVES, PretrainConfig
 from circuitlab.pretrain.masking import random_node_mask
 from circuitlab.pretrain.model import TEXT_TOKENS, PretrainModel, with_text_tokens
 from circuitlab.pretrain.sampler import NodeBudgetBatchSampler
 from circuitlab.pretrain.train import pretrain
 
-__all__ = ["DEFAULT_CHECKPOINT", "METHODS", "TEXT_TOKENS", "NodeBudgetBatchSampler",
+__all__ = ["DEFAULT_CHECKPOINT", "FUNCTIONAL", "METHODS", "OBJECTIVES", "TEXT_TOKENS",
+           "NodeBudgetBatchSampler",
            "PretrainConfig", "PretrainModel", "load_checkpoint", "load_encoder", "load_model",
            "pretrain", "random_node_mask", "save_weights", "with_text_tokens"]

@@ -10,8 +10,19 @@ from circuitlab import config as config_file
 from circuitlab.errors import require, require_at_least, require_choice
 from circuitlab.nn import EncoderConfig
 
-METHODS = ("mgm", "vga", "mgm+vga", "graphmae")
-"""Pre-training objectives (see :class:`~circuitlab.pretrain.PretrainModel`)."""
+METHODS = ("mgm", "vga", "mgm+vga", "graphmae", "func", "func+mgm", "func+mgm+vga")
+"""Named pre-training methods (see :class:`~circuitlab.pretrain.PretrainModel`); any
+``+``-join of distinct :data:`OBJECTIVES` (``func`` standing for
+:data:`FUNCTIONAL`) is accepted too."""
+
+MASKED = ("mgm", "vga", "graphmae")
+"""Objectives that reconstruct masked node types."""
+
+FUNCTIONAL = ("contrast", "prob", "ttd")
+"""Objectives with simulation targets (:mod:`circuitlab.pretrain.objectives`):
+equivalence contrast, signal probability, truth-table distance; ``func`` is all three."""
+
+OBJECTIVES = MASKED + FUNCTIONAL
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -34,9 +45,14 @@ class PretrainConfig:
 
     Attributes:
         encoder: the graph encoder (:class:`~circuitlab.nn.EncoderConfig`);
-            ``bidirectional`` must be off, it leaks masked types.
-        method: objective: ``"mgm"``, ``"vga"``, ``"mgm+vga"`` (the sum, MGVGA)
-            or ``"graphmae"`` (input masking without text, the ablation baseline).
+            ``bidirectional`` must be off with a masked objective (it leaks
+            masked types); the functional objectives allow it.
+        method: objectives joined by ``+``, their losses summed: ``"mgm"``,
+            ``"vga"``, ``"mgm+vga"`` (MGVGA), ``"graphmae"`` (input masking
+            without text, the ablation baseline), ``"contrast"``, ``"prob"``,
+            ``"ttd"``, or ``"func"`` for the three functional ones (e.g.
+            ``"func+mgm"``). The functional objectives need graphs carrying
+            the targets of :mod:`circuitlab.pretrain.functional_graphs`.
         mgm_mask_ratio: fraction of each graph's nodes whose latents MGM masks.
         vga_mask_ratio: fraction of each graph's nodes whose input type VGA masks.
         graphmae_mask_ratio: fraction of each graph's nodes whose input type
@@ -47,6 +63,10 @@ class PretrainConfig:
         cross_heads: attention heads of each cross-attention block.
         cross_layers: cross-attention blocks of the VGA decoder.
         degree_weight: weight of the fan-in and fan-out regression losses.
+        contrast_weight: weight of the equivalence-contrast loss.
+        prob_weight: weight of the signal-probability loss.
+        ttd_weight: weight of the truth-table-distance loss.
+        contrast_temperature: temperature of the contrastive softmax.
         lr: peak learning rate of AdamW.
         weight_decay: AdamW weight decay (not on biases, norms, embeddings).
         warmup_steps: steps of linear warm-up from 0 to ``lr``.
@@ -72,6 +92,10 @@ class PretrainConfig:
     cross_heads: int = 8
     cross_layers: int = 2
     degree_weight: float = 0.1
+    contrast_weight: float = 1.0
+    prob_weight: float = 1.0
+    ttd_weight: float = 1.0
+    contrast_temperature: float = 0.1
     lr: float = 1e-3
     weight_decay: float = 0.01
     warmup_steps: int = 0
@@ -90,10 +114,16 @@ class PretrainConfig:
 
     def __post_init__(self):
         require(isinstance(self.encoder, EncoderConfig), "encoder", "must be an EncoderConfig")
-        require(not self.encoder.bidirectional, "encoder.bidirectional",
+        require(isinstance(self.method, str), "method", f"must be a string, got {self.method!r}")
+        parts = self.method.split("+")
+        for part in parts:
+            require_choice(part, (*OBJECTIVES, "func"), "method")
+        require(len(set(self.objectives)) == len(self.objectives), "method",
+                f"names an objective twice: {self.method!r}")
+        require(not (self.encoder.bidirectional and self.masked_objectives),
+                "encoder.bidirectional",
                 "must be false for masked pre-training (messages from the fan-out "
                 "would carry a masked node's type back to it)")
-        require_choice(self.method, METHODS, "method")
         for name in ("mgm_mask_ratio", "vga_mask_ratio", "graphmae_mask_ratio"):
             value = getattr(self, name)
             require(_is_real(value) and 0.0 < value < 1.0, name,
@@ -107,7 +137,10 @@ class PretrainConfig:
             value = getattr(self, name)
             require(_is_int(value), name, f"must be an int, got {value!r}")
             require_at_least(value, 0, name)
-        for name in ("degree_weight", "weight_decay", "grad_clip"):
+        require(_is_real(self.contrast_temperature) and self.contrast_temperature > 0,
+                "contrast_temperature", f"must be > 0, got {self.contrast_temperature!r}")
+        for name in ("degree_weight", "weight_decay", "grad_clip", "contrast_weight",
+                     "prob_weight", "ttd_weight"):
             require(_is_real(getattr(self, name)), name, "must be a number")
             require_at_least(getattr(self, name), 0.0, name)
         require(_is_real(self.lr) and self.lr > 0, "lr", f"must be > 0, got {self.lr!r}")
@@ -120,9 +153,27 @@ class PretrainConfig:
             require(isinstance(getattr(self, name), bool), name, "must be true or false")
 
     @property
+    def objectives(self) -> tuple[str, ...]:
+        """The method's objectives, ``func`` expanded, in the order named."""
+        out: list[str] = []
+        for part in self.method.split("+"):
+            out.extend(FUNCTIONAL if part == "func" else (part,))
+        return tuple(out)
+
+    @property
+    def masked_objectives(self) -> tuple[str, ...]:
+        """The method's objectives that reconstruct masked types."""
+        return tuple(o for o in self.objectives if o in MASKED)
+
+    @property
+    def functional_objectives(self) -> tuple[str, ...]:
+        """The method's objectives with simulation targets."""
+        return tuple(o for o in self.objectives if o in FUNCTIONAL)
+
+    @property
     def uses_text(self) -> bool:
         """Whether the method reads the text tokens of each design."""
-        return "vga" in self.method.split("+")
+        return "vga" in self.objectives
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

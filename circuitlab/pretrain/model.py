@@ -11,6 +11,9 @@ from circuitlab.nn import MASK_TYPE, build_encoder
 from circuitlab.pretrain.config import PretrainConfig
 from circuitlab.pretrain.heads import AlignBlock, GraphDecoder, NodeHeads, reconstruction_losses
 from circuitlab.pretrain.masking import random_node_mask
+from circuitlab.pretrain.objective_contrast import contrast_loss, view_embeddings
+from circuitlab.pretrain.objective_prob import ProbHead, prob_loss
+from circuitlab.pretrain.objective_ttd import PairHead, ttd_loss
 
 TEXT_TOKENS = "text_tokens"
 """Graph field of the design's text tokens: ``[1, M, D]`` float per graph, so
@@ -42,7 +45,13 @@ class PretrainModel(nn.Module):
     - **GraphMAE** (the ablation baseline): the input masking of VGA, a
       :class:`GraphDecoder` instead of the text, the same targets.
 
-    ``"mgm+vga"`` sums the two losses.
+    ``"mgm+vga"`` sums the two losses. The functional objectives
+    (``contrast``, ``prob``, ``ttd``; ``func`` all three) read the node
+    states of one unmasked encoder pass, shared between them, and add their
+    weighted losses (:mod:`~circuitlab.pretrain.objective_contrast`,
+    :mod:`~circuitlab.pretrain.objective_prob`,
+    :mod:`~circuitlab.pretrain.objective_ttd`); their targets are not
+    inputs, so a bidirectional encoder leaks none of them.
 
     Leakage: with messages only fan-in -> fan-out, a node's encoder state
     depends on its fan-in cone alone, so neither decoder sees a masked
@@ -65,7 +74,7 @@ class PretrainModel(nn.Module):
         self.config = config
         self.encoder = build_encoder(config.encoder)
         hidden = config.encoder.hidden
-        methods = set(config.method.split("+"))
+        methods = set(config.objectives)
         if "mgm" in methods:
             self.mask_latent = nn.Parameter(torch.randn(hidden) * 0.02)
             self.mgm_decoder = GraphDecoder(self.encoder)
@@ -78,12 +87,16 @@ class PretrainModel(nn.Module):
         if "graphmae" in methods:
             self.mae_decoder = GraphDecoder(self.encoder)
             self.mae_heads = NodeHeads(hidden)
+        if "prob" in methods:
+            self.prob_head = ProbHead(hidden)
+        if "ttd" in methods:
+            self.ttd_head = PairHead(hidden)
 
     def forward(self, batch: Data, generator: torch.Generator) -> tuple[Tensor, dict]:
         """The summed loss of ``config.method`` and its metrics; masks drawn from ``generator``."""
         index, size = batch_index(batch)
         total, metrics = 0.0, {}
-        for method in self.config.method.split("+"):
+        for method in self.config.masked_objectives:
             ratio = getattr(self.config, f"{method}_mask_ratio")
             mask = random_node_mask(index, size, ratio, generator)
             _, decoded = getattr(self, f"{method}_decode")(batch, mask)
@@ -92,7 +105,28 @@ class PretrainModel(nn.Module):
                                                 self.config.degree_weight)
             total = total + loss
             metrics.update(found)
+        if self.config.functional_objectives:
+            loss, found = self.functional_losses(batch)
+            total = total + loss
+            metrics.update(found)
         metrics["loss"] = total.detach()
+        return total, metrics
+
+    def functional_losses(self, batch: Data) -> tuple[Tensor, dict]:
+        """The weighted sum of the functional objectives' losses on one unmasked pass."""
+        config = self.config
+        states = self.encoder(batch)
+        total, metrics = 0.0, {}
+        for objective in config.functional_objectives:
+            if objective == "contrast":
+                loss, found = contrast_loss(view_embeddings(self.encoder, states, batch),
+                                            batch.view_func, config.contrast_temperature)
+            elif objective == "prob":
+                loss, found = prob_loss(self.prob_head, states, batch)
+            else:
+                loss, found = ttd_loss(self.ttd_head, states, batch)
+            total = total + getattr(config, f"{objective}_weight") * loss
+            metrics.update(found)
         return total, metrics
 
     def mgm_decode(self, batch: Data, mask: Tensor) -> tuple[Tensor, Tensor]:

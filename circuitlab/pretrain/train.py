@@ -24,6 +24,7 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_dir
 from circuitlab.pretrain.checkpoint import checkpoint_config, load_checkpoint, save_checkpoint
 from circuitlab.pretrain.config import PretrainConfig
+from circuitlab.pretrain.functional_graphs import check_functional_graphs
 from circuitlab.pretrain.model import TEXT_TOKENS, PretrainModel
 from circuitlab.pretrain.sampler import NodeBudgetBatchSampler
 from circuitlab.training.checkpoint import check_same_config
@@ -33,13 +34,17 @@ from circuitlab.training.metrics_log import MetricsLog
 from circuitlab.training.schedule import warmup_cosine
 from circuitlab.training.seeding import rng_state, seed_everything, set_rng_state
 
+FUNCTIONAL_METRIC = {"contrast": "acc", "prob": "mae", "ttd": "mae"}
+"""The metric column of each functional objective beside its loss."""
+
 CHECKPOINT = "checkpoint.pt"
 METRICS = "metrics.csv"
 PLOT = "metrics.png"
 
 
 def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path, *,
-             resume: str | Path | None = None, stop_at: int | None = None) -> dict:
+             resume: str | Path | None = None, stop_at: int | None = None,
+             held_out: Sequence[Data] = ()) -> dict:
     """Pre-train an encoder on ``graphs``; write ``out_dir``/checkpoint.pt and metrics.
 
     ``graphs`` is any sequence of :class:`~circuitlab.data.AigData` (a list,
@@ -70,6 +75,11 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
         resume: a checkpoint to continue from (its config must equal ``config``
             apart from ``steps``, ``progress``, the intervals and ``device``).
         stop_at: stop after this step as if killed (no final checkpoint).
+        held_out: graphs never trained on; when given (rank 0), the summary
+            holds their masked-objective reconstruction figures
+            (:func:`~circuitlab.pretrain.evaluate.reconstruction_metrics`)
+            and, for VGA, :func:`~circuitlab.pretrain.evaluate.text_check`
+            with its line.
 
     Returns:
         ``{"steps", "loss", "checkpoint", "metrics", "graphs_per_s",
@@ -103,7 +113,14 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
                                              config.seed, rank, world, _names(graphs))
             if config.uses_text:
                 _check_tokens(config, graphs)
-        return _Run(config, graphs, out_dir, sampler, device, rank, world).train(resume, stop_at)
+            check_functional_graphs(config.functional_objectives, graphs, _names(graphs))
+        stats = _Run(config, graphs, out_dir, sampler, device, rank, world).train(resume,
+                                                                                  stop_at)
+        stats["summary"] = [f"{stats['steps']} steps, loss {stats['loss']:.4f}, "
+                            f"{stats['graphs_per_s']:.1f} graphs/s"]
+        if held_out and rank == 0 and config.masked_objectives:
+            _held_out_summary(stats, held_out)
+        return stats
     finally:
         if started_group:
             dist.destroy_process_group()
@@ -121,8 +138,10 @@ class _Run:
         self.trained = self.model
         if world > 1:
             self.trained = nn.parallel.DistributedDataParallel(self.model)
-        method_columns = [f"{m}_{what}" for m in config.method.split("+")
+        method_columns = [f"{m}_{what}" for m in config.masked_objectives
                           for what in ("type_loss", "fanin_loss", "fanout_loss", "type_acc")]
+        method_columns += [f"{m}_{what}" for m in config.functional_objectives
+                           for what in ("loss", FUNCTIONAL_METRIC[m])]
         self.metric_names = ["loss", *method_columns]
         self.log = MetricsLog(out_dir / METRICS,
                               ["step", *self.metric_names, "lr", "graphs_per_s", "nodes_per_s"],
@@ -229,6 +248,19 @@ class _Run:
 
 VOLATILE = ("steps", "progress", "log_interval", "ckpt_interval", "device")
 """Config keys a resumed run may change."""
+
+
+def _held_out_summary(stats: dict, held_out: Sequence[Data]) -> None:
+    from circuitlab.pretrain.evaluate import reconstruction_metrics, text_check, text_check_line
+    model = stats["model"]
+    found = reconstruction_metrics(model, held_out)
+    stats["held_out"] = found
+    stats["summary"].append("held-out masked-type accuracy: " + ", ".join(
+        f"{m} {found[f'{m}_type_acc']:.3f}" for m in model.config.masked_objectives))
+    if model.config.uses_text:
+        stats["text_check"] = text_check(model, held_out)
+        stats["summary"].append(text_check_line(stats["text_check"]))
+    model.train()
 
 
 def lr_factor(config: PretrainConfig, step: int) -> float:
