@@ -12,7 +12,7 @@ optimised AIG, and that result is proven equivalent too; the held-out
 designs of the shipped QoR head get its recipe ranking judged. Each stage
 takes the design's circuits in memory. As each design finishes, one JSON
 line is appended to ``results.jsonl`` in the output folder, with the git
-revision and ``equivalent`` / ``ct_equivalent`` columns; the AIGs are
+revision and ``equivalent`` / ``win_equivalent`` columns; the AIGs are
 written beside it, and a rerun skips the designs already there. Last, the
 shipped pre-trained graph encoder (:func:`circuitlab.nn.load_default_encoder`)
 embeds every synthesised AIG into ``embeddings.npz``, with each design's
@@ -218,7 +218,7 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
                 aig, opt = parse_aiger(aiger, row["design"]), parse_aiger(opt_aiger, row["design"])
                 aigs[row["design"]] = aig
                 if params.transformer:
-                    transformer_stage([row], [opt], params)
+                    windows_stage([row], [opt], params)
                 if params.qor:
                     qor_stage([row], [aig], params)
             row = {"git": rev, "recipe": params.recipe, "run": key, "source": todo[k][1],
@@ -240,20 +240,20 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
 @functools.lru_cache(maxsize=2)
 def _transformer(checkpoint: Path | None):
     """The circuit transformer and its tokenizer, loaded once per run."""
-    from circuitlab.optimize.model import load_model
-    return load_model(checkpoint, "cpu")
+    from circuitlab.optimize.model import load_optimize_model
+    return load_optimize_model(checkpoint, "cpu")
 
 
-def transformer_stage(rows: list[dict], opts: list, params: PipelineParams) -> None:
+def windows_stage(rows: list[dict], opts: list, params: PipelineParams) -> None:
     """Shrink each optimised design (``opts[k]``, row ``rows[k]``) by windowed resynthesis.
 
     Each goes through :func:`circuitlab.optimize.optimize_windows` (the
     transformer, the exact search and table, the classical scripts) for
     ``params.window_seconds``; the result, proven equivalent (or the input
-    itself), is written to ``<design>.ct.aig``. Rows get ``ands_ct``,
-    ``ct_windows`` (windows tried), ``ct_improved`` (substitutions kept),
-    ``ct_equivalent``, ``ct_seconds`` and, when the input came back
-    unchanged, ``ct_note``; a failure sets ``ct_error``.
+    itself), is written to ``<design>.win.aig``. Rows get ``ands_win``,
+    ``win_tried`` (windows tried), ``win_improved`` (substitutions kept),
+    ``win_equivalent``, ``win_seconds`` and, when the input came back
+    unchanged, ``win_note``; a failure sets ``win_error``.
     """
     from circuitlab.io import write_aiger
     from circuitlab.optimize import WindowParams, optimize_windows
@@ -268,17 +268,17 @@ def transformer_stage(rows: list[dict], opts: list, params: PipelineParams) -> N
             try:
                 new, stats = optimize_windows(aig, windows, model, tokenizer)
             except CircuitlabError as exc:
-                row["ct_error"] = str(exc).splitlines()[0]
-                row["ct_equivalent"] = "error"
+                row["win_error"] = str(exc).splitlines()[0]
+                row["win_equivalent"] = "error"
                 continue
-            write_aiger(new, params.out / f"{row['design']}.ct.aig")
+            write_aiger(new, params.out / f"{row['design']}.win.aig")
             # the input itself comes back when a result was not proven: still equivalent
             verdict = "equivalent" if new is aig else stats.verdict.name.lower()
-            row.update(ands_ct=new.num_ands, ct_windows=stats.windows_tried,
-                       ct_improved=sum(stats.accepted.values()), ct_equivalent=verdict,
-                       ct_seconds=round(stats.seconds, 2))
+            row.update(ands_win=new.num_ands, win_tried=stats.windows_tried,
+                       win_improved=sum(stats.accepted.values()), win_equivalent=verdict,
+                       win_seconds=round(stats.seconds, 2))
             if stats.note:
-                row["ct_note"] = stats.note
+                row["win_note"] = stats.note
 
 
 EMBEDDINGS = "embeddings.npz"

@@ -16,9 +16,9 @@ from circuitlab.progress import Progress, add_progress_option
 
 
 def build_params(args: argparse.Namespace):
-    """The :class:`~circuitlab.verify.equivalence.EquivalenceParams` the options ask for."""
-    from circuitlab.verify.equivalence import EquivalenceParams
-    return EquivalenceParams(engine=args.engine, conflict_budget=args.conflict_budget,
+    """The :class:`~circuitlab.verify.equivalence.CheckParams` the options ask for."""
+    from circuitlab.verify.equivalence import CheckParams
+    return CheckParams(engine=args.engine, conflict_budget=args.conflict_budget,
                              timeout=args.timeout)
 
 
@@ -45,7 +45,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.verify.equivalence import (ENGINES, MATCHES, EquivalenceParams,
+    from circuitlab.verify.equivalence import (ENGINES, MATCHES, CheckParams,
                                                check_equivalence)
     formats = ", ".join(READ_SUFFIXES)
     parser.add_argument("a", help=f"first circuit ({formats})")
@@ -55,7 +55,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=f"pair inputs and outputs by name or by position "
                              f"(default: {match})")
     map_field(parser, "match", "--match")
-    defaults = EquivalenceParams()
+    defaults = CheckParams()
     add_option(parser, defaults, "engine", choices=ENGINES,
                help="auto: exhaustive simulation up to 16 inputs, else random simulation "
                     "then SAT; sim: simulation only; sat, abc or aigverse: random "

@@ -25,7 +25,7 @@ class TaskSpec:
 
 TASKS: dict[str, TaskSpec] = {
     "qor": TaskSpec("circuitlab.tasks.qor", "QorParams"),
-    "equivalence": TaskSpec("circuitlab.tasks.equivalence", "EquivalenceParams"),
+    "equivalence": TaskSpec("circuitlab.tasks.equivalence", "EquivalenceTaskParams"),
     "probes": TaskSpec("circuitlab.tasks.probes", "ProbeParams"),
 }
 """Task name (a ``[tasks.NAME]`` table of a config) -> where it lives."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["load_model"]
+__all__ = ["load_optimize_model"]
 
 
-def load_model(checkpoint=None, device: str = "auto"):
+def load_optimize_model(checkpoint=None, device: str = "auto"):
     """``(model, tokenizer)`` from ``checkpoint`` (default: the shipped one), in eval mode.
 
     Raises:

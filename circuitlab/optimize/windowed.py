@@ -157,7 +157,7 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
         aig: any AIG, combinational or sequential (optimised between latches).
         params: :class:`WindowParams`.
         model, tokenizer: the circuit transformer (see
-            :func:`circuitlab.optimize.model.load_model`); ``None``
+            :func:`circuitlab.optimize.model.load_optimize_model`); ``None``
             skips the ``transformer`` generator.
         progress: called as ``progress(fraction_done, message)`` now and then.
 
@@ -304,7 +304,7 @@ def _deepsyn(comb: Aig, engine: str, seconds: float, wall: float) -> Aig | None:
 
 def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) -> Aig:
     """``comb`` with the latches of ``original`` back, proven equivalent; else ``original``."""
-    from circuitlab.verify import EquivalenceParams, check_equivalence
+    from circuitlab.verify import CheckParams, check_equivalence
 
     if comb is original.cut_latches() or comb.num_ands >= original.num_ands:
         stats.accepted, stats.gain = {}, {}
@@ -317,7 +317,7 @@ def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) 
     result = original.restore_latches(comb)
     try:
         check = check_equivalence(original, result, match="position",
-                                  params=EquivalenceParams(timeout=params.verify_seconds))
+                                  params=CheckParams(timeout=params.verify_seconds))
         verdict, reason = check.verdict, check.reason
     except CircuitlabError as exc:
         verdict, reason = Verdict.UNDECIDED, str(exc).splitlines()[0]

@@ -40,13 +40,13 @@ from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.tasks.equivalence_pairs import KINDS, PairSet, cached_pair_sets
 from circuitlab.tasks.similarity import embedding_cosine, signature_agreement
 
-__all__ = ["EquivalenceParams", "run", "score_pairs"]
+__all__ = ["EquivalenceTaskParams", "run", "score_pairs"]
 
 METRICS = ("precision", "recall", "f1", "auc")
 
 
 @dataclass(frozen=True)
-class EquivalenceParams:
+class EquivalenceTaskParams:
     """The logic-equivalence task's protocol (defaults: the full protocol).
 
     Attributes:
@@ -97,7 +97,7 @@ class EquivalenceParams:
         require_at_least(self.node_budget, 1, "node_budget")
 
 
-def score_pairs(pairs: PairSet, encoder, params: EquivalenceParams,
+def score_pairs(pairs: PairSet, encoder, params: EquivalenceTaskParams,
                 seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Embedding cosine and signature agreement of every pair of ``pairs``.
 
@@ -132,7 +132,7 @@ def _mean_of_rows(rows: list[dict], side: str) -> dict[str, float]:
 
 
 def run(encoder, train: Sequence[Design], test: Sequence[Design],
-        params: EquivalenceParams = EquivalenceParams(), seed: int = 0,
+        params: EquivalenceTaskParams = EquivalenceTaskParams(), seed: int = 0,
         cache: Path | None = None) -> TaskResult:
     """Score proven cone pairs of the test designs with the frozen ``encoder``.
 

@@ -27,7 +27,7 @@ import numpy as np
 from circuitlab.errors import CircuitlabError, require_at_least
 from circuitlab.parallel import pmap
 
-__all__ = ["LabelStats", "aig_key", "recipe_key", "recipe_labels", "shared_recipes"]
+__all__ = ["RecipeLabelStats", "aig_key", "recipe_key", "recipe_labels", "shared_recipes"]
 
 CACHE_FOLDER = "qor-labels"
 CHUNK = 4
@@ -55,7 +55,7 @@ def aig_key(aig) -> str:
 
 
 @dataclass
-class LabelStats:
+class RecipeLabelStats:
     """What :func:`recipe_labels` did.
 
     Attributes:
@@ -114,7 +114,7 @@ def _write_cache(path: Path | None, design: str, labels: dict[str, list]) -> Non
 
 def recipe_labels(designs: Sequence, recipes: Sequence[Sequence[str]], engine: str = "aigverse",
                   cache: Path | None = None, jobs: int = 2, timeout: float = 600.0,
-                  progress: bool = False) -> tuple[dict[str, np.ndarray], LabelStats]:
+                  progress: bool = False) -> tuple[dict[str, np.ndarray], RecipeLabelStats]:
     """AND count and depth after every recipe on every design.
 
     Args:
@@ -141,7 +141,7 @@ def recipe_labels(designs: Sequence, recipes: Sequence[Sequence[str]], engine: s
     engine = resolve_engine(engine)
     start = time.perf_counter()
     keys = [recipe_key(r) for r in recipes]
-    stats = LabelStats()
+    stats = RecipeLabelStats()
     known: dict[str, dict[str, list]] = {}
     paths: dict[str, Path | None] = {}
     work: list[tuple[str, list[str]]] = []

@@ -118,7 +118,7 @@ def test_bad_output_paths_are_refused_before_work(tmp_path, capsys, monkeypatch,
     def no_work(*args, **kwargs):
         raise AssertionError("work started before the output path was checked")
 
-    monkeypatch.setattr(model, "load_model", no_work)
+    monkeypatch.setattr(model, "load_optimize_model", no_work)
     monkeypatch.setattr("circuitlab.io.formats.read_circuit", no_work)
     locked = tmp_path / "locked"
     locked.mkdir()
