@@ -23,7 +23,7 @@ from circuitlab.training.threads import torch_threads
 
 
 def _run(args: argparse.Namespace) -> int:
-    from circuitlab.experiment.config import RunOptions, load_config
+    from circuitlab.protocol.config import RunOptions, load_config
     from circuitlab.fsutil import check_output_file
 
     options = RunOptions(quick=args.quick, data_root=args.data_root, cache=args.cache,
@@ -33,7 +33,7 @@ def _run(args: argparse.Namespace) -> int:
     check_output_file(config.results, "--results" if options.results else
                       f"{config.path}: results")
 
-    from circuitlab.experiment import run_experiment  # the cells' models: torch
+    from circuitlab.protocol import run_experiment  # the cells' models: torch
 
     with torch_threads(options.threads):
         summary = run_experiment(config)
@@ -43,7 +43,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from circuitlab.experiment.report import write_report
+    from circuitlab.protocol.report import write_report
 
     for path in write_report(Path(args.results), Path(args.out), plots=args.plots,
                              config_hash=args.config_hash):
@@ -52,7 +52,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.experiment.config import RunOptions
+    from circuitlab.protocol.config import RunOptions
 
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True

@@ -14,9 +14,10 @@ import argparse
 
 from circuitlab.cli.options import Store, add_design_options, add_option, given, map_field
 from circuitlab.errors import ParamError
-from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES, check_output, read_circuit, \
-    write_circuit
-from circuitlab.optimize import GENERATORS, WindowParams, optimize_windows
+from circuitlab.io import formats
+from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
+import circuitlab.optimize as flows
+from circuitlab.optimize import GENERATORS, WindowParams
 from circuitlab.optimize.params import OptimizeCounts, OptimizeParams, deepsyn_steps
 from circuitlab.progress import Progress, add_progress_option
 from circuitlab.synth.recipes import ENGINES
@@ -125,10 +126,10 @@ def check_window_options(args: argparse.Namespace) -> None:
 def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     bar = Progress("optimize", total=1, counts=False, enabled=not args.no_progress)
     try:
-        result, stats = optimize_windows(aig, wparams, model, tokenizer, bar)
+        result, stats = flows.optimize_windows(aig, wparams, model, tokenizer, bar)
     finally:
         bar.close()
-    write_circuit(result, args.output)
+    formats.write_circuit(result, args.output)
     print(f"ANDs:        {stats.ands_before} -> {stats.ands_after}")
     print(f"levels:      {stats.levels_before} -> {stats.levels_after}")
     accepted = ", ".join(f"{name} {stats.accepted.get(name, 0)} (-{stats.gain.get(name, 0)})"
@@ -149,9 +150,9 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
 def _run(args: argparse.Namespace) -> int:
     params = build_params(args)
     wparams = window_params(args)
-    check_output(args.output)
-    aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
-    check_output(args.output, aig)
+    formats.check_output(args.output)
+    aig = formats.read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
+    formats.check_output(args.output, aig)
     # here, once the inputs are checked: the model and its search load torch
     from circuitlab.optimize.model import load_optimize_model
     from circuitlab.optimize.small import optimize_circuits
@@ -164,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
             model = tokenizer = None
         return _run_windows(args, aig, model, tokenizer, wparams)
     (result,) = optimize_circuits([aig], model, tokenizer, params)
-    write_circuit(result.aig, args.output)
+    formats.write_circuit(result.aig, args.output)
     budget = "" if params.search.method == "greedy" else f", budget {params.search.budget}"
     print(f"search:      {params.search.method}{budget}")
     own = "no result (fell back)" if result.transformer_ands is None else result.transformer_ands

@@ -82,7 +82,7 @@ def test_pipeline_checks_its_checkpoint_before_the_work(tmp_path, capsys, monkey
 
 def test_experiment_run_refuses_a_results_folder_before_any_cell(tmp_path, capsys,
                                                                  monkeypatch):
-    monkeypatch.setattr("circuitlab.experiment.run_experiment", _no_work)
+    monkeypatch.setattr("circuitlab.protocol.run_experiment", _no_work)
     config = tmp_path / "exp.toml"
     config.write_text('seeds = [0, 1, 2]\n[designs]\ntrain = ["maj5", "mux8"]\n'
                       'test = ["dec3to8"]\n[[encoders]]\nname = "random"\n'

@@ -1,7 +1,7 @@
 """Tables and plots of a results file: :func:`write_report`.
 
 Every number is computed here from the JSON lines of
-:func:`~circuitlab.experiment.run_experiment`, never read from a stored
+:func:`~circuitlab.protocol.run_experiment`, never read from a stored
 average: per task, one row per encoder cell and one for the task's
 non-learned baseline, each metric as the mean over seeds ± the half-width
 of its 95 % Student-t confidence interval, with ``n`` the seeds; then the
@@ -17,8 +17,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
-from circuitlab.experiment.runner import read_lines
-from circuitlab.experiment.stats import Summary, finite, summarise
+from circuitlab.protocol.runner import read_lines
+from circuitlab.protocol.stats import Summary, finite, summarise
 
 BASELINE = "baseline"
 RANDOM = "random order"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.errors import CircuitlabError
-from circuitlab.experiment.config import EncoderCell
+from circuitlab.protocol.config import EncoderCell
 from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.tasks import Design
 
