@@ -20,7 +20,7 @@ from circuitlab.cli.options import add_option, map_field
 
 
 def _build(args: argparse.Namespace) -> int:
-    from circuitlab.datasets import BuildOptions
+    from circuitlab.parallel import BuildOptions
     from circuitlab.datasets.params import KINDS, DatasetParams
     from circuitlab.datasets.sources import AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources
     from circuitlab.errors import require_choice

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from torch_geometric.data import InMemoryDataset
 
-from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
+from circuitlab.parallel import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.graphs import graph_of, read_item
 from circuitlab.datasets.layout import SourceLayout

@@ -8,6 +8,9 @@ from typing import Any
 from circuitlab.data import ENCODINGS
 from circuitlab.errors import ParamError, require, require_at_least, require_choice
 
+BACKBONES = ("deepgcn", "sage", "gin")
+"""Backbone names; :data:`~circuitlab.nn.ENCODERS` maps each to its class."""
+
 POOLS = ("mean", "mean_max", "po_mean")
 """Graph read-outs of :meth:`~circuitlab.nn.Encoder.pool`."""
 
@@ -52,8 +55,7 @@ class EncoderConfig:
     pool: str = "mean_max"
 
     def __post_init__(self):
-        from circuitlab.nn.registry import ENCODERS  # the registry imports the encoders
-        require_choice(self.backbone, tuple(ENCODERS), "backbone")
+        require_choice(self.backbone, BACKBONES, "backbone")
         for name in ("hidden", "layers"):
             value = getattr(self, name)
             require(isinstance(value, int) and not isinstance(value, bool), name,

@@ -35,7 +35,7 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.io.aiger import dump_aiger, parse_aiger, read_aiger
 from circuitlab.parallel import pmap
 from circuitlab.synth.abc import abc_available
-from circuitlab.transformer.data import generate
+import circuitlab.transformer.data.generate as generate
 from circuitlab.transformer.data.dataset import PairDataset, function_key
 from circuitlab.transformer.data.labels import SOURCE, LabelParams, label_circuits
 
