@@ -31,9 +31,20 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from circuitlab.aig import depth
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
-from circuitlab.synth.design import DesignParams
+from circuitlab.fsutil import atomic_path
+from circuitlab.inference import encode_aigs
+from circuitlab.io import write_aiger
+from circuitlab.io.aiger import parse_aiger
+from circuitlab.io.aiger_write import dump_aiger
+from circuitlab.parallel import pmap
+from circuitlab.synth.design import DesignParams, VERILOG_SUFFIXES, list_designs, read_design_top
+from circuitlab.tasks import Design
+from circuitlab.tasks.qor import evaluate_head
+from circuitlab.tasks.similarity import pairwise_cosine
 from circuitlab.training.threads import torch_threads
+from circuitlab.verify import check_equivalence
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DESIGNS = PROJECT_ROOT / "data" / "designs"
@@ -144,12 +155,7 @@ def run_design(path: Path, params: PipelineParams) -> tuple[dict, bytes | None, 
     Returns the row and the AIGER bytes of the synthesised and the optimised
     circuit (``None`` after a failure); both are also written to the output folder.
     """
-    from circuitlab.aig import depth
-    from circuitlab.io import write_aiger
-    from circuitlab.io.aiger_write import dump_aiger
     from circuitlab.synth import RecipeParams, run_recipe
-    from circuitlab.synth.design import read_design_top
-    from circuitlab.verify import check_equivalence
 
     row: dict = {"design": path.stem}
     start = time.perf_counter()
@@ -189,9 +195,6 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
     """
     from tqdm import tqdm
 
-    from circuitlab.io.aiger import parse_aiger
-    from circuitlab.parallel import pmap
-    from circuitlab.synth.design import VERILOG_SUFFIXES, list_designs
     from circuitlab.synth.recipes import parse_recipe, resolve_engine
 
     parse_recipe(params.recipe)  # a bad recipe or engine fails once, before any work
@@ -255,7 +258,6 @@ def windows_stage(rows: list[dict], opts: list, params: PipelineParams) -> None:
     ``win_equivalent``, ``win_seconds`` and, when the input came back
     unchanged, ``win_note``; a failure sets ``win_error``.
     """
-    from circuitlab.io import write_aiger
     from circuitlab.optimize import WindowParams, optimize_windows
 
     if not rows:
@@ -295,10 +297,7 @@ def encoder_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     """
     import numpy as np
 
-    from circuitlab.fsutil import atomic_path
-    from circuitlab.inference import encode_aigs
     from circuitlab.nn.pretrained import load_encoder
-    from circuitlab.tasks.similarity import pairwise_cosine
 
     if not rows:
         return
@@ -342,9 +341,6 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     time. A failure sets ``qor_error`` on those rows.
     """
     import numpy as np
-
-    from circuitlab.tasks import Design
-    from circuitlab.tasks.qor import evaluate_head
 
     start = time.perf_counter()
     try:

@@ -13,19 +13,18 @@ import time
 from circuitlab.cli.options import add_design_options, add_option, map_field
 from circuitlab.io.formats import READ_SUFFIXES
 from circuitlab.progress import Progress, add_progress_option
+from circuitlab.verify.equivalence import CheckParams, ENGINES, MATCHES, check_equivalence
+from circuitlab.verify.result import Verdict
 
 
 def build_params(args: argparse.Namespace):
     """The :class:`~circuitlab.verify.equivalence.CheckParams` the options ask for."""
-    from circuitlab.verify.equivalence import CheckParams
     return CheckParams(engine=args.engine, conflict_budget=args.conflict_budget,
                              timeout=args.timeout)
 
 
 def _run(args: argparse.Namespace) -> int:
     from circuitlab.io.formats import read_circuit
-    from circuitlab.verify.equivalence import check_equivalence
-    from circuitlab.verify.result import Verdict
 
     start = time.monotonic()  # the time limit counts the reading too
     params = build_params(args)
@@ -45,8 +44,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.verify.equivalence import (ENGINES, MATCHES, CheckParams,
-                                               check_equivalence)
     formats = ", ".join(READ_SUFFIXES)
     parser.add_argument("a", help=f"first circuit ({formats})")
     parser.add_argument("b", help=f"second circuit ({formats})")

@@ -17,14 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from circuitlab.cli.options import add_option, map_field
+from circuitlab.datasets.sources import AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources
+from circuitlab.errors import require_choice
+from circuitlab.fsutil import check_output_dir
+from circuitlab.parallel import BuildOptions
 
 
 def _build(args: argparse.Namespace) -> int:
-    from circuitlab.parallel import BuildOptions
     from circuitlab.datasets.params import KINDS, DatasetParams
-    from circuitlab.datasets.sources import AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources
-    from circuitlab.errors import require_choice
-    from circuitlab.fsutil import check_output_dir
 
     require_choice(args.kind, KINDS, "kind")
     check_output_dir(args.root, "--root")
@@ -84,7 +84,6 @@ def _no_new_empty_folders(root: Path) -> Iterator[None]:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from circuitlab.datasets.params import KINDS, DatasetParams
-    from circuitlab.parallel import BuildOptions
     from circuitlab.synth.recipes import ENGINES
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True

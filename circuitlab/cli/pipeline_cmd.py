@@ -15,6 +15,7 @@ from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.cli.stats_cmd import format_table
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file, check_output_dir
+from circuitlab.pipeline import EMBEDDINGS, PipelineParams
 from circuitlab.training.threads import uses_torch
 
 COLUMNS = ["design", "inputs", "latches", "outputs", "ands", "levels", "ands_opt",
@@ -22,7 +23,6 @@ COLUMNS = ["design", "inputs", "latches", "outputs", "ands", "levels", "ands_opt
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.pipeline import PipelineParams
     from circuitlab.synth.recipes import ENGINES
     defaults = PipelineParams()
     add_option(parser, defaults, "designs", metavar="DIR",
@@ -53,7 +53,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def build_params(args: argparse.Namespace):
     """The :class:`~circuitlab.pipeline.PipelineParams` the options ask for."""
-    from circuitlab.pipeline import PipelineParams
     return PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
                           engine=args.engine, jobs=args.jobs,
                           synthesis=design_params(args), transformer=args.transformer,
@@ -114,7 +113,6 @@ NEIGHBOURS_SHOWN = 10
 
 def print_neighbours(rows: list[dict], params) -> None:
     """The nearest other design of the first designs, by the shipped encoder's embeddings."""
-    from circuitlab.pipeline import EMBEDDINGS
     done = [r for r in rows if "nearest" in r]
     for r in rows:
         if "encoder_error" in r:

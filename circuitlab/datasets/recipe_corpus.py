@@ -24,6 +24,8 @@ from circuitlab.datasets.sources import (
 )
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.fsutil import atomic_path, write_bytes_atomic
+from circuitlab.aig import depth
+from circuitlab.io.aiger import dump_aiger, parse_aiger
 
 __all__ = ["RecipeCorpus", "recipe_payload", "recipe_seed", "trace_item"]
 
@@ -45,9 +47,7 @@ def recipe_payload(design: str, index: int, corpus_seed: int, length: int, engin
 
 def trace_item(payload: dict) -> bytes:
     """Worker: design AIGER + recipe -> item bytes (every step's AIGER and QoR)."""
-    from circuitlab.aig import depth
     from circuitlab.synth.recipes import RecipeParams, trace_recipe
-    from circuitlab.io.aiger import dump_aiger, parse_aiger
     aig = parse_aiger(payload["aiger"], payload["design"])
     params = RecipeParams(engine=payload["engine"], timeout=payload["timeout"])
     trace = trace_recipe(aig, payload["steps"], params)

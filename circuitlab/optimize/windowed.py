@@ -27,6 +27,8 @@ from circuitlab.optimize.window_pass import PassContext, window_pass
 from circuitlab.parallel import ignore_sigint, terminate
 from circuitlab.synth.recipes import ENGINES
 from circuitlab.verify.result import Verdict
+from circuitlab.synth.vocabulary import DEEPSYN, Script
+from circuitlab.verify import CheckParams, check_equivalence
 
 __all__ = ["GENERATORS", "WindowParams", "WindowStats", "optimize_windows"]
 
@@ -291,7 +293,6 @@ def _deepsyn(comb: Aig, engine: str, seconds: float, wall: float) -> Aig | None:
     stops it, leaving the rest of the budget to the scripts and windows.
     """
     from circuitlab.synth.recipes import resolve_engine, run_scripts
-    from circuitlab.synth.vocabulary import DEEPSYN, Script
 
     limit = int(seconds)
     if limit < 1 or resolve_engine(engine) != "abc":
@@ -304,7 +305,6 @@ def _deepsyn(comb: Aig, engine: str, seconds: float, wall: float) -> Aig | None:
 
 def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) -> Aig:
     """``comb`` with the latches of ``original`` back, proven equivalent; else ``original``."""
-    from circuitlab.verify import CheckParams, check_equivalence
 
     if comb is original.cut_latches() or comb.num_ands >= original.num_ands:
         stats.accepted, stats.gain = {}, {}

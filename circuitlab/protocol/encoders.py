@@ -23,6 +23,8 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.protocol.config import EncoderCell
 from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.tasks import Design
+from circuitlab.io.aiger import dump_aiger
+from circuitlab.llm import EmbedParams
 
 VOLATILE = ("progress", "log_interval", "ckpt_interval", "device")
 """Pre-training settings that do not change the weights beyond rounding."""
@@ -104,7 +106,6 @@ def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
 def pretrain_graphs(designs: Sequence[Design], config) -> list:
     """The designs' AIGs as graphs in ``config``'s encoding, with text tokens if it uses text."""
     from circuitlab.data import to_pyg
-    from circuitlab.llm import EmbedParams
     from circuitlab.pretrain.corpus import attach_text_tokens
 
     graphs = []
@@ -129,5 +130,4 @@ def _text_designs(train: Sequence[Design]) -> list[Design]:
 
 
 def _aig_digest(design: Design) -> str:
-    from circuitlab.io.aiger import dump_aiger
     return hashlib.sha256(dump_aiger(design.aig)).hexdigest()

@@ -19,6 +19,7 @@ from pathlib import Path
 from circuitlab.errors import CircuitlabError
 from circuitlab.protocol.runner import read_lines
 from circuitlab.protocol.stats import Summary, finite, summarise
+from circuitlab.fsutil import atomic_path, check_output_dir
 
 BASELINE = "baseline"
 RANDOM = "random order"
@@ -172,7 +173,6 @@ def write_report(results: Path, out_dir: Path, *, plots: bool = True,
         CircuitlabError: an unreadable results file, no line of the config,
             matplotlib missing while ``plots`` is on.
     """
-    from circuitlab.fsutil import atomic_path, check_output_dir
 
     check_output_dir(out_dir, "-o")
     records = read_lines(results)
@@ -194,8 +194,6 @@ def write_plots(records: list[dict], out_dir: Path, config_hash: str | None) -> 
                               "or pass --no-plots") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from circuitlab.fsutil import atomic_path
 
     chosen, _ = select(records, config_hash)
     config = chosen[-1]["config"]

@@ -39,6 +39,7 @@ from circuitlab.tasks.classification import binary_metrics, choose_threshold, ro
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.tasks.equivalence_pairs import KINDS, PairSet, cached_pair_sets
 from circuitlab.tasks.similarity import embedding_cosine, signature_agreement
+from circuitlab.inference import encode_aigs
 
 __all__ = ["EquivalenceTaskParams", "run", "score_pairs"]
 
@@ -106,7 +107,6 @@ def score_pairs(pairs: PairSet, encoder, params: EquivalenceTaskParams,
     """
     if not len(pairs.pairs):
         return np.zeros(0), np.zeros(0)
-    from circuitlab.inference import encode_aigs
     names = [f"{pairs.design} cone {k}" for k in range(len(pairs.cones))]
     graphs, _ = encode_aigs(pairs.cones, encoder, params.node_budget, names)
     model = embedding_cosine(graphs[pairs.pairs[:, 0]], graphs[pairs.pairs[:, 1]])

@@ -28,8 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-from circuitlab.errors import require, require_at_least, require_choice, require_positive
+from circuitlab.errors import (CircuitlabError, require, require_at_least, require_choice,
+                               require_positive)
+from circuitlab.inference import encode_aigs
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
+from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
+from circuitlab.tasks.ranking import (mape, mean_ranks, random_rank_metrics, rank_metrics,
+                                      standardise)
 from circuitlab.training.threads import torch_threads
 
 __all__ = ["QorParams", "baseline_predictions", "evaluate", "evaluate_head", "run", "summarise",
@@ -119,7 +124,6 @@ class QorParams:
 def targets(ands: np.ndarray, ands_before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Standardised labels ``z`` ``[D, R]`` and log size ratios ``[D, R]`` from AND counts
     ``[D, R]`` after each recipe and ``[D]`` before."""
-    from circuitlab.tasks.ranking import standardise
     ands = np.asarray(ands, dtype=np.float64)
     z = np.stack([standardise(row) for row in ands]) if len(ands) else ands
     before = np.asarray(ands_before, dtype=np.float64)[:, None]
@@ -134,7 +138,6 @@ def baseline_predictions(train_ands: np.ndarray, train_before: np.ndarray):
         better), and its mean log size ratio (which predicts a design's AND
         count as ``(a0 + 1) * exp(log_ratio) - 1``).
     """
-    from circuitlab.tasks.ranking import mean_ranks
     z, ratio = targets(train_ands, train_before)
     return -mean_ranks(z), ratio.mean(axis=0)
 
@@ -147,7 +150,6 @@ def evaluate(name: str, true_ands: np.ndarray, ands_before: int, score: np.ndarr
     ``spread`` is the number of distinct AND counts among the recipes (1:
     nothing to rank, ranking metrics NaN).
     """
-    from circuitlab.tasks.ranking import mape, random_rank_metrics, rank_metrics, standardise
     z = standardise(true_ands)
     base_ands = (ands_before + 1) * np.exp(base_ratio) - 1
     model = {**rank_metrics(z, score), "mape": mape(pred_ands, true_ands)}
@@ -188,9 +190,6 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
     """
     import torch
 
-    from circuitlab.errors import CircuitlabError
-    from circuitlab.inference import encode_aigs
-    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
     from circuitlab.tasks.qor_train import train_head
     from circuitlab.tasks.recipe_encoder import recipe_tokens
 
@@ -264,8 +263,6 @@ def evaluate_head(head, encoder, meta: dict, designs: Sequence[Design], count: i
     """
     import torch
 
-    from circuitlab.inference import encode_aigs
-    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
     from circuitlab.tasks.recipe_encoder import recipe_tokens
 
     recipes = shared_recipes(count, meta["recipes"]["seed"], meta["recipes"]["length"])

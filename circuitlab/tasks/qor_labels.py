@@ -26,6 +26,10 @@ import numpy as np
 
 from circuitlab.errors import CircuitlabError, require_at_least
 from circuitlab.parallel import pmap
+from circuitlab.aig.ops import depth
+from circuitlab.fsutil import write_bytes_atomic
+from circuitlab.io.aiger import parse_aiger
+from circuitlab.io.aiger_write import dump_aiger
 
 __all__ = ["RecipeLabelStats", "aig_key", "recipe_key", "recipe_labels", "shared_recipes"]
 
@@ -50,7 +54,6 @@ def recipe_key(recipe: Sequence[str]) -> str:
 
 def aig_key(aig) -> str:
     """SHA-256 (hex) of ``aig``'s binary AIGER without names or comments."""
-    from circuitlab.io.aiger_write import dump_aiger
     return hashlib.sha256(dump_aiger(aig, symbols=False, comments=False)).hexdigest()
 
 
@@ -75,8 +78,6 @@ class RecipeLabelStats:
 def _label_chunk(aiger: bytes, recipes: list[str], engine: str,
                  timeout: float) -> list[tuple[int, int, float]]:
     """Worker: ``(ands, depth, cpu seconds)`` of each recipe on the circuit ``aiger``."""
-    from circuitlab.aig.ops import depth
-    from circuitlab.io.aiger import parse_aiger
     from circuitlab.synth.recipes import RecipeParams, run_recipe
     aig = parse_aiger(aiger)
     out = []
@@ -108,7 +109,6 @@ def _read_cache(path: Path | None) -> dict[str, list]:
 def _write_cache(path: Path | None, design: str, labels: dict[str, list]) -> None:
     if path is None:
         return
-    from circuitlab.fsutil import write_bytes_atomic
     write_bytes_atomic(path, json.dumps({"design": design, "labels": labels}).encode())
 
 
@@ -146,7 +146,6 @@ def recipe_labels(designs: Sequence, recipes: Sequence[Sequence[str]], engine: s
     paths: dict[str, Path | None] = {}
     work: list[tuple[str, list[str]]] = []
     aigers: dict[str, bytes] = {}
-    from circuitlab.io.aiger_write import dump_aiger
     for design in designs:
         path = None if cache is None else (Path(cache) / CACHE_FOLDER / engine
                                            / f"{aig_key(design.aig)}.json")

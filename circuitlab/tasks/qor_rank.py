@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError, FormatError, require_at_least, require_choice
+from circuitlab.aig.ops import depth
+from circuitlab.inference import encode_aigs
+from circuitlab.tasks.qor_labels import recipe_key
+from circuitlab.verify import check_equivalence
 
 __all__ = ["RankParams", "apply_best", "rank_recipes", "read_recipe_file"]
 
@@ -111,8 +115,6 @@ def rank_recipes(aig, recipes: Sequence[Sequence[str]], head, encoder,
     import numpy as np
     import torch
 
-    from circuitlab.inference import encode_aigs
-    from circuitlab.tasks.qor_labels import recipe_key
     from circuitlab.tasks.recipe_encoder import recipe_tokens
     tokens = recipe_tokens(recipes)
     graphs, _ = encode_aigs([aig], encoder, node_budget)
@@ -130,9 +132,7 @@ def apply_best(aig, rows: list[dict], count: int, engine: str = "aigverse") -> l
     verdict of :func:`~circuitlab.verify.check_equivalence` between ``aig``
     and the result, lower case) and ``cec_engine``. Returns the rows changed.
     """
-    from circuitlab.aig.ops import depth
     from circuitlab.synth.recipes import RecipeParams, run_recipe
-    from circuitlab.verify import check_equivalence
     done = []
     for row in rows[:count]:
         result, _ = run_recipe(aig, row["recipe"], RecipeParams(engine=engine))

@@ -26,6 +26,7 @@ from circuitlab.sim.simulate import (
 from circuitlab.verify.matching import MATCHES, align, position_fallback
 from circuitlab.verify.result import EquivalenceResult, Verdict
 from circuitlab.verify.sat import SatParams, sat_equivalence
+from circuitlab.io.aigverse_call import call_with_deadline
 
 __all__ = ["ENGINES", "MATCHES", "CounterexampleError", "CheckParams",
            "check_equivalence"]
@@ -161,7 +162,6 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
         return _decide(ac, bc, params, deadline, result)
     # Simulation and the prover's set-up cannot stop part-way: a worker process
     # does them and is killed at the deadline.
-    from circuitlab.io.aigverse_call import call_with_deadline
     left = deadline - time.monotonic()
     if left > 0:
         finished, answer = call_with_deadline(_decide_in_worker, ac, bc, params, deadline, result,
