@@ -84,7 +84,7 @@ class PipelineParams:
     qor_recipes: int = 6
 
     def __post_init__(self) -> None:
-        from circuitlab.synth.recipes import ENGINES
+        from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
         require_choice(self.engine, ENGINES, "engine")
         require_at_least(self.jobs, 1, "jobs")
         require_positive(self.window_seconds, "window_seconds")
@@ -155,6 +155,7 @@ def run_design(path: Path, params: PipelineParams) -> tuple[dict, bytes | None, 
     Returns the row and the AIGER bytes of the synthesised and the optimised
     circuit (``None`` after a failure); both are also written to the output folder.
     """
+    # looked up at call time: tests stand in for it
     from circuitlab.synth import RecipeParams, run_recipe
 
     row: dict = {"design": path.stem}
@@ -195,6 +196,7 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
     """
     from tqdm import tqdm
 
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import parse_recipe, resolve_engine
 
     parse_recipe(params.recipe)  # a bad recipe or engine fails once, before any work
@@ -243,7 +245,7 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
 @functools.lru_cache(maxsize=2)
 def _transformer(checkpoint: Path | None):
     """The circuit transformer and its tokenizer, loaded once per run."""
-    from circuitlab.optimize.model import load_optimize_model
+    from circuitlab.optimize.model import load_optimize_model  # loads aigverse: only when used
     return load_optimize_model(checkpoint, "cpu")
 
 
@@ -258,7 +260,7 @@ def windows_stage(rows: list[dict], opts: list, params: PipelineParams) -> None:
     ``win_equivalent``, ``win_seconds`` and, when the input came back
     unchanged, ``win_note``; a failure sets ``win_error``.
     """
-    from circuitlab.optimize import WindowParams, optimize_windows
+    from circuitlab.optimize import WindowParams, optimize_windows  # loads aigverse: only when used
 
     if not rows:
         return
@@ -297,6 +299,7 @@ def encoder_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     """
     import numpy as np
 
+    # loads torch, torch_geometric: only when used
     from circuitlab.nn.pretrained import load_encoder
 
     if not rows:
@@ -375,5 +378,5 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
 @functools.lru_cache(maxsize=1)
 def _qor_head():
     """The shipped QoR head, its encoder and facts, loaded once per run."""
-    from circuitlab.tasks.qor_head import load_head
+    from circuitlab.tasks.qor_head import load_head  # loads torch, torch_geometric: only when used
     return load_head()

@@ -24,7 +24,7 @@ from circuitlab.parallel import BuildOptions
 
 
 def _build(args: argparse.Namespace) -> int:
-    from circuitlab.datasets.params import KINDS, DatasetParams
+    from circuitlab.datasets.params import KINDS, DatasetParams  # loads aigverse: only when used
 
     require_choice(args.kind, KINDS, "kind")
     check_output_dir(args.root, "--root")
@@ -53,6 +53,7 @@ def _dataset(args: argparse.Namespace, params, options):
         return RecipeCorpus(args.root, args.source, recipes=params.recipes, seed=params.seed,
                             length=params.length, engine=params.engine,
                             encoding=params.encoding, options=options)
+    # looked up at call time: tests stand in for it
     from circuitlab.datasets import AigerDataset, VerilogAigDataset
     cls = VerilogAigDataset if params.kind == "verilog" else AigerDataset
     return cls(args.root, args.source, encoding=params.encoding, options=options)
@@ -83,8 +84,8 @@ def _no_new_empty_folders(root: Path) -> Iterator[None]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.datasets.params import KINDS, DatasetParams
-    from circuitlab.synth.recipes import ENGINES
+    from circuitlab.datasets.params import KINDS, DatasetParams  # loads aigverse: only when used
+    from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     build = actions.add_parser("build", help="build a dataset into --root",

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
                               + (" with --nodes" if args.nodes else ""))
     for name in args.files:
         check_input_file(name)
+    # loads torch, torch_geometric: only when used
     from circuitlab.nn.pretrained import load_encoder
     encoder = load_encoder(params.checkpoint)
     show = not args.no_progress

@@ -154,8 +154,8 @@ def _run(args: argparse.Namespace) -> int:
     aig = formats.read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
     formats.check_output(args.output, aig)
     # here, once the inputs are checked: the model and its search load torch
-    from circuitlab.optimize.model import load_optimize_model
-    from circuitlab.optimize.small import optimize_circuits
+    from circuitlab.optimize.model import load_optimize_model  # loads aigverse: only when used
+    from circuitlab.optimize.small import optimize_circuits  # loads aigverse, torch: only when used
 
     check_device(args.device)
     model, tokenizer = load_optimize_model(args.checkpoint, args.device)

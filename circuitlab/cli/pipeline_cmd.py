@@ -23,7 +23,7 @@ COLUMNS = ["design", "inputs", "latches", "outputs", "ands", "levels", "ands_opt
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.synth.recipes import ENGINES
+    from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
     defaults = PipelineParams()
     add_option(parser, defaults, "designs", metavar="DIR",
                help="folder of <name>.v designs (default: the project's data/designs)")
@@ -62,15 +62,15 @@ def build_params(args: argparse.Namespace):
 
 @uses_torch
 def run(args) -> int:
-    from circuitlab.pipeline import run_pipeline
-    from circuitlab.synth.recipes import parse_recipe
+    from circuitlab.pipeline import run_pipeline  # looked up at call time: tests stand in for it
+    from circuitlab.synth.recipes import parse_recipe  # loads aigverse: only when used
 
     params = build_params(args)
     parse_recipe(params.recipe)
     check_output_dir(params.out, "--out")
     if params.checkpoint is not None and params.transformer:
         check_input_file(params.checkpoint, "--checkpoint")
-        from circuitlab.optimize.model import load_optimize_model
+        from circuitlab.optimize.model import load_optimize_model  # loads aigverse: only when used
         # a file that is no checkpoint fails before the work
         load_optimize_model(params.checkpoint, "cpu")
     rows = run_pipeline(params, progress=args.progress)

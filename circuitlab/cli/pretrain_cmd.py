@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     raw = check_inputs(args)
 
     from circuitlab.pretrain import PretrainConfig, pretrain  # torch, once the inputs are good
+    # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.graphs import text_graphs
 
     path = config_file.resolve(args.config)

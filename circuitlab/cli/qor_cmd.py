@@ -29,7 +29,7 @@ SHOWN = 10
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.synth.recipes import ENGINES
+    from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     rank = actions.add_parser("rank", help="rank recipes for a design, best first",
@@ -69,7 +69,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 @uses_torch
 def run_rank(args: argparse.Namespace) -> int:
-    from circuitlab.synth.recipes import random_recipe
+    from circuitlab.synth.recipes import random_recipe  # loads aigverse: only when used
 
     params = RankParams(checkpoint=args.checkpoint, random=args.random, seed=args.seed,
                         length=args.length, apply=args.apply, engine=args.engine,

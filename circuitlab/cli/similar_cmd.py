@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         raise CircuitlabError("give at least two files to compare")
     for name in args.files:
         check_input_file(name)
+    # loads torch, torch_geometric: only when used
     from circuitlab.nn.pretrained import load_encoder
     encoder = load_encoder(params.checkpoint)
     aigs = [read_design(name, reading) for name in args.files]

@@ -55,7 +55,7 @@ class FolderDataset(SourceLayout, InMemoryDataset):
                  transform=None, pre_transform=None, pre_filter=None,
                  options: BuildOptions = BuildOptions(), log: bool = False,
                  force_reload: bool = False):
-        from circuitlab.data import ENCODINGS
+        from circuitlab.data import ENCODINGS  # loads torch, torch_geometric: only when used
         require_choice(encoding, ENCODINGS, "encoding")
         self.source = Path(source)
         self.encoding = encoding
@@ -69,7 +69,7 @@ class FolderDataset(SourceLayout, InMemoryDataset):
                          force_reload=force_reload)
         import torch
 
-        from circuitlab.data import AigData
+        from circuitlab.data import AigData  # loads torch, torch_geometric: only when used
         torch.serialization.add_safe_globals([AigData])  # our own class: safe to unpickle
         self.load(self.processed_paths[0])
         report = Path(self.processed_dir) / "report.json"

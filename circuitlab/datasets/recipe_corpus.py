@@ -39,7 +39,7 @@ def recipe_seed(corpus_seed: int, design: str, index: int) -> int:
 def recipe_payload(design: str, index: int, corpus_seed: int, length: int, engine: str,
                    timeout: float) -> dict:
     """What :func:`trace_item` needs for recipe ``index`` of ``design``, less its ``aiger``."""
-    from circuitlab.synth.recipes import random_recipe
+    from circuitlab.synth.recipes import random_recipe  # loads aigverse: only when used
     seed = recipe_seed(corpus_seed, design, index)
     return {"design": design, "steps": random_recipe(seed, length), "engine": engine,
             "timeout": timeout, "seed": seed, "index": index}
@@ -47,6 +47,7 @@ def recipe_payload(design: str, index: int, corpus_seed: int, length: int, engin
 
 def trace_item(payload: dict) -> bytes:
     """Worker: design AIGER + recipe -> item bytes (every step's AIGER and QoR)."""
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import RecipeParams, trace_recipe
     aig = parse_aiger(payload["aiger"], payload["design"])
     params = RecipeParams(engine=payload["engine"], timeout=payload["timeout"])
@@ -106,8 +107,8 @@ class RecipeCorpus(SourceLayout, Dataset):
                  transform=None, pre_transform=None, pre_filter=None,
                  options: BuildOptions = BuildOptions(), timeout: float = 600.0,
                  log: bool = False, force_reload: bool = False):
-        from circuitlab.data import ENCODINGS
-        from circuitlab.synth.recipes import resolve_engine
+        from circuitlab.data import ENCODINGS  # loads torch, torch_geometric: only when used
+        from circuitlab.synth.recipes import resolve_engine  # loads aigverse: only when used
         require_choice(encoding, ENCODINGS, "encoding")
         require_at_least(recipes, 1, "recipes")
         require_at_least(seed, 0, "seed")

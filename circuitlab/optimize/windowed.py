@@ -264,6 +264,7 @@ def _script(comb: Aig, engine: str, deadline: float | None, stats: WindowStats) 
     """The smallest of the classical scripts (``resyn2``, ``compress2rs``) run on
     ``comb``, or ``None`` when every run fails or time is short (recorded in
     ``stats.out_of_time``)."""
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
 
     best = None
@@ -292,6 +293,7 @@ def _deepsyn(comb: Aig, engine: str, seconds: float, wall: float) -> Aig | None:
     machine or a large circuit it ends later than ``seconds``; ``wall``
     stops it, leaving the rest of the budget to the scripts and windows.
     """
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import resolve_engine, run_scripts
 
     limit = int(seconds)

@@ -69,6 +69,7 @@ def _synthesize(path: Path, timeout: float) -> bytes | str:
 
 def _trace(payload: dict) -> list[bytes] | str:
     """Worker: the AIGER bytes of a recipe's steps after the first, or the error's line."""
+    # loads torch, torch_geometric: only when used
     from circuitlab.datasets.recipe_corpus import trace_item
     try:
         return unpack(trace_item(payload))[1][1:]
@@ -88,7 +89,8 @@ def design_graphs(files: Sequence[Path], params: CorpusParams = CorpusParams()) 
     Raises:
         CircuitlabError: a design does not synthesise (its name and Yosys' line).
     """
-    from circuitlab.data import to_pyg
+    from circuitlab.data import to_pyg  # loads torch, torch_geometric: only when used
+    # loads torch, torch_geometric: only when used
     from circuitlab.datasets.recipe_corpus import recipe_payload
 
     files = list(files)
@@ -139,6 +141,7 @@ def attach_text_tokens(graphs: Sequence, embed: EmbedParams = EmbedParams(),
     """
     import torch
 
+    # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.model import with_text_tokens
 
     texts = []

@@ -24,6 +24,7 @@ def text_graphs(folder: Path, config, recipes: int | None = None, model: str | N
             circuit files without text; the embedder's width is not
             ``config.text_dim``.
     """
+    # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
 
     label = label or str(folder)

@@ -94,7 +94,7 @@ class QorParams:
     progress: bool = False
 
     def __post_init__(self):
-        from circuitlab.synth.recipes import ENGINES
+        from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
         require_at_least(self.recipes, 2, "recipes")
         require_at_least(self.recipe_length, 1, "recipe_length")
         require_at_least(self.recipe_seed, 0, "recipe_seed")
@@ -116,6 +116,7 @@ class QorParams:
 
     def head_config(self, graph_dim: int):
         """The :class:`~circuitlab.tasks.qor_head.QorHeadConfig` of these sizes."""
+        # loads torch, torch_geometric: only when used
         from circuitlab.tasks.qor_head import QorHeadConfig
         return QorHeadConfig(graph_dim, self.step_dim, self.channels, self.kernel,
                              self.conv_layers, self.hidden, float(self.dropout))
@@ -190,8 +191,9 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
     """
     import torch
 
+    # loads torch, torch_geometric: only when used
     from circuitlab.tasks.qor_train import train_head
-    from circuitlab.tasks.recipe_encoder import recipe_tokens
+    from circuitlab.tasks.recipe_encoder import recipe_tokens  # loads torch: only when used
 
     check_disjoint(train, test)
     if not train or not test:
@@ -222,7 +224,7 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
                                        design.aig.num_ands)
             rows.append(evaluate(design.name, labels[design.name][:, 0], design.aig.num_ands,
                                  score.numpy(), pred.numpy(), base_score, base_ratio))
-    from circuitlab.synth.recipes import resolve_engine
+    from circuitlab.synth.recipes import resolve_engine  # loads aigverse: only when used
     engine = resolve_engine(params.engine)
     info = {"recipes": params.recipes, "recipe_length": params.recipe_length,
             "recipe_seed": params.recipe_seed, "engine": engine,
@@ -263,7 +265,7 @@ def evaluate_head(head, encoder, meta: dict, designs: Sequence[Design], count: i
     """
     import torch
 
-    from circuitlab.tasks.recipe_encoder import recipe_tokens
+    from circuitlab.tasks.recipe_encoder import recipe_tokens  # loads torch: only when used
 
     recipes = shared_recipes(count, meta["recipes"]["seed"], meta["recipes"]["length"])
     labels, _ = recipe_labels(designs, recipes, meta["recipes"]["engine"], cache, jobs,

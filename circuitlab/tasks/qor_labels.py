@@ -40,7 +40,7 @@ CHUNK = 4
 
 def shared_recipes(count: int, seed: int = 0, length: int = 20) -> list[tuple[str, ...]]:
     """The shared recipe set: recipe ``k`` is ``random_recipe(seed + k, length)``, ``k < count``."""
-    from circuitlab.synth.recipes import random_recipe
+    from circuitlab.synth.recipes import random_recipe  # loads aigverse: only when used
     require_at_least(count, 1, "recipes")
     require_at_least(seed, 0, "recipe_seed")
     return [tuple(random_recipe(seed + k, length)) for k in range(int(count))]
@@ -48,7 +48,7 @@ def shared_recipes(count: int, seed: int = 0, length: int = 20) -> list[tuple[st
 
 def recipe_key(recipe: Sequence[str]) -> str:
     """A recipe's canonical text, ``"; "``-separated (the cache key and the CSV column)."""
-    from circuitlab.synth.recipes import parse_recipe
+    from circuitlab.synth.recipes import parse_recipe  # loads aigverse: only when used
     return "; ".join(str(s) for s in parse_recipe(list(recipe)))
 
 
@@ -78,7 +78,7 @@ class RecipeLabelStats:
 def _label_chunk(aiger: bytes, recipes: list[str], engine: str,
                  timeout: float) -> list[tuple[int, int, float]]:
     """Worker: ``(ands, depth, cpu seconds)`` of each recipe on the circuit ``aiger``."""
-    from circuitlab.synth.recipes import RecipeParams, run_recipe
+    from circuitlab.synth.recipes import RecipeParams, run_recipe  # loads aigverse: only when used
     aig = parse_aiger(aiger)
     out = []
     for recipe in recipes:
@@ -136,7 +136,7 @@ def recipe_labels(designs: Sequence, recipes: Sequence[Sequence[str]], engine: s
     """
     from tqdm import tqdm
 
-    from circuitlab.synth.recipes import resolve_engine
+    from circuitlab.synth.recipes import resolve_engine  # loads aigverse: only when used
     require_at_least(jobs, 1, "jobs")
     engine = resolve_engine(engine)
     start = time.perf_counter()
