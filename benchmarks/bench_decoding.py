@@ -35,7 +35,7 @@ import time
 import torch
 
 from _common import print_table
-from circuitlab.optimize.model import load_model
+from circuitlab.optimize.model import load_optimize_model
 from circuitlab.sim.tables import tables_to_ints
 from circuitlab.transformer.constraints import output_tables
 from circuitlab.transformer.data.generate import random_circuits
@@ -166,7 +166,7 @@ def main() -> None:
         args.circuits, args.per_circuit = 16, 8
     if args.threads:
         torch.set_num_threads(args.threads)
-    model, tok = load_model(args.checkpoint, args.device)
+    model, tok = load_optimize_model(args.checkpoint, args.device)
     aigs = [a for a in random_circuits(4 * args.circuits, seed=1000, ands=(10, 40))
             if tok.fits(a)][:args.circuits]
     batch = prepare(tok, aigs, device=model.tok_emb.weight.device)

@@ -23,7 +23,7 @@ import torch
 from _common import as_label, before_sat, print_table
 from circuitlab.exact import min_ands_table, npn_classes
 from circuitlab.io.truth import truth_to_aig
-from circuitlab.optimize.model import load_model
+from circuitlab.optimize.model import load_optimize_model
 from circuitlab.optimize.small import OptimizeParams, optimize_circuits
 from circuitlab.synth.recipes import RecipeParams, run_recipe
 from circuitlab.transformer.search import SearchParams, search
@@ -44,7 +44,7 @@ def main() -> None:
         args.budget = 2
     if args.threads:
         torch.set_num_threads(args.threads)
-    model, tok = load_model(args.checkpoint, args.device)
+    model, tok = load_optimize_model(args.checkpoint, args.device)
     tables = npn_classes(4)[:8] if args.smoke else npn_classes(4)
     aigs = [truth_to_aig(np.array([(t >> m) & 1 for m in range(16)], dtype=np.uint8), 4)
             for t in tables]

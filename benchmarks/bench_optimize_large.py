@@ -51,7 +51,7 @@ from circuitlab.pipeline import git_revision
 from circuitlab.synth.abc import abc_available, run_abc_script
 from circuitlab.synth.best_of import DEEPSYN, Script
 from circuitlab.synth.recipes import SCRIPTS
-from circuitlab.verify import EquivalenceParams, Verdict, check_equivalence
+from circuitlab.verify import CheckParams, Verdict, check_equivalence
 
 SUITES = ("iscas85", "epfl_arithmetic")
 SKIPPED = ("c17",)  # 6 ANDs: nothing to measure
@@ -94,7 +94,7 @@ def timed(fn):
 
 
 def checked(source: Aig, result: Aig, seconds: float) -> Verdict:
-    params = EquivalenceParams(timeout=seconds)
+    params = CheckParams(timeout=seconds)
     return check_equivalence(source, result, match="position", params=params).verdict
 
 
@@ -196,8 +196,8 @@ def main() -> None:
             import circuitlab.optimize.windowed  # noqa: F401
         except ImportError as exc:
             sys.exit(f"our flow is not available ({exc}); run with --no-ours")
-        from circuitlab.optimize.model import load_model
-        model, tokenizer = load_model(args.checkpoint, args.device)
+        from circuitlab.optimize.model import load_optimize_model
+        model, tokenizer = load_optimize_model(args.checkpoint, args.device)
     rev = git_revision()
     records, rows, failures = [], [], 0
     for path in files:

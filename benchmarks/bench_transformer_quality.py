@@ -37,7 +37,7 @@ import torch
 
 from _common import SHARED, as_label, before_sat, print_table
 from circuitlab.io.truth import read_truth
-from circuitlab.optimize.model import load_model
+from circuitlab.optimize.model import load_optimize_model
 from circuitlab.optimize.small import OptimizeParams, optimize_circuits
 from circuitlab.synth.abc import abc_available, run_abc_batch
 from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
@@ -93,7 +93,7 @@ def main() -> None:
         args.circuits, args.mcts, args.budget, args.deepsyn = 8, 2, 2, 10
     if args.threads:
         torch.set_num_threads(args.threads)
-    model, tok = load_model(args.checkpoint, args.device)
+    model, tok = load_optimize_model(args.checkpoint, args.device)
     searched = SearchParams(method=args.search, budget=args.budget)
 
     if args.circuits > 0:

@@ -36,7 +36,7 @@ def main() -> int:
 
     import torch
 
-    from circuitlab.pretrain import PretrainModel, load_model
+    from circuitlab.pretrain import PretrainModel, load_pretrain_model
     from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
     from circuitlab.pretrain.evaluate import majority_metrics, reconstruction_metrics
     from train_encoder import DESIGNS, HOLDOUT
@@ -44,7 +44,7 @@ def main() -> int:
     torch.set_num_threads(2)
     held = verilog_corpus(DESIGNS, CorpusParams(), designs=HOLDOUT)
     train = verilog_corpus(DESIGNS, CorpusParams(), None, exclude=HOLDOUT)
-    shipped = load_model()
+    shipped = load_pretrain_model()
     config = shipped.config
     results = {"shipped": reconstruction_metrics(shipped, held, SEEDS)}
     runs = []

@@ -43,7 +43,7 @@ def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,
     import numpy as np
     import torch
 
-    from circuitlab.data import to_pyg
+    from circuitlab.data import to_pyg  # loads torch, torch_geometric: only when used
 
     names = list(names) if names is not None else [f"circuit {k}" for k in range(len(aigs))]
     rows, states = [], []

@@ -12,7 +12,7 @@ optimised AIG, and that result is proven equivalent too; the held-out
 designs of the shipped QoR head get its recipe ranking judged. Each stage
 takes the design's circuits in memory. As each design finishes, one JSON
 line is appended to ``results.jsonl`` in the output folder, with the git
-revision and ``equivalent`` / ``ct_equivalent`` columns; the AIGs are
+revision and ``equivalent`` / ``win_equivalent`` columns; the AIGs are
 written beside it, and a rerun skips the designs already there. Last, the
 shipped pre-trained graph encoder (:func:`circuitlab.nn.load_default_encoder`)
 embeds every synthesised AIG into ``embeddings.npz``, with each design's
@@ -31,9 +31,20 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from circuitlab.aig import depth
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice, require_positive
-from circuitlab.synth.design import DesignParams
+from circuitlab.fsutil import atomic_path
+from circuitlab.inference import encode_aigs
+from circuitlab.io import write_aiger
+from circuitlab.io.aiger import parse_aiger
+from circuitlab.io.aiger_write import dump_aiger
+from circuitlab.parallel import pmap
+from circuitlab.synth.design import DesignParams, VERILOG_SUFFIXES, list_designs, read_design_top
+from circuitlab.tasks import Design
+from circuitlab.tasks.qor import evaluate_head
+from circuitlab.tasks.similarity import pairwise_cosine
 from circuitlab.training.threads import torch_threads
+from circuitlab.verify import check_equivalence
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DESIGNS = PROJECT_ROOT / "data" / "designs"
@@ -73,7 +84,7 @@ class PipelineParams:
     qor_recipes: int = 6
 
     def __post_init__(self) -> None:
-        from circuitlab.synth.recipes import ENGINES
+        from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
         require_choice(self.engine, ENGINES, "engine")
         require_at_least(self.jobs, 1, "jobs")
         require_positive(self.window_seconds, "window_seconds")
@@ -144,12 +155,8 @@ def run_design(path: Path, params: PipelineParams) -> tuple[dict, bytes | None, 
     Returns the row and the AIGER bytes of the synthesised and the optimised
     circuit (``None`` after a failure); both are also written to the output folder.
     """
-    from circuitlab.aig import depth
-    from circuitlab.io import write_aiger
-    from circuitlab.io.aiger_write import dump_aiger
+    # looked up at call time: tests stand in for it
     from circuitlab.synth import RecipeParams, run_recipe
-    from circuitlab.synth.design import read_design_top
-    from circuitlab.verify import check_equivalence
 
     row: dict = {"design": path.stem}
     start = time.perf_counter()
@@ -189,9 +196,7 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
     """
     from tqdm import tqdm
 
-    from circuitlab.io.aiger import parse_aiger
-    from circuitlab.parallel import pmap
-    from circuitlab.synth.design import VERILOG_SUFFIXES, list_designs
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import parse_recipe, resolve_engine
 
     parse_recipe(params.recipe)  # a bad recipe or engine fails once, before any work
@@ -218,7 +223,7 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
                 aig, opt = parse_aiger(aiger, row["design"]), parse_aiger(opt_aiger, row["design"])
                 aigs[row["design"]] = aig
                 if params.transformer:
-                    transformer_stage([row], [opt], params)
+                    windows_stage([row], [opt], params)
                 if params.qor:
                     qor_stage([row], [aig], params)
             row = {"git": rev, "recipe": params.recipe, "run": key, "source": todo[k][1],
@@ -240,23 +245,22 @@ def run_pipeline(params: PipelineParams, progress: bool = True) -> list[dict]:
 @functools.lru_cache(maxsize=2)
 def _transformer(checkpoint: Path | None):
     """The circuit transformer and its tokenizer, loaded once per run."""
-    from circuitlab.optimize.model import load_model
-    return load_model(checkpoint, "cpu")
+    from circuitlab.optimize.model import load_optimize_model  # loads aigverse: only when used
+    return load_optimize_model(checkpoint, "cpu")
 
 
-def transformer_stage(rows: list[dict], opts: list, params: PipelineParams) -> None:
+def windows_stage(rows: list[dict], opts: list, params: PipelineParams) -> None:
     """Shrink each optimised design (``opts[k]``, row ``rows[k]``) by windowed resynthesis.
 
     Each goes through :func:`circuitlab.optimize.optimize_windows` (the
     transformer, the exact search and table, the classical scripts) for
     ``params.window_seconds``; the result, proven equivalent (or the input
-    itself), is written to ``<design>.ct.aig``. Rows get ``ands_ct``,
-    ``ct_windows`` (windows tried), ``ct_improved`` (substitutions kept),
-    ``ct_equivalent``, ``ct_seconds`` and, when the input came back
-    unchanged, ``ct_note``; a failure sets ``ct_error``.
+    itself), is written to ``<design>.win.aig``. Rows get ``ands_win``,
+    ``win_tried`` (windows tried), ``win_improved`` (substitutions kept),
+    ``win_equivalent``, ``win_seconds`` and, when the input came back
+    unchanged, ``win_note``; a failure sets ``win_error``.
     """
-    from circuitlab.io import write_aiger
-    from circuitlab.optimize import WindowParams, optimize_windows
+    from circuitlab.optimize import WindowParams, optimize_windows  # loads aigverse: only when used
 
     if not rows:
         return
@@ -268,17 +272,17 @@ def transformer_stage(rows: list[dict], opts: list, params: PipelineParams) -> N
             try:
                 new, stats = optimize_windows(aig, windows, model, tokenizer)
             except CircuitlabError as exc:
-                row["ct_error"] = str(exc).splitlines()[0]
-                row["ct_equivalent"] = "error"
+                row["win_error"] = str(exc).splitlines()[0]
+                row["win_equivalent"] = "error"
                 continue
-            write_aiger(new, params.out / f"{row['design']}.ct.aig")
+            write_aiger(new, params.out / f"{row['design']}.win.aig")
             # the input itself comes back when a result was not proven: still equivalent
             verdict = "equivalent" if new is aig else stats.verdict.name.lower()
-            row.update(ands_ct=new.num_ands, ct_windows=stats.windows_tried,
-                       ct_improved=sum(stats.accepted.values()), ct_equivalent=verdict,
-                       ct_seconds=round(stats.seconds, 2))
+            row.update(ands_win=new.num_ands, win_tried=stats.windows_tried,
+                       win_improved=sum(stats.accepted.values()), win_equivalent=verdict,
+                       win_seconds=round(stats.seconds, 2))
             if stats.note:
-                row["ct_note"] = stats.note
+                row["win_note"] = stats.note
 
 
 EMBEDDINGS = "embeddings.npz"
@@ -295,10 +299,8 @@ def encoder_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     """
     import numpy as np
 
-    from circuitlab.fsutil import atomic_path
-    from circuitlab.inference import encode_aigs
+    # loads torch, torch_geometric: only when used
     from circuitlab.nn.pretrained import load_encoder
-    from circuitlab.tasks.similarity import pairwise_cosine
 
     if not rows:
         return
@@ -343,9 +345,6 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     """
     import numpy as np
 
-    from circuitlab.tasks import Design
-    from circuitlab.tasks.qor import evaluate_head
-
     start = time.perf_counter()
     try:
         head, encoder, meta = _qor_head()
@@ -379,5 +378,5 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
 @functools.lru_cache(maxsize=1)
 def _qor_head():
     """The shipped QoR head, its encoder and facts, loaded once per run."""
-    from circuitlab.tasks.qor_head import load_head
+    from circuitlab.tasks.qor_head import load_head  # loads torch, torch_geometric: only when used
     return load_head()

@@ -76,7 +76,7 @@ def training_graphs(train, outputs: int, seed: int):
     from circuitlab.aig import cone
     from circuitlab.pretrain.contrast import ContrastParams, contrast_sample
     from circuitlab.pretrain.functional_graphs import contrast_graph, functional_graph
-    from circuitlab.tasks.equivalence import EquivalenceParams
+    from circuitlab.tasks.equivalence import EquivalenceTaskParams
     from circuitlab.tasks.equivalence_pairs import _versions
 
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -90,7 +90,7 @@ def training_graphs(train, outputs: int, seed: int):
         graph = functional_graph(comb)
         graph.design = design.name
         graphs.append(graph)
-        versions = _versions(comb, EquivalenceParams(versions=2), rng)[1:]
+        versions = _versions(comb, EquivalenceTaskParams(versions=2), rng)[1:]
         found = 0
         for out in rng.permutation(comb.num_outputs).tolist():
             if found == outputs:
@@ -115,12 +115,12 @@ def evaluate(encoder, train, test) -> dict:
     from circuitlab.inference import encode_aigs
     from circuitlab.tasks import probes
     from circuitlab.tasks.classification import roc_auc
-    from circuitlab.tasks.equivalence import EquivalenceParams, score_pairs
+    from circuitlab.tasks.equivalence import EquivalenceTaskParams, score_pairs
     from circuitlab.tasks.equivalence_pairs import cached_pair_sets
     from circuitlab.tasks.similarity import pairwise_cosine
 
     encoder.eval()
-    params = EquivalenceParams()
+    params = EquivalenceTaskParams()
     sets = cached_pair_sets(test, params, 0, CACHE / "pairs")
     model, base, labels, kinds = [], [], [], []
     for p in sets:

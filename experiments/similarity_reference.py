@@ -28,8 +28,8 @@ def main() -> None:
     parser.add_argument("--data-root", default=None, help="folder of the fetched suites")
     args = parser.parse_args()
 
-    from circuitlab.experiment.config import load_config
-    from circuitlab.experiment.designs import load_designs
+    from circuitlab.protocol.config import load_config
+    from circuitlab.protocol.designs import load_designs
     from circuitlab.inference import encode_aigs
     from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT, load_encoder
     from circuitlab.tasks.calibration import (REFERENCE, build_reference, checkpoint_digest,

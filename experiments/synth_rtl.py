@@ -49,7 +49,7 @@ def verilogeval_designs(timeout: float) -> list[Design]:
 
 def openabc_designs(timeout: float) -> list[Design]:
     """One design per IP folder; files, order, top and includes as its ``config.mk`` gives them."""
-    from circuitlab.experiment.designs import openabc_source
+    from circuitlab.protocol.designs import openabc_source
 
     designs = []
     for folder in sorted(p for p in (DATA / "openabc_rtl").iterdir() if p.is_dir()):

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from circuitlab.transformer.constraints import MASK_RULE
-from circuitlab.transformer.data.build import DataSpec, build_pairs
+from circuitlab.transformer.data.build import DataSpec, build_pair_dataset
 from circuitlab.exact.npn import npn_classes
 from circuitlab.io.truth import truth_to_aig
 from circuitlab.transformer.data.dataset import function_key, remove_functions
@@ -109,7 +109,7 @@ def run(args) -> int:
     tok = Tokenizer(TokenizerConfig())
     key = json.dumps(tok.config.to_dict(), sort_keys=True)
     t0 = time.time()
-    held = build_pairs(HELD_OUT, out / "data", args.workers, fits=tok.fits, fits_key=key)
+    held = build_pair_dataset(HELD_OUT, out / "data", args.workers, fits=tok.fits, fits_key=key)
     from circuitlab.suites import default_cache_dir
     specs = train_specs(Path(args.data_root) if args.data_root else default_cache_dir(),
                         args.scale)
@@ -124,7 +124,7 @@ def run(args) -> int:
         pairs = []
         exact_bench = exact_bench_keys()
         for spec in specs:
-            data = build_pairs(spec, out / "data", args.workers, fits=tok.fits, fits_key=key)
+            data = build_pair_dataset(spec, out / "data", args.workers, fits=tok.fits, fits_key=key)
             data = remove_functions(remove_functions(data, held), exact_bench)
             pairs += [(data.source(k), data.label(k)) for k in range(len(data))]
         train_ex, stats = make_examples(tok, pairs, max_source_tokens=256)

@@ -30,11 +30,11 @@ def test_pipeline_on_two_designs(tmp_path, capsys):
         before = read_aiger(out / f"{r['design']}.aig")
         after = read_aiger(out / f"{r['design']}.opt.aig")
         assert check_equivalence(before, after).equivalent
-        assert r["ct_equivalent"] == "equivalent" and r["ands_ct"] <= r["ands_opt"]
+        assert r["win_equivalent"] == "equivalent" and r["ands_win"] <= r["ands_opt"]
         # How many windows fit in the 2 s budget depends on the machine's load;
         # that windows are tried and shrink circuits is tests/optimize's to check.
-        assert isinstance(r["ct_windows"], int) and r["ct_windows"] >= 0
-        rewritten = read_aiger(out / f"{r['design']}.ct.aig")
+        assert isinstance(r["win_tried"], int) and r["win_tried"] >= 0
+        rewritten = read_aiger(out / f"{r['design']}.win.aig")
         assert check_equivalence(before, rewritten).equivalent
         assert rewritten.num_latches == before.num_latches
     assert rows[0]["latches"] > 0  # the counter keeps its flip-flops

@@ -13,19 +13,18 @@ import time
 from circuitlab.cli.options import add_design_options, add_option, map_field
 from circuitlab.io.formats import READ_SUFFIXES
 from circuitlab.progress import Progress, add_progress_option
+from circuitlab.verify.equivalence import CheckParams, ENGINES, MATCHES, check_equivalence
+from circuitlab.verify.result import Verdict
 
 
 def build_params(args: argparse.Namespace):
-    """The :class:`~circuitlab.verify.equivalence.EquivalenceParams` the options ask for."""
-    from circuitlab.verify.equivalence import EquivalenceParams
-    return EquivalenceParams(engine=args.engine, conflict_budget=args.conflict_budget,
+    """The :class:`~circuitlab.verify.equivalence.CheckParams` the options ask for."""
+    return CheckParams(engine=args.engine, conflict_budget=args.conflict_budget,
                              timeout=args.timeout)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from circuitlab.io.formats import read_circuit
-    from circuitlab.verify.equivalence import check_equivalence
-    from circuitlab.verify.result import Verdict
+    from circuitlab.io.formats import read_circuit  # looked up at call time: tests stand in for it
 
     start = time.monotonic()  # the time limit counts the reading too
     params = build_params(args)
@@ -45,8 +44,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.verify.equivalence import (ENGINES, MATCHES, EquivalenceParams,
-                                               check_equivalence)
     formats = ", ".join(READ_SUFFIXES)
     parser.add_argument("a", help=f"first circuit ({formats})")
     parser.add_argument("b", help=f"second circuit ({formats})")
@@ -55,7 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=f"pair inputs and outputs by name or by position "
                              f"(default: {match})")
     map_field(parser, "match", "--match")
-    defaults = EquivalenceParams()
+    defaults = CheckParams()
     add_option(parser, defaults, "engine", choices=ENGINES,
                help="auto: exhaustive simulation up to 16 inputs, else random simulation "
                     "then SAT; sim: simulation only; sat, abc or aigverse: random "

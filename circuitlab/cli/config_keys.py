@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 
 from circuitlab.cli.options import field_help
+from circuitlab.config import flat_items
 
 __all__ = ["CONFIG_KEYS", "add_config_keys", "split_config_keys", "take_config_keys"]
 
@@ -56,7 +57,6 @@ def add_config_keys(parser: argparse.ArgumentParser, config, title: str) -> None
     The help of each is the field's docstring entry with ``config``'s value
     as the default.
     """
-    from circuitlab.config import flat_items
 
     group = parser.add_argument_group(title)
     for key, value in flat_items(config):

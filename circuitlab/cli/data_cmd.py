@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 
 from circuitlab.fsutil import check_output_dir
+from circuitlab.suites import fetch_suite, get_suite, list_suites
 
 
 ALL = "all"
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from circuitlab.suites import fetch_suite, get_suite, list_suites
     if args.dest is not None:
         check_output_dir(args.dest, "--dest")
     names = [s.name for s in list_suites()] if args.suite == ALL else [args.suite]
@@ -24,7 +24,6 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from circuitlab.suites import list_suites
     suites = list_suites()
     width = max(len(s.name) for s in suites)
     for s in suites:

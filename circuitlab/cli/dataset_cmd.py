@@ -20,15 +20,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from circuitlab.cli.options import add_option, map_field
-from circuitlab.errors import ParamError
+from circuitlab.datasets.sources import AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources
+from circuitlab.errors import ParamError, require_choice
+from circuitlab.fsutil import check_output_dir
+from circuitlab.parallel import BuildOptions
 
 
 def _build(args: argparse.Namespace) -> int:
-    from circuitlab.datasets import BuildOptions
-    from circuitlab.datasets.params import KINDS, DatasetParams
-    from circuitlab.datasets.sources import AIGER_SUFFIXES, VERILOG_SUFFIXES, list_sources
-    from circuitlab.errors import require_choice
-    from circuitlab.fsutil import check_output_dir
+    from circuitlab.datasets.params import KINDS, DatasetParams  # loads aigverse: only when used
 
     from circuitlab.datasets.rtl_corpus import is_rtl_corpus, read_index
 
@@ -82,6 +81,7 @@ def _dataset(args: argparse.Namespace, params, options):
         return RecipeCorpus(args.root, args.source, recipes=params.recipes, seed=params.seed,
                             length=params.length, engine=params.engine,
                             encoding=params.encoding, options=options)
+    # looked up at call time: tests stand in for it
     from circuitlab.datasets import AigerDataset, VerilogAigDataset
     cls = VerilogAigDataset if params.kind == "verilog" else AigerDataset
     return cls(args.root, args.source, encoding=params.encoding, options=options)
@@ -112,9 +112,8 @@ def _no_new_empty_folders(root: Path) -> Iterator[None]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.datasets.params import KINDS, DatasetParams
-    from circuitlab.parallel import BuildOptions
-    from circuitlab.synth.recipes import ENGINES
+    from circuitlab.datasets.params import KINDS, DatasetParams  # loads aigverse: only when used
+    from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     build = actions.add_parser("build", help="build a dataset into --root",

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from circuitlab.cli.options import add_option
 from circuitlab.errors import CircuitlabError
-from circuitlab.fsutil import check_input_file, check_output_file
+from circuitlab.fsutil import atomic_path, check_input_file, check_output_file
+from circuitlab.llm import EmbedParams, make_embedder
+from circuitlab.llm.pooling import MAX_POOLED_TOKENS
 from circuitlab.progress import Progress, add_progress_option
 from circuitlab.training.threads import uses_torch
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.llm import EmbedParams
-    from circuitlab.llm.pooling import MAX_POOLED_TOKENS
     defaults = EmbedParams()
     parser.add_argument("files", nargs="+", metavar="DESIGN.v", help="Verilog files")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.npz",
@@ -67,9 +67,6 @@ def verilog_text(path: Path) -> str:
 @uses_torch
 def run(args: argparse.Namespace) -> int:
     import numpy as np
-
-    from circuitlab.fsutil import atomic_path
-    from circuitlab.llm import EmbedParams, make_embedder
 
     check_output_file(args.output, "-o")
     if not str(args.output).endswith(".npz"):

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.errors import CircuitlabError
-from circuitlab.fsutil import check_input_file, check_output_file
+from circuitlab.fsutil import atomic_path, check_input_file, check_output_file
+from circuitlab.inference import EncodeParams, encode_aigs
 from circuitlab.progress import Progress, add_progress_option
+from circuitlab.synth.design import read_design
 from circuitlab.training.threads import uses_torch
 
 
@@ -31,7 +33,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def add_encoder_options(parser: argparse.ArgumentParser) -> None:
     """The options of :class:`~circuitlab.inference.EncodeParams` and of reading a design."""
-    from circuitlab.inference import EncodeParams
     defaults = EncodeParams()
     add_option(parser, defaults, "checkpoint", metavar="FILE",
                help="pre-training checkpoint (default: the shipped encoder)")
@@ -41,17 +42,12 @@ def add_encoder_options(parser: argparse.ArgumentParser) -> None:
 
 def encode_params(args: argparse.Namespace):
     """The :class:`~circuitlab.inference.EncodeParams` the options ask for."""
-    from circuitlab.inference import EncodeParams
     return EncodeParams(checkpoint=args.checkpoint, node_budget=args.node_budget)
 
 
 @uses_torch
 def run(args: argparse.Namespace) -> int:
     import numpy as np
-
-    from circuitlab.fsutil import atomic_path
-    from circuitlab.inference import encode_aigs
-    from circuitlab.synth.design import read_design
 
     params = encode_params(args)
     reading = design_params(args)
@@ -62,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
                               + (" with --nodes" if args.nodes else ""))
     for name in args.files:
         check_input_file(name)
+    # loads torch, torch_geometric: only when used
     from circuitlab.nn.pretrained import load_encoder
     encoder = load_encoder(params.checkpoint)
     show = not args.no_progress

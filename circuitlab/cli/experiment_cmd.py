@@ -20,12 +20,12 @@ from pathlib import Path
 
 from circuitlab.cli.options import add_option
 from circuitlab.training.threads import torch_threads
+from circuitlab.fsutil import check_output_file
+from circuitlab.protocol.config import RunOptions, load_config
+from circuitlab.protocol.report import write_report
 
 
 def _run(args: argparse.Namespace) -> int:
-    from circuitlab.experiment.config import RunOptions, load_config
-    from circuitlab.fsutil import check_output_file
-
     options = RunOptions(quick=args.quick, data_root=args.data_root, cache=args.cache,
                          results=args.results, threads=args.threads)
     config = load_config(args.config, quick=options.quick, data_root=options.data_root,
@@ -33,7 +33,7 @@ def _run(args: argparse.Namespace) -> int:
     check_output_file(config.results, "--results" if options.results else
                       f"{config.path}: results")
 
-    from circuitlab.experiment import run_experiment  # the cells' models: torch
+    from circuitlab.protocol import run_experiment  # the cells' models: torch
 
     with torch_threads(options.threads):
         summary = run_experiment(config)
@@ -43,8 +43,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from circuitlab.experiment.report import write_report
-
     for path in write_report(Path(args.results), Path(args.out), plots=args.plots,
                              config_hash=args.config_hash):
         print(path)
@@ -52,8 +50,6 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.experiment.config import RunOptions
-
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
 

@@ -17,12 +17,14 @@ DEFAULT_RECIPE = "resyn2"
 
 def build_params(args: argparse.Namespace):
     """The :class:`~circuitlab.synth.recipes.RecipeParams` the options ask for."""
-    from circuitlab.synth.recipes import RecipeParams
+    from circuitlab.synth.recipes import RecipeParams  # loads aigverse: only when used
     return RecipeParams(engine=args.engine, timeout=args.timeout)
 
 
 def _run(args: argparse.Namespace) -> int:
+    # looked up at call time: tests stand in for it
     from circuitlab.io.formats import check_output, read_circuit, write_circuit
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import (SCRIPTS, STEPS, parse_recipe, random_recipe,
                                           resolve_engine, run_recipe)
 
@@ -70,6 +72,7 @@ def _out_of_time(args: argparse.Namespace, start: float, what: str) -> ToolTimeo
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import ENGINES, SCRIPTS, RecipeParams, random_recipe
     parser.add_argument("input", help=f"circuit file: {', '.join(READ_SUFFIXES)}")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",

@@ -11,42 +11,31 @@ combinational or sequential, of any size: windowed resynthesis
 from __future__ import annotations
 
 import argparse
-import re
 
 from circuitlab.cli.options import Store, add_design_options, add_option, given, map_field
 from circuitlab.errors import ParamError
+from circuitlab.io import formats
 from circuitlab.io.formats import READ_SUFFIXES, WRITE_SUFFIXES
+import circuitlab.optimize as flows
+from circuitlab.optimize import GENERATORS, WindowParams
+from circuitlab.optimize.params import OptimizeCounts, OptimizeParams, deepsyn_steps
 from circuitlab.progress import Progress, add_progress_option
+from circuitlab.synth.recipes import ENGINES
 from circuitlab.training.threads import uses_torch
+from circuitlab.transformer.search_params import METHODS, SearchParams
 
 
-def deepsyn_steps(options: str | None) -> int:
-    """The ``-J`` of ``&deepsyn`` options (0 for ``None``)."""
-    if options is None:
-        return 0
-    match = re.search(r"-J\s*(\d+)", options)
-    return int(match.group(1)) if match else 0
-
-
-def build_params(args: argparse.Namespace):
-    """The :class:`~circuitlab.optimize.small.OptimizeParams` the options ask for."""
-    from circuitlab.exact.shrink import ShrinkParams
-    from circuitlab.optimize.small import OptimizeParams
-    from circuitlab.transformer.search import SearchParams
-
+def build_params(args: argparse.Namespace) -> OptimizeParams:
+    """The :class:`~circuitlab.optimize.params.OptimizeParams` the options ask for."""
     search = SearchParams(method=args.method, budget=args.budget, seed=args.seed)
-    if args.deepsyn_steps < 0:
-        raise ParamError("deepsyn_steps", f"must be >= 0, got {args.deepsyn_steps}")
-    if args.conflicts_per_call < 0:
-        raise ParamError("conflicts_per_call", f"must be >= 0, got {args.conflicts_per_call}")
-    deepsyn = args.deepsyn_steps if args.classical else 0
+    counts = OptimizeCounts(args.deepsyn_steps, args.conflicts_per_call)
+    deepsyn = counts.deepsyn_steps if args.classical else 0
     if args.engine == "aigverse" and deepsyn:
         if given(args, "deepsyn_steps"):
             raise ParamError("deepsyn_steps", "needs ABC (&deepsyn is an ABC command): "
                                               "use --engine abc or auto, or drop it")
         deepsyn = 0
-    exact = None if not args.classical or args.conflicts_per_call == 0 \
-        else ShrinkParams(conflicts_per_call=args.conflicts_per_call)
+    exact = counts.exact if args.classical else None
     return OptimizeParams(search, classical=args.classical, polish=args.polish,
                           engine=args.engine, exact=exact,
                           deepsyn=f"-J {deepsyn}" if deepsyn else None)
@@ -58,8 +47,6 @@ def window_params(args: argparse.Namespace):
     ``--transformer-only`` keeps only the transformer generator, with no
     scripts and no ``&deepsyn``.
     """
-    from circuitlab.optimize import GENERATORS, WindowParams
-
     names = tuple(g.strip() for g in args.generators.split(",") if g.strip())
     if not names:
         raise ParamError("generators", f"must name at least one of {', '.join(GENERATORS)}, "
@@ -87,7 +74,7 @@ def check_device(name: str) -> None:
     Raises:
         ParamError: on ``device``: not a device name, or not available here.
     """
-    import torch
+    import torch  # only when the model runs: other commands start without torch
 
     if name == "auto":
         return
@@ -137,15 +124,12 @@ def check_window_options(args: argparse.Namespace) -> None:
 
 
 def _run_windows(args, aig, model, tokenizer, wparams) -> int:
-    from circuitlab.io.formats import write_circuit
-    from circuitlab.optimize import optimize_windows
-
     bar = Progress("optimize", total=1, counts=False, enabled=not args.no_progress)
     try:
-        result, stats = optimize_windows(aig, wparams, model, tokenizer, bar)
+        result, stats = flows.optimize_windows(aig, wparams, model, tokenizer, bar)
     finally:
         bar.close()
-    write_circuit(result, args.output)
+    formats.write_circuit(result, args.output)
     print(f"ANDs:        {stats.ands_before} -> {stats.ands_after}")
     print(f"levels:      {stats.levels_before} -> {stats.levels_after}")
     accepted = ", ".join(f"{name} {stats.accepted.get(name, 0)} (-{stats.gain.get(name, 0)})"
@@ -164,24 +148,24 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
 
 @uses_torch
 def _run(args: argparse.Namespace) -> int:
-    from circuitlab.io.formats import check_output, read_circuit, write_circuit
-    from circuitlab.optimize.model import load_model
-    from circuitlab.optimize.small import optimize_circuits
-
     params = build_params(args)
     wparams = window_params(args)
-    check_output(args.output)
-    aig = read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
-    check_output(args.output, aig)
+    formats.check_output(args.output)
+    aig = formats.read_circuit(args.input, bad_as_outputs=args.bad_as_outputs)
+    formats.check_output(args.output, aig)
+    # here, once the inputs are checked: the model and its search load torch
+    from circuitlab.optimize.model import load_optimize_model  # loads aigverse: only when used
+    from circuitlab.optimize.small import optimize_circuits  # loads aigverse, torch: only when used
+
     check_device(args.device)
-    model, tokenizer = load_model(args.checkpoint, args.device)
+    model, tokenizer = load_optimize_model(args.checkpoint, args.device)
     if not (aig.is_combinational and tokenizer.fits(aig)):
         check_window_options(args)
         if "transformer" not in wparams.generators:
             model = tokenizer = None
         return _run_windows(args, aig, model, tokenizer, wparams)
     (result,) = optimize_circuits([aig], model, tokenizer, params)
-    write_circuit(result.aig, args.output)
+    formats.write_circuit(result.aig, args.output)
     budget = "" if params.search.method == "greedy" else f", budget {params.search.budget}"
     print(f"search:      {params.search.method}{budget}")
     own = "no result (fell back)" if result.transformer_ands is None else result.transformer_ands
@@ -198,11 +182,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.optimize import GENERATORS, WindowParams
-    from circuitlab.synth.recipes import ENGINES
-    from circuitlab.optimize.small import OptimizeParams
-    from circuitlab.transformer.search import METHODS
-
     defaults = OptimizeParams()
     windows = WindowParams()
     parser.add_argument("input", help=f"circuit file: {', '.join(READ_SUFFIXES)}")

@@ -16,6 +16,7 @@ import typing
 from pathlib import Path
 
 from circuitlab.errors import ParamError
+from circuitlab.synth.design import DesignParams
 
 __all__ = ["Store", "add_design_options", "add_option", "design_params", "field_help", "given",
            "map_field", "option_message", "plain"]
@@ -124,7 +125,6 @@ def add_design_options(parser: argparse.ArgumentParser, *, verilog: bool = True,
     ``timeout`` (``None``: the command's own dataclass holds it);
     ``circuits``: ``--bad-as-outputs``. :func:`design_params` reads them back.
     """
-    from circuitlab.synth.design import DesignParams
     defaults = DesignParams()
     if verilog:
         add_option(parser, defaults, "top", metavar="MODULE")
@@ -147,7 +147,6 @@ def add_design_options(parser: argparse.ArgumentParser, *, verilog: bool = True,
 def design_params(args: argparse.Namespace, timeout: float | None = None):
     """The :class:`~circuitlab.synth.design.DesignParams` of :func:`add_design_options`'
     options (``timeout``: the limit where the command's own dataclass holds it)."""
-    from circuitlab.synth.design import DesignParams
     fields = {"bad_as_outputs": getattr(args, "bad_as_outputs", False)}
     if hasattr(args, "include_dirs"):
         fields.update(top=args.top, include_dirs=tuple(args.include_dirs),

@@ -15,15 +15,15 @@ from circuitlab.cli.options import add_design_options, add_option, design_params
 from circuitlab.cli.stats_cmd import format_table
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file, check_output_dir
+from circuitlab.pipeline import EMBEDDINGS, PipelineParams
 from circuitlab.training.threads import uses_torch
 
 COLUMNS = ["design", "inputs", "latches", "outputs", "ands", "levels", "ands_opt",
-           "levels_opt", "recipe_engine", "equivalent", "ands_ct", "ct_equivalent", "seconds"]
+           "levels_opt", "recipe_engine", "equivalent", "ands_win", "win_equivalent", "seconds"]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.pipeline import PipelineParams
-    from circuitlab.synth.recipes import ENGINES
+    from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
     defaults = PipelineParams()
     add_option(parser, defaults, "designs", metavar="DIR",
                help="folder of <name>.v designs (default: the project's data/designs)")
@@ -53,7 +53,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def build_params(args: argparse.Namespace):
     """The :class:`~circuitlab.pipeline.PipelineParams` the options ask for."""
-    from circuitlab.pipeline import PipelineParams
     return PipelineParams(designs=args.designs, out=args.out, recipe=args.recipe,
                           engine=args.engine, jobs=args.jobs,
                           synthesis=design_params(args), transformer=args.transformer,
@@ -63,16 +62,17 @@ def build_params(args: argparse.Namespace):
 
 @uses_torch
 def run(args) -> int:
-    from circuitlab.pipeline import run_pipeline
-    from circuitlab.synth.recipes import parse_recipe
+    from circuitlab.pipeline import run_pipeline  # looked up at call time: tests stand in for it
+    from circuitlab.synth.recipes import parse_recipe  # loads aigverse: only when used
 
     params = build_params(args)
     parse_recipe(params.recipe)
     check_output_dir(params.out, "--out")
     if params.checkpoint is not None and params.transformer:
         check_input_file(params.checkpoint, "--checkpoint")
-        from circuitlab.optimize.model import load_model
-        load_model(params.checkpoint, "cpu")  # a file that is no checkpoint fails before the work
+        from circuitlab.optimize.model import load_optimize_model  # loads aigverse: only when used
+        # a file that is no checkpoint fails before the work
+        load_optimize_model(params.checkpoint, "cpu")
     rows = run_pipeline(params, progress=args.progress)
     table = [{c: row.get(c, "-") for c in COLUMNS} for row in rows]
     print(format_table(table, COLUMNS))
@@ -89,23 +89,23 @@ def run(args) -> int:
           f"ANDs {before} -> {after} with {params.recipe}; "
           f"results in {params.out / 'results.jsonl'}")
     if params.transformer:
-        done = [r for r in rows if "ands_ct" in r]
-        ct_proven = sum(r.get("ct_equivalent") == "equivalent" for r in done)
-        improved = sum(r["ands_ct"] < r["ands_opt"] for r in done)
+        done = [r for r in rows if "ands_win" in r]
+        win_proven = sum(r.get("win_equivalent") == "equivalent" for r in done)
+        improved = sum(r["ands_win"] < r["ands_opt"] for r in done)
         print(f"windowed resynthesis (transformer, SAT, scripts; "
               f"{params.window_seconds:g} s per design): "
-              f"ANDs {sum(r['ands_opt'] for r in done)} -> {sum(r['ands_ct'] for r in done)}; "
-              f"{improved} designs smaller, {ct_proven}/{len(done)} proven equivalent")
+              f"ANDs {sum(r['ands_opt'] for r in done)} -> {sum(r['ands_win'] for r in done)}; "
+              f"{improved} designs smaller, {win_proven}/{len(done)} proven equivalent")
         for r in rows:
-            if "ct_error" in r:
-                print(f"{r['design']}: transformer: {r['ct_error']}")
+            if "win_error" in r:
+                print(f"{r['design']}: windowed flow: {r['win_error']}")
     if params.encoder:
         print_neighbours(rows, params)
     if params.qor:
         print_qor(rows)
-    bad = [r for r in rows if "not_equivalent" in (r.get("equivalent"), r.get("ct_equivalent"))]
-    ct_errors = [r for r in rows if "ct_error" in r]
-    return 1 if bad or errors or ct_errors else 0
+    bad = [r for r in rows if "not_equivalent" in (r.get("equivalent"), r.get("win_equivalent"))]
+    win_errors = [r for r in rows if "win_error" in r]
+    return 1 if bad or errors or win_errors else 0
 
 
 NEIGHBOURS_SHOWN = 10

@@ -26,6 +26,9 @@ from circuitlab.cli.config_keys import CONFIG_KEYS, add_config_keys, take_config
 from circuitlab.cli.options import add_design_options, design_params, map_field
 from circuitlab.errors import CircuitlabError, ParamError
 from circuitlab.training.threads import uses_torch
+from circuitlab.datasets.sources import folder_graphs
+from circuitlab.fsutil import check_input_dir, check_input_file, check_output_dir
+from circuitlab.pipeline import DEFAULT_DESIGNS
 
 def configure(parser) -> None:
     parser.add_argument("config", metavar="CONFIG", nargs="?",
@@ -33,7 +36,6 @@ def configure(parser) -> None:
                         help="a .toml or .json pre-training config, or a shipped one: "
                              f"{', '.join(config_file.shipped_names())} (default: "
                              f"{config_file.PRETRAIN_DEFAULT})")
-    from circuitlab.pipeline import DEFAULT_DESIGNS
     parser.add_argument("--graphs", metavar="DIR", type=Path, default=DEFAULT_DESIGNS,
                         help="folder of circuit files or Verilog designs (default: "
                              "data/designs)")
@@ -64,8 +66,6 @@ def _add_keys(parser) -> None:
 
 def check_inputs(args: argparse.Namespace) -> dict:
     """The config file's table, once every path the command reads or writes is checked."""
-    from circuitlab.fsutil import check_input_dir, check_input_file, check_output_dir
-    from circuitlab.pipeline import DEFAULT_DESIGNS
 
     raw = config_file.read_table(config_file.resolve(args.config))
     if args.graphs == DEFAULT_DESIGNS and not DEFAULT_DESIGNS.is_dir():
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     raw = check_inputs(args)
 
     from circuitlab.pretrain import PretrainConfig, pretrain  # torch, once the inputs are good
-    from circuitlab.datasets.sources import folder_graphs
+    # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.graphs import text_graphs
 
     path = config_file.resolve(args.config)

@@ -16,6 +16,11 @@ import argparse
 from pathlib import Path
 
 from circuitlab.cli.options import add_design_options, add_option, design_params
+from circuitlab.cli.stats_cmd import format_table
+from circuitlab.fsutil import atomic_path, check_input_file, check_output_file
+from circuitlab.synth.design import read_design
+from circuitlab.synth.vocabulary import abbreviate
+from circuitlab.tasks.qor_rank import RankParams, apply_best, rank_recipes, read_recipe_file
 from circuitlab.training.threads import uses_torch
 
 CSV_COLUMNS = ["rank", "recipe", "predicted_ands", "score", "actual_ands", "actual_depth",
@@ -24,8 +29,7 @@ SHOWN = 10
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from circuitlab.synth.recipes import ENGINES
-    from circuitlab.tasks.qor_rank import RankParams
+    from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     rank = actions.add_parser("rank", help="rank recipes for a design, best first",
@@ -54,7 +58,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _write_csv(path: Path, rows: list[dict]) -> None:
     import csv
 
-    from circuitlab.fsutil import atomic_path
     with atomic_path(path) as tmp:
         with open(tmp, "w", newline="") as fh:
             writer = csv.DictWriter(fh, CSV_COLUMNS, extrasaction="ignore")
@@ -66,11 +69,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 @uses_torch
 def run_rank(args: argparse.Namespace) -> int:
-    from circuitlab.cli.stats_cmd import format_table
-    from circuitlab.fsutil import check_input_file, check_output_file
-    from circuitlab.synth.design import read_design
-    from circuitlab.synth.recipes import random_recipe
-    from circuitlab.tasks.qor_rank import RankParams, apply_best, rank_recipes, read_recipe_file
+    from circuitlab.synth.recipes import random_recipe  # loads aigverse: only when used
 
     params = RankParams(checkpoint=args.checkpoint, random=args.random, seed=args.seed,
                         length=args.length, apply=args.apply, engine=args.engine,
@@ -116,6 +115,5 @@ def run_rank(args: argparse.Namespace) -> int:
 
 def _short(recipe: str, width: int = 70) -> str:
     """``recipe`` in ABC's short names (which the recipe syntax also reads), cut to ``width``."""
-    from circuitlab.synth.vocabulary import abbreviate
     text = "; ".join(abbreviate(s) for s in recipe.split("; "))
     return text if len(text) <= width else text[:width - 3] + "..."

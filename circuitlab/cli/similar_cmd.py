@@ -25,6 +25,9 @@ from circuitlab.cli.options import design_params
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_input_file
 from circuitlab.training.threads import uses_torch
+from circuitlab.inference import encode_aigs
+from circuitlab.synth.design import read_design
+from circuitlab.tasks.similarity import pairwise_cosine
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -44,11 +47,9 @@ def run(args: argparse.Namespace) -> int:
         raise CircuitlabError("give at least two files to compare")
     for name in args.files:
         check_input_file(name)
-    from circuitlab.inference import encode_aigs
+    # loads torch, torch_geometric: only when used
     from circuitlab.nn.pretrained import load_encoder
-    from circuitlab.synth.design import read_design
     from circuitlab.tasks.calibration import load_reference
-    from circuitlab.tasks.similarity import pairwise_cosine
     encoder = load_encoder(params.checkpoint)
     reference = load_reference(params.checkpoint)
     aigs = [read_design(name, reading) for name in args.files]

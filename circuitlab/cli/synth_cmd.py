@@ -12,6 +12,8 @@ import warnings
 from circuitlab.cli.options import add_design_options, design_params
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_file
+from circuitlab.io import write_aiger
+from circuitlab.synth.yosys import synthesize_with_top
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -30,9 +32,6 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from circuitlab.io import write_aiger
-    from circuitlab.synth.yosys import synthesize_with_top
-
     params = design_params(args)
     check_output_file(args.output, "-o")
     if not args.output.endswith((".aig", ".aag")):

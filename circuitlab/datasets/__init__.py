@@ -26,8 +26,8 @@ import importlib
 # option parsing import neither torch nor PyG
 _EXPORTS = {
     "AigerDataset": "aiger_dataset",
-    "BuildOptions": "build",
-    "BuildReport": "build",
+    "BuildOptions": "circuitlab.parallel",
+    "BuildReport": "circuitlab.parallel",
     "RecipeCorpus": "recipe_corpus",
     "ShardStream": "stream",
     "VerilogAigDataset": "verilog_dataset",
@@ -44,6 +44,7 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'circuitlab.datasets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"circuitlab.datasets.{module}"), name)
+    path = module if module.startswith("circuitlab.") else f"circuitlab.datasets.{module}"
+    value = getattr(importlib.import_module(path), name)
     globals()[name] = value
     return value

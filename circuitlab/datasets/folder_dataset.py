@@ -8,7 +8,7 @@ from pathlib import Path
 
 from torch_geometric.data import InMemoryDataset
 
-from circuitlab.datasets.build import BuildOptions, BuildReport, Item, run_items
+from circuitlab.parallel import BuildOptions, BuildReport, Item, run_items
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.graphs import graph_of, read_item
 from circuitlab.datasets.guard import refused_items
@@ -58,7 +58,7 @@ class FolderDataset(SourceLayout, InMemoryDataset):
                  transform=None, pre_transform=None, pre_filter=None,
                  options: BuildOptions = BuildOptions(), log: bool = False,
                  force_reload: bool = False):
-        from circuitlab.data import ENCODINGS
+        from circuitlab.data import ENCODINGS  # loads torch, torch_geometric: only when used
         require_choice(encoding, ENCODINGS, "encoding")
         self.source = Path(source)
         self.encoding = encoding
@@ -73,7 +73,7 @@ class FolderDataset(SourceLayout, InMemoryDataset):
                          force_reload=force_reload)
         import torch
 
-        from circuitlab.data import AigData
+        from circuitlab.data import AigData  # loads torch, torch_geometric: only when used
         torch.serialization.add_safe_globals([AigData])  # our own class: safe to unpickle
         self.load(self.processed_paths[0])
         report = Path(self.processed_dir) / "report.json"

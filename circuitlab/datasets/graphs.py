@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from circuitlab.datasets.shard import unpack
+from circuitlab.io.aiger import parse_aiger
 
 __all__ = ["graph_of", "read_item"]
 
@@ -21,8 +22,7 @@ def graph_of(aiger: bytes, encoding: str, fields: dict, pre_transform=None, sour
     """
     import torch
 
-    from circuitlab.data import to_pyg
-    from circuitlab.io.aiger import parse_aiger
+    from circuitlab.data import to_pyg  # loads torch, torch_geometric: only when used
     data = to_pyg(parse_aiger(aiger, source), encoding)
     for name, value in fields.items():
         data[name] = torch.tensor([value], dtype=torch.long) if isinstance(value, int) else value

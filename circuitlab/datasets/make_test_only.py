@@ -1,7 +1,6 @@
 """Regenerate ``test_only_hashes.json`` from checkouts of the pinned test-only suites.
 
 Usage::
-
     python -m circuitlab.datasets.make_test_only --epfl DIR --itc99 DIR --rtllm DIR \\
         [--shared ../shared/data] [--output PATH] [--timeout SECONDS]
 
@@ -31,6 +30,7 @@ from circuitlab.datasets.test_only import (
 )
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import write_bytes_atomic
+from circuitlab.io import read_aiger
 
 FORMAT = 1
 SOURCES = {
@@ -56,7 +56,7 @@ def _entry(suite: str, design: str, path: str, aig) -> dict:
 
 
 def _synth(path: Path, top: str | None, timeout: float):
-    from circuitlab.synth import synthesize
+    from circuitlab.synth import synthesize  # looked up at call time: tests stand in for it
     return synthesize(path, top=top, timeout=timeout, blackbox_unknown=False)
 
 
@@ -72,7 +72,6 @@ def _rtllm_top(text: str, design: str) -> str:
 def hash_suites(epfl: Path | None, itc99: Path | None, rtllm: Path | None,
                 shared: Path | None, timeout: float, log=print) -> dict:
     """The file's content: names per suite, hashed designs, designs that failed."""
-    from circuitlab.io import read_aiger
     designs, trivial, failed = [], [], []
     names = {"rtllm": set(RTLLM_EXTRA_NAMES)}
     roots = [str(p) + "/" for p in (epfl, itc99, rtllm, shared) if p is not None]

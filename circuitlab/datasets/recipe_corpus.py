@@ -25,6 +25,8 @@ from circuitlab.datasets.sources import (
 )
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.fsutil import atomic_path, write_bytes_atomic
+from circuitlab.aig import depth
+from circuitlab.io.aiger import dump_aiger, parse_aiger
 
 __all__ = ["RecipeCorpus", "recipe_payload", "recipe_seed", "trace_item"]
 
@@ -38,7 +40,7 @@ def recipe_seed(corpus_seed: int, design: str, index: int) -> int:
 def recipe_payload(design: str, index: int, corpus_seed: int, length: int, engine: str,
                    timeout: float) -> dict:
     """What :func:`trace_item` needs for recipe ``index`` of ``design``, less its ``aiger``."""
-    from circuitlab.synth.recipes import random_recipe
+    from circuitlab.synth.recipes import random_recipe  # loads aigverse: only when used
     seed = recipe_seed(corpus_seed, design, index)
     return {"design": design, "steps": random_recipe(seed, length), "engine": engine,
             "timeout": timeout, "seed": seed, "index": index}
@@ -46,9 +48,8 @@ def recipe_payload(design: str, index: int, corpus_seed: int, length: int, engin
 
 def trace_item(payload: dict) -> bytes:
     """Worker: design AIGER + recipe -> item bytes (every step's AIGER and QoR)."""
-    from circuitlab.aig import depth
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import RecipeParams, trace_recipe
-    from circuitlab.io.aiger import dump_aiger, parse_aiger
     aig = parse_aiger(payload["aiger"], payload["design"])
     params = RecipeParams(engine=payload["engine"], timeout=payload["timeout"])
     trace = trace_recipe(aig, payload["steps"], params)
@@ -111,8 +112,8 @@ class RecipeCorpus(SourceLayout, Dataset):
                  transform=None, pre_transform=None, pre_filter=None,
                  options: BuildOptions = BuildOptions(), timeout: float = 600.0,
                  log: bool = False, force_reload: bool = False):
-        from circuitlab.data import ENCODINGS
-        from circuitlab.synth.recipes import resolve_engine
+        from circuitlab.data import ENCODINGS  # loads torch, torch_geometric: only when used
+        from circuitlab.synth.recipes import resolve_engine  # loads aigverse: only when used
         require_choice(encoding, ENCODINGS, "encoding")
         require_at_least(recipes, 1, "recipes")
         require_at_least(seed, 0, "seed")

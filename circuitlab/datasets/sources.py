@@ -15,7 +15,9 @@ from pathlib import Path
 from circuitlab.datasets.fingerprint import file_digest
 from circuitlab.datasets.shard import pack
 from circuitlab.errors import CircuitlabError
-from circuitlab.synth.design import VERILOG_SUFFIXES, DesignParams, list_designs, read_design_top
+from circuitlab.io.aiger import dump_aiger
+from circuitlab.synth.design import (DesignParams, VERILOG_SUFFIXES, list_designs, read_design,
+                                     read_design_top)
 
 __all__ = ["AIGER_SUFFIXES", "VERILOG_SUFFIXES", "folder_graphs", "list_sources",
            "synthesize_item"]
@@ -84,7 +86,6 @@ def folder_graphs(folder: str | Path, encoding: str,
         CircuitlabError: a missing or empty folder, or a design that cannot be read.
     """
     from circuitlab.data import to_pyg  # torch: loaded only when graphs are built
-    from circuitlab.synth.design import read_design
     graphs = []
     for path in list_designs(folder):
         graph = to_pyg(read_design(path, params), encoding)
@@ -95,6 +96,5 @@ def folder_graphs(folder: str | Path, encoding: str,
 
 def synthesize_item(payload: dict) -> bytes:
     """Worker: a design payload -> item bytes (metadata and the AIGER of its AIG)."""
-    from circuitlab.io.aiger import dump_aiger
     aig, meta = read_payload(payload)
     return pack(meta, [dump_aiger(aig)])

@@ -35,7 +35,7 @@ __all__ = ["EXACT_MAX_INPUTS", "NPN_MAX_INPUTS", "SHRINK_MAX_INPUTS", "Encoding"
 
 def __getattr__(name: str):
     if name in _TABLE_NAMES:
-        from circuitlab.exact import table
+        from circuitlab.exact import table  # looked up at call time: tests stand in for it
         return getattr(table, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

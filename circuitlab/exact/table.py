@@ -35,6 +35,8 @@ from circuitlab.exact.npn import npn_canon, npn_classes
 from circuitlab.exact.synthesis import ExactParams, exact_aig
 from circuitlab.fsutil import atomic_path
 from circuitlab.parallel import pmap
+from circuitlab.io.aiger import read_aiger
+from circuitlab.sim.simulate import truth_tables
 
 TABLE_PATH = Path(__file__).with_name("npn4_min_ands.tsv")
 UPPER_BOUNDS = Path(__file__).with_name("upper_bounds")
@@ -134,8 +136,6 @@ def upper_bound_circuits(folder: str | os.PathLike = UPPER_BOUNDS) -> dict:
         CircuitlabError: a file that is not a 4-input, 1-output AIGER
             circuit computing the table its name gives.
     """
-    from circuitlab.io.aiger import read_aiger
-    from circuitlab.sim.simulate import truth_tables
     out = {}
     for path in sorted(Path(folder).glob("*.aag")):
         try:

@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError, ToolError, describe
+from circuitlab.aig.ops import depth
 
 __all__ = ["MAX_DEPTH", "STACK_BYTES", "call_deep", "call_with_deadline", "check_depth"]
 
@@ -39,7 +40,6 @@ def check_depth(aig: Aig, what: str) -> None:
         CircuitlabError: naming ``what`` (e.g. "the aigverse engine of cec"),
             the depth, the limit and the default engine to use instead.
     """
-    from circuitlab.aig.ops import depth
     levels = depth(aig)
     if levels > MAX_DEPTH:
         raise CircuitlabError(f"{what} cannot take a circuit {levels} levels deep (mockturtle "

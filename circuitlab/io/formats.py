@@ -8,6 +8,7 @@ from pathlib import Path
 from circuitlab.aig.aig import Aig
 from circuitlab.errors import CircuitlabError, FormatError
 from circuitlab.fsutil import check_output_file, is_sink
+from circuitlab.io.truth import read_truth
 
 READ_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
 WRITE_SUFFIXES = (".aig", ".aag", ".bench", ".truth")
@@ -37,7 +38,6 @@ def read_circuit(path: str | os.PathLike, *, bad_as_outputs: bool = False) -> Ai
     if suffix == ".bench":
         from circuitlab.io.bench import read_bench
         return read_bench(path)
-    from circuitlab.io.truth import read_truth
     return read_truth(path)
 
 

@@ -14,13 +14,13 @@ import numpy as np
 from circuitlab.errors import CircuitlabWarning
 from circuitlab.fsutil import write_bytes_atomic
 from circuitlab.llm.embedding import Embedder, Embedding
+from circuitlab.suites import default_cache_dir as circuitlab_cache
 
 _FORMAT = "circuitlab-embedding/v1"
 
 
 def default_cache_dir() -> Path:
     """``<circuitlab cache>/embeddings``: ``$CIRCUITLAB_CACHE``, else the user cache folder."""
-    from circuitlab.suites import default_cache_dir as circuitlab_cache  # pooch: loaded on use
     return circuitlab_cache() / "embeddings"
 
 

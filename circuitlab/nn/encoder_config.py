@@ -9,7 +9,7 @@ from circuitlab.data import ENCODINGS
 from circuitlab.errors import ParamError, require, require_at_least, require_choice
 
 BACKBONES = ("deepgcn", "sage", "gin")
-"""Names of the encoder classes (:data:`~circuitlab.nn.ENCODERS` maps each to its class)."""
+"""Backbone names; :data:`~circuitlab.nn.ENCODERS` maps each to its class."""
 
 POOLS = ("mean", "mean_max", "po_mean")
 """Graph read-outs of :meth:`~circuitlab.nn.Encoder.pool`."""

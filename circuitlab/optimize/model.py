@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["load_model"]
+__all__ = ["load_optimize_model"]
 
 
-def load_model(checkpoint=None, device: str = "auto"):
+def load_optimize_model(checkpoint=None, device: str = "auto"):
     """``(model, tokenizer)`` from ``checkpoint`` (default: the shipped one), in eval mode.
 
     Raises:
@@ -20,7 +20,7 @@ def load_model(checkpoint=None, device: str = "auto"):
         CircuitlabError: the checkpoint is missing or not a transformer checkpoint.
     """
     # here, not at the top: the optimize command checks its inputs before loading torch
-    from circuitlab.training.device import resolve_device
-    from circuitlab.transformer.checkpoint import load_transformer
+    from circuitlab.training.device import resolve_device  # loads torch: only when used
+    from circuitlab.transformer.checkpoint import load_transformer  # loads torch: only when used
 
     return load_transformer(Path(checkpoint) if checkpoint else None, resolve_device(device))

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from circuitlab.aig import Aig
-from circuitlab.errors import CircuitlabError, require_at_least, require_choice
+from circuitlab.errors import CircuitlabError
 from circuitlab.exact.shrink import ShrinkParams, shrink
+from circuitlab.optimize.params import OptimizeParams
 from circuitlab.parallel import pmap
-from circuitlab.synth.best_of import DEEPSYN, Script, best_of_scripts, check_deepsyn_options
-from circuitlab.synth.recipes import ENGINES, resolve_engine
-from circuitlab.transformer.search import SearchParams, search
+from circuitlab.synth.best_of import DEEPSYN, Script, best_of_scripts
+from circuitlab.synth.recipes import resolve_engine
+from circuitlab.transformer.search import search
 from circuitlab.transformer.tokenizer import TokenizeError, Tokenizer
 from circuitlab.verify import Verdict, check_equivalence
 
@@ -36,41 +37,6 @@ __all__ = ["CLASSICAL_SCRIPTS", "OptimizeParams", "OptimizeResult", "check_fits"
 
 SOURCE = "source"
 CLASSICAL_SCRIPTS = ("resyn2", "compress2rs")
-
-
-@dataclass(frozen=True)
-class OptimizeParams:
-    """Args:
-        search: the transformer's search (method, budget, seed); best-of-16
-            sampling by default, what ``circuitlab optimize`` runs.
-        classical: also run ``resyn2`` / ``compress2rs`` (and ``&deepsyn``),
-            and search again from the smallest of their results.
-        polish: with ``classical``, also run ``resyn2`` / ``compress2rs`` on
-            every distinct circuit the searches finished.
-        engine: the classical engine ("auto", "abc", "aigverse").
-        deepsyn: options of ABC's ``&deepsyn``, run on the source with the
-            scripts when ABC is the engine (``None``: not run). ``-J 100``
-            stops after 100 steps without improvement, so, unlike ``-T``,
-            the result does not depend on the machine's speed.
-        exact: budget of the SAT search below the smallest candidate
-            (``None``: no SAT search).
-        jobs: worker processes of the SAT search (the result does not
-            depend on it: the budget counts conflicts, not seconds).
-    """
-
-    search: SearchParams = SearchParams(method="sample", budget=16)
-    classical: bool = True
-    polish: bool = True
-    engine: str = "auto"
-    deepsyn: str | None = "-J 100"
-    exact: ShrinkParams | None = ShrinkParams()
-    jobs: int = 1
-
-    def __post_init__(self) -> None:
-        require_choice(self.engine, ENGINES, "engine")
-        require_at_least(self.jobs, 1, "jobs")
-        if self.deepsyn is not None:
-            check_deepsyn_options(self.deepsyn, "deepsyn")
 
 
 @dataclass

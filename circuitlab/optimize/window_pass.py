@@ -161,7 +161,7 @@ def _transformer_all(ctx: PassContext, sites: list["_Site"], deadline: float | N
     """Offer the transformer's circuits for the sites it fits (MFFC of 2 nodes or
     more, largest first), in batches while ``deadline`` is not passed."""
     # torch loads with the model code: only when the transformer generator runs
-    from circuitlab.transformer.search import SearchParams, search
+    from circuitlab.transformer.search import SearchParams, search  # loads torch: only when used
 
     order = sorted((site for site in sites if len(site.window.mffc) >= 2),
                    key=lambda site: -len(site.window.mffc))

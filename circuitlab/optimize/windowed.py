@@ -27,6 +27,8 @@ from circuitlab.optimize.window_pass import PassContext, window_pass
 from circuitlab.parallel import ignore_sigint, terminate
 from circuitlab.synth.recipes import ENGINES
 from circuitlab.verify.result import Verdict
+from circuitlab.synth.vocabulary import DEEPSYN, Script
+from circuitlab.verify import CheckParams, check_equivalence
 
 __all__ = ["GENERATORS", "WindowParams", "WindowStats", "optimize_windows"]
 
@@ -157,7 +159,7 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
         aig: any AIG, combinational or sequential (optimised between latches).
         params: :class:`WindowParams`.
         model, tokenizer: the circuit transformer (see
-            :func:`circuitlab.optimize.model.load_model`); ``None``
+            :func:`circuitlab.optimize.model.load_optimize_model`); ``None``
             skips the ``transformer`` generator.
         progress: called as ``progress(fraction_done, message)`` now and then.
 
@@ -262,6 +264,7 @@ def _script(comb: Aig, engine: str, deadline: float | None, stats: WindowStats) 
     """The smallest of the classical scripts (``resyn2``, ``compress2rs``) run on
     ``comb``, or ``None`` when every run fails or time is short (recorded in
     ``stats.out_of_time``)."""
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
 
     best = None
@@ -290,8 +293,8 @@ def _deepsyn(comb: Aig, engine: str, seconds: float, wall: float) -> Aig | None:
     machine or a large circuit it ends later than ``seconds``; ``wall``
     stops it, leaving the rest of the budget to the scripts and windows.
     """
+    # loads aigverse: only when used
     from circuitlab.synth.recipes import resolve_engine, run_scripts
-    from circuitlab.synth.vocabulary import DEEPSYN, Script
 
     limit = int(seconds)
     if limit < 1 or resolve_engine(engine) != "abc":
@@ -304,7 +307,6 @@ def _deepsyn(comb: Aig, engine: str, seconds: float, wall: float) -> Aig | None:
 
 def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) -> Aig:
     """``comb`` with the latches of ``original`` back, proven equivalent; else ``original``."""
-    from circuitlab.verify import EquivalenceParams, check_equivalence
 
     if comb is original.cut_latches() or comb.num_ands >= original.num_ands:
         stats.accepted, stats.gain = {}, {}
@@ -317,7 +319,7 @@ def _finish(original: Aig, comb: Aig, params: WindowParams, stats: WindowStats) 
     result = original.restore_latches(comb)
     try:
         check = check_equivalence(original, result, match="position",
-                                  params=EquivalenceParams(timeout=params.verify_seconds))
+                                  params=CheckParams(timeout=params.verify_seconds))
         verdict, reason = check.verdict, check.reason
     except CircuitlabError as exc:
         verdict, reason = Verdict.UNDECIDED, str(exc).splitlines()[0]

@@ -10,8 +10,8 @@ which :func:`circuitlab.nn.load_encoder` returns the encoder in one call. Wu et 
 Alignment", ICLR 2025, https://arxiv.org/abs/2502.12732.
 """
 
-from circuitlab.pretrain.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, load_encoder, \
-    load_model, save_weights
+from circuitlab.pretrain.checkpoint import DEFAULT_CHECKPOINT, load_encoder, \
+    load_pretrain_checkpoint, load_pretrain_model, save_weights
 from circuitlab.pretrain.config import FUNCTIONAL, METHODS, OBJECTIVES, PretrainConfig
 from circuitlab.pretrain.masking import random_node_mask
 from circuitlab.pretrain.model import TEXT_TOKENS, PretrainModel, with_text_tokens
@@ -20,5 +20,6 @@ from circuitlab.pretrain.train import pretrain
 
 __all__ = ["DEFAULT_CHECKPOINT", "FUNCTIONAL", "METHODS", "OBJECTIVES", "TEXT_TOKENS",
            "NodeBudgetBatchSampler",
-           "PretrainConfig", "PretrainModel", "load_checkpoint", "load_encoder", "load_model",
+           "PretrainConfig", "PretrainModel", "load_encoder", "load_pretrain_checkpoint",
+           "load_pretrain_model",
            "pretrain", "random_node_mask", "save_weights", "with_text_tokens"]

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT, KIND, load_encoder
-from circuitlab.nn.pretrained import load_pretrain_checkpoint as load_checkpoint
+from circuitlab.nn.pretrained import load_pretrain_checkpoint
 from circuitlab.pretrain.config import PretrainConfig
 from circuitlab.pretrain.model import PretrainModel
 from circuitlab.training.checkpoint import loading, save_checkpoint as _save
 
-__all__ = ["DEFAULT_CHECKPOINT", "checkpoint_config", "load_checkpoint", "load_encoder",
-           "load_model", "save_checkpoint", "save_weights"]
+__all__ = ["DEFAULT_CHECKPOINT", "checkpoint_config", "load_pretrain_checkpoint", "load_encoder",
+           "load_pretrain_model", "save_checkpoint", "save_weights"]
 
 
 def save_checkpoint(path: str | Path, config: PretrainConfig, state: dict) -> None:
@@ -29,10 +29,10 @@ def checkpoint_config(state: dict) -> PretrainConfig:
     return PretrainConfig.from_dict(state["config"])
 
 
-def load_model(path: str | Path | None = None):
+def load_pretrain_model(path: str | Path | None = None):
     """The whole :class:`~circuitlab.pretrain.PretrainModel` (encoder and heads), eval mode."""
     path = DEFAULT_CHECKPOINT if path is None else path
-    state = load_checkpoint(path)
+    state = load_pretrain_checkpoint(path)
     with loading(path, "the model"):
         model = PretrainModel(checkpoint_config(state))
         model.load_state_dict(state["model"])

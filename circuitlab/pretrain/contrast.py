@@ -27,7 +27,7 @@ import numpy as np
 
 from circuitlab.aig import Aig, cleanup, cone
 from circuitlab.errors import CircuitlabError, require_at_least
-from circuitlab.verify import EquivalenceParams, Verdict, check_equivalence
+from circuitlab.verify import CheckParams, Verdict, check_equivalence
 
 __all__ = ["ContrastParams", "ContrastSample", "contrast_sample", "inverted_edge",
            "proven_different", "rewired_edge"]
@@ -81,7 +81,7 @@ class ContrastSample:
 
 
 def _check(a: Aig, b: Aig, params: ContrastParams, engine: str):
-    return check_equivalence(a, b, match="position", params=EquivalenceParams(
+    return check_equivalence(a, b, match="position", params=CheckParams(
         engine=engine, random_words=params.random_words, seed=params.seed)).verdict
 
 

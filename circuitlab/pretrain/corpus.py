@@ -19,9 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from circuitlab.synth.design import VERILOG_SUFFIXES, DesignParams, list_designs, read_design
+from circuitlab.datasets.shard import unpack
 from circuitlab.errors import CircuitlabError, require_at_least
-from circuitlab.llm import EmbedParams
+from circuitlab.io.aiger import dump_aiger, parse_aiger
+from circuitlab.llm import EmbedParams, make_embedder
+from circuitlab.parallel import pmap
+from circuitlab.synth.design import DesignParams, VERILOG_SUFFIXES, list_designs, read_design
 
 
 
@@ -58,7 +61,6 @@ class CorpusParams:
 
 def _synthesize(path: Path, timeout: float) -> bytes | str:
     """Worker: the AIGER bytes of the design, or the error's line."""
-    from circuitlab.io.aiger import dump_aiger
     try:
         return dump_aiger(read_design(path, DesignParams(timeout=timeout)))
     except CircuitlabError as exc:
@@ -67,8 +69,8 @@ def _synthesize(path: Path, timeout: float) -> bytes | str:
 
 def _trace(payload: dict) -> list[bytes] | str:
     """Worker: the AIGER bytes of a recipe's steps after the first, or the error's line."""
+    # loads torch, torch_geometric: only when used
     from circuitlab.datasets.recipe_corpus import trace_item
-    from circuitlab.datasets.shard import unpack
     try:
         return unpack(trace_item(payload))[1][1:]
     except CircuitlabError as exc:
@@ -91,10 +93,9 @@ def design_graphs(files: Sequence[Path], params: CorpusParams = CorpusParams()) 
         CircuitlabError: a design does not synthesise (its name and Yosys' line),
             or every design is test-only.
     """
-    from circuitlab.data import to_pyg
+    from circuitlab.data import to_pyg  # loads torch, torch_geometric: only when used
+    # loads torch, torch_geometric: only when used
     from circuitlab.datasets.recipe_corpus import recipe_payload
-    from circuitlab.io.aiger import dump_aiger, parse_aiger
-    from circuitlab.parallel import pmap
 
     files = list(files)
     built: list[list[bytes]] = [[] for _ in files]
@@ -162,7 +163,7 @@ def attach_text_tokens(graphs: Sequence, embed: EmbedParams = EmbedParams(),
     """
     import torch
 
-    from circuitlab.llm import make_embedder
+    # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.model import with_text_tokens
 
     texts = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
+from circuitlab.llm import EmbedParams
 
 
 def text_graphs(folder: Path, config, recipes: int | None = None, model: str | None = None,
@@ -23,7 +24,7 @@ def text_graphs(folder: Path, config, recipes: int | None = None, model: str | N
             circuit files without text; the embedder's width is not
             ``config.text_dim``.
     """
-    from circuitlab.llm import EmbedParams
+    # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
 
     label = label or str(folder)

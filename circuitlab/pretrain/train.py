@@ -22,7 +22,8 @@ from torch_geometric.data import Batch, Data
 from circuitlab.datasets.stream import ShardStream, StreamBatchSampler
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_dir
-from circuitlab.pretrain.checkpoint import checkpoint_config, load_checkpoint, save_checkpoint
+from circuitlab.pretrain.checkpoint import checkpoint_config, load_pretrain_checkpoint, \
+    save_checkpoint
 from circuitlab.pretrain.config import PretrainConfig
 from circuitlab.pretrain.functional_graphs import check_functional_graphs
 from circuitlab.pretrain.model import TEXT_TOKENS, PretrainModel
@@ -229,7 +230,7 @@ class _Run:
             "world_size": self.world})
 
     def _load(self, path) -> None:
-        state = load_checkpoint(path)
+        state = load_pretrain_checkpoint(path)
         # a checkpoint from before a field existed holds its default
         saved = checkpoint_config(state).to_dict()
         check_same_config(path, saved, self.config.to_dict(), VOLATILE)

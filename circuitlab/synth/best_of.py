@@ -29,6 +29,7 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.sim.simulate import MAX_EXHAUSTIVE_INPUTS, truth_tables
 from circuitlab.synth.recipes import run_batch
 from circuitlab.synth.vocabulary import DEEPSYN, SCRIPT_ENGINES, Script, check_deepsyn_options
+from circuitlab.verify import Verdict, check_equivalence
 
 __all__ = ["DEEPSYN", "SCRIPT_ENGINES", "BestOf", "BestOfParams", "Script", "best_of_scripts",
            "check_deepsyn_options"]
@@ -140,5 +141,4 @@ def _check(source: Aig, found: dict[Script, Aig | None],
 def _equivalent(source: Aig, result: Aig, table) -> bool:
     if table is not None:
         return bool(np.array_equal(truth_tables(result), table))
-    from circuitlab.verify import Verdict, check_equivalence
     return check_equivalence(source, result, match="position").verdict is Verdict.EQUIVALENT

@@ -30,6 +30,7 @@ from circuitlab.errors import CircuitlabError, CircuitlabWarning, SynthesisError
 from circuitlab.synth import (yosys_blackbox, yosys_design, yosys_log, yosys_process,
                               yosys_symbols, yosys_top)
 from circuitlab.synth.yosys_top import TopModuleWarning
+from circuitlab.fsutil import atomic_path
 
 if TYPE_CHECKING:
     from circuitlab.aig import Aig
@@ -449,6 +450,5 @@ def _quote(arg: str) -> str:
 
 
 def _copy_log(src: Path, dest: Path) -> None:
-    from circuitlab.fsutil import atomic_path
     with atomic_path(dest) as tmp:
         shutil.copyfile(src, tmp)

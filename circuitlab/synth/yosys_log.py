@@ -12,6 +12,7 @@ from pathlib import Path
 
 from circuitlab.errors import SynthesisError, ToolError
 from circuitlab.synth import yosys_process
+from circuitlab.synth.verilog_info import module_declarations
 
 # "file.v:12: ERROR: ..." or "file.v:12.3-12.9: ERROR: ..."
 _LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?:\.\d+(?:-\d+\.\d+)?)?: "
@@ -99,7 +100,6 @@ def _clearer(message: str, file: str | None, line: int | None, log: str,
 
 def _redefinition(name: str, file: str | None, line: int | None,
                   mirror: yosys_process.WorkMirror) -> tuple[str, str | None, int | None]:
-    from circuitlab.synth.verilog_info import module_declarations
     places = [f"{f}:{n}" for m, f, n in module_declarations(mirror.user_files) if m == name]
     if file is not None and f"{file}:{line}" not in places:
         places.append(f"{file}:{line}")

@@ -1,7 +1,7 @@
 """Non-learned descriptions of a circuit that every task sets beside a learned embedding.
 
 - :func:`size_counts`: inputs, outputs, latches, ANDs and levels (compared
-  after :func:`standardise` with the *training* designs' statistics);
+  after :func:`standardise_columns` with the *training* designs' statistics);
 - :func:`functional_signature`: a fixed-length summary of the circuit's
   function under random simulation.
 """
@@ -13,7 +13,7 @@ import numpy as np
 from circuitlab.aig import Aig
 
 __all__ = ["SIGNATURE_SEED", "functional_signature", "neg_distance", "size_counts",
-           "standardise"]
+           "standardise_columns"]
 
 SIGNATURE_SEED = 7
 """Seed of the signature's patterns: fixed, so every circuit of ``n`` inputs sees the same ones."""
@@ -26,7 +26,7 @@ def size_counts(aig: Aig) -> np.ndarray:
                      depth(aig)], dtype=np.float64)
 
 
-def standardise(reference: np.ndarray, x: np.ndarray) -> np.ndarray:
+def standardise_columns(reference: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``x`` less the mean of ``reference``'s rows, over their deviation (1 where it is 0).
 
     Shapes:

@@ -39,19 +39,20 @@ import numpy as np
 from circuitlab.errors import (CircuitlabError, require, require_at_least, require_choice,
                                require_positive)
 from circuitlab.synth.recipes import ENGINES
-from circuitlab.tasks.baselines import size_counts, standardise
+from circuitlab.tasks.baselines import size_counts, standardise_columns
 from circuitlab.tasks.classification import binary_metrics, choose_threshold, roc_auc
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.tasks.equivalence_pairs import KINDS, PairSet, cached_pair_sets
 from circuitlab.tasks.similarity import embedding_cosine, signature_agreement
+from circuitlab.inference import encode_aigs
 
-__all__ = ["EquivalenceParams", "run", "score_pairs"]
+__all__ = ["EquivalenceTaskParams", "run", "score_pairs"]
 
 METRICS = ("precision", "recall", "f1", "auc")
 
 
 @dataclass(frozen=True)
-class EquivalenceParams:
+class EquivalenceTaskParams:
     """The logic-equivalence task's protocol (defaults: the full protocol).
 
     Attributes:
@@ -102,7 +103,7 @@ class EquivalenceParams:
         require_at_least(self.node_budget, 1, "node_budget")
 
 
-def score_pairs(pairs: PairSet, encoder, params: EquivalenceParams,
+def score_pairs(pairs: PairSet, encoder, params: EquivalenceTaskParams,
                 seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Embedding cosine and signature agreement of every pair of ``pairs``.
 
@@ -111,7 +112,6 @@ def score_pairs(pairs: PairSet, encoder, params: EquivalenceParams,
     """
     if not len(pairs.pairs):
         return np.zeros(0), np.zeros(0)
-    from circuitlab.inference import encode_aigs
     names = [f"{pairs.design} cone {k}" for k in range(len(pairs.cones))]
     graphs, _ = encode_aigs(pairs.cones, encoder, params.node_budget, names)
     model = embedding_cosine(graphs[pairs.pairs[:, 0]], graphs[pairs.pairs[:, 1]])
@@ -137,7 +137,7 @@ def _mean_of_rows(rows: list[dict], side: str) -> dict[str, float]:
 
 
 def run(encoder, train: Sequence[Design], test: Sequence[Design],
-        params: EquivalenceParams = EquivalenceParams(), seed: int = 0,
+        params: EquivalenceTaskParams = EquivalenceTaskParams(), seed: int = 0,
         cache: Path | None = None) -> TaskResult:
     """Score proven cone pairs of the test designs with the frozen ``encoder``.
 
@@ -210,7 +210,7 @@ def _size_baseline(val: list[PairSet], tests: list[PairSet],
         for p in sets:
             if not len(p.pairs):
                 continue
-            x = standardise(reference, np.stack([size_counts(c) for c in p.cones]))
+            x = standardise_columns(reference, np.stack([size_counts(c) for c in p.cones]))
             out.append(-np.linalg.norm(x[p.pairs[:, 0]] - x[p.pairs[:, 1]], axis=1))
         return out
 

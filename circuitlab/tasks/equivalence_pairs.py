@@ -1,6 +1,6 @@
 """Labelled cone pairs of one design for the logic-equivalence task, every label proven.
 
-How the pairs of a design are built (:func:`build_pairs`):
+How the pairs of a design are built (:func:`build_equivalence_pairs`):
 
 1. Versions: the design's combinational part (latches cut) and ``versions``
    optimised copies, each by a seeded random recipe
@@ -47,10 +47,10 @@ from circuitlab.synth.recipes import RecipeParams, random_recipe, resolve_engine
 from circuitlab.tasks.common import Design
 from circuitlab.aig.cones import cone_info, extract_cone
 from circuitlab.tasks.cones import mutate_gate
-from circuitlab.verify import EquivalenceParams as CheckParams
+from circuitlab.verify import CheckParams
 from circuitlab.verify import Verdict, check_equivalence
 
-__all__ = ["KINDS", "PairSet", "build_pairs", "cached_pair_sets", "cached_pairs"]
+__all__ = ["KINDS", "PairSet", "build_equivalence_pairs", "cached_pair_sets", "cached_pairs"]
 
 KINDS = ("equivalent", "hard", "random", "near")
 _CACHE_FORMAT = 2
@@ -124,13 +124,13 @@ class _Builder:
         return a
 
 
-def build_pairs(name: str, design_aig: Aig, params, seed: int) -> PairSet:
+def build_equivalence_pairs(name: str, design_aig: Aig, params, seed: int) -> PairSet:
     """The proven pairs of one design (see the module docstring).
 
     Args:
         name: the design's name (also seeds its random choices with ``seed``).
         design_aig: the design.
-        params: an :class:`~circuitlab.tasks.equivalence.EquivalenceParams`.
+        params: an :class:`~circuitlab.tasks.equivalence.EquivalenceTaskParams`.
         seed: the run's seed.
     """
     rng = np.random.default_rng([seed, zlib.crc32(name.encode())])
@@ -250,12 +250,12 @@ def _digest(name: str, design_aig: Aig, params, seed: int) -> str:
 
 def _pairs_item(payload: tuple) -> bytes:
     """Worker: the pickled pairs of one design (``name, aig, params, seed``)."""
-    return pickle.dumps(_to_plain(build_pairs(*payload)))
+    return pickle.dumps(_to_plain(build_equivalence_pairs(*payload)))
 
 
 def cached_pair_sets(designs, params, seed: int, cache: Path | None,
                      options: BuildOptions = BuildOptions(progress=False)) -> list[PairSet]:
-    """:func:`build_pairs` of each design (``name``, ``aig``), in parallel
+    """:func:`build_equivalence_pairs` of each design (``name``, ``aig``), in parallel
     (:func:`circuitlab.parallel.run_items`); each read from ``cache/equivalence/`` when
     built before with the same design, pair-building parameters, engine and seed
     (written there otherwise).

@@ -47,6 +47,7 @@ from circuitlab.sim import node_signatures
 from circuitlab.sim.tables import WORD_BITS
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.tasks.regression import mae, pearson
+from circuitlab.inference import encode_aigs
 
 __all__ = ["ProbeParams", "gate_labels", "run"]
 
@@ -178,7 +179,6 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
         CircuitlabError: a design in both splits, no AND gate to train or test on.
     """
     check_disjoint(train, test)
-    from circuitlab.inference import encode_aigs
     start = time.perf_counter()
     split_states, split_labels = {}, {}
     for split, designs in (("train", train), ("test", test)):

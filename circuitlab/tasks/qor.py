@@ -32,9 +32,14 @@ from pathlib import Path
 
 import numpy as np
 
-from circuitlab.errors import require, require_at_least, require_choice, require_positive
-from circuitlab.tasks.baselines import size_counts, standardise
+from circuitlab.errors import (CircuitlabError, require, require_at_least, require_choice,
+                               require_positive)
+from circuitlab.inference import encode_aigs
+from circuitlab.tasks.baselines import size_counts, standardise_columns
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
+from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
+from circuitlab.tasks.ranking import (mape, mean_ranks, random_rank_metrics, rank_metrics,
+                                      standardise)
 from circuitlab.training.threads import torch_threads
 
 __all__ = ["QorParams", "baseline_predictions", "evaluate", "evaluate_head", "run", "summarise",
@@ -94,7 +99,7 @@ class QorParams:
     progress: bool = False
 
     def __post_init__(self):
-        from circuitlab.synth.recipes import ENGINES
+        from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
         require_at_least(self.recipes, 2, "recipes")
         require_at_least(self.recipe_length, 1, "recipe_length")
         require_at_least(self.recipe_seed, 0, "recipe_seed")
@@ -116,6 +121,7 @@ class QorParams:
 
     def head_config(self, graph_dim: int):
         """The :class:`~circuitlab.tasks.qor_head.QorHeadConfig` of these sizes."""
+        # loads torch, torch_geometric: only when used
         from circuitlab.tasks.qor_head import QorHeadConfig
         return QorHeadConfig(graph_dim, self.step_dim, self.channels, self.kernel,
                              self.conv_layers, self.hidden, float(self.dropout))
@@ -124,7 +130,6 @@ class QorParams:
 def targets(ands: np.ndarray, ands_before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Standardised labels ``z`` ``[D, R]`` and log size ratios ``[D, R]`` from AND counts
     ``[D, R]`` after each recipe and ``[D]`` before."""
-    from circuitlab.tasks.ranking import standardise
     ands = np.asarray(ands, dtype=np.float64)
     z = np.stack([standardise(row) for row in ands]) if len(ands) else ands
     before = np.asarray(ands_before, dtype=np.float64)[:, None]
@@ -139,7 +144,6 @@ def baseline_predictions(train_ands: np.ndarray, train_before: np.ndarray):
         better), and its mean log size ratio (which predicts a design's AND
         count as ``(a0 + 1) * exp(log_ratio) - 1``).
     """
-    from circuitlab.tasks.ranking import mean_ranks
     z, ratio = targets(train_ands, train_before)
     return -mean_ranks(z), ratio.mean(axis=0)
 
@@ -152,7 +156,6 @@ def evaluate(name: str, true_ands: np.ndarray, ands_before: int, score: np.ndarr
     ``spread`` is the number of distinct AND counts among the recipes (1:
     nothing to rank, ranking metrics NaN).
     """
-    from circuitlab.tasks.ranking import mape, random_rank_metrics, rank_metrics, standardise
     z = standardise(true_ands)
     base_ands = (ands_before + 1) * np.exp(base_ratio) - 1
     model = {**rank_metrics(z, score), "mape": mape(pred_ands, true_ands)}
@@ -193,11 +196,9 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
     """
     import torch
 
-    from circuitlab.errors import CircuitlabError
-    from circuitlab.inference import encode_aigs
-    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
+    # loads torch, torch_geometric: only when used
     from circuitlab.tasks.qor_train import train_head
-    from circuitlab.tasks.recipe_encoder import recipe_tokens
+    from circuitlab.tasks.recipe_encoder import recipe_tokens  # loads torch: only when used
 
     check_disjoint(train, test)
     if not train or not test:
@@ -223,7 +224,7 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
             patience=params.patience, seed=seed)
         base_score, base_ratio = baseline_predictions(train_ands, train_before)
         sizes = np.stack([size_counts(d.aig) for d in designs])
-        sizes = standardise(sizes[:len(train)], sizes).astype(np.float32)
+        sizes = standardise_columns(sizes[:len(train)], sizes).astype(np.float32)
         size_head, _ = train_head(
             sizes[:len(train)], tokens, z, ratio, params.head_config(sizes.shape[1]),
             epochs=params.epochs, batch_size=params.batch_size, lr=params.lr,
@@ -239,7 +240,7 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
                                             before)
             rows[-1]["size counts"] = evaluate(design.name, true, before, score.numpy(),
                                                pred.numpy(), base_score, base_ratio)["model"]
-    from circuitlab.synth.recipes import resolve_engine
+    from circuitlab.synth.recipes import resolve_engine  # loads aigverse: only when used
     engine = resolve_engine(params.engine)
     info = {"recipes": params.recipes, "recipe_length": params.recipe_length,
             "recipe_seed": params.recipe_seed, "engine": engine,
@@ -282,9 +283,7 @@ def evaluate_head(head, encoder, meta: dict, designs: Sequence[Design], count: i
     """
     import torch
 
-    from circuitlab.inference import encode_aigs
-    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
-    from circuitlab.tasks.recipe_encoder import recipe_tokens
+    from circuitlab.tasks.recipe_encoder import recipe_tokens  # loads torch: only when used
 
     recipes = shared_recipes(count, meta["recipes"]["seed"], meta["recipes"]["length"])
     labels, _ = recipe_labels(designs, recipes, meta["recipes"]["engine"], cache, jobs,

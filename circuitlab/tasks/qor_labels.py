@@ -26,8 +26,12 @@ import numpy as np
 
 from circuitlab.errors import CircuitlabError, require_at_least
 from circuitlab.parallel import pmap
+from circuitlab.aig.ops import depth
+from circuitlab.fsutil import write_bytes_atomic
+from circuitlab.io.aiger import parse_aiger
+from circuitlab.io.aiger_write import dump_aiger
 
-__all__ = ["LabelStats", "aig_key", "recipe_key", "recipe_labels", "shared_recipes"]
+__all__ = ["RecipeLabelStats", "aig_key", "recipe_key", "recipe_labels", "shared_recipes"]
 
 CACHE_FOLDER = "qor-labels"
 CHUNK = 4
@@ -36,7 +40,7 @@ CHUNK = 4
 
 def shared_recipes(count: int, seed: int = 0, length: int = 20) -> list[tuple[str, ...]]:
     """The shared recipe set: recipe ``k`` is ``random_recipe(seed + k, length)``, ``k < count``."""
-    from circuitlab.synth.recipes import random_recipe
+    from circuitlab.synth.recipes import random_recipe  # loads aigverse: only when used
     require_at_least(count, 1, "recipes")
     require_at_least(seed, 0, "recipe_seed")
     return [tuple(random_recipe(seed + k, length)) for k in range(int(count))]
@@ -44,18 +48,17 @@ def shared_recipes(count: int, seed: int = 0, length: int = 20) -> list[tuple[st
 
 def recipe_key(recipe: Sequence[str]) -> str:
     """A recipe's canonical text, ``"; "``-separated (the cache key and the CSV column)."""
-    from circuitlab.synth.recipes import parse_recipe
+    from circuitlab.synth.recipes import parse_recipe  # loads aigverse: only when used
     return "; ".join(str(s) for s in parse_recipe(list(recipe)))
 
 
 def aig_key(aig) -> str:
     """SHA-256 (hex) of ``aig``'s binary AIGER without names or comments."""
-    from circuitlab.io.aiger_write import dump_aiger
     return hashlib.sha256(dump_aiger(aig, symbols=False, comments=False)).hexdigest()
 
 
 @dataclass
-class LabelStats:
+class RecipeLabelStats:
     """What :func:`recipe_labels` did.
 
     Attributes:
@@ -75,9 +78,7 @@ class LabelStats:
 def _label_chunk(aiger: bytes, recipes: list[str], engine: str,
                  timeout: float) -> list[tuple[int, int, float]]:
     """Worker: ``(ands, depth, cpu seconds)`` of each recipe on the circuit ``aiger``."""
-    from circuitlab.aig.ops import depth
-    from circuitlab.io.aiger import parse_aiger
-    from circuitlab.synth.recipes import RecipeParams, run_recipe
+    from circuitlab.synth.recipes import RecipeParams, run_recipe  # loads aigverse: only when used
     aig = parse_aiger(aiger)
     out = []
     for recipe in recipes:
@@ -108,13 +109,12 @@ def _read_cache(path: Path | None) -> dict[str, list]:
 def _write_cache(path: Path | None, design: str, labels: dict[str, list]) -> None:
     if path is None:
         return
-    from circuitlab.fsutil import write_bytes_atomic
     write_bytes_atomic(path, json.dumps({"design": design, "labels": labels}).encode())
 
 
 def recipe_labels(designs: Sequence, recipes: Sequence[Sequence[str]], engine: str = "aigverse",
                   cache: Path | None = None, jobs: int = 2, timeout: float = 600.0,
-                  progress: bool = False) -> tuple[dict[str, np.ndarray], LabelStats]:
+                  progress: bool = False) -> tuple[dict[str, np.ndarray], RecipeLabelStats]:
     """AND count and depth after every recipe on every design.
 
     Args:
@@ -136,17 +136,16 @@ def recipe_labels(designs: Sequence, recipes: Sequence[Sequence[str]], engine: s
     """
     from tqdm import tqdm
 
-    from circuitlab.synth.recipes import resolve_engine
+    from circuitlab.synth.recipes import resolve_engine  # loads aigverse: only when used
     require_at_least(jobs, 1, "jobs")
     engine = resolve_engine(engine)
     start = time.perf_counter()
     keys = [recipe_key(r) for r in recipes]
-    stats = LabelStats()
+    stats = RecipeLabelStats()
     known: dict[str, dict[str, list]] = {}
     paths: dict[str, Path | None] = {}
     work: list[tuple[str, list[str]]] = []
     aigers: dict[str, bytes] = {}
-    from circuitlab.io.aiger_write import dump_aiger
     for design in designs:
         path = None if cache is None else (Path(cache) / CACHE_FOLDER / engine
                                            / f"{aig_key(design.aig)}.json")

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError, FormatError, require_at_least, require_choice
+from circuitlab.aig.ops import depth
+from circuitlab.inference import encode_aigs
+from circuitlab.tasks.qor_labels import recipe_key
+from circuitlab.verify import check_equivalence
 
 __all__ = ["RankParams", "apply_best", "rank_recipes", "read_recipe_file"]
 
@@ -41,7 +45,7 @@ class RankParams:
     node_budget: int = 200_000
 
     def __post_init__(self):
-        from circuitlab.synth.recipes import ENGINES
+        from circuitlab.synth.recipes import ENGINES  # loads aigverse: only when used
         require_at_least(self.random, 1, "random")
         require_at_least(self.seed, 0, "seed")
         require_at_least(self.length, 1, "length")
@@ -62,8 +66,8 @@ def read_recipe_file(path: str | Path) -> list[tuple[str, ...]]:
             without any recipe.
         CircuitlabError: the file does not exist or is not text.
     """
-    from circuitlab.synth.recipes import parse_recipe
-    from circuitlab.tasks.recipe_encoder import step_vocabulary
+    from circuitlab.synth.recipes import parse_recipe  # loads aigverse: only when used
+    from circuitlab.tasks.recipe_encoder import step_vocabulary  # loads torch: only when used
     path = Path(path)
     if not path.is_file():
         raise CircuitlabError(f"{path}: no such recipe file")
@@ -111,9 +115,7 @@ def rank_recipes(aig, recipes: Sequence[Sequence[str]], head, encoder,
     import numpy as np
     import torch
 
-    from circuitlab.inference import encode_aigs
-    from circuitlab.tasks.qor_labels import recipe_key
-    from circuitlab.tasks.recipe_encoder import recipe_tokens
+    from circuitlab.tasks.recipe_encoder import recipe_tokens  # loads torch: only when used
     tokens = recipe_tokens(recipes)
     graphs, _ = encode_aigs([aig], encoder, node_budget)
     score, ands = head.predict(torch.as_tensor(graphs[0]), tokens, aig.num_ands)
@@ -130,9 +132,7 @@ def apply_best(aig, rows: list[dict], count: int, engine: str = "aigverse") -> l
     verdict of :func:`~circuitlab.verify.check_equivalence` between ``aig``
     and the result, lower case) and ``cec_engine``. Returns the rows changed.
     """
-    from circuitlab.aig.ops import depth
-    from circuitlab.synth.recipes import RecipeParams, run_recipe
-    from circuitlab.verify import check_equivalence
+    from circuitlab.synth.recipes import RecipeParams, run_recipe  # loads aigverse: only when used
     done = []
     for row in rows[:count]:
         result, _ = run_recipe(aig, row["recipe"], RecipeParams(engine=engine))

@@ -17,7 +17,7 @@ PAD = 0
 
 def step_vocabulary() -> tuple[str, ...]:
     """The steps a recipe may hold, token ``k + 1`` for ``STEPS[k]`` (OpenABC-D's seven)."""
-    from circuitlab.synth.recipes import STEPS
+    from circuitlab.synth.recipes import STEPS  # loads aigverse: only when used
     return STEPS
 
 
@@ -31,7 +31,7 @@ def recipe_tokens(recipes: Sequence[Sequence[str]]) -> Tensor:
         CircuitlabError: an empty recipe, or a step outside :func:`step_vocabulary`
             (naming the step and the recipe's position).
     """
-    from circuitlab.synth.recipes import parse_step
+    from circuitlab.synth.recipes import parse_step  # loads aigverse: only when used
     vocabulary = {step: k + 1 for k, step in enumerate(step_vocabulary())}
     rows = []
     for r, recipe in enumerate(recipes):

@@ -47,7 +47,7 @@ from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.synth.recipes import ENGINES, RecipeParams, random_recipe, run_recipe
-from circuitlab.tasks.baselines import functional_signature, neg_distance, size_counts, standardise
+from circuitlab.tasks.baselines import functional_signature, neg_distance, size_counts, standardise_columns
 from circuitlab.tasks.calibration import centre
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.tasks.similarity import pairwise_cosine
@@ -203,7 +203,7 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
     if len(test) < 2:
         raise CircuitlabError("retrieval needs at least two test designs")
     if not train:
-        raise CircuitlabError("retrieval needs training designs (to centre and standardise)")
+        raise CircuitlabError("retrieval needs training designs (to centre and standardise_columns)")
     from circuitlab.inference import encode_aigs
 
     t0 = time.perf_counter()
@@ -229,7 +229,7 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
 
     sizes_train = np.stack([size_counts(d.aig) for d in train])
     def sizes(aigs):
-        return standardise(sizes_train, np.stack([size_counts(a) for a in aigs]))
+        return standardise_columns(sizes_train, np.stack([size_counts(a) for a in aigs]))
     size_sim = neg_distance(sizes(queries), sizes(originals))
     sig = [functional_signature(a, params.sim_words, params.signature_length)
            for a in (*queries, *originals)]

@@ -195,7 +195,7 @@ def collate(ex: Examples, index: Sequence[int], tokenizer: Tokenizer, device=Non
     ``tgt_in [B,T]`` (BOS then the targets shifted), ``tgt_pos [B,T,P]``,
     ``tgt_feat [B,T,2·2^n]``, ``legal [B,T,V]`` bool, ``target [B,T]`` (PAD = ignore).
     """
-    from circuitlab.transformer.constraints import words_to_bits
+    from circuitlab.transformer.constraints import words_to_bits  # loads torch: only when used
     cfg = tokenizer.config
     index = list(index)
     B = len(index)

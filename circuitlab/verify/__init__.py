@@ -6,11 +6,11 @@ either answer.
 """
 
 from circuitlab.verify.equivalence import (
-    ENGINES, MATCHES, CounterexampleError, EquivalenceParams, align, check_equivalence,
+    ENGINES, MATCHES, CounterexampleError, CheckParams, align, check_equivalence,
 )
 from circuitlab.verify.result import EquivalenceResult, Verdict
 from circuitlab.verify.sat import SatOutcome, SatParams, SatStats, sat_equivalence
 
-__all__ = ["ENGINES", "MATCHES", "CounterexampleError", "EquivalenceParams",
+__all__ = ["ENGINES", "MATCHES", "CounterexampleError", "CheckParams",
            "EquivalenceResult", "SatOutcome", "SatParams", "SatStats", "Verdict", "align",
            "check_equivalence", "sat_equivalence"]

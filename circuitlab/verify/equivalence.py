@@ -26,8 +26,9 @@ from circuitlab.sim.simulate import (
 from circuitlab.verify.matching import MATCHES, align, position_fallback
 from circuitlab.verify.result import EquivalenceResult, Verdict
 from circuitlab.verify.sat import SatParams, sat_equivalence
+from circuitlab.io.aigverse_call import call_with_deadline
 
-__all__ = ["ENGINES", "MATCHES", "CounterexampleError", "EquivalenceParams",
+__all__ = ["ENGINES", "MATCHES", "CounterexampleError", "CheckParams",
            "check_equivalence"]
 
 ENGINES = ("auto", "sim", "sat", "abc", "aigverse")
@@ -41,7 +42,7 @@ class CounterexampleError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class EquivalenceParams:
+class CheckParams:
     """How :func:`check_equivalence` decides.
 
     Attributes:
@@ -87,7 +88,7 @@ class EquivalenceParams:
 
 
 def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
-                      params: EquivalenceParams = EquivalenceParams(),
+                      params: CheckParams = CheckParams(),
                       start: float | None = None) -> EquivalenceResult:
     """Whether ``a`` and ``b`` compute the same outputs from the same inputs.
 
@@ -118,7 +119,7 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
             paired by position, as ABC does, and ``result.reason`` starts
             with "matched by position: ..."; ``"position"``: by index
             (counts must agree).
-        params: :class:`EquivalenceParams`. With a ``timeout``, simulation
+        params: :class:`CheckParams`. With a ``timeout``, simulation
             and the prover run in a forked worker killed at the deadline
             (UNDECIDED, naming the limit), so the check ends near it.
         start: :func:`time.monotonic` value the time limit counts from
@@ -161,7 +162,6 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
         return _decide(ac, bc, params, deadline, result)
     # Simulation and the prover's set-up cannot stop part-way: a worker process
     # does them and is killed at the deadline.
-    from circuitlab.io.aigverse_call import call_with_deadline
     left = deadline - time.monotonic()
     if left > 0:
         finished, answer = call_with_deadline(_decide_in_worker, ac, bc, params, deadline, result,
@@ -174,14 +174,14 @@ def check_equivalence(a: Aig, b: Aig, *, match: str = "name",
                   f"time limit of {params.timeout:g} s reached before any engine decided")
 
 
-def _planned_engine(params: EquivalenceParams, inputs: int) -> str:
+def _planned_engine(params: CheckParams, inputs: int) -> str:
     """The engine that would decide a check the deadline stopped."""
     if params.engine == "auto":
         return "exhaustive-sim" if inputs <= MAX_EXHAUSTIVE_INPUTS else "sat"
     return params.engine
 
 
-def _decide_in_worker(a: Aig, b: Aig, params: EquivalenceParams, deadline: float, result):
+def _decide_in_worker(a: Aig, b: Aig, params: CheckParams, deadline: float, result):
     """:func:`_decide`, with an exception returned (as its own type when it pickles)."""
     try:
         return _decide(a, b, params, deadline, result)
@@ -193,7 +193,7 @@ def _decide_in_worker(a: Aig, b: Aig, params: EquivalenceParams, deadline: float
             return CircuitlabError(f"{type(exc).__name__}: {exc}")
 
 
-def _decide(a: Aig, b: Aig, params: EquivalenceParams, deadline: float | None,
+def _decide(a: Aig, b: Aig, params: CheckParams, deadline: float | None,
             result) -> EquivalenceResult:
     """The verdict after the structural check: simulation, then a prover.
 
@@ -245,14 +245,14 @@ def _left(deadline: float | None) -> float | None:
     return None if deadline is None else max(1e-3, deadline - time.monotonic())
 
 
-def _user_limit(reason: str, params: EquivalenceParams) -> str:
+def _user_limit(reason: str, params: CheckParams) -> str:
     """``reason`` with an engine's share of the time limit replaced by the whole limit."""
     if params.timeout is None:
         return reason
     return re.sub(r"time limit of \S+ s", f"time limit of {params.timeout:g} s", reason)
 
 
-def _sat_params(params: EquivalenceParams, timeout: float | None) -> SatParams:
+def _sat_params(params: CheckParams, timeout: float | None) -> SatParams:
     return SatParams(solver=params.solver, conflict_budget=params.conflict_budget,
                      sweep=params.sweep, seed=params.seed, timeout=timeout)
 
@@ -308,9 +308,10 @@ def _confirm(a: Aig, b: Aig, cex: np.ndarray, output: int | None) -> int:
 
 
 # --- external engines ------------------------------------------------------------
-def _abc(a: Aig, b: Aig, params: EquivalenceParams,
+def _abc(a: Aig, b: Aig, params: CheckParams,
          timeout: float | None) -> tuple[Verdict, str]:
     try:
+        # looked up at call time: tests stand in for it
         from circuitlab.io.abc_process import abc_available, abc_cec
     except ImportError as exc:
         raise ToolNotFoundError(f"the ABC engine is unavailable ({exc})") from None
@@ -332,7 +333,7 @@ def _abc(a: Aig, b: Aig, params: EquivalenceParams,
                                f"time limit {limit:g} s)")
 
 
-def _aigverse(a: Aig, b: Aig, params: EquivalenceParams,
+def _aigverse(a: Aig, b: Aig, params: CheckParams,
               timeout: float | None) -> tuple[Verdict, str]:
     try:
         from circuitlab.io.aigverse_call import call_deep, call_with_deadline, check_depth
@@ -362,6 +363,6 @@ def _aigverse(a: Aig, b: Aig, params: EquivalenceParams,
 def _aigverse_check(a: Aig, b: Aig, conflict_limit: int) -> bool | None:
     from aigverse.algorithms import equivalence_checking
 
-    from circuitlab.io.aigverse_interop import to_aigverse
+    from circuitlab.io.aigverse_interop import to_aigverse  # loads aigverse: only when used
     return equivalence_checking(to_aigverse(a, names=False), to_aigverse(b, names=False),
                                 conflict_limit=conflict_limit)

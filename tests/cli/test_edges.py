@@ -47,7 +47,7 @@ def sequential(tmp_path):
 ])
 def test_optimize_refuses_an_output_format_before_the_work(
         request, tmp_path, capsys, monkeypatch, circuit, out, message):
-    monkeypatch.setattr("circuitlab.optimize.model.load_model", _no_work)
+    monkeypatch.setattr("circuitlab.optimize.model.load_optimize_model", _no_work)
     monkeypatch.setattr("circuitlab.optimize.optimize_windows", _no_work)
     path = request.getfixturevalue(circuit)
     assert main(["optimize", str(path), "-o", str(tmp_path / out)]) == 2
@@ -60,7 +60,7 @@ def test_optimize_refuses_an_output_format_before_the_work(
 @pytest.mark.parametrize("device", ["mps", "xpu", "meta"])
 def test_optimize_names_the_device_not_the_checkpoint(tmp_path, capsys, monkeypatch, wide,
                                                       device):
-    monkeypatch.setattr("circuitlab.optimize.model.load_model", _no_work)
+    monkeypatch.setattr("circuitlab.optimize.model.load_optimize_model", _no_work)
     assert main(["optimize", str(wide), "-o", str(tmp_path / "o.aig"), "--device", device]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"circuitlab optimize: error: --device {device}: not available on "
@@ -82,7 +82,7 @@ def test_pipeline_checks_its_checkpoint_before_the_work(tmp_path, capsys, monkey
 
 def test_experiment_run_refuses_a_results_folder_before_any_cell(tmp_path, capsys,
                                                                  monkeypatch):
-    monkeypatch.setattr("circuitlab.experiment.run_experiment", _no_work)
+    monkeypatch.setattr("circuitlab.protocol.run_experiment", _no_work)
     config = tmp_path / "exp.toml"
     config.write_text('seeds = [0, 1, 2]\n[designs]\ntrain = ["maj5", "mux8"]\n'
                       'test = ["dec3to8"]\n[[encoders]]\nname = "random"\n'
@@ -174,7 +174,7 @@ def test_pretrain_help_lists_every_key_with_its_default_and_out_as_required(caps
 def test_pretrain_without_a_config_runs_the_shipped_one(tmp_path, capsys):
     import random
 
-    from circuitlab.pretrain import PretrainConfig, load_checkpoint
+    from circuitlab.pretrain import PretrainConfig, load_pretrain_checkpoint
     from circuitlab.pretrain.checkpoint import checkpoint_config
     rng = random.Random(1)
     graphs = tmp_path / "circuits"
@@ -191,7 +191,7 @@ def test_pretrain_without_a_config_runs_the_shipped_one(tmp_path, capsys):
                    "--method=mgm", "--encoder.layers", "2", "--progress", "false",
                    "--device", "cpu"])
     assert status == 0, capsys.readouterr().err
-    config = checkpoint_config(load_checkpoint(out / "checkpoint.pt"))
+    config = checkpoint_config(load_pretrain_checkpoint(out / "checkpoint.pt"))
     expected = PretrainConfig.load("pretrain_default").with_overrides(
         ["--steps", "2", "--method", "mgm", "--encoder.layers", "2", "--progress", "false",
          "--device", "cpu"])

@@ -87,7 +87,7 @@ def test_a_missing_input_is_reported_before_torch_loads(tmp_path, argv):
 
 
 def test_experiment_report_never_imports_torch(tmp_path):
-    from circuitlab.experiment.runner import FORMAT
+    from circuitlab.protocol.runner import FORMAT
     line = {"format": FORMAT, "config_hash": "h", "seed": 0, "encoder": "random",
             "task": "fake", "status": "ok", "error": None, "metrics": {"acc": 0.5},
             "baseline": {"acc": 0.25}, "rows": [], "git_revision": "x",
@@ -100,9 +100,9 @@ def test_experiment_report_never_imports_torch(tmp_path):
     assert "| random | 1 | 0.5 |" in (tmp_path / "rep" / "report.md").read_text()
 
 
-def test_the_model_command_does_import_torch():
-    code = ("import sys\nfrom circuitlab.cli import build_parser\n"
-            "build_parser(['optimize'])\nprint('torch' in sys.modules)")
+def test_the_model_flow_does_import_torch():
+    code = ("import sys\nimport circuitlab.optimize.small\n"
+            "print('torch' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, env=_env(), timeout=120)
     assert proc.stdout.strip() == "True"  # the check above can see torch
@@ -118,7 +118,7 @@ def test_bad_output_paths_are_refused_before_work(tmp_path, capsys, monkeypatch,
     def no_work(*args, **kwargs):
         raise AssertionError("work started before the output path was checked")
 
-    monkeypatch.setattr(model, "load_model", no_work)
+    monkeypatch.setattr(model, "load_optimize_model", no_work)
     monkeypatch.setattr("circuitlab.io.formats.read_circuit", no_work)
     locked = tmp_path / "locked"
     locked.mkdir()

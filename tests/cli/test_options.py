@@ -23,8 +23,8 @@ def _defaults():
     from circuitlab.pipeline import PipelineParams
     from circuitlab.synth.recipes import RecipeParams
     from circuitlab.optimize.small import OptimizeParams
-    from circuitlab.verify.equivalence import EquivalenceParams
-    return {"cec": EquivalenceParams(), "opt": RecipeParams(), "optimize": OptimizeParams(),
+    from circuitlab.verify.equivalence import CheckParams
+    return {"cec": CheckParams(), "opt": RecipeParams(), "optimize": OptimizeParams(),
             "pipeline": PipelineParams()}
 
 

@@ -139,7 +139,7 @@ def test_bad_streams_are_refused(tmp_path):
 
 def test_pretrain_from_a_stream_resumes_exactly(tmp_path):
     from circuitlab.nn import EncoderConfig
-    from circuitlab.pretrain import PretrainConfig, load_checkpoint, pretrain
+    from circuitlab.pretrain import PretrainConfig, load_pretrain_checkpoint, pretrain
     config = PretrainConfig(encoder=EncoderConfig(hidden=16, layers=2), method="mgm",
                             steps=12, warmup_steps=2, node_budget=100, log_interval=1,
                             ckpt_interval=6, progress=False)
@@ -147,7 +147,7 @@ def test_pretrain_from_a_stream_resumes_exactly(tmp_path):
     straight = pretrain(config, ShardStream(refs, seed=5, buffer=4), tmp_path / "a")
     assert straight["steps"] == 12
     pretrain(config, ShardStream(refs, seed=5, buffer=4), tmp_path / "b", stop_at=8)
-    assert load_checkpoint(tmp_path / "b" / "checkpoint.pt")["step"] == 6
+    assert load_pretrain_checkpoint(tmp_path / "b" / "checkpoint.pt")["step"] == 6
     resumed = pretrain(config, ShardStream(refs, seed=5, buffer=4), tmp_path / "b",
                        resume=tmp_path / "b" / "checkpoint.pt")
     for p, q in zip(straight["model"].parameters(), resumed["model"].parameters()):

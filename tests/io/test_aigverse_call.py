@@ -15,7 +15,7 @@ from circuitlab.aig import AigBuilder
 from circuitlab.errors import CircuitlabError, ToolError
 from circuitlab.io import aigverse_call
 from circuitlab.io.aigverse_call import call_deep, call_with_deadline, check_depth
-from circuitlab.verify import EquivalenceParams, Verdict, check_equivalence
+from circuitlab.verify import CheckParams, Verdict, check_equivalence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,7 +58,7 @@ def test_too_deep_is_refused_naming_the_engine(monkeypatch):
 
 def test_aigverse_cec_honours_the_timeout():
     deep = chain(20_000)  # mockturtle's checker takes minutes on it
-    params = EquivalenceParams(engine="aigverse", random_words=0, timeout=1.0)
+    params = CheckParams(engine="aigverse", random_words=0, timeout=1.0)
     result = check_equivalence(deep, chain(20_000).with_names(None, ["o0"]), match="position",
                                params=params)
     assert result.verdict is Verdict.UNDECIDED and "time limit" in result.reason

@@ -8,11 +8,16 @@ import torch
 
 from circuitlab.data import ENCODINGS, NodeType, to_pyg
 from circuitlab.errors import CircuitlabError
-from circuitlab.nn import ENCODERS, MASK_TYPE, POOLS, EncoderConfig, build_encoder
+from circuitlab.nn import ENCODERS, MASK_TYPE, POOLS, EncoderConfig, build_encoder, encoder_config
 from encoder_inputs import batch_of, random_aig, three_graphs
 
 BACKBONES = tuple(ENCODERS)
+
 EVERY = [(b, e) for b in BACKBONES for e in ENCODINGS]
+
+
+def test_the_config_names_every_registered_backbone():
+    assert encoder_config.BACKBONES == BACKBONES
 
 
 def _encoder(backbone, encoding, seed=0, **kw):

@@ -9,7 +9,7 @@ from circuitlab.aig import Aig, AigBuilder
 from circuitlab.cli import main
 from circuitlab.errors import CircuitlabError
 from circuitlab.io.formats import read_circuit, write_circuit
-from circuitlab.optimize.model import load_model
+from circuitlab.optimize.model import load_optimize_model
 from circuitlab.optimize.small import OptimizeParams, optimize_circuits, polish
 from circuitlab.transformer.search import SearchParams
 
@@ -24,7 +24,7 @@ def _redundant():
 
 
 def test_optimize_api_keeps_the_smallest_equivalent(checkpoint):
-    model, tok = load_model(checkpoint, "cpu")
+    model, tok = load_optimize_model(checkpoint, "cpu")
     aig = _redundant()
     (res,) = optimize_circuits([aig], model, tok, OptimizeParams(SearchParams("sample", 4)))
     assert_equivalent(aig, res.aig)
@@ -39,7 +39,7 @@ def test_optimize_api_keeps_the_smallest_equivalent(checkpoint):
 def test_optimize_ends_with_the_sat_search(checkpoint):
     # two outputs sharing a gate that the scripts' rewriting does not find: 4 ANDs, 3 suffice
     aig = Aig(8, [(13, 3), (18, 14), (15, 3), (23, 13)], [20, 24])
-    model, tok = load_model(checkpoint, "cpu")
+    model, tok = load_optimize_model(checkpoint, "cpu")
     (res,) = optimize_circuits([aig], model, tok, OptimizeParams(SearchParams("sample", 4)))
     assert_equivalent(aig, res.aig)
     assert res.aig.num_ands == 3
@@ -56,7 +56,7 @@ def test_optimize_runs_deepsyn_with_abc(checkpoint):
     # a held-out circuit: resyn2 and compress2rs stop at 8 ANDs, &deepsyn finds 6
     aig = Aig(8, [(16, 7), (19, 11), (20, 17), (20, 12), (25, 11), (20, 4), (26, 23), (31, 29),
                   (31, 28)], [34, 32])
-    model, tok = load_model(checkpoint, "cpu")
+    model, tok = load_optimize_model(checkpoint, "cpu")
     params = OptimizeParams(SearchParams("greedy"), engine="abc", exact=None)
     (res,) = optimize_circuits([aig], model, tok, params)
     assert_equivalent(aig, res.aig)

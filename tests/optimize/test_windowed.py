@@ -138,9 +138,9 @@ def test_bad_parameters_name_the_field(field, value):
 
 
 def test_the_transformer_generator_offers_only_equivalent_windows():
-    from circuitlab.optimize.model import load_model
+    from circuitlab.optimize.model import load_optimize_model
 
-    model, tokenizer = load_model(None, "cpu")
+    model, tokenizer = load_optimize_model(None, "cpu")
     aig = random_aig(21, 8, 30)
     params = WindowParams(seconds=None, passes=1, scripts=False, generators=("transformer",))
     out, stats = optimize_windows(aig, params, model, tokenizer)

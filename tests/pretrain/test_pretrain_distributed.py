@@ -5,7 +5,7 @@ from pathlib import Path
 
 import torch
 
-from circuitlab.pretrain import load_checkpoint
+from circuitlab.pretrain import load_pretrain_checkpoint
 
 WORKER = Path(__file__).parent / "pretrain_worker.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ def test_torchrun_two_ranks_on_gloo_agree_and_write_one_checkpoint(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert sorted(p.name for p in tmp_path.glob("*.pt")) == \
         ["checkpoint.pt", "params_rank0.pt", "params_rank1.pt"]
-    state = load_checkpoint(tmp_path / "checkpoint.pt")
+    state = load_pretrain_checkpoint(tmp_path / "checkpoint.pt")
     assert state["step"] == 20 and state["world_size"] == 2
     rank0, rank1 = (torch.load(tmp_path / f"params_rank{r}.pt") for r in (0, 1))
     assert torch.equal(rank0, rank1)

@@ -10,7 +10,7 @@ import torch
 from torch_geometric.data import Batch
 
 from circuitlab.errors import CircuitlabError
-from circuitlab.pretrain import PretrainConfig, load_checkpoint, load_encoder, pretrain
+from circuitlab.pretrain import PretrainConfig, load_pretrain_checkpoint, load_encoder, pretrain
 from circuitlab.pretrain.train import lr_factor
 from pretrain_graphs import tiny_graphs
 from pretrain_worker import CONFIG, graphs
@@ -34,7 +34,7 @@ def test_a_killed_run_resumed_in_a_new_process_repeats_the_straight_run(tmp_path
     straight = pretrain(CONFIG, graphs(), tmp_path / "a")
     killed = pretrain(CONFIG, graphs(), tmp_path / "b", stop_at=15)
     assert killed["steps"] == 15
-    assert load_checkpoint(tmp_path / "b" / "checkpoint.pt")["step"] == 10
+    assert load_pretrain_checkpoint(tmp_path / "b" / "checkpoint.pt")["step"] == 10
     subprocess.run([sys.executable, str(WORKER), str(tmp_path / "b"), "--resume",
                     str(tmp_path / "b" / "checkpoint.pt")], check=True, cwd=ROOT, env=ENV)
     a, b = rows(tmp_path / "a" / "metrics.csv"), rows(tmp_path / "b" / "metrics.csv")
@@ -48,7 +48,7 @@ def test_a_killed_run_resumed_in_a_new_process_repeats_the_straight_run(tmp_path
 def test_the_checkpoint_alone_gives_the_encoder(tmp_path):
     config = replace(CONFIG, steps=4, ckpt_interval=100)
     stats = pretrain(config, graphs(), tmp_path)
-    state = load_checkpoint(stats["checkpoint"])
+    state = load_pretrain_checkpoint(stats["checkpoint"])
     assert {"config", "model", "optimizer", "rng", "step", "sampler"} <= set(state)
     assert PretrainConfig.from_dict(state["config"]) == config and state["step"] == 4
     encoder = load_encoder(stats["checkpoint"])

@@ -213,10 +213,10 @@ def test_a_crashing_abc_is_reported_with_its_signal(tmp_path, monkeypatch):
 @pytest.mark.needs_abc
 @pytest.mark.needs_data("aig")
 def test_cec_timeout_is_honoured_with_the_abc_engine():
-    from circuitlab.verify import EquivalenceParams, Verdict, check_equivalence
+    from circuitlab.verify import CheckParams, Verdict, check_equivalence
     big = read_aiger(AIG_DATA / "epfl_arithmetic" / "multiplier.aig")
     optimised = run_abc_script(big, RESYN2)  # ABC's cec takes 5-15 s on this pair
-    params = EquivalenceParams(engine="abc", timeout=2.0)
+    params = CheckParams(engine="abc", timeout=2.0)
     result = check_equivalence(big, optimised, params=params)
     assert result.verdict is Verdict.UNDECIDED and "time limit" in result.reason
     assert result.seconds < 3.0

@@ -8,12 +8,13 @@ from circuitlab.nn import load_default_encoder
 from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.synth import synthesize
 from circuitlab.tasks import Design, equivalence
-from circuitlab.tasks.equivalence import EquivalenceParams, run, score_pairs
+from circuitlab.tasks.equivalence import EquivalenceTaskParams, run, score_pairs
 from circuitlab.parallel import BuildOptions
-from circuitlab.tasks.equivalence_pairs import KINDS, build_pairs, cached_pair_sets, cached_pairs
+from circuitlab.tasks.equivalence_pairs import KINDS, build_equivalence_pairs, cached_pair_sets, \
+    cached_pairs
 from circuitlab.verify import Verdict, check_equivalence
 
-QUICK = EquivalenceParams(versions=2, recipe_length=6, pairs_per_design=4)
+QUICK = EquivalenceTaskParams(versions=2, recipe_length=6, pairs_per_design=4)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def cache(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sqr6_pairs(designs):
-    return build_pairs("sqr6", designs["sqr6"].aig, QUICK, seed=0)
+    return build_equivalence_pairs("sqr6", designs["sqr6"].aig, QUICK, seed=0)
 
 
 def test_every_label_is_what_the_checker_proves(sqr6_pairs):
@@ -55,7 +56,7 @@ def test_pairs_built_in_parallel_are_those_built_one_by_one(designs, tmp_path):
     chosen = [designs[n] for n in ("sqr6", "ham74enc")]
     together = cached_pair_sets(chosen, QUICK, 0, None, BuildOptions(jobs=2, progress=False))
     for design, found in zip(chosen, together):
-        alone = build_pairs(design.name, design.aig, QUICK, seed=0)
+        alone = build_equivalence_pairs(design.name, design.aig, QUICK, seed=0)
         assert found.design == design.name
         assert np.array_equal(found.pairs, alone.pairs) and found.kinds == alone.kinds
         assert all(x.structurally_equal(y, names=False)
@@ -78,7 +79,7 @@ def test_pairs_are_seeded_and_cached(designs, sqr6_pairs, tmp_path):
         assert np.array_equal(found.pairs, sqr6_pairs.pairs) and found.kinds == sqr6_pairs.kinds
         assert all(x.structurally_equal(y, names=False)
                    for x, y in zip(found.cones, sqr6_pairs.cones))
-    other = build_pairs("sqr6", aig, QUICK, seed=1)
+    other = build_equivalence_pairs("sqr6", aig, QUICK, seed=1)
     assert not (len(other.cones) == len(read.cones) and all(
         x.structurally_equal(y, names=False) for x, y in zip(other.cones, read.cones)))
 
@@ -135,7 +136,7 @@ def test_overlapping_splits_are_refused(designs, encoder):
 
 
 def test_no_validation_pair_is_an_error_not_a_default_threshold(designs, encoder):
-    tiny = EquivalenceParams(versions=1, recipe_length=2, min_ands=500, max_ands=600)
+    tiny = EquivalenceTaskParams(versions=1, recipe_length=2, min_ands=500, max_ands=600)
     with pytest.raises(CircuitlabError, match="no validation pair"):
         run(encoder, [designs["rca8"]], [designs["sqr6"]], tiny)
 
@@ -148,12 +149,13 @@ def test_no_validation_pair_is_an_error_not_a_default_threshold(designs, encoder
 ])
 def test_bad_params_name_the_field(field, value, message):
     with pytest.raises(ParamError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        EquivalenceParams(**{field: value})
+        EquivalenceTaskParams(**{field: value})
 
 
 @pytest.mark.slow
 def test_full_protocol_pairs_are_all_proven(designs):
-    found = build_pairs("mul4x4", designs["mul4x4"].aig, EquivalenceParams(), seed=0)
+    found = build_equivalence_pairs("mul4x4", designs["mul4x4"].aig, EquivalenceTaskParams(),
+                                    seed=0)
     assert found.kinds.count("equivalent") >= 8
     for (a, b), label in zip(found.pairs.tolist(), found.labels):
         verdict = check_equivalence(found.cones[a], found.cones[b], match="position").verdict

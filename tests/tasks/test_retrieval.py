@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from circuitlab.errors import CircuitlabError, ParamError
-from circuitlab.experiment.registry import resolve_task
+from circuitlab.protocol.registry import resolve_task
 from circuitlab.nn import load_default_encoder
 from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.synth import synthesize

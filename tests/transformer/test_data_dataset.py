@@ -7,7 +7,7 @@ import pytest
 
 from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.data import generate
-from circuitlab.transformer.data.build import DataSpec, build_pairs, cache_path
+from circuitlab.transformer.data.build import DataSpec, build_pair_dataset, cache_path
 from circuitlab.transformer.data.dataset import PairDataset, remove_functions, split_pairs
 from circuitlab.transformer.data.labels import LabelParams
 from oracle import truth_table
@@ -31,7 +31,7 @@ def assert_pairs(ds: PairDataset):
 
 def test_build_reproducible_and_cached(tmp_path, monkeypatch):
     spec = small_spec()
-    ds = build_pairs(spec, tmp_path / "a", workers=1, progress=False)
+    ds = build_pair_dataset(spec, tmp_path / "a", workers=1, progress=False)
     assert len(ds) == 20
     assert_pairs(ds)
     sources = generate.random_circuits(20, 3, ands=(5, 25))
@@ -44,31 +44,31 @@ def test_build_reproducible_and_cached(tmp_path, monkeypatch):
         raise AssertionError("regenerated despite the cache")
 
     monkeypatch.setattr(generate, "random_circuits", boom)
-    again = build_pairs(spec, tmp_path / "a", workers=1, progress=False)
+    again = build_pair_dataset(spec, tmp_path / "a", workers=1, progress=False)
     assert path.read_bytes() == first and len(again) == 20
     assert all(x.structurally_equal(y) and mx == my
                for (x, _, mx), (y, _, my) in zip(ds, again))
     with pytest.raises(AssertionError, match="regenerated"):
-        build_pairs(small_spec(seed=4), tmp_path / "a", workers=1, progress=False)
+        build_pair_dataset(small_spec(seed=4), tmp_path / "a", workers=1, progress=False)
 
 
 def test_worker_count_does_not_change_the_cache(tmp_path):
     spec = small_spec(count=30)
-    build_pairs(spec, tmp_path / "one", workers=1, progress=False)
-    build_pairs(spec, tmp_path / "two", workers=2, progress=False)
+    build_pair_dataset(spec, tmp_path / "one", workers=1, progress=False)
+    build_pair_dataset(spec, tmp_path / "two", workers=2, progress=False)
     one, two = cache_path(spec, tmp_path / "one"), cache_path(spec, tmp_path / "two")
     assert one.read_bytes() == two.read_bytes()
 
 
 def test_seed_changes_the_data(tmp_path):
-    a = build_pairs(small_spec(), tmp_path, workers=1, progress=False)
-    b = build_pairs(small_spec(seed=4), tmp_path, workers=1, progress=False)
+    a = build_pair_dataset(small_spec(), tmp_path, workers=1, progress=False)
+    b = build_pair_dataset(small_spec(seed=4), tmp_path, workers=1, progress=False)
     assert a.function_keys() != b.function_keys()
     assert cache_path(small_spec(), tmp_path) != cache_path(small_spec(seed=4), tmp_path)
 
 
 def test_truth_kind(tmp_path):
-    ds = build_pairs(small_spec(kind="truth", count=10, ands=(5, 60)), tmp_path, workers=1,
+    ds = build_pair_dataset(small_spec(kind="truth", count=10, ands=(5, 60)), tmp_path, workers=1,
                      progress=False)
     assert len(ds) == 10
     assert_pairs(ds)
@@ -78,7 +78,7 @@ def test_windows_kind(tmp_path):
     sources = (str(shared_data("aig", "iscas85", "c880.aig")),
                str(shared_data("aig", "iscas85", "c6288.aig")))
     spec = DataSpec("windows", 24, seed=1, ands=(2, 30), sources=sources, labels=FAST)
-    ds = build_pairs(spec, tmp_path, workers=1, progress=False)
+    ds = build_pair_dataset(spec, tmp_path, workers=1, progress=False)
     assert len(ds) == 24
     assert_pairs(ds)
     assert {m["origin"] for _, _, m in ds} == {"c880.aig", "c6288.aig"}
@@ -87,9 +87,9 @@ def test_windows_kind(tmp_path):
 
 def test_fits_needs_a_key_and_changes_the_hash(tmp_path):
     with pytest.raises(CircuitlabError, match="fits_key"):
-        build_pairs(small_spec(), tmp_path, workers=1, progress=False, fits=bool)
+        build_pair_dataset(small_spec(), tmp_path, workers=1, progress=False, fits=bool)
     assert cache_path(small_spec(), tmp_path, "tok-64") != cache_path(small_spec(), tmp_path)
-    ds = build_pairs(small_spec(count=8), tmp_path, workers=1, progress=False,
+    ds = build_pair_dataset(small_spec(count=8), tmp_path, workers=1, progress=False,
                      fits=_never, fits_key="never")
     assert all(not m["fits"] and m["best"] == "source" for _, _, m in ds)
 
@@ -100,7 +100,7 @@ def _never(aig) -> bool:
 
 def test_split_is_disjoint_by_function(tmp_path):
     spec = small_spec(count=40, num_inputs=3, num_outputs=1, ands=(1, 3))
-    ds = build_pairs(spec, tmp_path, workers=1, progress=False)
+    ds = build_pair_dataset(spec, tmp_path, workers=1, progress=False)
     keys = ds.function_keys()
     assert len(set(keys)) < len(keys)  # tiny circuits repeat functions
     train, test = split_pairs(ds, 0.25, seed=0)
@@ -115,7 +115,7 @@ def test_split_is_disjoint_by_function(tmp_path):
 
 
 def test_dataset_round_trip(tmp_path):
-    ds = build_pairs(small_spec(count=6), tmp_path, workers=1, progress=False)
+    ds = build_pair_dataset(small_spec(count=6), tmp_path, workers=1, progress=False)
     sub = ds.select([4, 1])
     sub.save(tmp_path / "sub.npz")
     back = PairDataset.load(tmp_path / "sub.npz")
@@ -136,8 +136,8 @@ def test_bad_spec(changes, message):
 
 def test_bad_build_arguments(tmp_path):
     with pytest.raises(CircuitlabError, match="workers"):
-        build_pairs(small_spec(), tmp_path, workers=0)
+        build_pair_dataset(small_spec(), tmp_path, workers=0)
     missing = DataSpec("windows", 3, sources=(str(tmp_path / "none.aig"),), labels=FAST)
     with pytest.raises(CircuitlabError, match="none.aig"):
-        build_pairs(missing, tmp_path, workers=1, progress=False)
+        build_pair_dataset(missing, tmp_path, workers=1, progress=False)
     assert list(tmp_path.iterdir()) == []

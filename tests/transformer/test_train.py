@@ -9,7 +9,7 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.examples import Examples, collate, make_examples
 from circuitlab.transformer.tokenizer import PAD, Tokenizer, TokenizerConfig
 from circuitlab.transformer.checkpoint import export_weights
-from circuitlab.transformer.checkpoint import load_transformer as load_checkpoint
+from circuitlab.transformer.checkpoint import load_transformer
 from circuitlab.transformer.train import TrainConfig, train
 
 TC = TokenizerConfig(num_inputs=6, num_outputs=2, max_len=128, max_depth=16)
@@ -89,12 +89,12 @@ def test_training_reduces_the_loss_and_writes_curves(examples, tmp_path):
 def test_exported_weights_reproduce_the_trained_model(examples, tmp_path):
     train(_cfg(2), examples, examples, tmp_path, progress=False)
     ckpt = tmp_path / "checkpoint.pt"
-    model, tok = load_checkpoint(ckpt)
+    model, tok = load_transformer(ckpt)
     assert tok.config == TC and not model.training
     export_weights(ckpt, tmp_path / "full.pt", half=False)
     export_weights(ckpt, tmp_path / "small.pt")
-    exact, exact_tok = load_checkpoint(tmp_path / "full.pt")
-    small, small_tok = load_checkpoint(tmp_path / "small.pt")
+    exact, exact_tok = load_transformer(tmp_path / "full.pt")
+    small, small_tok = load_transformer(tmp_path / "small.pt")
     assert exact_tok.config == small_tok.config == TC and not small.training
     assert (tmp_path / "small.pt").stat().st_size < (tmp_path / "full.pt").stat().st_size
     b = collate(examples, range(16), TOK)
@@ -117,9 +117,9 @@ def test_bad_checkpoints_and_configs(examples, tmp_path):
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"not a checkpoint")
     with pytest.raises(CircuitlabError, match="not a circuitlab checkpoint"):
-        load_checkpoint(junk)
+        load_transformer(junk)
     with pytest.raises(CircuitlabError, match="no such checkpoint"):
-        load_checkpoint(tmp_path / "missing.pt")
+        load_transformer(tmp_path / "missing.pt")
     train(_cfg(2), examples, examples, tmp_path / "run", progress=False)
     with pytest.raises(CircuitlabError, match="different configuration"):
         train(_cfg(4), examples, examples, tmp_path / "run", progress=False)

@@ -52,7 +52,8 @@ def test_a_pretraining_checkpoint_is_not_a_transformer(tmp_path):
 
 
 def test_inference_does_not_import_the_trainer():
-    code = ("import sys\nfrom circuitlab.optimize.model import load_model\nload_model(None, 'cpu')\n"
+    code = ("import sys\nfrom circuitlab.optimize.model import load_optimize_model\n"
+            "load_optimize_model(None, 'cpu')\n"
             "print('circuitlab.transformer.train' in sys.modules)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

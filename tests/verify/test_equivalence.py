@@ -18,13 +18,13 @@ from circuitlab.sim import random_patterns, simulate, truth_tables
 from circuitlab.io.abc_process import abc_available, abc_cec
 from circuitlab.synth.recipes import RecipeParams, run_recipe
 from circuitlab.verify import (
-    CounterexampleError, EquivalenceParams, EquivalenceResult, SatOutcome, SatStats, Verdict,
+    CounterexampleError, CheckParams, EquivalenceResult, SatOutcome, SatStats, Verdict,
     align, check_equivalence,
 )
 from circuitlab.verify import equivalence as equivalence_module
 from shared_data import AIG_DATA
 
-SAT_ONLY = EquivalenceParams(engine="sat", random_words=0)
+SAT_ONLY = CheckParams(engine="sat", random_words=0)
 
 
 def build(names, body, output_names=None) -> Aig:
@@ -65,7 +65,7 @@ def test_undecided_is_not_equivalent():
 @pytest.mark.parametrize("engine", ["auto", "sim", "sat", "aigverse",
                                     pytest.param("abc", marks=pytest.mark.needs_abc)])
 def test_exact_verdicts_on_tiny_circuits(engine):
-    params = EquivalenceParams(engine=engine)
+    params = CheckParams(engine=engine)
     xor = build("ab", lambda b, x: [b.xor(x[0], x[1])], ["y"])
     xor2 = build("ab", lambda b, x: [b.and_(b.or_(x[0], x[1]), b.nand(x[0], x[1]))], ["y"])
     xnor = build("ab", lambda b, x: [b.xnor(x[0], x[1])], ["y"])
@@ -91,7 +91,7 @@ def test_engines_reported():
     assert check_equivalence(wide, wide).engine == "structural"
     assert not wide.structurally_equal(wide2, names=False)
     assert check_equivalence(wide, wide2).engine == "sat"
-    undecided = check_equivalence(wide, wide, params=EquivalenceParams(engine="sim"))
+    undecided = check_equivalence(wide, wide, params=CheckParams(engine="sim"))
     assert undecided.verdict is Verdict.UNDECIDED and undecided.engine == "random-sim"
 
 
@@ -126,7 +126,7 @@ def test_verdicts_match_truth_tables(data, engine):
     n = data.draw(st.integers(0, 8))
     a = data.draw(random_aigs(min_inputs=n, max_inputs=n, min_outputs=2, max_outputs=2))
     b = data.draw(random_aigs(min_inputs=n, max_inputs=n, min_outputs=2, max_outputs=2))
-    result = check_equivalence(a, b, params=EquivalenceParams(engine=engine, random_words=1))
+    result = check_equivalence(a, b, params=CheckParams(engine=engine, random_words=1))
     same = np.array_equal(truth_tables(a), truth_tables(b))
     assert result.verdict is (Verdict.EQUIVALENT if same else Verdict.NOT_EQUIVALENT)
     if not same:
@@ -215,13 +215,13 @@ def test_position_matching_checks_counts():
 
 def test_bad_params():
     with pytest.raises(CircuitlabError, match="engine must be one of"):
-        EquivalenceParams(engine="bdd")
+        CheckParams(engine="bdd")
     with pytest.raises(CircuitlabError):
-        EquivalenceParams(conflict_budget=0)
+        CheckParams(conflict_budget=0)
     with pytest.raises(CircuitlabError):
-        EquivalenceParams(timeout=-1)
+        CheckParams(timeout=-1)
     with pytest.raises(CircuitlabError, match="unsuitable SAT solver"):
-        EquivalenceParams(solver="nosuch")
+        CheckParams(solver="nosuch")
 
 
 # --- latches ----------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_a_bogus_counterexample_is_an_internal_error(monkeypatch):
 
     monkeypatch.setattr(equivalence_module, "sat_equivalence", lying)
     with pytest.raises(CounterexampleError, match="does not distinguish"):
-        check_equivalence(a, a, params=EquivalenceParams(engine="sat"))
+        check_equivalence(a, a, params=CheckParams(engine="sat"))
 
 
 def test_abc_engine_without_abc(monkeypatch):
@@ -276,7 +276,7 @@ def test_abc_engine_without_abc(monkeypatch):
     monkeypatch.setattr(abc_module, "abc_available", lambda: False)
     a = build([f"x{k}" for k in range(20)], lambda b, x: [x[0]])
     with pytest.raises(ToolNotFoundError, match="needs ABC"):
-        check_equivalence(a, a, params=EquivalenceParams(engine="abc"))
+        check_equivalence(a, a, params=CheckParams(engine="abc"))
 
 
 # --- real circuits ---------------------------------------------------------------------
@@ -311,7 +311,7 @@ def test_flipped_edge_is_caught_with_a_valid_counterexample(path):
     flips = flipped_copies(original)
     for _ in range(3):
         where, flipped = next(flips)
-        for params in (EquivalenceParams(), SAT_ONLY):
+        for params in (CheckParams(), SAT_ONLY):
             result = check_equivalence(original, flipped, params=params)
             assert result.verdict is Verdict.NOT_EQUIVALENT, where
             assert distinguishes(original, flipped, result), where
@@ -336,7 +336,7 @@ def test_agrees_with_aigverse_and_abc(name):
             assert abc_cec(original, other) is expected
         for engine in engines:
             result = check_equivalence(original, other,
-                                       params=EquivalenceParams(engine=engine, random_words=0))
+                                       params=CheckParams(engine=engine, random_words=0))
             assert result.equivalent is expected, (engine, result.reason)
             assert result.engine == engine
             if not expected:
@@ -348,9 +348,9 @@ def test_timeout_and_budget_give_undecided():
     original = read_aiger(AIG_DATA / "iscas85" / "c6288.aig")
     optimised, _ = run_recipe(original, "resyn2", RecipeParams(timeout=300))
     result = check_equivalence(original, optimised,
-                               params=EquivalenceParams(sweep=False, conflict_budget=10))
+                               params=CheckParams(sweep=False, conflict_budget=10))
     assert result.verdict is Verdict.UNDECIDED and result.engine == "sat"
     assert "conflict budget" in result.reason
-    result = check_equivalence(original, optimised, params=EquivalenceParams(
+    result = check_equivalence(original, optimised, params=CheckParams(
         sweep=False, conflict_budget=None, timeout=0.5))
     assert result.verdict is Verdict.UNDECIDED and "time limit" in result.reason

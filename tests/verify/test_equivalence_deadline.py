@@ -11,7 +11,7 @@ import pytest
 
 from circuitlab.aig import Aig, AigBuilder
 from circuitlab.errors import CircuitlabError
-from circuitlab.verify import EquivalenceParams, Verdict, check_equivalence
+from circuitlab.verify import CheckParams, Verdict, check_equivalence
 
 
 def chain(n: int, tree: bool = False, flip: bool = False) -> Aig:
@@ -35,10 +35,10 @@ def chain(n: int, tree: bool = False, flip: bool = False) -> Aig:
 
 def test_a_decided_check_under_a_limit_keeps_its_verdict():
     a, b = chain(40), chain(40, tree=True)
-    result = check_equivalence(a, b, params=EquivalenceParams(timeout=60))
+    result = check_equivalence(a, b, params=CheckParams(timeout=60))
     assert result.verdict is Verdict.EQUIVALENT and result.engine == "sat"
     wrong = check_equivalence(a, chain(40, tree=True, flip=True),
-                              params=EquivalenceParams(timeout=60, random_words=0))
+                              params=CheckParams(timeout=60, random_words=0))
     assert wrong.verdict is Verdict.NOT_EQUIVALENT
     # the two differ only where every other input is 1
     assert wrong.counterexample is not None
@@ -47,7 +47,7 @@ def test_a_decided_check_under_a_limit_keeps_its_verdict():
 
 def test_a_limit_spent_before_the_check_gives_undecided_naming_it():
     a, b = chain(40), chain(40, tree=True)
-    result = check_equivalence(a, b, params=EquivalenceParams(timeout=2),
+    result = check_equivalence(a, b, params=CheckParams(timeout=2),
                                start=time.monotonic() - 3)
     assert result.verdict is Verdict.UNDECIDED and result.engine == "sat"
     assert result.reason == "time limit of 2 s reached before any engine decided"
@@ -55,7 +55,7 @@ def test_a_limit_spent_before_the_check_gives_undecided_naming_it():
 
 def test_a_limit_ending_the_search_names_the_callers_limit():
     a, b = chain(60_000), chain(60_000, tree=True)
-    result = check_equivalence(a, b, params=EquivalenceParams(timeout=0.2))
+    result = check_equivalence(a, b, params=CheckParams(timeout=0.2))
     assert result.verdict is Verdict.UNDECIDED
     assert "time limit of 0.2 s reached" in result.reason
 
@@ -67,4 +67,4 @@ def test_errors_of_the_worker_keep_their_type():
     b.add_output(xs[0], "y")
     b.add_output(xs[1], "z")
     with pytest.raises(CircuitlabError, match="z"):
-        check_equivalence(a, b.build(), params=EquivalenceParams(timeout=60))
+        check_equivalence(a, b.build(), params=CheckParams(timeout=60))

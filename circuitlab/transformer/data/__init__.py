@@ -9,15 +9,15 @@ holds and splits them.
 Never imports torch.
 """
 
-from circuitlab.transformer.data.build import DataSpec, build_pairs, cache_path
+from circuitlab.transformer.data.build import DataSpec, build_pair_dataset, cache_path
 from circuitlab.transformer.data.dataset import PairDataset, remove_functions, split_pairs
 from circuitlab.transformer.data.generate import (
     random_circuit, random_circuits, truth_circuit, truth_circuits,
 )
 from circuitlab.transformer.data.labels import (
-    Label, LabelParams, LabelStats, label_circuits, label_stats,
+    Label, LabelParams, LabelSummary, label_circuits, label_stats,
 )
 
-__all__ = ["DataSpec", "Label", "LabelParams", "LabelStats", "PairDataset", "build_pairs",
+__all__ = ["DataSpec", "Label", "LabelParams", "LabelSummary", "PairDataset", "build_pair_dataset",
            "cache_path", "label_circuits", "label_stats", "random_circuit", "random_circuits",
            "remove_functions", "split_pairs", "truth_circuit", "truth_circuits"]

@@ -1,6 +1,6 @@
 """Building training pairs in parallel, reproducibly, with a cache.
 
-:func:`build_pairs` turns a :class:`DataSpec` into a
+:func:`build_pair_dataset` turns a :class:`DataSpec` into a
 :class:`~.dataset.PairDataset`: sources are generated (``"random"``,
 ``"truth"``: :mod:`.generate`) or cut from real circuits (``"windows"``:
 :mod:`circuitlab.aig.windows`), labelled by :func:`.labels.label_circuits` in worker
@@ -35,11 +35,11 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.io.aiger import dump_aiger, parse_aiger, read_aiger
 from circuitlab.parallel import pmap
 from circuitlab.synth.abc import abc_available
-from circuitlab.transformer.data import generate
+import circuitlab.transformer.data.generate as generate
 from circuitlab.transformer.data.dataset import PairDataset, function_key
 from circuitlab.transformer.data.labels import SOURCE, LabelParams, label_circuits
 
-__all__ = ["KINDS", "DataSpec", "build_pairs", "cache_path"]
+__all__ = ["KINDS", "DataSpec", "build_pair_dataset", "cache_path"]
 
 KINDS = ("random", "truth", "windows")
 CACHE_VERSION = 1
@@ -53,7 +53,7 @@ class DataSpec:
         kind: ``"random"`` (:func:`.generate.random_circuits`), ``"truth"``
             (:func:`.generate.truth_circuits`) or ``"windows"``
             (:func:`circuitlab.aig.windows.find_windows` on ``sources``).
-        count: pairs wanted (windows: at most this many; see :func:`build_pairs`).
+        count: pairs wanted (windows: at most this many; see :func:`build_pair_dataset`).
         seed: non-negative seed of everything random.
         num_inputs, num_outputs: circuit interface (windows: the most
             leaves and outputs).
@@ -103,7 +103,7 @@ class DataSpec:
 
 
 def cache_path(spec: DataSpec, cache_dir: str | os.PathLike, fits_key: str | None = None) -> Path:
-    """Where :func:`build_pairs` caches ``spec``."""
+    """Where :func:`build_pair_dataset` caches ``spec``."""
     key = {"version": CACHE_VERSION, **spec.to_dict(), "fits": fits_key,
            "abc": abc_available() if spec.labels.use_abc is None else spec.labels.use_abc,
            "sources": [_file_digest(p) for p in spec.sources]}
@@ -119,7 +119,7 @@ def _file_digest(path: str) -> str:
                               f"{exc.strerror or exc}") from None
 
 
-def build_pairs(spec: DataSpec, cache_dir: str | os.PathLike, workers: int = 2,
+def build_pair_dataset(spec: DataSpec, cache_dir: str | os.PathLike, workers: int = 2,
                 progress: bool = True, fits: Callable[[Aig], bool] | None = None,
                 fits_key: str | None = None) -> PairDataset:
     """The pairs of ``spec``, from the cache when present, else built and cached.

@@ -1,6 +1,6 @@
 """Training pairs (source circuit, label circuit) as stored arrays, and their splits.
 
-:class:`PairDataset` is what :func:`.build.build_pairs` returns and caches.
+:class:`PairDataset` is what :func:`.build.build_pair_dataset` returns and caches.
 Its arrays (``numpy.load``, no pickles): ``source_data``/``label_data``
 (uint8, binary AIGER without symbols, concatenated) with
 ``source_offsets``/``label_offsets`` (``[N + 1]`` int64); ``source_ands``,

@@ -36,7 +36,7 @@ from circuitlab.synth.best_of import (DEEPSYN, BestOf, BestOfParams, Script, bes
                                       check_deepsyn_options)
 from circuitlab.synth.recipes import parse_recipe
 
-__all__ = ["Label", "LabelParams", "LabelStats", "label_circuits", "label_stats"]
+__all__ = ["Label", "LabelParams", "LabelSummary", "label_circuits", "label_stats"]
 
 SOURCE = "source"
 
@@ -163,7 +163,7 @@ def _choose(found: BestOf, fits: Callable[[Aig], bool] | None) -> Label:
 
 # --- statistics ----------------------------------------------------------------------
 @dataclass(frozen=True)
-class LabelStats:
+class LabelSummary:
     """Summary of a labelling run.
 
     Attributes:
@@ -185,7 +185,7 @@ class LabelStats:
     not_fitting: int
 
 
-def label_stats(labels: Sequence[Label]) -> LabelStats:
+def label_stats(labels: Sequence[Label]) -> LabelSummary:
     """Summarise labels (means are 0.0 over no circuits)."""
     names: dict[str, list[int]] = {}
     wins: dict[str, int] = {}
@@ -200,7 +200,7 @@ def label_stats(labels: Sequence[Label]) -> LabelStats:
     def mean(xs) -> float:
         return float(np.mean(xs)) if len(xs) else 0.0
 
-    return LabelStats(circuits=len(labels),
+    return LabelSummary(circuits=len(labels),
                       mean_source_ands=mean([lab.source_ands for lab in labels]),
                       mean_label_ands=mean([lab.aig.num_ands for lab in labels]),
                       mean_ands={k: mean(v) for k, v in names.items()}, wins=wins,

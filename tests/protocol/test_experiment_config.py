@@ -3,7 +3,7 @@ from experiment_fixtures import CONFIG, FakeParams, write_config
 
 from circuitlab.cli import main
 from circuitlab.errors import CircuitlabError
-from circuitlab.experiment import load_config
+from circuitlab.protocol import load_config
 
 
 def test_a_config_resolves_designs_cells_and_task_params(tmp_path):

@@ -4,8 +4,8 @@ import math
 import pytest
 
 from circuitlab.cli import main
-from circuitlab.experiment.report import design_tables, render, task_table
-from circuitlab.experiment.runner import FORMAT
+from circuitlab.protocol.report import design_tables, render, task_table
+from circuitlab.protocol.runner import FORMAT
 
 T2 = 4.302652730  # t(0.975, 2)
 CONFIG = {"seeds": [0, 1, 2], "quick": False, "train": ["a1"], "test": ["d1", "d2"],
@@ -110,8 +110,8 @@ def test_a_line_that_is_not_json_names_the_file_and_line(tmp_path, capsys):
 
 
 def test_equal_values_have_an_interval_of_zero_not_rounding_noise():
-    from circuitlab.experiment.report import fmt
-    from circuitlab.experiment.stats import summarise
+    from circuitlab.protocol.report import fmt
+    from circuitlab.protocol.stats import summarise
     assert fmt(summarise([0.1 + 0.2, 0.3, 0.3]), 3) == "0.3 ± 0"
 
 

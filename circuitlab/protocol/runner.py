@@ -30,9 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
-from circuitlab.experiment.config import ExperimentConfig
-from circuitlab.experiment.designs import load_designs
-from circuitlab.experiment.registry import resolve_task
+from circuitlab.protocol.config import ExperimentConfig
+from circuitlab.protocol.designs import load_designs
+from circuitlab.protocol.registry import resolve_task
+from circuitlab.pipeline import git_revision
+from circuitlab.protocol.encoders import cell_encoder
 
 FORMAT = "circuitlab-experiment/1"
 
@@ -58,8 +60,6 @@ def run_experiment(config: ExperimentConfig,
         CircuitlabError: a design that does not load (before any cell runs),
             or a results file that is not this runner's JSON lines.
     """
-    from circuitlab.experiment.encoders import cell_encoder
-    from circuitlab.pipeline import git_revision
 
     digest = config.config_hash()
     done = completed(config.results, digest)

@@ -1,7 +1,7 @@
 """A small task for the runner's tests, and a config around it.
 
 Import as ``from experiment_fixtures import ...`` (pytest puts
-``tests/experiment`` on ``sys.path``). :func:`run` follows the task contract
+``tests/protocol`` on ``sys.path``). :func:`run` follows the task contract
 of :mod:`circuitlab.tasks`: it embeds every test design with the encoder it
 is given and reports the mean of the embedding, so two encoders give
 different numbers; ``fail_seed`` makes one seed raise.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from circuitlab.errors import ParamError
-from circuitlab.experiment import register_task
+from circuitlab.protocol import register_task
 from circuitlab.tasks import TaskResult, check_disjoint
 
 CALLS: list[tuple] = []

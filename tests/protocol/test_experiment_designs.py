@@ -1,8 +1,8 @@
 import pytest
 
 from circuitlab.errors import CircuitlabError
-from circuitlab.experiment import designs as designs_module
-from circuitlab.experiment.designs import load_design, locate, openabc_source
+from circuitlab.protocol import designs as designs_module
+from circuitlab.protocol.designs import load_design, locate, openabc_source
 from circuitlab.pipeline import DEFAULT_DESIGNS
 
 MK = """export DESIGN_NAME = top
@@ -53,7 +53,7 @@ def test_a_verilog_design_is_synthesised_once(tmp_path, monkeypatch):
 
 
 def test_designs_load_in_parallel_into_the_cache_load_design_reads(tmp_path, monkeypatch):
-    from circuitlab.experiment.designs import load_designs
+    from circuitlab.protocol.designs import load_designs
     from circuitlab.parallel import BuildOptions
     sources = [locate(n, tmp_path) for n in ("maj5", "mux8", "cmp8u")]
     found = load_designs(sources, tmp_path / "cache", BuildOptions(jobs=2, progress=False))

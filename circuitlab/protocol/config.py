@@ -9,7 +9,7 @@ A TOML file (``experiments/configs/tasks.toml`` is the full protocol)::
     results = "../results/tasks.jsonl" # optional; the JSON lines
 
     [designs]
-    train = ["alu4", "iscas85/c432"]   # see circuitlab.experiment.designs
+    train = ["alu4", "iscas85/c432"]   # see circuitlab.protocol.designs
     test = ["maj5", "epfl/adder"]
 
     [[encoders]]                       # one cell per table
@@ -45,8 +45,8 @@ from typing import Any
 from circuitlab import config as config_file
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.errors import CircuitlabError, ParamError, require_at_least
-from circuitlab.experiment.designs import DesignSource, locate
-from circuitlab.experiment.registry import resolve_task
+from circuitlab.protocol.designs import DesignSource, locate
+from circuitlab.protocol.registry import resolve_task
 from circuitlab.tasks import check_disjoint
 
 KINDS = ("random", "shipped", "pretrain")
@@ -87,7 +87,7 @@ class EncoderCell:
 
 @dataclass(frozen=True)
 class ExperimentConfig:
-    """A resolved experiment: what :func:`~circuitlab.experiment.run_experiment` runs.
+    """A resolved experiment: what :func:`~circuitlab.protocol.run_experiment` runs.
 
     Attributes:
         path: the config file.

@@ -7,10 +7,10 @@ turns those lines into markdown tables (mean ± 95 % CI over seeds, per test
 design too) and plots. The command line is ``circuitlab experiment``.
 """
 
-from circuitlab.experiment.config import EncoderCell, ExperimentConfig, RunOptions, load_config
-from circuitlab.experiment.registry import TASKS, register_task, resolve_task
-from circuitlab.experiment.report import render, write_report
-from circuitlab.experiment.runner import RunSummary, read_lines, run_experiment
+from circuitlab.protocol.config import EncoderCell, ExperimentConfig, RunOptions, load_config
+from circuitlab.protocol.registry import TASKS, register_task, resolve_task
+from circuitlab.protocol.report import render, write_report
+from circuitlab.protocol.runner import RunSummary, read_lines, run_experiment
 
 __all__ = ["TASKS", "EncoderCell", "ExperimentConfig", "RunOptions", "RunSummary",
            "load_config", "read_lines", "register_task", "render", "resolve_task", "run_experiment",

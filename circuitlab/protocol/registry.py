@@ -25,7 +25,7 @@ class TaskSpec:
 
 TASKS: dict[str, TaskSpec] = {
     "qor": TaskSpec("circuitlab.tasks.qor", "QorParams"),
-    "equivalence": TaskSpec("circuitlab.tasks.equivalence", "EquivalenceParams"),
+    "equivalence": TaskSpec("circuitlab.tasks.equivalence", "EquivalenceTaskParams"),
     "probes": TaskSpec("circuitlab.tasks.probes", "ProbeParams"),
     "retrieval": TaskSpec("circuitlab.tasks.retrieval", "RetrievalParams"),
 }

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from circuitlab.experiment.stats import summarise, t_cdf, t_quantile
+from circuitlab.protocol.stats import summarise, t_cdf, t_quantile
 
 # Student t 97.5 % quantiles, from printed tables (e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2).
 T975 = {1: 12.706204736, 2: 4.302652730, 3: 3.182446305, 4: 2.776445105, 9: 2.262157163,

@@ -5,8 +5,8 @@ import pytest
 from experiment_fixtures import CALLS, CONFIG, TEST, write_config
 
 from circuitlab.cli import main
-from circuitlab.experiment import load_config, read_lines, run_experiment
-from circuitlab.experiment.designs import load_design
+from circuitlab.protocol import load_config, read_lines, run_experiment
+from circuitlab.protocol.designs import load_design
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import pytest
 
 from circuitlab.cli import main
-from circuitlab.experiment import load_config, read_lines
+from circuitlab.protocol import load_config, read_lines
 from circuitlab.pipeline import PROJECT_ROOT
 from shared_data import fetch_from_mirror
 

@@ -1,7 +1,7 @@
 """Tables and plots of a results file: :func:`write_report`.
 
 Every number is computed here from the JSON lines of
-:func:`~circuitlab.experiment.run_experiment`, never read from a stored
+:func:`~circuitlab.protocol.run_experiment`, never read from a stored
 average: per task, one row per encoder cell and one for the task's
 non-learned baseline, each metric as the mean over seeds ± the half-width
 of its 95 % Student-t confidence interval, with ``n`` the seeds; then the
@@ -19,8 +19,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
-from circuitlab.experiment.runner import read_lines
-from circuitlab.experiment.stats import Summary, finite, summarise
+from circuitlab.protocol.runner import read_lines
+from circuitlab.protocol.stats import Summary, finite, summarise
+from circuitlab.fsutil import atomic_path, check_output_dir
 
 BASELINE = "baseline"
 RANDOM = "random order"
@@ -183,7 +184,6 @@ def write_report(results: Path, out_dir: Path, *, plots: bool = True,
         CircuitlabError: an unreadable results file, no line of the config,
             matplotlib missing while ``plots`` is on.
     """
-    from circuitlab.fsutil import atomic_path, check_output_dir
 
     check_output_dir(out_dir, "-o")
     records = read_lines(results)
@@ -205,8 +205,6 @@ def write_plots(records: list[dict], out_dir: Path, config_hash: str | None) -> 
                               "or pass --no-plots") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from circuitlab.fsutil import atomic_path
 
     chosen, _ = select(records, config_hash)
     config = chosen[-1]["config"]

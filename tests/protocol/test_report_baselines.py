@@ -2,8 +2,8 @@
 
 import pytest
 
-from circuitlab.experiment.report import render, task_table
-from circuitlab.experiment.runner import FORMAT
+from circuitlab.protocol.report import render, task_table
+from circuitlab.protocol.runner import FORMAT
 
 CONFIG = {"seeds": [0, 1], "quick": False, "train": ["a1"], "test": ["d1", "d2"],
           "encoders": [{"name": "shipped", "kind": "shipped", "config": None},
@@ -41,8 +41,8 @@ def test_each_named_baseline_and_the_random_order_get_a_row():
 
 
 def test_a_mean_that_is_zero_up_to_rounding_prints_as_zero():
-    from circuitlab.experiment.report import fmt
-    from circuitlab.experiment.stats import summarise
+    from circuitlab.protocol.report import fmt
+    from circuitlab.protocol.stats import summarise
     assert fmt(summarise([-4.3e-18]), 1) == "0"
     assert fmt(summarise([1e-18, -1e-18, 0.0]), 3) == "0 ± 0"
     assert fmt(summarise([0.25]), 1) == "0.25"

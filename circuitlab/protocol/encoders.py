@@ -20,9 +20,11 @@ from pathlib import Path
 
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.errors import CircuitlabError
-from circuitlab.experiment.config import EncoderCell
+from circuitlab.protocol.config import EncoderCell
 from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.tasks import Design
+from circuitlab.io.aiger import dump_aiger
+from circuitlab.llm import EmbedParams
 
 VOLATILE = ("progress", "log_interval", "ckpt_interval", "device")
 """Pre-training settings that do not change the weights beyond rounding."""
@@ -45,10 +47,11 @@ def cell_encoder(cell: EncoderCell, seed: int, train: Sequence[Design],
     import torch
 
     if cell.kind == "shipped":
+        # loads torch, torch_geometric: only when used
         from circuitlab.nn import load_default_encoder
         encoder, info = load_default_encoder(), {"source": "shipped"}
     elif cell.kind == "random":
-        from circuitlab.nn import build_encoder
+        from circuitlab.nn import build_encoder  # loads torch, torch_geometric: only when used
         torch.manual_seed(seed)
         encoder, info = build_encoder(cell.config.encoder), {"source": "random"}
     else:
@@ -68,6 +71,7 @@ def checkpoint_path(cell: EncoderCell, seed: int, train: Sequence[Design],
 
 def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
                 cache: Path | None) -> tuple:
+    # loads torch, torch_geometric: only when used
     from circuitlab.pretrain import load_encoder, pretrain, save_weights
 
     designs = _text_designs(train)
@@ -103,8 +107,8 @@ def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
 
 def pretrain_graphs(designs: Sequence[Design], config) -> list:
     """The designs' AIGs as graphs in ``config``'s encoding, with text tokens if it uses text."""
-    from circuitlab.data import to_pyg
-    from circuitlab.llm import EmbedParams
+    from circuitlab.data import to_pyg  # loads torch, torch_geometric: only when used
+    # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.corpus import attach_text_tokens
 
     graphs = []
@@ -129,5 +133,4 @@ def _text_designs(train: Sequence[Design]) -> list[Design]:
 
 
 def _aig_digest(design: Design) -> str:
-    from circuitlab.io.aiger import dump_aiger
     return hashlib.sha256(dump_aiger(design.aig)).hexdigest()

@@ -32,8 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
-from circuitlab.parallel import BuildOptions, Item, run_items
+from circuitlab.io.aiger import read_aiger, write_aiger
+from circuitlab.io.aiger_write import dump_aiger
+from circuitlab.parallel import BuildOptions, Item, pmap, run_items
 from circuitlab.pipeline import DEFAULT_DESIGNS
+from circuitlab.synth.design import DesignParams, read_design
 from circuitlab.tasks import Design
 
 AIG_SOURCES = {"iscas85": "iscas85", "epfl": "epfl-arithmetic", "iwls05": "iwls05"}
@@ -142,8 +145,6 @@ def load_design(source: DesignSource, cache: Path | None) -> Design:
         CircuitlabError: a file that does not parse or does not synthesise
             (naming the design).
     """
-    from circuitlab.io.aiger import read_aiger, write_aiger
-    from circuitlab.synth.design import DesignParams, read_design
 
     try:
         if not source.is_verilog:
@@ -165,7 +166,6 @@ def load_design(source: DesignSource, cache: Path | None) -> Design:
 
 def _synthesize_item(source: DesignSource) -> bytes:
     """Worker: the AIGER bytes of a Verilog design (:func:`load_design` without a cache)."""
-    from circuitlab.io.aiger_write import dump_aiger
     return dump_aiger(load_design(source, None).aig)
 
 
@@ -179,7 +179,6 @@ def load_designs(sources: list[DesignSource], cache: Path | None,
     Raises:
         CircuitlabError: the first design (in order) that does not load, named.
     """
-    from circuitlab.parallel import pmap
 
     if cache is None:
         found = dict(pmap(load_design, [(s, None) for s in sources], options.jobs))
