@@ -137,7 +137,7 @@ def print_neighbours(rows: list[dict], params) -> None:
             extra = f", {calibrated['pairs'].get((r['design'], r['nearest']), float('nan')):.3f}"
         print(f"  {r['design']:>14} ~ {r['nearest']} ({r['nearest_cos']:.3f}{extra})")
     if len(done) > NEIGHBOURS_SHOWN:
-        print(f"  ... {len(done) - NEIGHBOURS_SHOWN} more in results.jsonl (nearest, nearest_cos)")
+        print(f"  ... {len(done) - NEIGHBOURS_SHOWN} more in {EMBEDDINGS} (nearest, nearest_cos)")
     if calibrated:
         print(f"  mean cosine between two different designs: raw {calibrated['raw']:.3f}, "
               f"centred {calibrated['centred']:.3f} (centred: after subtracting the mean "
