@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.fsutil import read_utf8
 
 __all__ = ["PRETRAIN_DEFAULT", "SHIPPED", "flat_items", "from_dict", "load", "parse_pairs", "parse_value",
            "read_table", "resolve", "shipped_names", "with_overrides"]
@@ -68,21 +69,9 @@ def read_table(path: str | Path) -> dict:
             unreadable, not UTF-8, not TOML / JSON, or not a table.
     """
     path = Path(path)
-    if path.is_dir():
-        raise CircuitlabError(f"{path}: is a folder, not a config file")
-    if path.suffix not in SUFFIXES:
+    if path.suffix not in SUFFIXES and not path.is_dir():
         raise CircuitlabError(f"{path}: a config is a .toml or .json file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CircuitlabError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise CircuitlabError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise CircuitlabError(f"{path}:{line}: not UTF-8 text") from None
+    text = read_utf8(path, "config file")
     try:
         raw = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
     except json.JSONDecodeError as exc:

@@ -144,3 +144,27 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+def read_utf8(path: str | os.PathLike, kind: str = "file") -> str:
+    """The text of ``path``, decoded as UTF-8.
+
+    Raises:
+        CircuitlabError: one line naming ``path`` and calling it ``kind``: a
+            folder, missing, unreadable, or not UTF-8 (with the line of the
+            first bad byte).
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise CircuitlabError(f"{target}: is a folder, not a {kind}")
+    try:
+        data = target.read_bytes()
+    except FileNotFoundError:
+        raise CircuitlabError(f"{target}: no such {kind}") from None
+    except OSError as exc:
+        raise CircuitlabError(f"{target}: cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise CircuitlabError(f"{target}:{line}: not UTF-8 text, not a {kind}") from None

@@ -84,7 +84,7 @@ def test_a_bad_override_names_the_option(args, message):
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("a.toml", None, "no such file"),
+    ("a.toml", None, "no such config file"),
     ("a.yaml", b"x: 1", "a config is a .toml or .json file"),
     ("a.toml", b"rate = 1\n\xff\n", ":2: not UTF-8 text"),
     ("a.json", b'{\n"rate": }', ":2: Expecting value"),

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.errors import CircuitlabError
+from circuitlab.fsutil import read_utf8
 from circuitlab.protocol.config import ExperimentConfig
 from circuitlab.protocol.designs import load_designs
 from circuitlab.protocol.registry import resolve_task
@@ -175,19 +176,7 @@ def read_lines(path: Path) -> list[dict]:
         CircuitlabError: the file is missing, or a complete line is not a
             JSON object of this runner (naming the file and line).
     """
-    if Path(path).is_dir():
-        raise CircuitlabError(f"{path}: is a folder, not a results file")
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CircuitlabError(f"{path}: no such results file") from None
-    except OSError as exc:
-        raise CircuitlabError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise CircuitlabError(f"{path}:{line}: not UTF-8 text, not a results file") from None
+    text = read_utf8(path, "results file")
     lines = text.split("\n")
     records = []
     for k, line in enumerate(lines[:-1], start=1):  # the part after the last newline is cut
