@@ -43,8 +43,10 @@ def interrupt(argv: list[str], after: float) -> tuple[subprocess.CompletedProces
 @pytest.mark.slow
 def test_ctrl_c_inside_aigverse_exits_130_quietly(tmp_path):
     write_aiger(random_aig(150_000), tmp_path / "big.aig")
+    # 60 steps on 150k ANDs outlast the 6 s wait on any machine: the signal lands mid-recipe
+    steps = "; ".join(["rewrite", "refactor", "balance"] * 20)
     done, seconds = interrupt(["opt", str(tmp_path / "big.aig"), "--engine", "aigverse",
-                               "-o", str(tmp_path / "out.aig")], after=6)
+                               "--steps", steps, "-o", str(tmp_path / "out.aig")], after=6)
     assert done.returncode == 130, done.stderr
     assert done.stderr == "circuitlab opt: interrupted\n"  # no abort, no leak report
     assert seconds < 3
