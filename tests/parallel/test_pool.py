@@ -32,6 +32,11 @@ def sleep_then_touch(folder: str, n: int) -> int:
     return n
 
 
+def say_started_then_sleep(started: str, folder: str, n: int) -> int:
+    Path(started, f"{n}.started").write_text("x")
+    return sleep_then_touch(folder, n)
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_every_result_comes_back_with_its_index(jobs):
     got = dict(pmap(add, [(k, 10) for k in range(7)], jobs))
@@ -63,11 +68,12 @@ SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     sys.path.insert(0, {tests!r})
-    from test_pool import sleep_then_touch
+    from test_pool import say_started_then_sleep
     from circuitlab.parallel import pmap
     if __name__ == "__main__":
         try:
-            for k, _ in pmap(sleep_then_touch, [({folder!r}, n) for n in range(1, 5)], 2):
+            for k, _ in pmap(say_started_then_sleep,
+                             [({started!r}, {folder!r}, n) for n in range(1, 5)], 2):
                 pass
         except KeyboardInterrupt:
             print("interrupted", flush=True)
@@ -79,10 +85,16 @@ def test_sigint_to_the_process_group_stops_the_map_at_once(tmp_path):
     script = tmp_path / "run.py"
     folder = tmp_path / "out"
     folder.mkdir()
-    script.write_text(SCRIPT.format(tests=str(Path(__file__).parent), folder=str(folder)))
+    started = tmp_path / "started"
+    started.mkdir()
+    script.write_text(SCRIPT.format(tests=str(Path(__file__).parent), folder=str(folder),
+                                    started=str(started)))
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
                             start_new_session=True, env={**os.environ})
-    time.sleep(3)  # workers are sleeping inside their calls
+    deadline = time.monotonic() + 120  # both workers inside their calls, however slow the start
+    while len(list(started.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(list(started.iterdir())) == 2, "the workers never started their calls"
     sent = time.perf_counter()
     os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C at a terminal: parent and workers
     out, _ = proc.communicate(timeout=20)
