@@ -22,13 +22,14 @@ import shutil
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 from circuitlab.errors import CircuitlabError, CircuitlabWarning, SynthesisError
 from circuitlab.synth import (yosys_blackbox, yosys_design, yosys_log, yosys_process,
                               yosys_symbols, yosys_top)
+from circuitlab.synth.yosys_script import (ABC_SCRIPT, ABC_SCRIPT_FILE, IDENT, Job, define_args,
+                                           flow_script, probe_script, read_cmd, replace_job)
 from circuitlab.synth.yosys_top import TopModuleWarning
 from circuitlab.fsutil import atomic_path
 
@@ -40,18 +41,11 @@ __all__ = ["synthesize", "synthesize_with_top", "find_top", "BlackBoxWarning",
 
 DEFAULT_TIMEOUT = 1800.0
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _UNKNOWN_MODULE = re.compile(r"Module `\\?(\S+?)' referenced in module `\\?(\S+?)' "
                              r"in cell `\\?(\S+?)' is not part of the design")
 _TOP_NOT_FOUND = re.compile(r"Module `\\?(\S+?)' not found!")
 _NO_TOP = "Can't find top module in current design!"
 _REMOVED_CELL = re.compile(r"^Removing cell: \S+ \((?P<type>[^)]+)\)$", re.M)
-# Yosys's default ABC script without its "&fraig -x" SAT sweep (and "scorr",
-# a no-op on the combinational logic that Yosys hands to ABC): the sweep did
-# not finish in 20 minutes on the OpenABC-D fpu divider; this script takes
-# about 2 minutes there and costs 1-3% more ANDs elsewhere (aes, aes_xcrypt).
-ABC_SCRIPT = "strash; dc2; dretime; strash; &get -n; &dch -f; &nf; &put"
-_ABC_SCRIPT_FILE = "abc.script"
 
 
 class BlackBoxWarning(CircuitlabWarning):
@@ -72,18 +66,6 @@ class _Limit(NamedTuple):
 
     deadline: float   # time.monotonic() value
     seconds: float
-
-
-@dataclass(frozen=True)
-class _Job:
-    """One Yosys run: the script inputs, already mirrored into the work folder."""
-
-    files: tuple[str, ...]          # relative to the work folder
-    include_dirs: tuple[str, ...]   # relative to the work folder
-    defines: tuple[str, ...]        # "-DNAME" / "-DNAME=VALUE"
-    top: str | None
-    sv: bool
-    stubs: str | None = None        # relative path of the black-box stub file
 
 
 def synthesize_with_top(files: str | os.PathLike | Iterable[str | os.PathLike],
@@ -204,10 +186,10 @@ def find_top(files: str | os.PathLike | Iterable[str | os.PathLike],
 
 
 def _new_job(mirror: yosys_process.WorkMirror, defines: Mapping[str, object],
-             top: str | None, sv: bool) -> _Job:
-    return _Job(files=tuple(mirror.rel(p) for p in mirror.user_paths),
+             top: str | None, sv: bool) -> Job:
+    return Job(files=tuple(mirror.rel(p) for p in mirror.user_paths),
                 include_dirs=tuple(mirror.rel(d) for d in mirror.include_dirs),
-                defines=_define_args(defines), top=top, sv=sv)
+                defines=define_args(defines), top=top, sv=sv)
 
 
 @contextmanager
@@ -223,7 +205,7 @@ def _workspace(files, include_dirs, top: str | None, timeout: float, yosys: str 
     for d in inc_paths:
         if not d.is_dir():
             raise CircuitlabError(f"{d}: include folder does not exist")
-    if top is not None and not _IDENT.fullmatch(top):
+    if top is not None and not IDENT.fullmatch(top):
         raise CircuitlabError(f"top module name {top!r} is not a Verilog identifier")
     if not timeout > 0:
         raise CircuitlabError(f"timeout must be positive, got {timeout}")
@@ -236,8 +218,8 @@ def _workspace(files, include_dirs, top: str | None, timeout: float, yosys: str 
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _choose_top(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
-                limit: _Limit, progress: bool) -> _Job:
+def _choose_top(tool, work: Path, job: Job, mirror: yosys_process.WorkMirror,
+                limit: _Limit, progress: bool) -> Job:
     """``job`` with the top that Yosys picks, read as the design reads without errors."""
     try:
         log, job = _run_read_script(tool, work, job, yosys_design.probe_commands(), limit,
@@ -249,10 +231,10 @@ def _choose_top(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
                              "naming it with --top elaborates only its hierarchy)",
                              exc.file, exc.line) from None
     hierarchy = yosys_design.read_hierarchy(work, log)
-    return _replace(job, top=yosys_top.choose_top(hierarchy, mirror.user_files))
+    return replace_job(job, top=yosys_top.choose_top(hierarchy, mirror.user_files))
 
 
-def _explain(exc: SynthesisError, tool, work: Path, job: _Job,
+def _explain(exc: SynthesisError, tool, work: Path, job: Job,
              mirror: yosys_process.WorkMirror, limit: _Limit) -> SynthesisError:
     """``exc``, or a clearer error where Yosys found no top module."""
     files = mirror.user_files
@@ -271,19 +253,19 @@ def _explain(exc: SynthesisError, tool, work: Path, job: _Job,
     return yosys_top.no_top_error(hierarchy, files, job.top)
 
 
-def _run_read_script(tool, work: Path, job: _Job, commands: list[str], limit: _Limit,
-                     progress: bool, mirror: yosys_process.WorkMirror) -> tuple[str, _Job]:
+def _run_read_script(tool, work: Path, job: Job, commands: list[str], limit: _Limit,
+                     progress: bool, mirror: yosys_process.WorkMirror) -> tuple[str, Job]:
     """Run the reads and ``commands``; where reading with ``-sv`` fails, read
     as plain Verilog. Return the log and the job that read the design."""
-    def script(j: _Job) -> str:
-        return "\n".join(_read_cmd(j) + commands) + "\n"
+    def script(j: Job) -> str:
+        return "\n".join(read_cmd(j) + commands) + "\n"
 
     try:
         return _run_script(tool, work, script(job), limit, progress, mirror, None), job
     except SynthesisError as exc:
         if not (job.sv and getattr(exc, "in_frontend", False)):
             raise
-        plain = _replace(job, sv=False)
+        plain = replace_job(job, sv=False)
         try:
             return _run_script(tool, work, script(plain), limit, progress, mirror, None), plain
         except SynthesisError as plain_exc:
@@ -292,15 +274,15 @@ def _run_read_script(tool, work: Path, job: _Job, commands: list[str], limit: _L
             raise
 
 
-def _run_flow(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
+def _run_flow(tool, work: Path, job: Job, mirror: yosys_process.WorkMirror,
               limit: _Limit, progress: bool, blackbox_unknown: bool) -> Path:
     """Run the script (retrying as plain Verilog, then with black-box stubs)."""
     try:
-        log = _run_script(tool, work, _flow_script(job), limit, progress, mirror, "out.aag")
+        log = _run_script(tool, work, flow_script(job), limit, progress, mirror, "out.aag")
     except SynthesisError as exc:
         if job.sv and getattr(exc, "in_frontend", False):
             try:
-                return _run_flow(tool, work, _replace(job, sv=False), mirror, limit,
+                return _run_flow(tool, work, replace_job(job, sv=False), mirror, limit,
                                  progress, blackbox_unknown)
             except SynthesisError as plain_exc:
                 if getattr(plain_exc, "in_frontend", False):
@@ -313,11 +295,11 @@ def _run_flow(tool, work: Path, job: _Job, mirror: yosys_process.WorkMirror,
             raise SynthesisError(f"{exc} (no Verilog model for module "
                                  f"'{unknown.group(1)}'; pass it as a file or allow "
                                  "black boxes)", exc.file, exc.line) from None
-        _run_script(tool, work, _probe_script(job), limit, progress, mirror, "probe.json")
+        _run_script(tool, work, probe_script(job), limit, progress, mirror, "probe.json")
         stubs = yosys_blackbox.stub_verilog(work / "probe.json")
         (work / "stubs.v").write_text(stubs)
         (work / "probe.json").unlink()
-        return _run_flow(tool, work, _replace(job, stubs="stubs.v"), mirror, limit,
+        return _run_flow(tool, work, replace_job(job, stubs="stubs.v"), mirror, limit,
                          progress, blackbox_unknown)
     expose = log.split("Executing EXPOSE pass", 1)[-1].split("Executing", 1)[0]
     cut = sorted(set(_REMOVED_CELL.findall(expose)))
@@ -344,69 +326,12 @@ def _undriven_outputs(log: str, aag: Path) -> list[str]:
     return [name for name in outputs if name in wires]
 
 
-def _replace(job: _Job, **changes) -> _Job:
-    return _Job(**{**job.__dict__, **changes})
-
-
-def _read_cmd(job: _Job) -> list[str]:
-    opts = ["-defer"] + (["-sv"] if job.sv else [])
-    for d in job.include_dirs:
-        opts += ["-I", _quote(d)]
-    opts += list(job.defines)
-    cmds = [f"read_verilog {' '.join(opts)} {' '.join(_quote(f) for f in job.files)}"]
-    if job.stubs is not None:
-        cmds.append(f"read_verilog -lib {_quote(job.stubs)}")
-    return cmds
-
-
-def _top_opt(job: _Job) -> str:
-    return f"-top {job.top}" if job.top is not None else "-auto-top"
-
-
-def _flow_script(job: _Job) -> str:
-    """The full synthesis flow, ending in ``out.aag``."""
-    return "\n".join(_read_cmd(job) + [
-        f"hierarchy -check {_top_opt(job)}",
-        "proc",
-        "flatten",
-        # Whatever instance is left after flattening is a black box: cut it.
-        "select -set blackboxes t:* t:$* %d",
-        "expose -evert @blackboxes",
-        "synth -flatten -noabc" + (f" -top {job.top}" if job.top else ""),
-        f"abc -script {_ABC_SCRIPT_FILE}",
-        "opt -fast",
-        # Simulation-only and bookkeeping cells have no place in an AIG.
-        "delete t:$print t:$scopeinfo t:$check t:$assert t:$assume t:$cover t:$live t:$fair",
-        # Name each flip-flop after its Q wire before async2sync moves that
-        # name to a reset multiplexer; autoname then names the new Q wires.
-        f"rename -wire -suffix {yosys_symbols.FF_TAG} t:$_*FF* t:$_DLATCH*",
-        "async2sync",
-        "dffunmap",
-        "setundef -zero",   # write_aiger takes no x/z constants
-        "aigmap",
-        "opt_clean",
-        "autoname t:$_*FF* %co",
-        "stat",
-        "write_aiger -ascii -symbols -vmap out.map out.aag",
-    ]) + "\n"
-
-
-def _probe_script(job: _Job) -> str:
-    """Elaborate without ``-check`` and dump the design, to find how unknown
-    instances are wired."""
-    return "\n".join(_read_cmd(job) + [
-        f"hierarchy {_top_opt(job)}",
-        "proc",
-        "write_json probe.json",
-    ]) + "\n"
-
-
 def _run_script(tool, work: Path, script: str, limit: _Limit, progress: bool,
                 mirror: yosys_process.WorkMirror, output: str | None) -> str:
     """Run one script that writes ``output`` (a file in ``work``); return
     the log text or raise a typed error."""
     (work / "flow.ys").write_text(script)
-    (work / _ABC_SCRIPT_FILE).write_text(ABC_SCRIPT.replace("; ", "\n") + "\n")
+    (work / ABC_SCRIPT_FILE).write_text(ABC_SCRIPT.replace("; ", "\n") + "\n")
     out = work / output if output is not None else None
     if out is not None and out.exists():
         out.unlink()
@@ -423,30 +348,6 @@ def _as_paths(files) -> list[Path]:
     if isinstance(files, (str, os.PathLike)):
         return [Path(files)]
     return [Path(f) for f in files]
-
-
-def _define_args(defines: Mapping[str, object]) -> tuple[str, ...]:
-    args = []
-    for name, value in defines.items():
-        if not _IDENT.fullmatch(name):
-            raise CircuitlabError(f"define name {name!r} is not a Verilog identifier")
-        if value is None or value is True:
-            args.append(f"-D{name}")
-            continue
-        text = str(value)
-        if re.search(r'[\s";]', text):
-            raise CircuitlabError(f"define {name}={text!r}: values may not contain "
-                                  "spaces, quotes or semicolons")
-        args.append(f"-D{name}={text}")
-    return tuple(args)
-
-
-def _quote(arg: str) -> str:
-    if re.fullmatch(r"[A-Za-z0-9_./+=-]+", arg):
-        return arg
-    if '"' in arg:
-        raise CircuitlabError(f"path {arg!r} contains a double quote")
-    return f'"{arg}"'
 
 
 def _copy_log(src: Path, dest: Path) -> None:
