@@ -154,6 +154,8 @@ def main(argv=None) -> int:
     parser.add_argument("--node-budget", type=int, default=6000)
     parser.add_argument("--outputs", type=int, default=4, help="contrast samples per design")
     parser.add_argument("--bidirectional", action="store_true")
+    parser.add_argument("--backbone", default="deepgcn")
+    parser.add_argument("--layers", type=int, default=7)
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "functional_pretrain.jsonl")
     args = parser.parse_args(argv)
@@ -176,13 +178,15 @@ def run(args) -> int:
           flush=True)
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()
-    encoder = EncoderConfig(bidirectional=args.bidirectional)
+    encoder = EncoderConfig(backbone=args.backbone, layers=args.layers,
+                            bidirectional=args.bidirectional)
     args.record.parent.mkdir(parents=True, exist_ok=True)
     for seed in [int(s) for s in args.seeds.split(",")]:
         seed_everything(seed)
         untrained = evaluate(build_encoder(encoder), train, test)
         _record(args.record, {"method": "untrained", "seed": seed, "rev": rev,
-                              "bidirectional": args.bidirectional, **untrained})
+                              "bidirectional": args.bidirectional, "backbone": args.backbone,
+                              "layers": args.layers, **untrained})
         for method in args.methods.split(","):
             config = PretrainConfig(encoder=encoder, method=method, steps=args.steps,
                                     node_budget=args.node_budget, seed=seed, device="cpu",
@@ -194,7 +198,8 @@ def run(args) -> int:
                 train_s = time.perf_counter() - t1
             found = evaluate(stats["model"].encoder, train, test)
             _record(args.record, {"method": method, "seed": seed, "rev": rev,
-                                  "bidirectional": args.bidirectional, "steps": args.steps,
+                                  "bidirectional": args.bidirectional, "backbone": args.backbone,
+                                  "layers": args.layers, "steps": args.steps,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],
                                   **found})
     return 0

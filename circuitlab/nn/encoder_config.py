@@ -8,7 +8,7 @@ from typing import Any
 from circuitlab.data import ENCODINGS
 from circuitlab.errors import ParamError, require, require_at_least, require_choice
 
-BACKBONES = ("deepgcn", "sage", "gin")
+BACKBONES = ("deepgcn", "sage", "gin", "dag")
 """Backbone names; :data:`~circuitlab.nn.ENCODERS` maps each to its class."""
 
 POOLS = ("mean", "mean_max", "po_mean")
@@ -26,7 +26,7 @@ class EncoderConfig:
 
     Attributes:
         backbone: registered name of the encoder class (``"deepgcn"``,
-            ``"sage"``, ``"gin"``; see :data:`~circuitlab.nn.ENCODERS`).
+            ``"sage"``, ``"gin"``, ``"dag"``; see :data:`~circuitlab.nn.ENCODERS`).
         hidden: width ``H`` of the node states.
         layers: number of residual message-passing blocks.
         dropout: dropout on the input of each block's convolution, in [0, 1).

@@ -1,12 +1,14 @@
 import pytest
 
 from circuitlab.errors import CircuitlabError
-from circuitlab.nn import (ENCODERS, DeepGCNEncoder, EncoderConfig, GINEncoder, SAGEEncoder,
+from circuitlab.nn import (ENCODERS, DAGEncoder, DeepGCNEncoder, EncoderConfig, GINEncoder,
+                           SAGEEncoder,
                            build_encoder)
 
 
 def test_backbone_names():
-    assert ENCODERS == {"deepgcn": DeepGCNEncoder, "sage": SAGEEncoder, "gin": GINEncoder}
+    assert ENCODERS == {"deepgcn": DeepGCNEncoder, "sage": SAGEEncoder, "gin": GINEncoder,
+                        "dag": DAGEncoder}
 
 
 def test_the_config_accepts_exactly_the_registered_backbones():

@@ -1,0 +1,59 @@
+"""The level-by-level encoder: its levels, and one sweep reaching any depth."""
+
+import pytest
+import torch
+
+from circuitlab.aig import AigBuilder
+from circuitlab.data import NodeType, to_pyg
+from circuitlab.nn import MASK_TYPE, EncoderConfig, build_encoder
+from circuitlab.nn.dag import topological_levels
+
+
+def test_levels_follow_the_longest_path():
+    edges = torch.tensor([[0, 1, 2, 3, 0], [2, 2, 3, 4, 4]])
+    assert topological_levels(edges, 6).tolist() == [0, 0, 1, 2, 3, 0]
+
+
+def test_a_cycle_is_refused():
+    with pytest.raises(ValueError, match="cycle"):
+        topological_levels(torch.tensor([[0, 1], [1, 0]]), 2)
+
+
+def _chain(depth: int):
+    """An AND chain ``depth`` deep over inputs x0..x_depth, one output."""
+    b = AigBuilder()
+    xs = b.add_inputs(depth + 1)
+    lit = xs[0]
+    for x in xs[1:]:
+        lit = b.and_(lit, x ^ 1)
+    b.add_output(lit)
+    return b.build()
+
+
+@pytest.mark.parametrize("encoding", ["not_nodes", "edge_attr"])
+def test_one_sweep_carries_the_first_input_to_a_deep_output(encoding):
+    graph = to_pyg(_chain(10), encoding)
+    torch.manual_seed(0)
+    dag = build_encoder(EncoderConfig(backbone="dag", encoding=encoding, hidden=8,
+                                      layers=1)).eval()
+    torch.manual_seed(0)
+    gcn = build_encoder(EncoderConfig(backbone="deepgcn", encoding=encoding, hidden=8,
+                                      layers=3)).eval()
+    po = int(torch.nonzero(graph.node_type == NodeType.PO).flatten()[0])
+    node_type = graph.node_type.clone()
+    node_type[1] = MASK_TYPE  # the first input (node 0 is the constant), 10 ANDs up
+    with torch.no_grad():
+        assert not torch.equal(dag(graph)[po], dag(graph, node_type)[po])
+        assert torch.equal(gcn(graph)[po], gcn(graph, node_type)[po])
+
+
+def test_the_backward_sweep_carries_an_output_to_the_first_input():
+    graph = to_pyg(_chain(10), "not_nodes")
+    torch.manual_seed(0)
+    enc = build_encoder(EncoderConfig(backbone="dag", hidden=8, layers=1,
+                                      bidirectional=True)).eval()
+    po = int(torch.nonzero(graph.node_type == NodeType.PO).flatten()[0])
+    node_type = graph.node_type.clone()
+    node_type[po] = MASK_TYPE
+    with torch.no_grad():
+        assert not torch.equal(enc(graph)[1], enc(graph, node_type)[1])
