@@ -43,6 +43,8 @@ sys.path.insert(0, str(ROOT / "experiments"))
 from train_encoder import HOLDOUT  # noqa: E402  the held-out split of the shipped encoder
 
 DESIGNS = ROOT / "data" / "designs"
+NAME_ONLY = ("traffic_light",)
+"""Project designs sharing only a name with a test-only design (their function differs)."""
 CACHE = Path(tempfile.gettempdir()) / "circuitlab_functional_pretrain"
 
 
@@ -68,45 +70,19 @@ def designs(exclude=(), only=()):
     return out
 
 
-def training_graphs(train, outputs: int, seed: int):
-    """The functional graphs of ``train`` (cached on disk by its arguments)."""
-    import numpy as np
-    import torch
+def training_graphs(train, args):
+    """The functional graphs of ``train`` and of ``--corpus-designs`` RTL corpus designs."""
+    from circuitlab.datasets.rtl_corpus import rtl_corpus_aigs
+    from circuitlab.parallel import BuildOptions
+    from circuitlab.pretrain.functional_corpus import (FunctionalSampleParams,
+                                                       functional_training_graphs)
 
-    from circuitlab.aig import cone
-    from circuitlab.pretrain.contrast import ContrastParams, contrast_sample
-    from circuitlab.pretrain.functional_graphs import contrast_graph, functional_graph
-    from circuitlab.tasks.equivalence import EquivalenceTaskParams
-    from circuitlab.tasks.equivalence_pairs import _versions
-
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"graphs_o{outputs}_s{seed}_{len(train)}.pt"
-    if path.exists():
-        return torch.load(path, weights_only=False)
-    graphs = []
-    for design in train:
-        rng = np.random.default_rng([seed, len(design.name)])
-        comb = design.aig.cut_latches()
-        graph = functional_graph(comb)
-        graph.design = design.name
-        graphs.append(graph)
-        versions = _versions(comb, EquivalenceTaskParams(versions=2), rng)[1:]
-        found = 0
-        for out in rng.permutation(comb.num_outputs).tolist():
-            if found == outputs:
-                break
-            if not 5 <= cone(comb, [out], keep_all_inputs=True).num_ands <= 150:
-                continue
-            sample = contrast_sample(comb, out, versions, ContrastParams(
-                inverted=1, rewired=1, other_outputs=1, seed=seed))
-            if not sample.positives or not sample.negatives:
-                continue
-            graph = contrast_graph(sample)
-            graph.design = design.name
-            graphs.append(graph)
-            found += 1
-    torch.save(graphs, path)
-    return graphs
+    designs = [(d.name, d.aig) for d in train]
+    if args.corpus_designs:
+        designs += rtl_corpus_aigs(args.corpus, args.corpus_designs)
+    return functional_training_graphs(designs, CACHE / "views",
+                                      FunctionalSampleParams(outputs=args.outputs),
+                                      BuildOptions(jobs=args.jobs), allow=NAME_ONLY)
 
 
 def evaluate(encoder, train, test) -> dict:
@@ -154,6 +130,11 @@ def main(argv=None) -> int:
     parser.add_argument("--node-budget", type=int, default=6000)
     parser.add_argument("--outputs", type=int, default=4, help="contrast samples per design")
     parser.add_argument("--bidirectional", action="store_true")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "rtl",
+                        help="RTL corpus (experiments/build_corpus.sh)")
+    parser.add_argument("--corpus-designs", type=int, default=0,
+                        help="train on this many of its designs too")
+    parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--backbone", default="deepgcn")
     parser.add_argument("--layers", type=int, default=7)
     parser.add_argument("--record", type=Path,
@@ -169,10 +150,16 @@ def run(args) -> int:
     from circuitlab.pretrain import PretrainConfig, pretrain
     from circuitlab.training.seeding import seed_everything
 
+    from circuitlab.datasets.test_only import screen
+
     t0 = time.perf_counter()
     train = designs(exclude=HOLDOUT)
+    refused = dict(screen([(d.name, d.aig) for d in train], allow=NAME_ONLY))
+    for name, reason in refused.items():
+        print(f"not trained on {name}: it is the test-only {reason}", flush=True)
+    train = [d for d in train if d.name not in refused]
     test = designs(only=HOLDOUT)
-    graphs = training_graphs(train, args.outputs, 0)
+    graphs = training_graphs(train, args)
     print(f"{len(graphs)} training graphs ({sum(g.num_nodes for g in graphs)} nodes) from "
           f"{len(train)} designs; {len(test)} held out; {time.perf_counter() - t0:.0f} s",
           flush=True)
@@ -200,6 +187,7 @@ def run(args) -> int:
             _record(args.record, {"method": method, "seed": seed, "rev": rev,
                                   "bidirectional": args.bidirectional, "backbone": args.backbone,
                                   "layers": args.layers, "steps": args.steps,
+                                  "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],
                                   **found})
     return 0

@@ -28,16 +28,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from circuitlab.aig import Aig
 from circuitlab.datasets.fingerprint import fingerprint
 from circuitlab.datasets.rtl_families import FAMILIES
 from circuitlab.datasets.shard import pack, unpack
 from circuitlab.errors import CircuitlabError, FormatError, require_at_least
 from circuitlab.fsutil import write_bytes_atomic
+from circuitlab.io import parse_aiger
 from circuitlab.parallel import BuildOptions, Item, run_items
 
 __all__ = ["INDEX", "LICENCE", "SHARD_SUFFIX", "RtlCorpusReport", "build_rtl_corpus",
            "is_rtl_corpus", "read_index", "read_shard", "rtl_design_item", "rtl_design_items",
-           "rtl_shard"]
+           "rtl_corpus_aigs", "rtl_shard"]
 
 INDEX = "index.json"
 SHARD_SUFFIX = ".shard"
@@ -309,3 +311,19 @@ def rtl_design_items(root: str | Path) -> tuple[list[Item], str]:
     digest = fingerprint("rtl-corpus", index["seed"], index["families"],
                          [(s["file"], s["keep"]) for s in index["shards"]])
     return items, digest
+
+
+def rtl_corpus_aigs(root: str | Path, limit: int | None = None) -> list[tuple[str, Aig]]:
+    """``(name, AIG)`` of the first ``limit`` designs (all by default) of the RTL corpus
+    in ``root``, in the index's order.
+
+    Raises:
+        FormatError: ``root`` holds no RTL corpus index.
+        CircuitlabError: a shard the index lists is missing.
+    """
+    out: list[tuple[str, Aig]] = []
+    items, _ = rtl_design_items(root)
+    for item in items[:limit]:
+        payload = item.payload()
+        out.append((payload["meta"]["design"], parse_aiger(payload["aiger"], item.name)))
+    return out

@@ -25,8 +25,10 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from circuitlab.aig.aig import Aig
-from circuitlab.aig.ops import depth, disjoint_union, split_union
+from circuitlab.aig.ops import cleanup, depth, disjoint_union, split_union
 from circuitlab.errors import CircuitlabError, ToolError, require_choice, require_positive
 from circuitlab.io.abc_process import abc_available
 from circuitlab.synth import aigverse_engine
@@ -36,7 +38,7 @@ from circuitlab.synth.vocabulary import (DEEPSYN, SCRIPTS, STEPS, Script, Step, 
 
 __all__ = ["ENGINES", "SCRIPTS", "STEPS", "RecipeParams", "RecipeStats", "Step",
            "parse_recipe", "parse_step", "random_recipe", "resolve_engine", "run_batch",
-           "run_recipe", "run_scripts", "trace_recipe"]
+           "recipe_versions", "run_recipe", "run_scripts", "trace_recipe"]
 
 ENGINES = ("auto", "abc", "aigverse")
 
@@ -154,6 +156,25 @@ def run_recipe(aig: Aig, steps: str | Sequence[str],
                         levels_before=depth(aig), levels_after=depth(result),
                         seconds=time.perf_counter() - start)
     return result, stats
+
+
+def recipe_versions(aig: Aig, count: int, length: int, engine: str,
+                    rng: np.random.Generator) -> list[Aig]:
+    """``aig``'s combinational part (cleaned up), then up to ``count`` structurally new
+    versions of it, each after a seeded random ``length``-step recipe.
+
+    Every version is logically equivalent to the first (the recipes
+    preserve function); a recipe whose result repeats an earlier version's
+    structure adds nothing, so fewer than ``count`` may come back.
+    """
+    comb = cleanup(aig.cut_latches())
+    versions = [comb]
+    for _ in range(count):
+        recipe = random_recipe(int(rng.integers(2**31)), length)
+        opt, _ = run_recipe(comb, recipe, RecipeParams(engine=engine))
+        if not any(opt.structurally_equal(v, names=False) for v in versions):
+            versions.append(opt)
+    return versions
 
 
 def trace_recipe(aig: Aig, steps: str | Sequence[str],

@@ -39,11 +39,11 @@ from pathlib import Path
 
 import numpy as np
 
-from circuitlab.aig import Aig, cleanup
+from circuitlab.aig import Aig
 from circuitlab.errors import CircuitlabError
 from circuitlab.parallel import BuildOptions, Item, run_items
 from circuitlab.sim import node_signatures
-from circuitlab.synth.recipes import RecipeParams, random_recipe, resolve_engine, run_recipe
+from circuitlab.synth.recipes import recipe_versions, resolve_engine
 from circuitlab.tasks.common import Design
 from circuitlab.aig.cones import cone_info, extract_cone
 from circuitlab.tasks.cones import mutate_gate
@@ -81,17 +81,6 @@ class PairSet:
     labels: np.ndarray
     kinds: list[str]
     counts: dict[str, int] = field(default_factory=dict)
-
-
-def _versions(design_aig: Aig, params, rng: np.random.Generator) -> list[Aig]:
-    comb = cleanup(design_aig.cut_latches())
-    versions = [comb]
-    for _ in range(params.versions):
-        recipe = random_recipe(int(rng.integers(2**31)), params.recipe_length)
-        opt, _ = run_recipe(comb, recipe, RecipeParams(engine=params.engine))
-        if not any(opt.structurally_equal(v, names=False) for v in versions):
-            versions.append(opt)
-    return versions
 
 
 class _Builder:
@@ -134,7 +123,8 @@ def build_equivalence_pairs(name: str, design_aig: Aig, params, seed: int) -> Pa
         seed: the run's seed.
     """
     rng = np.random.default_rng([seed, zlib.crc32(name.encode())])
-    versions = _versions(design_aig, params, rng)
+    versions = recipe_versions(design_aig, params.versions, params.recipe_length,
+                               params.engine, rng)
     infos = [cone_info(v) for v in versions]
     sig_seed = int(rng.integers(2**31))
     keys: list[list[bytes | None]] = []
