@@ -137,6 +137,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--backbone", default="deepgcn")
     parser.add_argument("--layers", type=int, default=7)
+    parser.add_argument("--pool", default="mean_max")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "functional_pretrain.jsonl")
     args = parser.parse_args(argv)
@@ -165,7 +166,7 @@ def run(args) -> int:
           flush=True)
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()
-    encoder = EncoderConfig(backbone=args.backbone, layers=args.layers,
+    encoder = EncoderConfig(backbone=args.backbone, layers=args.layers, pool=args.pool,
                             bidirectional=args.bidirectional)
     args.record.parent.mkdir(parents=True, exist_ok=True)
     for seed in [int(s) for s in args.seeds.split(",")]:
@@ -173,7 +174,7 @@ def run(args) -> int:
         untrained = evaluate(build_encoder(encoder), train, test)
         _record(args.record, {"method": "untrained", "seed": seed, "rev": rev,
                               "bidirectional": args.bidirectional, "backbone": args.backbone,
-                              "layers": args.layers, **untrained})
+                              "layers": args.layers, "pool": args.pool, **untrained})
         for method in args.methods.split(","):
             config = PretrainConfig(encoder=encoder, method=method, steps=args.steps,
                                     node_budget=args.node_budget, seed=seed, device="cpu",
@@ -186,7 +187,7 @@ def run(args) -> int:
             found = evaluate(stats["model"].encoder, train, test)
             _record(args.record, {"method": method, "seed": seed, "rev": rev,
                                   "bidirectional": args.bidirectional, "backbone": args.backbone,
-                                  "layers": args.layers, "steps": args.steps,
+                                  "layers": args.layers, "pool": args.pool, "steps": args.steps,
                                   "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],
                                   **found})

@@ -11,8 +11,11 @@ files, and .v / .sv designs synthesised with Yosys. The text objectives
 (vga, mgm+vga) need Verilog designs: each one's text is embedded by the LLM
 embedder (text_tokens tokens; --text-model, default the shipped MiniLM, must
 give text_dim wide vectors), and --recipes R adds the AIGs along R random
-synthesis recipes of each design. Writes DIR/checkpoint.pt, DIR/metrics.csv
-and DIR/metrics.png.
+synthesis recipes of each design. The functional objectives (func, contrast,
+prob, ttd and their combinations) build each design's views with their
+simulation targets once, cached in DIR/views; --corpus ROOT adds the designs
+of an RTL corpus (circuitlab dataset build rtl). Writes DIR/checkpoint.pt,
+DIR/metrics.csv and DIR/metrics.png.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ def configure(parser) -> None:
                              "methods; default: none)")
     parser.add_argument("--text-model", metavar="NAME|DIR", default=None,
                         help="LLM embedder model (default: the shipped all-MiniLM-L6-v2)")
+    parser.add_argument("--corpus", metavar="ROOT", type=Path, default=None,
+                        help="RTL corpus whose designs are added (functional methods)")
     parser.add_argument("--out", metavar="DIR", type=Path, required=True,
                         help="output folder")
     parser.add_argument("--resume", metavar="CKPT", type=Path,
@@ -51,7 +56,7 @@ def configure(parser) -> None:
     map_field(parser, "recipes", "--recipes")
     add_design_options(parser)
     take_config_keys(parser, _add_keys)
-    parser.usage = ("%(prog)s [CONFIG] --out DIR [--graphs DIR] [--recipes R] "
+    parser.usage = ("%(prog)s [CONFIG] --out DIR [--graphs DIR] [--recipes R] [--corpus ROOT] "
                     "[--text-model NAME|DIR] [--resume CKPT] [--top T] [-I DIR] [-D NAME=VAL] "
                     "[--KEY VALUE ...]")
     parser.set_defaults(func=run)
@@ -72,6 +77,8 @@ def check_inputs(args: argparse.Namespace) -> dict:
         raise CircuitlabError(f"{DEFAULT_DESIGNS}: no such folder (the project's designs "
                               "come with its repository); pass --graphs DIR")
     check_input_dir(args.graphs, "--graphs")
+    if args.corpus is not None:
+        check_input_dir(args.corpus, "--corpus")
     if args.resume is not None:
         check_input_file(args.resume, "--resume")
     check_output_dir(args.out, "--out")
@@ -92,15 +99,38 @@ def run(args: argparse.Namespace) -> int:
     except ParamError as exc:
         raise CircuitlabError(f"{path}: {exc}") from None
     config = config.with_overrides(getattr(args, CONFIG_KEYS))
+    if args.corpus is not None and (config.uses_text or not config.functional_objectives):
+        raise ParamError("--corpus", "adds designs for the functional methods only (func, "
+                         "func+mgm, contrast, prob, ttd)")
     if config.uses_text:
         graphs = text_graphs(args.graphs, config, args.recipes, args.text_model,
                              label=f"--graphs {args.graphs}")
     else:
         if args.recipes:
             raise ParamError("--recipes", "adds graphs for the text methods only (vga, mgm+vga)")
-        graphs = folder_graphs(args.graphs, config.encoder.encoding, design_params(args))
+        if config.functional_objectives:
+            graphs = _functional_graphs(args, config)
+        else:
+            graphs = folder_graphs(args.graphs, config.encoder.encoding, design_params(args))
     stats = pretrain(config, graphs, args.out, resume=args.resume)
     print(f"{stats['steps']} steps on {len(graphs)} graphs, loss {stats['loss']:.4f}, "
           f"{stats['graphs_per_s']:.1f} graphs/s; wrote {stats['checkpoint']} and "
           f"{stats['metrics']}", file=sys.stdout)
     return 0
+
+
+def _functional_graphs(args: argparse.Namespace, config) -> list:
+    """The functional views of --graphs' designs and --corpus's, cached in --out/views."""
+    from circuitlab.datasets.rtl_corpus import rtl_corpus_aigs
+    from circuitlab.parallel import BuildOptions
+    from circuitlab.pretrain.functional_corpus import (FunctionalSampleParams,
+                                                       functional_training_graphs)
+    from circuitlab.synth.design import list_designs, read_design
+
+    params = design_params(args)
+    designs = [(path.name, read_design(path, params)) for path in list_designs(args.graphs)]
+    if args.corpus is not None:
+        designs += rtl_corpus_aigs(args.corpus)
+    views = FunctionalSampleParams(encoding=config.encoder.encoding, seed=config.seed)
+    return functional_training_graphs(designs, args.out / "views", views,
+                                      BuildOptions(progress=config.progress))

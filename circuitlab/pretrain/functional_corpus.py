@@ -82,12 +82,15 @@ class FunctionalSampleParams:
 
 def design_views(name: str, aig: Aig, params: FunctionalSampleParams = FunctionalSampleParams()
                  ) -> list:
-    """The functional training graphs of one design, each with ``design = name``."""
+    """The functional training graphs of one design, each with ``design = name`` and a
+    ``name`` (``name``, or ``"<name> output <k>"`` for a contrast sample)."""
     rng = np.random.default_rng([params.seed, zlib.crc32(name.encode())])
     comb = aig.cut_latches()
     graphs = []
     if 0 < comb.num_ands <= params.max_ands:
-        graphs.append(functional_graph(comb, params.encoding))
+        graph = functional_graph(comb, params.encoding)
+        graph.name = name
+        graphs.append(graph)
     if params.outputs:
         versions = recipe_versions(comb, params.versions, params.recipe_length, params.engine,
                                    rng)[1:]
@@ -101,7 +104,9 @@ def design_views(name: str, aig: Aig, params: FunctionalSampleParams = Functiona
                 continue
             sample = contrast_sample(comb, out, versions, contrast)
             if sample.positives and sample.negatives:
-                graphs.append(contrast_graph(sample, params.encoding))
+                graph = contrast_graph(sample, params.encoding)
+                graph.name = f"{name} output {out}"
+                graphs.append(graph)
                 found += 1
     for graph in graphs:
         graph.design = name

@@ -48,6 +48,8 @@ def test_pretrain_writes_metrics_and_a_checkpoint(folder, capsys):
     (["--steps", "x"], "circuitlab pretrain: error: --steps must be int, got 'x'\n"),
     (["--recipes", "2"], "circuitlab pretrain: error: --recipes adds graphs for the text "
                          "methods only (vga, mgm+vga)\n"),
+    (["--corpus", "."], "circuitlab pretrain: error: --corpus adds designs for the functional "
+                        "methods only (func, func+mgm, contrast, prob, ttd)\n"),
 ])
 def test_a_mistake_is_one_line_and_writes_nothing(folder, capsys, extra, message):
     out = folder / "run"
@@ -56,6 +58,18 @@ def test_a_mistake_is_one_line_and_writes_nothing(folder, capsys, extra, message
     assert status == 2
     assert capsys.readouterr().err == message
     assert not out.exists()
+
+
+def test_a_functional_method_builds_and_caches_each_designs_views(folder, capsys):
+    out = folder / "run"
+    argv = ["pretrain", str(folder / "cfg.toml"), "--steps", "2", "--graphs",
+            str(folder / "circuits"), "--out", str(out), "--method", "func",
+            "--encoder.backbone", "dag", "--encoder.bidirectional", "true", "--progress", "false"]
+    assert main(argv) == 0, capsys.readouterr().err
+    views = sorted(p.name for p in (out / "views").iterdir())
+    assert len(views) == 6  # one cached item per design
+    assert load_encoder(out / "checkpoint.pt").config.backbone == "dag"
+    assert "2 steps on 6 graphs" in capsys.readouterr().out
 
 
 def test_a_text_method_needs_verilog_designs(folder, capsys):
