@@ -53,8 +53,9 @@ class FunctionalSampleParams:
             are the positives.
         recipe_length: steps of each version's recipe.
         engine: what runs the recipes (``"aigverse"``: pip-only).
-        max_ands: designs over this many ANDs give no whole-design view
-            (their cones still give samples).
+        max_nodes: a whole-design view over this many graph nodes is left
+            out (the design's cones still give samples); keep it under the
+            pre-training node budget.
         encoding: graph encoding of the views.
         seed: seed of the recipes, the output choice and the mutations.
     """
@@ -65,14 +66,14 @@ class FunctionalSampleParams:
     versions: int = 2
     recipe_length: int = 10
     engine: str = "aigverse"
-    max_ands: int = 5000
+    max_nodes: int = 4000
     encoding: str = "not_nodes"
     seed: int = 0
 
     def __post_init__(self):
         for name in ("outputs", "versions", "seed"):
             require_at_least(getattr(self, name), 0, name)
-        for name in ("min_cone", "recipe_length", "max_ands"):
+        for name in ("min_cone", "recipe_length", "max_nodes"):
             require_at_least(getattr(self, name), 1, name)
         require(self.max_cone >= self.min_cone, "max_cone",
                 f"must be at least min_cone ({self.min_cone}), got {self.max_cone}")
@@ -87,10 +88,11 @@ def design_views(name: str, aig: Aig, params: FunctionalSampleParams = Functiona
     rng = np.random.default_rng([params.seed, zlib.crc32(name.encode())])
     comb = aig.cut_latches()
     graphs = []
-    if 0 < comb.num_ands <= params.max_ands:
+    if comb.num_ands:
         graph = functional_graph(comb, params.encoding)
         graph.name = name
-        graphs.append(graph)
+        if graph.num_nodes <= params.max_nodes:
+            graphs.append(graph)
     if params.outputs:
         versions = recipe_versions(comb, params.versions, params.recipe_length, params.engine,
                                    rng)[1:]

@@ -65,7 +65,7 @@ def checkpoint_path(cell: EncoderCell, seed: int, train: Sequence[Design],
                     cache: Path) -> Path:
     """Where the pre-trained weights of ``cell`` under ``seed`` on ``train`` are cached."""
     config = {k: v for k, v in _seeded(cell, seed).to_dict().items() if k not in VOLATILE}
-    aigs = [(d.name, _aig_digest(d)) for d in _text_designs(train)]
+    aigs = [(d.name, _aig_digest(d)) for d in _pretrain_designs(cell, train)]
     return cache / "encoders" / f"{cell.name}-s{seed}-{fingerprint(config, aigs)}.pt"
 
 
@@ -74,7 +74,7 @@ def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
     # loads torch, torch_geometric: only when used
     from circuitlab.pretrain import load_encoder, pretrain, save_weights
 
-    designs = _text_designs(train)
+    designs = _pretrain_designs(cell, train)
     if not designs:
         raise CircuitlabError(f"encoder {cell.name}: no training design has Verilog text "
                               "to pre-train on")
@@ -85,7 +85,7 @@ def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
 
         def weights(_) -> bytes:
             config = _seeded(cell, seed)
-            graphs = pretrain_graphs(designs, config)
+            graphs = pretrain_graphs(designs, config, cache)
             t0 = time.perf_counter()
             stats = pretrain(config, graphs, Path(tmp) / "run")
             made = Path(tmp) / "made.pt"
@@ -105,12 +105,25 @@ def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
         return load_encoder(path), info
 
 
-def pretrain_graphs(designs: Sequence[Design], config) -> list:
-    """The designs' AIGs as graphs in ``config``'s encoding, with text tokens if it uses text."""
+def pretrain_graphs(designs: Sequence[Design], config, cache: Path | None = None) -> list:
+    """The designs' AIGs as graphs in ``config``'s encoding, with text tokens if it uses
+    text; for the functional objectives, each design's views with their targets
+    (:func:`~circuitlab.pretrain.functional_corpus.functional_training_graphs`, cached
+    in ``cache/views`` when a cache is given)."""
     from circuitlab.data import to_pyg  # loads torch, torch_geometric: only when used
     # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.corpus import attach_text_tokens
 
+    if config.functional_objectives and not config.uses_text:
+        # loads torch, torch_geometric: only when used
+        from circuitlab.pretrain.functional_corpus import (FunctionalSampleParams,
+                                                           functional_training_graphs)
+        with tempfile.TemporaryDirectory(prefix="circuitlab-views-") as tmp:
+            return functional_training_graphs(
+                [(d.name, d.aig) for d in designs], (cache or Path(tmp)) / "views",
+                FunctionalSampleParams(encoding=config.encoder.encoding, seed=config.seed,
+                                   max_nodes=config.node_budget),
+                BuildOptions(jobs=1, progress=False))
     graphs = []
     for design in designs:
         graph = to_pyg(design.aig, config.encoder.encoding)
@@ -128,7 +141,12 @@ def _seeded(cell: EncoderCell, seed: int):
                                        "--ckpt-interval", steps])
 
 
-def _text_designs(train: Sequence[Design]) -> list[Design]:
+def _pretrain_designs(cell: EncoderCell, train: Sequence[Design]) -> list[Design]:
+    """The designs ``cell`` pre-trains on: those with Verilog text, or every training
+    design for a functional method without text."""
+    config = cell.config
+    if config.functional_objectives and not config.uses_text:
+        return list(train)
     return [d for d in train if d.text]
 
 

@@ -115,3 +115,17 @@ def test_an_encoder_that_cannot_be_built_fails_its_cells_only(tmp_path, cache):
     assert {r["encoder"] for r in failed} == {"mgm"}
     assert all(r["error"].startswith("encoder: ") and "node budget" in r["error"]
                for r in failed)
+
+
+def test_a_functional_cell_pretrains_on_every_training_designs_views(tmp_path, cache):
+    text = CONFIG.replace('overrides = { steps = 3 }',
+                          'overrides = { steps = 3, method = "func", '
+                          '"encoder.backbone" = "dag", "encoder.bidirectional" = true }')
+    config, summary = _run(tmp_path, cache, text)
+    assert summary.failed == 0
+    line = next(r for r in read_lines(config.results) if r["encoder"] == "mgm")
+    info = line["encoder_info"]
+    assert info["source"] == "trained"
+    assert info["pretrain_designs"] == ["maj5", "mux8"]  # every training design, text or not
+    assert info["pretrain_graphs"] >= 2  # each design's whole view at least
+    assert len(list((cache / "views").iterdir())) == 2 * 3  # per design and seed
