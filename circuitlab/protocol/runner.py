@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from circuitlab.datasets.test_only import check_training_corpus
 from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import read_utf8
 from circuitlab.protocol.config import ExperimentConfig
@@ -60,6 +61,9 @@ def run_experiment(config: ExperimentConfig,
     Raises:
         CircuitlabError: a design that does not load (before any cell runs),
             or a results file that is not this runner's JSON lines.
+        TestOnlyError: a training design is a test-only benchmark (by its
+            function; by its name too unless it is one of the project's
+            designs), before any cell runs.
     """
 
     digest = config.config_hash()
@@ -75,6 +79,9 @@ def run_experiment(config: ExperimentConfig,
     t0 = time.perf_counter()
     designs = load_designs(list(config.train) + list(config.test), config.cache)
     train, test = designs[:len(config.train)], designs[len(config.train):]
+    # the project's own designs name themselves: only their function can match
+    check_training_corpus([(d.name, d.aig) for d in train],
+                          allow=[s.name for s in config.train if "/" not in s.spec])
     log(f"designs: {len(train)} train, {len(test)} test ({time.perf_counter() - t0:.1f} s)")
     base = {"format": FORMAT, "config_hash": digest, "git_revision": git_revision(),
             "config": config.to_dict()}

@@ -129,3 +129,11 @@ def test_a_functional_cell_pretrains_on_every_training_designs_views(tmp_path, c
     assert info["pretrain_designs"] == ["maj5", "mux8"]  # every training design, text or not
     assert info["pretrain_graphs"] >= 2  # each design's whole view at least
     assert len(list((cache / "views").iterdir())) == 2 * 3  # per design and seed
+
+
+def test_a_test_only_training_design_is_refused_before_any_cell(tmp_path, cache):
+    # cla8 computes RTLLM's adder_8bit: refused by its function, though it is ours by name
+    text = CONFIG.replace('train = [', 'train = ["cla8", ')
+    with pytest.raises(Exception, match="cla8.*rtllm adder_8bit, by function"):
+        _run(tmp_path, cache, text)
+    assert not (tmp_path / "exp.jsonl").exists()
