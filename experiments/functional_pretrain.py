@@ -4,15 +4,18 @@
         [--steps 300] [--record FILE]
 
 Data: the project's designs (data/designs) minus train_encoder.py's
-HOLDOUT; per training design its synthesised AIG (one view with its signal
+HOLDOUT, VALIDATION and the test-only benchmarks' equivalents, and
+``--corpus-designs`` designs of the RTL corpus; per training design its synthesised AIG (one view with its signal
 probabilities and truth-table pairs) and, for up to ``--outputs`` outputs
 whose cone has 5..150 ANDs, a contrast sample (the cone, its versions
 after two seeded aigverse recipes proven equivalent, one inverted and one
-rewired mutant and one other output proven different). Every method trains
-on these same graphs; the encoder is the default DeepGCN (64 wide, 7
+rewired mutant and one other output proven different)
+(:mod:`circuitlab.pretrain.functional_corpus`). Every method trains
+on these same graphs; the encoder is by default the DeepGCN (64 wide, 7
 layers, mean_max read-out, fan-in -> fan-out only).
 
-Measured on the 10 HOLDOUT designs, for every method and seed, beside the
+Measured on the 10 VALIDATION designs (never pre-trained on; ``--evaluate
+holdout``: the 10 HOLDOUT designs), for every method and seed, beside the
 untrained encoder of the same seed and the trivial baselines:
 
 - equivalence ROC-AUC of the embedding cosine on the pairs of
@@ -43,6 +46,10 @@ sys.path.insert(0, str(ROOT / "experiments"))
 from train_encoder import HOLDOUT  # noqa: E402  the held-out split of the shipped encoder
 
 DESIGNS = ROOT / "data" / "designs"
+VALIDATION = ("absdiff8", "barrel8", "bin2bcd8", "cmp6s", "inc16", "lzc16", "minmax8",
+              "mul6x6", "popcount16", "satadd8s")
+"""Training designs of tasks.toml kept out of pre-training to choose a configuration on;
+``--evaluate holdout`` measures on HOLDOUT instead (test designs of tasks.toml)."""
 NAME_ONLY = ("traffic_light",)
 """Project designs sharing only a name with a test-only design (their function differs)."""
 CACHE = Path(tempfile.gettempdir()) / "circuitlab_functional_pretrain"
@@ -135,6 +142,7 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus-designs", type=int, default=0,
                         help="train on this many of its designs too")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--evaluate", choices=("validation", "holdout"), default="validation")
     parser.add_argument("--backbone", default="deepgcn")
     parser.add_argument("--layers", type=int, default=7)
     parser.add_argument("--pool", default="mean_max")
@@ -154,12 +162,13 @@ def run(args) -> int:
     from circuitlab.datasets.test_only import screen
 
     t0 = time.perf_counter()
-    train = designs(exclude=HOLDOUT)
+    held = VALIDATION if args.evaluate == "validation" else HOLDOUT
+    train = designs(exclude=HOLDOUT + VALIDATION)
     refused = dict(screen([(d.name, d.aig) for d in train], allow=NAME_ONLY))
     for name, reason in refused.items():
         print(f"not trained on {name}: it is the test-only {reason}", flush=True)
     train = [d for d in train if d.name not in refused]
-    test = designs(only=HOLDOUT)
+    test = designs(only=held)
     graphs = training_graphs(train, args)
     print(f"{len(graphs)} training graphs ({sum(g.num_nodes for g in graphs)} nodes) from "
           f"{len(train)} designs; {len(test)} held out; {time.perf_counter() - t0:.0f} s",
@@ -174,7 +183,8 @@ def run(args) -> int:
         untrained = evaluate(build_encoder(encoder), train, test)
         _record(args.record, {"method": "untrained", "seed": seed, "rev": rev,
                               "bidirectional": args.bidirectional, "backbone": args.backbone,
-                              "layers": args.layers, "pool": args.pool, **untrained})
+                              "layers": args.layers, "pool": args.pool, "evaluate": args.evaluate,
+                              **untrained})
         for method in args.methods.split(","):
             config = PretrainConfig(encoder=encoder, method=method, steps=args.steps,
                                     node_budget=args.node_budget, seed=seed, device="cpu",
@@ -188,6 +198,7 @@ def run(args) -> int:
             _record(args.record, {"method": method, "seed": seed, "rev": rev,
                                   "bidirectional": args.bidirectional, "backbone": args.backbone,
                                   "layers": args.layers, "pool": args.pool, "steps": args.steps,
+                                  "evaluate": args.evaluate,
                                   "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],
                                   **found})
