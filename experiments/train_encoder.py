@@ -1,6 +1,12 @@
-"""Train the shipped graph encoder: MGVGA (MGM + VGA) on the project's designs.
+"""Train the shipped graph encoder on the project's designs.
 
-    python experiments/train_encoder.py [--steps N] [--recipes R] [--out FILE] [--record FILE]
+    python experiments/train_encoder.py [--config NAME] [--steps N] [--recipes R]
+        [--corpus ROOT [--corpus-designs N]] [--out FILE] [--record FILE]
+
+With ``--config pretrain_func`` (the functional objectives): each design's
+functional views (circuitlab.pretrain.functional_corpus) of data/designs
+minus HOLDOUT and the test-only benchmarks' equivalents, plus the first
+``--corpus-designs`` designs of an RTL corpus. Otherwise, as follows.
 
 Config: circuitlab/configs/pretrain_default.toml (MiniLM text tokens, M = 16,
 D = 384), ``steps`` overridden here. Data: data/designs minus the fixed
@@ -31,14 +37,21 @@ sys.path.insert(0, str(ROOT))
 HOLDOUT = ("alu8f", "bitrev16", "cmp8u", "div8by4", "ham74enc", "maj5", "parity16",
            "rom_sin32", "sqr6", "vending")
 """Designs never trained on; the evaluation split (benchmarks/eval_encoder.py)."""
+NAME_ONLY = ("traffic_light",)
+"""Designs sharing only a name with a test-only design (their function differs)."""
 
-CONFIG = ROOT / "circuitlab" / "configs" / "pretrain_default.toml"
 DESIGNS = ROOT / "data" / "designs"
 EVAL_SEEDS = (0, 1, 2)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="pretrain_default",
+                        help="a shipped pre-training config or a .toml file")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="RTL corpus whose designs are added (functional configs)")
+    parser.add_argument("--corpus-designs", type=int, default=None,
+                        help="the first N designs of --corpus (default: all)")
     parser.add_argument("--steps", type=int, default=1200)
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (default: circuitlab.training.threads' rule)")
@@ -61,13 +74,20 @@ def run(args) -> int:
     from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
     from circuitlab.pretrain.evaluate import reconstruction_metrics
 
-    config = PretrainConfig.load(CONFIG).with_overrides(
+    from circuitlab import config as config_file
+
+    config = PretrainConfig.load(config_file.resolve(args.config)).with_overrides(
         ["--steps", str(args.steps), "--seed", str(args.seed), "--device", "cpu",
          "--progress", "false", "--ckpt-interval", str(args.steps)])
     t0 = time.perf_counter()
     corpus = CorpusParams(recipes=args.recipes, recipe_length=10, seed=args.seed)
-    graphs = verilog_corpus(DESIGNS, corpus, exclude=HOLDOUT)
-    held = verilog_corpus(DESIGNS, CorpusParams(), designs=HOLDOUT)
+    functional = bool(config.functional_objectives) and not config.uses_text
+    if functional:
+        graphs = functional_graphs(config, args)
+        held = []
+    else:
+        graphs = verilog_corpus(DESIGNS, corpus, exclude=HOLDOUT)
+        held = verilog_corpus(DESIGNS, CorpusParams(), designs=HOLDOUT)
     data_s = time.perf_counter() - t0
     print(f"{len(graphs)} training graphs ({sum(g.num_nodes for g in graphs)} nodes) from "
           f"{len({g.design for g in graphs})} designs; {len(held)} held out; {data_s:.0f} s",
@@ -87,14 +107,19 @@ def run(args) -> int:
         "data": {"designs": str(DESIGNS.relative_to(ROOT)), "holdout": list(HOLDOUT),
                  "train_designs": sorted({g.design for g in graphs}),
                  "train_graphs": len(graphs), "train_nodes": sum(g.num_nodes for g in graphs),
-                 "recipes_per_design": args.recipes, "recipe_length": corpus.recipe_length,
-                 "text": "circuitlab.llm defaults (all-MiniLM-L6-v2, M=16, D=384)"},
+                 "recipes_per_design": None if functional else args.recipes,
+                 "recipe_length": None if functional else corpus.recipe_length,
+                 "corpus": None if args.corpus is None else str(args.corpus),
+                 "corpus_designs": args.corpus_designs,
+                 "text": None if functional else
+                 "circuitlab.llm defaults (all-MiniLM-L6-v2, M=16, D=384)"},
         "steps": stats["steps"], "epochs": stats["epochs"],
         "train_seconds": round(train_s, 1), "data_seconds": round(data_s, 1),
         "graphs_per_s": round(stats["graphs_per_s"], 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "last_logged": {k: float(v) for k, v in last.items()},
-        "heldout": reconstruction_metrics(model, held, EVAL_SEEDS),
+        "heldout": reconstruction_metrics(model, held, EVAL_SEEDS) if held else
+        "see experiments/configs/functional.toml (the protocol on the test designs)",
         "eval_seeds": list(EVAL_SEEDS),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, "
                    f"torch {torch.__version__}",
@@ -107,6 +132,31 @@ def run(args) -> int:
     print(json.dumps({k: record[k] for k in ("steps", "train_seconds", "peak_rss_mib",
                                              "heldout")}, indent=1))
     return 0
+
+
+def functional_graphs(config, args) -> list:
+    """The functional views of data/designs minus HOLDOUT and the test-only benchmarks'
+    equivalents, and of ``--corpus``'s designs."""
+    from circuitlab.datasets.rtl_corpus import rtl_corpus_aigs
+    from circuitlab.datasets.test_only import screen
+    from circuitlab.parallel import BuildOptions
+    from circuitlab.pretrain.functional_corpus import (FunctionalSampleParams,
+                                                       functional_training_graphs)
+    from circuitlab.synth.design import VERILOG_SUFFIXES, list_designs, read_design
+
+    designs = [(p.stem, read_design(p)) for p in list_designs(DESIGNS, VERILOG_SUFFIXES)
+               if p.stem not in HOLDOUT]
+    refused = dict(screen(designs, allow=NAME_ONLY))
+    for name, reason in refused.items():
+        print(f"not trained on {name}: it is the test-only {reason}", flush=True)
+    designs = [(n, a) for n, a in designs if n not in refused]
+    if args.corpus is not None:
+        designs += rtl_corpus_aigs(args.corpus, args.corpus_designs)
+    params = FunctionalSampleParams(encoding=config.encoder.encoding, seed=config.seed,
+                                    max_nodes=config.node_budget)
+    cache = Path(tempfile.gettempdir()) / "circuitlab_train_encoder_views"
+    return functional_training_graphs(designs, cache, params, BuildOptions(jobs=1),
+                                      allow=NAME_ONLY)
 
 
 if __name__ == "__main__":
