@@ -123,7 +123,9 @@ def pretrain_graphs(designs: Sequence[Design], config, cache: Path | None = None
                 [(d.name, d.aig) for d in designs], (cache or Path(tmp)) / "views",
                 FunctionalSampleParams(encoding=config.encoder.encoding, seed=config.seed,
                                    max_nodes=config.node_budget),
-                BuildOptions(jobs=1, progress=False))
+                BuildOptions(jobs=1, progress=False),
+                # the runner screened the names against the config's sources; functions here
+                allow=[d.name for d in designs])
     graphs = []
     for design in designs:
         graph = to_pyg(design.aig, config.encoder.encoding)
