@@ -53,9 +53,10 @@ class FunctionalSampleParams:
             are the positives.
         recipe_length: steps of each version's recipe.
         engine: what runs the recipes (``"aigverse"``: pip-only).
-        max_nodes: a whole-design view over this many graph nodes is left
-            out (the design's cones still give samples); keep it under the
-            pre-training node budget.
+        max_nodes: a graph over this many nodes is left out (a whole-design
+            view: the design's cones still give samples; a contrast sample:
+            the next output is tried); keep it under the pre-training node
+            budget.
         encoding: graph encoding of the views.
         seed: seed of the recipes, the output choice and the mutations.
     """
@@ -108,8 +109,9 @@ def design_views(name: str, aig: Aig, params: FunctionalSampleParams = Functiona
             if sample.positives and sample.negatives:
                 graph = contrast_graph(sample, params.encoding)
                 graph.name = f"{name} output {out}"
-                graphs.append(graph)
-                found += 1
+                if graph.num_nodes <= params.max_nodes:
+                    graphs.append(graph)
+                    found += 1
     for graph in graphs:
         graph.design = name
     return graphs

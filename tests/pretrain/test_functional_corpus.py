@@ -57,3 +57,11 @@ def test_a_test_only_design_is_refused_before_any_work(tmp_path):
 def test_a_cone_range_upside_down_is_refused():
     with pytest.raises(ParamError, match="max_cone"):
         FunctionalSampleParams(min_cone=10, max_cone=5)
+
+
+def test_no_graph_exceeds_the_node_cap():
+    params = FunctionalSampleParams(outputs=3, min_cone=3, max_nodes=150)
+    graphs = design_views("adder4", adder(), params)
+    assert graphs and all(g.num_nodes <= 150 for g in graphs)
+    assert len(design_views("adder4", adder(), FunctionalSampleParams(
+        outputs=3, min_cone=3))) > len(graphs)
