@@ -40,6 +40,8 @@ from circuitlab.synth.recipes import ENGINES, recipe_versions
 __all__ = ["FunctionalSampleParams", "design_views", "functional_training_graphs"]
 
 _SUFFIX = ".views"
+_FORMAT = 2
+"""Part of every cache key: raised whenever what design_views makes changes."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def functional_training_graphs(designs: Sequence[tuple[str, Aig]], cache: str | 
     designs = list(designs)
     check_training_corpus(designs, allow=allow)
     cache = Path(cache)
-    salt = json.dumps(asdict(params), sort_keys=True).encode()
+    salt = json.dumps([_FORMAT, asdict(params)], sort_keys=True).encode()
     items = []
     for name, aig in designs:
         aiger = dump_aiger(aig)
