@@ -4,7 +4,8 @@
                                          [--out FILE] [--record FILE]
 
 Data: every design of data/designs synthesised with Yosys; the training
-designs are all but train_encoder.py's HOLDOUT (which neither the encoder
+designs are all but the test-only benchmarks' equivalents and
+train_encoder.py's HOLDOUT (which neither the encoder
 nor the head ever sees), the HOLDOUT designs are the test designs. Labels:
 the shared recipe set of circuitlab.tasks.qor (recipe k =
 random_recipe(k, 20)), run with aigverse and cached under --cache. The head
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "experiments"))
 
-from train_encoder import HOLDOUT  # noqa: E402  (the encoder's held-out split)
+from train_encoder import HOLDOUT, NAME_ONLY  # noqa: E402  (the encoder's held-out split)
 
 DESIGNS = ROOT / "data" / "designs"
 
@@ -75,7 +76,12 @@ def run(args) -> int:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         aigs = dict(pool.map(_synthesize, files))
     synth_s = time.perf_counter() - t0
-    train = [Design(n, a) for n, a in sorted(aigs.items()) if n not in HOLDOUT]
+    from circuitlab.datasets.test_only import screen
+    refused = dict(screen(aigs.items(), allow=NAME_ONLY))
+    for name, reason in refused.items():
+        print(f"not trained on {name}: it is the test-only {reason}", flush=True)
+    train = [Design(n, a) for n, a in sorted(aigs.items())
+             if n not in HOLDOUT and n not in refused]
     test = [Design(n, aigs[n]) for n in HOLDOUT]
     print(f"{len(train)} training designs, {len(test)} held out; synthesis {synth_s:.0f} s",
           flush=True)
