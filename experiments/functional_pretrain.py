@@ -146,6 +146,7 @@ def main(argv=None) -> int:
     parser.add_argument("--backbone", default="deepgcn")
     parser.add_argument("--layers", type=int, default=7)
     parser.add_argument("--pool", default="mean_max")
+    parser.add_argument("--hidden", type=int, default=64)
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "functional_pretrain.jsonl")
     args = parser.parse_args(argv)
@@ -176,6 +177,7 @@ def run(args) -> int:
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()
     encoder = EncoderConfig(backbone=args.backbone, layers=args.layers, pool=args.pool,
+                            hidden=args.hidden,
                             bidirectional=args.bidirectional)
     args.record.parent.mkdir(parents=True, exist_ok=True)
     for seed in [int(s) for s in args.seeds.split(",")]:
@@ -183,7 +185,8 @@ def run(args) -> int:
         untrained = evaluate(build_encoder(encoder), train, test)
         _record(args.record, {"method": "untrained", "seed": seed, "rev": rev,
                               "bidirectional": args.bidirectional, "backbone": args.backbone,
-                              "layers": args.layers, "pool": args.pool, "evaluate": args.evaluate,
+                              "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
+                              "evaluate": args.evaluate,
                               **untrained})
         for method in args.methods.split(","):
             config = PretrainConfig(encoder=encoder, method=method, steps=args.steps,
@@ -197,7 +200,8 @@ def run(args) -> int:
             found = evaluate(stats["model"].encoder, train, test)
             _record(args.record, {"method": method, "seed": seed, "rev": rev,
                                   "bidirectional": args.bidirectional, "backbone": args.backbone,
-                                  "layers": args.layers, "pool": args.pool, "steps": args.steps,
+                                  "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
+                                  "steps": args.steps,
                                   "evaluate": args.evaluate,
                                   "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],
