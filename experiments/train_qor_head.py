@@ -8,7 +8,7 @@ designs are all but the test-only benchmarks' equivalents and
 train_encoder.py's HOLDOUT (which neither the encoder
 nor the head ever sees), the HOLDOUT designs are the test designs. Labels:
 the shared recipe set of circuitlab.tasks.qor (recipe k =
-random_recipe(k, 20)), run with aigverse and cached under --cache. The head
+random_recipe(k, 20)), run by --engine (QorParams' by default) and cached under --cache. The head
 (circuitlab.tasks.qor.QorParams defaults, ``recipes`` overridden) is trained
 with a validation split of the training designs for early stopping, seeded.
 Writes the self-contained checkpoint (head, encoder, recipe set, the
@@ -48,6 +48,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipes", type=int, default=None,
                         help="recipes per design (default: QorParams' full-protocol size)")
+    parser.add_argument("--engine", default=None,
+                        help="what labels the recipes (default: QorParams' engine)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=ROOT / "out" / "qor-cache")
@@ -70,6 +72,8 @@ def run(args) -> int:
     from circuitlab.tasks.qor_head import save_head
 
     overrides = {} if args.recipes is None else {"recipes": args.recipes}
+    if args.engine is not None:
+        overrides["engine"] = args.engine
     params = QorParams(jobs=args.jobs, progress=True, **overrides)
     t0 = time.perf_counter()
     files = sorted(DESIGNS.glob("*.v"))
