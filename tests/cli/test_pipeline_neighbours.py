@@ -15,7 +15,8 @@ def test_each_neighbour_gets_its_centred_cosine_and_the_mean_is_printed(tmp_path
     ref = load_reference()
     width = load_default_encoder().pool_dim
     rng = np.random.default_rng(0)
-    graphs = (ref.mean + 0.1 * rng.normal(size=(3, width))).astype(np.float32)
+    scale = 0.1 * np.linalg.norm(ref.mean) / np.sqrt(width)  # small beside the mean
+    graphs = (ref.mean + scale * rng.normal(size=(3, width))).astype(np.float32)
     names = np.array(["a", "b", "c"])
     np.savez(tmp_path / EMBEDDINGS, designs=names, graphs=graphs)
     raw = pairwise_cosine(graphs)

