@@ -128,7 +128,10 @@ def print_neighbours(rows: list[dict], params) -> None:
     if not done:
         return
     calibrated = _calibrated(params.out / EMBEDDINGS)
-    print(f"graph encoder (shipped, MGVGA pre-trained): {len(done)} designs embedded in "
+    from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT, load_pretrain_checkpoint
+    state = load_pretrain_checkpoint(DEFAULT_CHECKPOINT)
+    what = f"{state['config']['encoder']['backbone']}, pre-trained with {state['config']['method']}"
+    print(f"graph encoder (shipped: {what}): {len(done)} designs embedded in "
           f"{params.out / EMBEDDINGS}; nearest other design by cosine similarity "
           f"(raw{', centred' if calibrated else ''}):")
     for r in done[:NEIGHBOURS_SHOWN]:

@@ -67,8 +67,8 @@ def load_encoder(path: str | Path | None = None) -> Encoder:
 def load_default_encoder() -> Encoder:
     """The shipped pre-trained encoder (``circuitlab/nn/checkpoints/default.pt``), eval mode.
 
-    MGVGA (MGM + VGA) pre-training on the project's designs; how it was
-    trained: ``experiments/train_encoder.py`` and its record in
-    ``experiments/results/``.
+    The ``dag`` encoder pre-trained with the functional objectives
+    (``pretrain_func``) on the project's designs; how it was trained:
+    ``experiments/train_encoder.py`` and its record in ``experiments/results/``.
     """
     return load_encoder()
