@@ -37,6 +37,7 @@ from circuitlab.fsutil import atomic_path
 from circuitlab.inference import encode_aigs
 from circuitlab.io import write_aiger
 from circuitlab.io.aiger import parse_aiger
+from circuitlab.io.abc_process import abc_available
 from circuitlab.io.aiger_write import dump_aiger
 from circuitlab.parallel import pmap
 from circuitlab.synth.design import DesignParams, VERILOG_SUFFIXES, list_designs, read_design_top
@@ -336,8 +337,9 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     (the checkpoint's ``heldout``); each of ``rows`` among them (its AIG
     ``aigs[k]``) is evaluated by :func:`circuitlab.tasks.qor.evaluate_head`
     on the first ``params.qor_recipes`` recipes of the head's shared set
-    (labels cached in ``<out>/qor-cache``). Its row gets ``qor``:
-    ``{"model", "baseline", "random": {...}, "spread", "recipes"}`` (the
+    (labels cached in ``<out>/qor-cache``; by the head's engine, aigverse
+    where that is ABC and ABC is not installed). Its row gets ``qor``:
+    ``{"model", "baseline", "random": {...}, "spread", "recipes", "engine"}`` (the
     metrics of :func:`circuitlab.tasks.qor.evaluate`; the baseline is the
     recipes' mean rank over the head's training designs, ``random`` the
     expected value of a random order) and ``qor_seconds``, the stage's wall
@@ -357,11 +359,15 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
     if not todo:
         return
     count = min(params.qor_recipes, meta["recipes"]["count"])
+    engine = meta["recipes"]["engine"]
+    if engine == "abc" and not abc_available():
+        engine = "aigverse"  # pip-only: the same recipes, labelled by the other engine
     try:
         with torch_threads():
             results = evaluate_head(head, encoder, meta,
                                     [Design(r["design"], a) for r, a in todo], count,
-                                    cache=params.out / QOR_CACHE, jobs=params.jobs)
+                                    cache=params.out / QOR_CACHE, jobs=params.jobs,
+                                    engine=engine)
     except CircuitlabError as exc:
         for row, _ in todo:
             row["qor_error"] = str(exc).splitlines()[0]
@@ -371,7 +377,7 @@ def qor_stage(rows: list[dict], aigs: list, params: PipelineParams) -> None:
         row["qor"] = {side: {k: None if np.isnan(v) else round(float(v), 4)
                              for k, v in result[side].items()}
                       for side in ("model", "baseline", "random")}
-        row["qor"].update(spread=result["spread"], recipes=count)
+        row["qor"].update(spread=result["spread"], recipes=count, engine=engine)
         row["qor_seconds"] = seconds
 
 

@@ -184,8 +184,8 @@ def print_qor(rows: list[dict]) -> None:
         return
     ranked = [r for r in done if r["qor"]["spread"] > 1]
     print(f"QoR ranking (shipped head, {done[0]['qor']['recipes']} recipes on each of "
-          f"{len(done)} held-out designs, {len(ranked)} with more than one AND count; "
-          f"{sum(r['qor_seconds'] for r in done):.1f} s):")
+          f"{len(done)} held-out designs, {len(ranked)} with more than one AND count; labels "
+          f"by {done[0]['qor']['engine']}; {sum(r['qor_seconds'] for r in done):.1f} s):")
     table = []
     names = {"model": "QoR head", "baseline": "mean-rank baseline", "random": "random order"}
     for side in ("model", "baseline", "random"):

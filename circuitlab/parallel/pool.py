@@ -33,6 +33,11 @@ def terminate(pool: ProcessPoolExecutor) -> None:
     """Cancel ``pool``'s pending calls and end its workers now, running calls included."""
     # the executor has no public way to stop a running call: its processes are ended here
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        # nothing will read what is left for the ended workers: neither the executor's
+        # manager thread nor the interpreter's exit may wait to flush it into their pipe
+        call_queue.cancel_join_thread()
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         if proc.is_alive():

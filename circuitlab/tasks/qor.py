@@ -272,11 +272,12 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
 
 def evaluate_head(head, encoder, meta: dict, designs: Sequence[Design], count: int,
                   cache: Path | None = None, jobs: int = 1,
-                  progress: bool = False) -> list[dict]:
+                  progress: bool = False, engine: str | None = None) -> list[dict]:
     """A trained head (as :func:`~circuitlab.tasks.qor_head.load_head` returns it) judged
     on ``designs``: one :func:`evaluate` row each, over the first ``count`` recipes of
     the head's shared set, labelled by :func:`~circuitlab.tasks.qor_labels.recipe_labels`
-    (cached under ``cache``), against the mean-rank baseline of the head's training designs.
+    with ``engine`` (default: the one that labelled the head's training designs; cached
+    under ``cache``), against the mean-rank baseline of the head's training designs.
 
     Raises:
         CircuitlabError: a recipe that fails, a graph over the node budget.
@@ -286,8 +287,8 @@ def evaluate_head(head, encoder, meta: dict, designs: Sequence[Design], count: i
     from circuitlab.tasks.recipe_encoder import recipe_tokens  # loads torch: only when used
 
     recipes = shared_recipes(count, meta["recipes"]["seed"], meta["recipes"]["length"])
-    labels, _ = recipe_labels(designs, recipes, meta["recipes"]["engine"], cache, jobs,
-                              progress=progress)
+    labels, _ = recipe_labels(designs, recipes, engine or meta["recipes"]["engine"], cache,
+                              jobs, progress=progress)
     graphs, _ = encode_aigs([d.aig for d in designs], encoder, names=[d.name for d in designs])
     base_score, base_ratio = baseline_predictions(
         np.asarray(meta["train_ands"])[:, :count], np.asarray(meta["train_ands_before"]))

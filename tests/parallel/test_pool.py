@@ -65,7 +65,13 @@ def test_jobs_must_be_positive():
 
 
 SCRIPT = textwrap.dedent("""
-    import sys, time
+    import faulthandler, signal, sys, time
+
+    def interrupted(signum, frame):  # as Python's own handler, and a hang shows where
+        faulthandler.dump_traceback_later(10, exit=True)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
     from pathlib import Path
     sys.path.insert(0, {tests!r})
     from test_pool import say_started_then_sleep
@@ -90,16 +96,16 @@ def test_sigint_to_the_process_group_stops_the_map_at_once(tmp_path):
     script.write_text(SCRIPT.format(tests=str(Path(__file__).parent), folder=str(folder),
                                     started=str(started)))
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
-                            start_new_session=True, env={**os.environ})
+                            stderr=subprocess.PIPE, start_new_session=True, env={**os.environ})
     deadline = time.monotonic() + 120  # both workers inside their calls, however slow the start
     while len(list(started.iterdir())) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(list(started.iterdir())) == 2, "the workers never started their calls"
     sent = time.perf_counter()
     os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C at a terminal: parent and workers
-    out, _ = proc.communicate(timeout=20)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and out == b"interrupted\n", err.decode()[-3000:]
     assert time.perf_counter() - sent < 3
-    assert proc.returncode == 130 and out == b"interrupted\n"
     assert list(folder.iterdir()) == []
     # no worker left behind
     assert subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True).stdout == b""
