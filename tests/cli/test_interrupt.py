@@ -27,10 +27,18 @@ def random_aig(ands: int, seed: int = 0):
     return b.build()
 
 
+def default_sigint() -> None:
+    """In the child before exec: SIGINT as at a terminal. A shell that starts the suite in
+    the background (``cmd &`` without job control) passes SIGINT ignored, and Python keeps
+    an ignored SIGINT ignored, as every program should."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(argv: list[str], after: float) -> tuple[subprocess.CompletedProcess, float]:
     """Run ``circuitlab argv``, send SIGINT to its process group after ``after`` seconds."""
     proc = subprocess.Popen([sys.executable, "-m", "circuitlab", *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True, text=True)
+                            stderr=subprocess.PIPE, start_new_session=True, text=True,
+                            preexec_fn=default_sigint)
     time.sleep(after)
     assert proc.poll() is None, "the command ended before the interrupt"
     sent = time.perf_counter()
