@@ -43,15 +43,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "experiments"))
 
-from train_encoder import HOLDOUT  # noqa: E402  the held-out split of the shipped encoder
+from train_encoder import HOLDOUT, NAME_ONLY  # noqa: E402  the shipped encoder's split
 
 DESIGNS = ROOT / "data" / "designs"
 VALIDATION = ("absdiff8", "barrel8", "bin2bcd8", "cmp6s", "inc16", "lzc16", "minmax8",
               "mul6x6", "popcount16", "satadd8s")
 """Training designs of tasks.toml kept out of pre-training to choose a configuration on;
 ``--evaluate holdout`` measures on HOLDOUT instead (test designs of tasks.toml)."""
-NAME_ONLY = ("traffic_light",)
-"""Project designs sharing only a name with a test-only design (their function differs)."""
 CACHE = Path(tempfile.gettempdir()) / "circuitlab_functional_pretrain"
 
 

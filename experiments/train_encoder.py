@@ -152,8 +152,7 @@ def functional_graphs(config, args) -> list:
     designs = [(n, a) for n, a in designs if n not in refused]
     if args.corpus is not None:
         designs += rtl_corpus_aigs(args.corpus, args.corpus_designs)
-    params = FunctionalSampleParams(encoding=config.encoder.encoding, seed=config.seed,
-                                    max_nodes=config.node_budget)
+    params = FunctionalSampleParams.of_config(config)
     cache = Path(tempfile.gettempdir()) / "circuitlab_train_encoder_views"
     return functional_training_graphs(designs, cache, params, BuildOptions(jobs=1),
                                       allow=NAME_ONLY)

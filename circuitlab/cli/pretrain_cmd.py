@@ -131,7 +131,6 @@ def _functional_graphs(args: argparse.Namespace, config) -> list:
     designs = [(path.name, read_design(path, params)) for path in list_designs(args.graphs)]
     if args.corpus is not None:
         designs += rtl_corpus_aigs(args.corpus)
-    views = FunctionalSampleParams(encoding=config.encoder.encoding, seed=config.seed,
-                                   max_nodes=config.node_budget)
+    views = FunctionalSampleParams.of_config(config)
     return functional_training_graphs(designs, args.out / "views", views,
                                       BuildOptions(progress=config.progress))

@@ -83,6 +83,13 @@ class FunctionalSampleParams:
         require_choice(self.engine, ENGINES, "engine")
         require_choice(self.encoding, ENCODINGS, "encoding")
 
+    @classmethod
+    def of_config(cls, config) -> "FunctionalSampleParams":
+        """The views a :class:`~circuitlab.pretrain.PretrainConfig` trains on: its
+        encoding and seed, no graph over its node budget."""
+        return cls(encoding=config.encoder.encoding, seed=config.seed,
+                   max_nodes=config.node_budget)
+
 
 def design_views(name: str, aig: Aig, params: FunctionalSampleParams = FunctionalSampleParams()
                  ) -> list:

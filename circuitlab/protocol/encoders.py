@@ -121,8 +121,7 @@ def pretrain_graphs(designs: Sequence[Design], config, cache: Path | None = None
         with tempfile.TemporaryDirectory(prefix="circuitlab-views-") as tmp:
             return functional_training_graphs(
                 [(d.name, d.aig) for d in designs], (cache or Path(tmp)) / "views",
-                FunctionalSampleParams(encoding=config.encoder.encoding, seed=config.seed,
-                                   max_nodes=config.node_budget),
+                FunctionalSampleParams.of_config(config),
                 BuildOptions(jobs=1, progress=False),
                 # the runner screened the names against the config's sources; functions here
                 allow=[d.name for d in designs])
