@@ -71,7 +71,7 @@ def load_transformer(path: str | Path | None = None,
     with loading(path, "the transformer"):
         model = CircuitTransformer(ModelConfig.from_dict(ckpt["config"]["model"]))
         model.load_state_dict({k: v.float() for k, v in ckpt["model"].items()})
-        tokenizer = Tokenizer(TokenizerConfig(**ckpt["config"]["tokenizer"]))
+        tokenizer = Tokenizer(TokenizerConfig.from_dict(ckpt["config"]["tokenizer"]))
     return model.to(device).eval(), tokenizer
 
 

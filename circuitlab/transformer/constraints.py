@@ -24,17 +24,27 @@ finished sequence is equivalent to its target on the care set, whatever the
 model's scores.
 
 The witness loses nothing (``g`` is 0 at ``w``, so one child is, and ``AND``
-commutes) and guarantees progress: the right child's care set lacks ``w``,
-and the left child's is ``c & v`` plus one minterm, smaller than ``c`` when
-``g`` must be 0 on two or more care minterms. With one such minterm the left
-child would have to meet ``g``'s whole requirement, so the gate is useless
-and forbidden. Care sets therefore shrink strictly along every path, and a
-decoder cannot repeat a pointless subtree level after level.
+commutes). A gate makes *progress* when ``g`` must be 0 on two or more care
+minterms: then both children's care sets are strictly smaller than ``c``
+(the right one lacks ``w``; the left one is ``c & v`` plus one minterm). A
+gate without progress is not needed for the function (its left child could
+meet the requirement alone), but it is how a circuit shares logic: in
+``out0 = (a & b) & c`` with ``out1 = a & b`` the left child ``a & b`` is
+such a gate, and writing the same function without it costs an AND. The
+mask therefore allows at most ``slack`` gates without progress in a row
+along any path (:class:`~circuitlab.transformer.tokenizer.TokenizerConfig`);
+care sets shrink at least every ``slack + 1`` levels, so a decoder cannot
+repeat a pointless subtree level after level. With ``slack`` 0 (rule 2)
+the scripts' circuits grow by 30 % to obey the mask
+(``benchmarks/bench_transformer_quality.py``, "label under the mask rule"),
+with 4 by under 1 %.
 
 Mask rule (shared by training and inference): a leaf is legal iff it meets
 the requirement, constants only as a whole output (a constant fan-in makes
-an AND pointless); ``AND`` (``NAND``) iff at least two care minterms must be
-0 (1), the slot is above ``max_depth``, the
+an AND pointless); ``AND`` (``NAND``) iff it makes progress (at least two
+care minterms must be 0 (1)) or the slot is fewer than ``slack`` gates
+without progress below the last gate with progress, the slot is above
+``max_depth``, the
 sequence can still be finished within ``max_len``, and no leaf *completes
 the output*: a legal leaf in the output's last open slot finishes it
 correctly with no AND, so a subtree there is never needed;
@@ -68,7 +78,7 @@ __all__ = ["MASK_RULE", "ConstraintState", "output_tables", "tables_to_words", "
 
 # Version of the mask rule below: training examples store masks, so a change
 # to the rule must change this (and examples are rebuilt).
-MASK_RULE = 2
+MASK_RULE = 3
 
 
 def tables_to_words(table: int, num_words: int) -> list[int]:
@@ -127,6 +137,7 @@ class ConstraintState:
         self.f_left = torch.zeros_like(self.f_care)
         self.f_has_left = torch.zeros(B, D, dtype=torch.bool, device=dev)
         self.f_nand = torch.zeros(B, D, dtype=torch.bool, device=dev)
+        self.f_slack = torch.zeros(B, D, dtype=torch.long, device=dev)
         self.sp = torch.zeros(B, dtype=torch.long, device=dev)
         self.out = torch.zeros(B, dtype=torch.long, device=dev)
         self.length = torch.zeros(B, dtype=torch.long, device=dev)
@@ -181,6 +192,11 @@ class ConstraintState:
         value = torch.where(at_root, self.root_value[rows, out], value)
         return care, value
 
+    def _slack(self) -> torch.Tensor:
+        """``[B]`` gates without progress still allowed in a row at the next slot."""
+        inner = self.f_slack[self._rows(), self._top()]
+        return torch.where(self.sp == 0, torch.full_like(inner, self.config.slack), inner)
+
     def _open_right(self) -> torch.Tensor:
         """``[B]`` right children still to be written above the next slot."""
         levels = torch.arange(self.f_has_left.shape[1], device=self.sp.device)
@@ -204,8 +220,9 @@ class ConstraintState:
         completes = leaf_ok.any(1) & (open_right == 0)
         gate_ok = active & ~completes & (self.sp < cfg.max_depth) & room
         mask = leaf_ok
-        mask[:, AND] = gate_ok & _two_or_more(care & ~value)
-        mask[:, NAND] = gate_ok & _two_or_more(care & value)
+        slack = self._slack() > 0
+        mask[:, AND] = gate_ok & (slack | _two_or_more(care & ~value))
+        mask[:, NAND] = gate_ok & (slack | _two_or_more(care & value))
         mask[:, EOS] = ~self.finished & (self.out >= self.num_outputs)
         mask[:, PAD] = ~mask.any(1)
         return mask
@@ -247,7 +264,11 @@ class ConstraintState:
             care, value = self.requirement()
             nand = tokens == NAND
             value = torch.where(nand[:, None], ~value & self.full, value)
+            progress = _two_or_more(care & ~value)
+            slack = torch.where(progress, torch.full_like(self.sp, self.config.slack),
+                                self._slack() - 1)
             r, sp = rows[is_gate], self.sp[is_gate]
+            self.f_slack[r, sp] = slack[is_gate]
             self.f_care[r, sp] = care[is_gate]
             self.f_value[r, sp] = value[is_gate]
             self.f_has_left[r, sp] = False

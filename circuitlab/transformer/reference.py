@@ -39,7 +39,7 @@ class ReferenceState:
         self.cares = [self.full] * len(values) if cares is None else [c & self.full
                                                                        for c in cares]
         self.tables = token_tables(config.num_inputs)
-        self.frames: list[list] = []  # [care, value, left or None, nand]
+        self.frames: list[list] = []  # [care, value, left or None, nand, children's slack]
         self.out = 0
         self.length = 0
         self.done = False
@@ -65,7 +65,7 @@ class ReferenceState:
         if not self.frames:
             out = min(self.out, len(self.values) - 1)
             return self.cares[out], self.values[out]
-        care, value, left, _ = self.frames[-1]
+        care, value, left = self.frames[-1][:3]
         if left is None:
             witness = _lowest_bit(care & ~value)
             return (care & value) | witness, self.full & ~witness
@@ -89,13 +89,18 @@ class ReferenceState:
             completes = any(mask) and open_right == 0
             if (not completes and len(self.frames) < cfg.max_depth
                     and self.length + pending + 3 <= self.limit):
-                mask[AND] = (care & ~value).bit_count() >= 2
-                mask[NAND] = (care & value).bit_count() >= 2
+                slack = self._slack() > 0
+                mask[AND] = slack or (care & ~value).bit_count() >= 2
+                mask[NAND] = slack or (care & value).bit_count() >= 2
         elif not self.finished:
             mask[EOS] = True
         if not any(mask):
             mask[PAD] = True
         return mask
+
+    def _slack(self) -> int:
+        """Gates without progress still allowed in a row at the next slot."""
+        return self.frames[-1][4] if self.frames else self.config.slack
 
     def path(self) -> tuple[int, tuple[int, ...]]:
         """Output index and root-to-slot path of the next slot."""
@@ -116,7 +121,9 @@ class ReferenceState:
             care, value = self.requirement()
             if token == NAND:
                 value = ~value & self.full
-            self.frames.append([care, value, None, token == NAND])
+            progress = (care & ~value).bit_count() >= 2
+            slack = self.config.slack if progress else self._slack() - 1
+            self.frames.append([care, value, None, token == NAND, slack])
             return
         f = self.tables[token]
         while True:

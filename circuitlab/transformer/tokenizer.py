@@ -64,12 +64,17 @@ class TokenizerConfig:
         num_outputs: most circuit outputs ``m`` (trees per sequence).
         max_len: most tokens per sequence, ``EOS`` included (``BOS`` not).
         max_depth: deepest tree level an AND node's children may sit at.
+        slack: most gates in a row along a tree path that the decoding mask
+            allows without progress (fewer than two care minterms at the
+            gate's controlling value; see :mod:`circuitlab.transformer.constraints`).
+            Checkpoints that do not record it were trained with 0.
     """
 
     num_inputs: int = 8
     num_outputs: int = 2
     max_len: int = 512
     max_depth: int = 24
+    slack: int = 4
 
     def __post_init__(self):
         if not 1 <= self.num_inputs <= MAX_TOKEN_INPUTS:
@@ -79,9 +84,16 @@ class TokenizerConfig:
             raise TokenizeError(f"num_outputs must be at least 1, not {self.num_outputs}")
         if self.max_len < 2 or self.max_depth < 1:
             raise TokenizeError("max_len must be at least 2 and max_depth at least 1")
+        if self.slack < 0:
+            raise TokenizeError(f"slack must be at least 0, not {self.slack}")
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TokenizerConfig":
+        """The config saved as ``d``; one saved before ``slack`` existed had none."""
+        return cls(**{"slack": 0, **d})
 
     @property
     def vocab_size(self) -> int:

@@ -94,7 +94,8 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
         d = dict(d)
-        d["tokenizer"] = TokenizerConfig(**d.get("tokenizer", {}))
+        d["tokenizer"] = (TokenizerConfig.from_dict(d["tokenizer"]) if "tokenizer" in d
+                         else TokenizerConfig())
         return cls(**d)
 
 

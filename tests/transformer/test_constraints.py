@@ -105,8 +105,9 @@ def test_mask_rule_details():
     x = b.add_inputs(2)
     b.add_output(b.and_(x[0], x[1]))
     aig = b.build()
-    care, value, counts = targets_from_aigs(CFG, [aig])
-    state = ConstraintState(CFG, care, value, counts)
+    cfg = TokenizerConfig(slack=0)
+    care, value, counts = targets_from_aigs(cfg, [aig])
+    state = ConstraintState(cfg, care, value, counts)
     legal = state.legal()[0]
     assert legal[AND] and legal[NAND] and legal.sum() == 2     # no leaf is x0 & x1
     state.advance(torch.tensor([AND]))
@@ -124,7 +125,7 @@ def test_mask_rule_details():
 
 
 def test_witness_minterm_orders_children():
-    cfg = TokenizerConfig(num_inputs=2, num_outputs=1, max_len=16)
+    cfg = TokenizerConfig(num_inputs=2, num_outputs=1, max_len=16, slack=0)
     b = AigBuilder()
     x = b.add_inputs(2)
     b.add_output(b.or_(x[0], x[1]))
@@ -140,6 +141,72 @@ def test_witness_minterm_orders_children():
     # !x0 (8) was the only left leaf, and the right one must be !x1 (10)
     assert state.legal()[0].nonzero()[:, 0].tolist() == [10]
     assert state.legal()[0].tolist() == ref.legal()
+
+
+def _slack_walk(cfg, values, seed):
+    """Random legal tokens, gate-leaning; the longest run of gates without progress."""
+    ref = ReferenceState(cfg, values)
+    rng = random.Random(seed)
+    runs, tokens, longest = [], [], 0  # runs: per open gate, its run along the path
+    while not ref.finished:
+        legal = [t for t, ok in enumerate(ref.legal()) if ok]
+        gates = [t for t in legal if t in (AND, NAND)]
+        t = rng.choice(gates) if gates and rng.random() < 0.6 else rng.choice(legal)
+        run = 0
+        if t in (AND, NAND):
+            care, value = ref.requirement()
+            ctrl = care & ~value if t == AND else care & value
+            run = (runs[-1] if runs else 0) + 1 if ctrl.bit_count() < 2 else 0
+        ref.advance(t)
+        tokens.append(t)
+        if t in (AND, NAND):
+            runs.append(run)
+            longest = max(longest, run)
+        del runs[len(ref.frames):]
+    return ref, tokens, longest
+
+
+@pytest.mark.parametrize("slack", [0, 1, 3])
+def test_slack_bounds_gates_without_progress(slack):
+    """A gate with fewer than two care minterms at its controlling value is allowed at
+    most ``slack`` times in a row along a path, and finished rows stay equivalent."""
+    cfg = TokenizerConfig(num_inputs=4, num_outputs=1, max_len=200, slack=slack)
+    tok = Tokenizer(cfg)
+    rng = random.Random(4)
+    seen, finished = 0, 0
+    for k in range(60):
+        aig = random_small_aig(rng, 4, rng.randint(2, 12), 1)
+        values = tables_to_ints(output_tables(cfg, aig))
+        ref, tokens, longest = _slack_walk(cfg, values, k)
+        assert longest <= slack
+        seen = max(seen, longest)
+        if ref.done:
+            finished += 1
+            back = tok.decode(tokens, 4, 1)
+            assert np.array_equal(output_tables(cfg, back), output_tables(cfg, aig))
+    assert seen == slack  # the bound is reached, not only respected
+    assert finished >= 30
+
+
+def test_slack_lets_a_shared_conjunction_sit_in_a_left_slot():
+    # out0 = (x0 & x1) & x2, out1 = x0 & x1: under slack 0 the left child of out0 may not
+    # be the AND x0 & x1, so out0 is rewritten (x0 & (x1 & x2)) and the pair costs 3 ANDs
+    b = AigBuilder()
+    x = b.add_inputs(3)
+    t = b.and_(x[0], x[1])
+    b.add_output(b.and_(t, x[2]))
+    b.add_output(t)
+    aig = b.build()
+    sizes = {}
+    for slack in (0, 1):
+        cfg = TokenizerConfig(slack=slack)
+        tok = Tokenizer(cfg)
+        values = tables_to_ints(output_tables(cfg, aig))
+        label = conform_label(cfg, tok.encode(aig).tokens.tolist(), values)
+        back = tok.decode(label, 3, 2)
+        assert np.array_equal(output_tables(cfg, back), output_tables(cfg, aig))
+        sizes[slack] = back.num_ands
+    assert sizes == {0: 3, 1: 2}
 
 
 def test_depth_cap_dead_end_fails_cleanly():

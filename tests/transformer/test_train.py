@@ -129,7 +129,7 @@ def test_bad_checkpoints_and_configs(examples, tmp_path):
 
 def test_a_run_can_start_from_another_runs_weights(examples, tmp_path):
     from dataclasses import replace
-    trained = train(_cfg(6), examples, examples, tmp_path / "a", progress=False)
+    trained = train(_cfg(12), examples, examples, tmp_path / "a", progress=False)
     init = str(tmp_path / "a" / "checkpoint.pt")
     still = dict(lr=1e-12, model={"dropout": 0.0})
     warm = train(replace(_cfg(1), init=init, **still), examples, examples, tmp_path / "b",

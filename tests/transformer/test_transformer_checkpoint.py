@@ -12,6 +12,7 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.training.checkpoint import FORMAT, save_checkpoint
 from circuitlab.transformer.checkpoint import DEFAULT_CHECKPOINT, KIND, load_transformer, \
     load_transformer_checkpoint
+from circuitlab.transformer.tokenizer import TokenizerConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +31,7 @@ def test_the_shipped_model_loads_the_weights_of_its_file():
     mine = model.state_dict()
     assert mine.keys() == raw["model"].keys() and not model.training
     assert all(torch.equal(mine[k], raw["model"][k].float()) for k in mine)
-    assert tokenizer.config.to_dict() == raw["tokenizer_config"]
+    assert tokenizer.config == TokenizerConfig.from_dict(raw["tokenizer_config"])
 
 
 def test_the_shipped_model_resaved_in_the_shared_format_gives_the_same_scores(tmp_path):
