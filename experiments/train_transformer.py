@@ -108,8 +108,12 @@ def run(args) -> int:
     out = Path(args.out)
     tok = Tokenizer(TokenizerConfig())
     key = json.dumps(tok.config.to_dict(), sort_keys=True)
+    # which circuits fit does not depend on the mask's slack: the pair data is kept
+    # across slacks, the examples (which hold masks) are not
+    fits_key = json.dumps({k: v for k, v in tok.config.to_dict().items() if k != "slack"},
+                          sort_keys=True)
     t0 = time.time()
-    held = build_pair_dataset(HELD_OUT, out / "data", args.workers, fits=tok.fits, fits_key=key)
+    held = build_pair_dataset(HELD_OUT, out / "data", args.workers, fits=tok.fits, fits_key=fits_key)
     from circuitlab.suites import default_cache_dir
     specs = train_specs(Path(args.data_root) if args.data_root else default_cache_dir(),
                         args.scale)
@@ -124,7 +128,8 @@ def run(args) -> int:
         pairs = []
         exact_bench = exact_bench_keys()
         for spec in specs:
-            data = build_pair_dataset(spec, out / "data", args.workers, fits=tok.fits, fits_key=key)
+            data = build_pair_dataset(spec, out / "data", args.workers, fits=tok.fits,
+                                      fits_key=fits_key)
             data = remove_functions(remove_functions(data, held), exact_bench)
             pairs += [(data.source(k), data.label(k)) for k in range(len(data))]
         train_ex, stats = make_examples(tok, pairs, max_source_tokens=256)

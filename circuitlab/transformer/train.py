@@ -15,7 +15,7 @@ per logged step) and ``curves.png`` (when matplotlib is installed).
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -235,7 +235,9 @@ def _warm_start(model: CircuitTransformer, cfg: TrainConfig) -> None:
     # dropout is a training setting, not part of the model's shape
     shape = [{k: v for k, v in c.to_dict().items() if k != "dropout"}
              for c in (start.config, cfg.model_config())]
-    if shape[0] != shape[1] or tokenizer.config != cfg.tokenizer:
+    # the slack is the mask's, not the token language's: a run may fine-tune under another
+    same_language = replace(tokenizer.config, slack=cfg.tokenizer.slack) == cfg.tokenizer
+    if shape[0] != shape[1] or not same_language:
         raise CircuitlabError(f"{cfg.init}: its model or tokenizer differs from this run's "
                               f"(preset {cfg.preset!r}); cannot start from it")
     model.load_state_dict(start.state_dict())

@@ -140,3 +140,10 @@ def test_a_run_can_start_from_another_runs_weights(examples, tmp_path):
     with pytest.raises(CircuitlabError, match="differs from this run"):
         train(replace(_cfg(1), preset="small", init=init), examples, examples, tmp_path / "d",
               progress=False)
+    # the mask's slack may change between runs; the token language may not
+    loose = train(replace(_cfg(1), init=init, tokenizer=replace(TC, slack=TC.slack + 1), **still),
+                  examples, examples, tmp_path / "e", progress=False)
+    assert abs(loose["val_loss"] - trained["val_loss"]) < 0.05 * trained["val_loss"]
+    with pytest.raises(CircuitlabError, match="differs from this run"):
+        train(replace(_cfg(1), init=init, tokenizer=replace(TC, max_depth=15)), examples,
+              examples, tmp_path / "f", progress=False)
