@@ -135,6 +135,10 @@ def _run_windows(args, aig, model, tokenizer, wparams) -> int:
     accepted = ", ".join(f"{name} {stats.accepted.get(name, 0)} (-{stats.gain.get(name, 0)})"
                          for name in ("table", "exact", "transformer", "scripts", "deepsyn"))
     print(f"windows:     {stats.windows_tried} tried; accepted: {accepted}")
+    per = ", ".join(f"{name} {stats.tried[name]}/{stats.offered.get(name, 0)}"
+                    for name in ("table", "exact", "transformer") if name in stats.tried)
+    if per:
+        print(f"generators:  windows given/smaller circuits returned: {per}")
     print(f"verdict:     {stats.verdict.name.lower()}")
     if stats.note:
         print(f"note:        {stats.note}")

@@ -27,6 +27,7 @@ from circuitlab.optimize.window_apply import (
     Candidate, apply_candidates, evaluate_gain, select_candidates,
 )
 from circuitlab.optimize.window_table import table_resynth
+from circuitlab.sim.tables import int_to_words
 
 __all__ = ["PassContext", "PassResult", "window_pass"]
 
@@ -75,12 +76,16 @@ class PassResult:
     Attributes:
         aig: the new circuit (the input when nothing was substituted).
         windows: windows tried.
+        tried, offered: per generator, windows it was given and windows for which
+            it returned a smaller circuit.
         accepted, gain: per generator, substitutions made and ANDs they removed.
         complete: every node was visited before the deadline.
     """
 
     aig: Aig
     windows: int = 0
+    tried: dict[str, int] = field(default_factory=dict)
+    offered: dict[str, int] = field(default_factory=dict)
     accepted: dict[str, int] = field(default_factory=dict)
     gain: dict[str, int] = field(default_factory=dict)
     complete: bool = True
@@ -157,7 +162,12 @@ def _exact_all(ctx: PassContext, tasks: list[ExactTask]) -> list[Aig | None]:
     return [ctx.exact_cache[t] for t in tasks]
 
 
-def _transformer_all(ctx: PassContext, sites: list["_Site"], deadline: float | None) -> None:
+def _tally(counts: dict[str, int], name: str) -> None:
+    counts[name] = counts.get(name, 0) + 1
+
+
+def _transformer_all(ctx: PassContext, sites: list["_Site"], deadline: float | None,
+                     result: PassResult) -> None:
     """Offer the transformer's circuits for the sites it fits (MFFC of 2 nodes or
     more, largest first), in batches while ``deadline`` is not passed."""
     # torch loads with the model code: only when the transformer generator runs
@@ -170,20 +180,37 @@ def _transformer_all(ctx: PassContext, sites: list["_Site"], deadline: float | N
             return
         batch = order[lo:lo + _TRANSFORMER_BATCH]
         aigs = [x.window.aig for x in batch]
-        keys = [(x.window.tables, len(x.window.leaves)) for x in batch]
+        keys = [(x.window.tables, len(x.window.leaves), x.care) for x in batch]
         todo = {}
         for key, a in zip(keys, aigs):
             if key not in ctx.transformer_cache and ctx.tokenizer.fits(a):
                 todo.setdefault(key, a)
         if todo:
+            cares = [_token_care(ctx.tokenizer.config.num_inputs, n, care, len(tables))
+                     for tables, n, care in todo]
             found, _ = search(ctx.model, ctx.tokenizer, list(todo.values()),
-                              SearchParams("greedy"))
+                              SearchParams("greedy"), cares=cares)
             for key, res in zip(todo, found):
                 smaller = res.aig.num_ands < res.source.num_ands
                 ctx.transformer_cache[key] = res.aig if smaller else None
         for site, key in zip(batch, keys):
+            if key in ctx.transformer_cache:
+                _tally(result.tried, "transformer")
             if ctx.transformer_cache.get(key) is not None:
+                _tally(result.offered, "transformer")
                 site.offers.append(("transformer", ctx.transformer_cache[key]))
+
+
+def _token_care(num_inputs: int, n: int, care: int, roots: int) -> np.ndarray:
+    """The care set of an ``n``-leaf window over the ``2^num_inputs`` minterms of the
+    token language, one ``[W]`` row per root: the leaves are the low inputs, the
+    others do not matter, so the pattern repeats."""
+    span = 1 << n
+    table = 0
+    for k in range(1 << (num_inputs - n)):
+        table |= care << (k * span)
+    words = int_to_words(table, max(1, (1 << num_inputs) // 64))
+    return np.tile(words, (roots, 1))
 
 
 @dataclass
@@ -209,7 +236,7 @@ def care_support(table: int, n: int, care: int) -> int:
 
 
 def _survey(ctx: PassContext, oracle: CareOracle | None,
-            windows: list[Window], tasks: list) -> list[_Site]:
+            windows: list[Window], tasks: list, result: PassResult) -> list[_Site]:
     """Sites of ``windows`` with the table generator's offers; exact tasks appended
     to ``tasks`` as ``(promise, site, task)``."""
     sites = []
@@ -220,8 +247,10 @@ def _survey(ctx: PassContext, oracle: CareOracle | None,
         sites.append(site)
         n, size = len(w.leaves), len(w.mffc)
         if "table" in ctx.generators and n <= 4 and len(w.roots) == 1:
+            _tally(result.tried, "table")
             found = table_resynth(tables[0], n, care, size)
             if found is not None:
+                _tally(result.offered, "table")
                 site.offers.append(("table", found))
                 continue
         if "exact" in ctx.generators and size >= 1:
@@ -283,14 +312,14 @@ def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
                 break
             windows = [w for r in roots[lo:lo + _CHUNK]
                        for w in _windows_of(s, r, ctx.max_leaves, ctx.max_roots)]
-            sites += _survey(ctx, oracle, windows, tasks)
+            sites += _survey(ctx, oracle, windows, tasks, result)
             report(0.3 * min(1.0, (lo + _CHUNK) / max(1, len(roots))))
         result.windows = len(sites)
         if "transformer" in ctx.generators and ctx.model is not None:
             # at most a third of the time left, the rest for the exact generator
             share = None if deadline is None else \
                 time.monotonic() + max(0.0, deadline - time.monotonic()) / 3
-            _transformer_all(ctx, sites, share)
+            _transformer_all(ctx, sites, share, result)
         tasks.sort(key=lambda t: -t[0])
         step = 4 * ctx.jobs
         for lo in range(0, len(tasks), step):
@@ -299,7 +328,9 @@ def window_pass(comb: Aig, ctx: PassContext, deadline: float | None,
                 break
             batch = tasks[lo:lo + step]
             for (_, site, _), found in zip(batch, _exact_all(ctx, [t for _, _, t in batch])):
+                _tally(result.tried, "exact")
                 if found is not None:
+                    _tally(result.offered, "exact")
                     site.offers.append(("exact", found))
             report(0.3 + 0.6 * min(1.0, (lo + step) / len(tasks)))
         cands = [c for c in (_best(s, oracle, site) for site in sites) if c is not None]

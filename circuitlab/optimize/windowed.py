@@ -126,6 +126,9 @@ class WindowStats:
         ands_before, ands_after: AND counts of the input and the result.
         levels_before, levels_after: depths (:func:`circuitlab.aig.depth`).
         windows_tried: windows whose function was resynthesised.
+        tried, offered: per generator, windows it was given and windows for
+            which it returned a smaller circuit (before the substitutions
+            were chosen).
         accepted: substitutions kept, per generator (``table``, ``exact``,
             ``transformer``), and ``scripts``: script runs kept.
         gain: ANDs removed, per generator and ``scripts``.
@@ -142,6 +145,8 @@ class WindowStats:
     levels_before: int
     levels_after: int
     windows_tried: int = 0
+    tried: dict[str, int] = field(default_factory=dict)
+    offered: dict[str, int] = field(default_factory=dict)
     accepted: dict[str, int] = field(default_factory=dict)
     gain: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -216,6 +221,9 @@ def optimize_windows(aig: Aig, params: WindowParams = WindowParams(), model=None
             result = window_pass(best, ctx, deadline, done, passes)
             passes += 1
             stats.windows_tried += result.windows
+            for total, part in ((stats.tried, result.tried), (stats.offered, result.offered)):
+                for name, count in part.items():
+                    total[name] = total.get(name, 0) + count
             for name, count in result.accepted.items():
                 _count(stats, name, count, result.gain[name])
             if result.aig.num_ands < best.num_ands:

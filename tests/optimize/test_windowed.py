@@ -146,6 +146,22 @@ def test_the_transformer_generator_offers_only_equivalent_windows():
     out, stats = optimize_windows(aig, params, model, tokenizer)
     _assert_sound(aig, out, stats)
     assert stats.windows_tried > 0 and set(stats.accepted) <= {"transformer"}
+    assert set(stats.tried) == {"transformer"} and stats.tried["transformer"] > 0
+    assert stats.accepted.get("transformer", 0) <= stats.offered.get("transformer", 0) \
+        <= stats.tried["transformer"]
+
+
+def test_window_care_sets_repeat_over_the_unused_token_inputs():
+    from circuitlab.optimize.window_pass import _token_care
+    from circuitlab.sim.tables import tables_to_ints
+
+    care = 0b10110010  # 3 leaves: patterns 1, 4, 5 and 7 occur
+    rows = _token_care(8, 3, care, roots=2)
+    assert rows.shape == (2, 4) and rows.dtype == np.uint64
+    wide = tables_to_ints(rows)
+    assert wide[0] == wide[1]
+    assert all((wide[0] >> m) & 1 == (care >> (m % 8)) & 1 for m in range(256))
+    assert tables_to_ints(_token_care(8, 8, care, roots=1))[0] == care
 
 
 def test_worker_processes_give_a_sound_result():
