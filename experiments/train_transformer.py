@@ -69,6 +69,40 @@ def train_specs(data_root: Path, scale: float) -> list[DataSpec]:
     return specs
 
 
+def fits_key_of(tok: Tokenizer) -> str:
+    """The pair data's cache key: which circuits fit does not depend on the mask's
+    slack, so the data is kept across slacks (the examples, which hold masks, are not)."""
+    return json.dumps({k: v for k, v in tok.config.to_dict().items() if k != "slack"},
+                      sort_keys=True)
+
+
+def training_pairs(specs, out: Path, tok: Tokenizer, held, workers: int = 1):
+    """Per spec, ``(spec, [(source, label, function key), ...])`` without the held-out
+    benchmark's functions and the exact benchmark's."""
+    exact_bench = exact_bench_keys()
+    for spec in specs:
+        data = build_pair_dataset(spec, out / "data", workers, fits=tok.fits,
+                                  fits_key=fits_key_of(tok))
+        data = remove_functions(remove_functions(data, held), exact_bench)
+        keys = data.function_keys()
+        yield spec, [(data.source(k), data.label(k), keys[k]) for k in range(len(data))]
+
+
+def improved_labels(paths) -> dict[bytes, "Aig"]:
+    """Labels of ``experiments/self_improve.py`` rounds by source function key; a
+    later file's label replaces an earlier one's where it is smaller."""
+    from circuitlab.io.aiger import parse_aiger
+    found = {}
+    for path in paths:
+        with np.load(path) as f:
+            keys, data, off = f["keys"], f["data"], f["offsets"]
+        for k, key in enumerate(keys.tolist()):
+            aig = parse_aiger(data[off[k]:off[k + 1]].tobytes(), f"{path} label {k}")
+            if key not in found or aig.num_ands < found[key].num_ands:
+                found[key] = aig
+    return found
+
+
 def exact_bench_keys() -> set[bytes]:
     """Functions of ``benchmarks/bench_exact_distance.py`` (one per 4-input NPN class)."""
     keys = set()
@@ -99,6 +133,9 @@ def main(argv=None) -> int:
     ap.add_argument("--export", default=None, help="write the fp16 weights here at the end")
     ap.add_argument("--init", default="",
                     help="start from this checkpoint's weights (fine-tuning; new optimiser)")
+    ap.add_argument("--labels", nargs="*", default=[],
+                    help="label files of experiments/self_improve.py rounds: a smaller label "
+                         "there replaces the pair's")
     args = ap.parse_args(argv)
     with torch_threads(args.threads):
         return run(args)
@@ -108,17 +145,16 @@ def run(args) -> int:
     out = Path(args.out)
     tok = Tokenizer(TokenizerConfig())
     key = json.dumps(tok.config.to_dict(), sort_keys=True)
-    # which circuits fit does not depend on the mask's slack: the pair data is kept
-    # across slacks, the examples (which hold masks) are not
-    fits_key = json.dumps({k: v for k, v in tok.config.to_dict().items() if k != "slack"},
-                          sort_keys=True)
+    fits_key = fits_key_of(tok)
     t0 = time.time()
     held = build_pair_dataset(HELD_OUT, out / "data", args.workers, fits=tok.fits, fits_key=fits_key)
     from circuitlab.suites import default_cache_dir
     specs = train_specs(Path(args.data_root) if args.data_root else default_cache_dir(),
                         args.scale)
     # examples hold the masks of the current rule: a new rule or data builds new ones
-    digest = hashlib.sha256(json.dumps([MASK_RULE, key, [repr(s) for s in specs]])
+    label_files = [hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in args.labels]
+    digest = hashlib.sha256(json.dumps([MASK_RULE, key, [repr(s) for s in specs]]
+                                       + ([label_files] if label_files else []))
                             .encode()).hexdigest()[:12]
     examples_path = out / f"examples-{digest}.npz"
     stats = {}
@@ -126,13 +162,15 @@ def run(args) -> int:
         train_ex = Examples.load(examples_path)
     else:
         pairs = []
-        exact_bench = exact_bench_keys()
-        for spec in specs:
-            data = build_pair_dataset(spec, out / "data", args.workers, fits=tok.fits,
-                                      fits_key=fits_key)
-            data = remove_functions(remove_functions(data, held), exact_bench)
-            pairs += [(data.source(k), data.label(k)) for k in range(len(data))]
+        better = improved_labels(args.labels)
+        replaced = 0
+        for _, part in training_pairs(specs, out, tok, held, args.workers):
+            for src, lab, fkey in part:
+                if fkey in better and better[fkey].num_ands < lab.num_ands:
+                    lab, replaced = better[fkey], replaced + 1
+                pairs.append((src, lab))
         train_ex, stats = make_examples(tok, pairs, max_source_tokens=256)
+        stats["labels_replaced"] = replaced
         train_ex.save(examples_path)
     src_len, tgt_len = train_ex.lengths()
     keep = np.flatnonzero((src_len <= args.max_source) & (tgt_len <= args.max_target))
@@ -158,6 +196,7 @@ def run(args) -> int:
     record = dict(revision=rev, preset=args.preset, steps=args.steps, scale=args.scale,
                   batch_size=args.batch_size, peak_lr=args.lr, threads=args.threads,
                   max_source=args.max_source, max_target=args.max_target, init=args.init,
+                  labels=args.labels, mask_rule=MASK_RULE, slack=tok.config.slack,
                   examples=len(train_ex), mean_label_ands=float(np.mean(train_ex.label_ands)),
                   mean_source_ands=float(np.mean(train_ex.source_ands)),
                   data_seconds=round(data_seconds, 1), train_seconds=round(train_seconds, 1),
