@@ -19,7 +19,6 @@ per round goes to ``experiments/results/self_improve.jsonl``.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import subprocess
 import sys
@@ -28,8 +27,6 @@ from pathlib import Path
 
 import numpy as np
 
-from circuitlab.fsutil import write_bytes_atomic
-from circuitlab.io.aiger_write import dump_aiger
 from circuitlab.optimize.small import polish
 from circuitlab.sim.simulate import truth_tables
 from circuitlab.transformer.checkpoint import load_transformer
@@ -38,7 +35,8 @@ from circuitlab.transformer.search import SearchParams, search
 from circuitlab.training.threads import torch_threads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_transformer import HELD_OUT, fits_key_of, improved_labels, train_specs, training_pairs  # noqa: E402
+from train_transformer import (HELD_OUT, fits_key_of, improved_labels, train_specs,  # noqa: E402
+                               training_pairs, write_labels)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,7 +90,7 @@ def run(args) -> int:
     t1 = time.time()
     polished = polish([r.pool[:args.polish] for r in found])
     t2 = time.time()
-    new_keys, blobs = [], []
+    improved = {}
     old_sizes, new_sizes, model_sizes = [], [], []
     for src, lab, key, res, pol in zip(sources, labels, keys, found, polished):
         cands = [lab] + ([res.decoded] if res.decoded is not None else []) \
@@ -104,14 +102,9 @@ def run(args) -> int:
         new_sizes.append(best.num_ands)
         model_sizes.append(res.decoded.num_ands if res.decoded is not None else src.num_ands)
         if best.num_ands < lab.num_ands:
-            new_keys.append(key)
-            blobs.append(dump_aiger(best, symbols=False))
+            improved[key] = best
     path = out / f"labels-round{args.round}.npz"
-    buf = io.BytesIO()
-    np.savez(buf, keys=np.array(new_keys, dtype="S16"),
-             data=np.frombuffer(b"".join(blobs), dtype=np.uint8),
-             offsets=np.concatenate([[0], np.cumsum([len(b) for b in blobs])]).astype(np.int64))
-    write_bytes_atomic(path, buf.getvalue())
+    write_labels(path, improved)
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                          capture_output=True, text=True).stdout.strip()
     record = dict(revision=rev, round=args.round, checkpoint=str(args.checkpoint),
@@ -119,7 +112,7 @@ def run(args) -> int:
                   label_ands=round(float(np.mean(old_sizes)), 4),
                   model_ands=round(float(np.mean(model_sizes)), 4),
                   new_label_ands=round(float(np.mean(new_sizes)), 4),
-                  improved=len(new_keys), search_failed=stats.failed,
+                  improved=len(improved), search_failed=stats.failed,
                   search_seconds=round(t1 - t0, 1), polish_seconds=round(t2 - t1, 1),
                   labels_file=str(path))
     with open(ROOT / "experiments" / "results" / "self_improve.jsonl", "a") as fh:

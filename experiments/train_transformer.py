@@ -88,6 +88,20 @@ def training_pairs(specs, out: Path, tok: Tokenizer, held, workers: int = 1):
         yield spec, [(data.source(k), data.label(k), keys[k]) for k in range(len(data))]
 
 
+def write_labels(path: Path, labels: dict) -> None:
+    """Write ``{function key: label Aig}`` as :func:`improved_labels` reads it, atomically."""
+    import io
+
+    from circuitlab.fsutil import write_bytes_atomic
+    from circuitlab.io.aiger_write import dump_aiger
+    blobs = [dump_aiger(a, symbols=False) for a in labels.values()]
+    buf = io.BytesIO()
+    np.savez(buf, keys=np.array(list(labels), dtype="S16"),
+             data=np.frombuffer(b"".join(blobs), dtype=np.uint8),
+             offsets=np.concatenate([[0], np.cumsum([len(b) for b in blobs])]).astype(np.int64))
+    write_bytes_atomic(path, buf.getvalue())
+
+
 def improved_labels(paths) -> dict[bytes, "Aig"]:
     """Labels of ``experiments/self_improve.py`` rounds by source function key; a
     later file's label replaces an earlier one's where it is smaller."""
