@@ -42,9 +42,9 @@ with 4 by under 1 %.
 Mask rule (shared by training and inference): a leaf is legal iff it meets
 the requirement, constants only as a whole output (a constant fan-in makes
 an AND pointless); ``AND`` (``NAND``) iff it makes progress (at least two
-care minterms must be 0 (1)) or the slot is fewer than ``slack`` gates
-without progress below the last gate with progress, the slot is above
-``max_depth``, the
+care minterms must be 0 (1)) or fewer than ``slack`` gates without
+progress lie between the slot and the nearest gate with progress above it
+(or the root), the slot is above ``max_depth``, the
 sequence can still be finished within ``max_len``, and no leaf *completes
 the output*: a legal leaf in the output's last open slot finishes it
 correctly with no AND, so a subtree there is never needed;
