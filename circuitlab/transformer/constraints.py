@@ -35,9 +35,8 @@ mask therefore allows at most ``slack`` gates without progress in a row
 along any path (:class:`~circuitlab.transformer.tokenizer.TokenizerConfig`);
 care sets shrink at least every ``slack + 1`` levels, so a decoder cannot
 repeat a pointless subtree level after level. With ``slack`` 0 (rule 2)
-the scripts' circuits grow by 30 % to obey the mask
-(``benchmarks/bench_transformer_quality.py``, "label under the mask rule"),
-with 4 by under 1 %.
+the scripts' circuits grow by 30 % to obey the mask, with 4 by under 1 %
+(``experiments/mask_rule_labels.py``).
 
 Mask rule (shared by training and inference): a leaf is legal iff it meets
 the requirement, constants only as a whole output (a constant fan-in makes
