@@ -22,6 +22,9 @@ untrained encoder of the same seed and the trivial baselines:
   :mod:`circuitlab.tasks.equivalence` (overall, and equivalent pairs
   against one-edge mutants, kind ``hard``); baseline random-simulation
   signatures;
+- the pre-trained signal-probability head's MAE over the AND nodes (DeepGate2's
+  definition, for methods with the ``prob`` objective), and the ``sim``
+  head's fraction of pattern values right;
 - the signal-probability probe's pooled MAE (:mod:`circuitlab.tasks.probes`,
   trained on 20 training designs); baseline the training mean;
 - the mean cosine between the embeddings of distinct held-out designs.
@@ -127,6 +130,43 @@ def evaluate(encoder, train, test) -> dict:
             "mean_cosine": float(off.mean())}
 
 
+def sp_head_error(model, test) -> dict:
+    """DeepGate2's measure: the pre-trained SP head's MAE over the AND nodes of ``test``.
+
+    Pooled over all AND nodes of the held-out designs' whole graphs (latches
+    cut), against the simulated signal probability; absent without a ``prob``
+    objective.
+    """
+    import torch
+
+    from circuitlab.pretrain.functional_graphs import and_nodes, functional_graph
+
+    from circuitlab.pretrain.objective_sim import code_values
+
+    head = getattr(model, "prob_head", None)
+    sim = getattr(model, "sim_head", None)
+    model.eval()
+    errors, right = [], []
+    with torch.no_grad():
+        for d in test:
+            graph = functional_graph(d.aig.cut_latches(), model.encoder.config.encoding)
+            states = model.encoder(graph)
+            keep = and_nodes(graph) & torch.isfinite(graph.prob)
+            if head is not None:
+                errors.append((head(states)[keep] - graph.prob[keep].float()).abs())
+            if sim is not None:
+                width = model.encoder.config.input_codes
+                bits = code_values(graph, width)[keep]
+                right.append(((sim(states[keep]) > 0).float() == bits).float().mean(1))
+    out = {}
+    if errors:
+        out.update(sp_head_mae=float(torch.cat(errors).mean()),
+                   sp_head_nodes=int(sum(len(e) for e in errors)))
+    if right:
+        out["sim_head_acc"] = float(torch.cat(right).mean())
+    return out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", default="func,mgm,func+mgm")
@@ -145,6 +185,11 @@ def main(argv=None) -> int:
     parser.add_argument("--layers", type=int, default=7)
     parser.add_argument("--pool", default="mean_max")
     parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--aggregate", default="sum", help="EncoderConfig.aggregate")
+    parser.add_argument("--gate-messages", action="store_true",
+                        help="EncoderConfig.gate_messages")
+    parser.add_argument("--input-codes", type=int, default=0,
+                        help="EncoderConfig.input_codes: bits of each input's fixed random code")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "functional_pretrain.jsonl")
     args = parser.parse_args(argv)
@@ -175,7 +220,8 @@ def run(args) -> int:
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()
     encoder = EncoderConfig(backbone=args.backbone, layers=args.layers, pool=args.pool,
-                            hidden=args.hidden,
+                            hidden=args.hidden, input_codes=args.input_codes,
+                            aggregate=args.aggregate, gate_messages=args.gate_messages,
                             bidirectional=args.bidirectional)
     args.record.parent.mkdir(parents=True, exist_ok=True)
     for seed in [int(s) for s in args.seeds.split(",")]:
@@ -184,7 +230,8 @@ def run(args) -> int:
         _record(args.record, {"method": "untrained", "seed": seed, "rev": rev,
                               "bidirectional": args.bidirectional, "backbone": args.backbone,
                               "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
-                              "evaluate": args.evaluate,
+                              "input_codes": args.input_codes, "aggregate": args.aggregate,
+                              "gate_messages": args.gate_messages, "evaluate": args.evaluate,
                               **untrained})
         for method in args.methods.split(","):
             config = PretrainConfig(encoder=encoder, method=method, steps=args.steps,
@@ -196,10 +243,12 @@ def run(args) -> int:
                 stats = pretrain(config, graphs, Path(tmp) / "run")
                 train_s = time.perf_counter() - t1
             found = evaluate(stats["model"].encoder, train, test)
+            found.update(sp_head_error(stats["model"], test))
             _record(args.record, {"method": method, "seed": seed, "rev": rev,
                                   "bidirectional": args.bidirectional, "backbone": args.backbone,
                                   "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
-                                  "steps": args.steps,
+                                  "input_codes": args.input_codes, "aggregate": args.aggregate,
+                              "gate_messages": args.gate_messages, "steps": args.steps,
                                   "evaluate": args.evaluate,
                                   "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],

@@ -50,6 +50,9 @@ class AigData(Data):
           (:class:`~circuitlab.data.OneHotNodeType` adds a one-hot ``x``).
         - **is_latch** ``[N]`` bool: the PI is a latch output, the PO a latch
           next state; false elsewhere.
+        - **input_pos** ``[N]`` int64: ``k`` on the ``k``-th PI node (0-based,
+          inputs then latch outputs), -1 elsewhere; not offset when batched,
+          so it names an input's position within its own circuit.
         - **level** ``[N]`` int64: longest path, in edges of this graph, from a
           source (CONST, PI, latch PI; all level 0). A NOT node counts as a
           level, so in ``not_nodes`` ANDs can sit higher than their AIG level;

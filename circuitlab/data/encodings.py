@@ -81,6 +81,8 @@ def to_pyg(aig: Aig, encoding: str = "not_nodes") -> AigData:
     is_latch = np.zeros(num_nodes, dtype=bool)
     is_latch[1 + aig.num_inputs:first] = True
     is_latch[num_nodes - aig.num_latches:] = True
+    input_pos = np.full(num_nodes, -1, dtype=np.int64)
+    input_pos[1:first] = np.arange(first - 1, dtype=np.int64)
 
     def count(n: int) -> torch.Tensor:
         return torch.tensor([n], dtype=torch.int64)
@@ -89,6 +91,7 @@ def to_pyg(aig: Aig, encoding: str = "not_nodes") -> AigData:
         edge_index=torch.from_numpy(np.ascontiguousarray(edge_index, dtype=np.int64)),
         node_type=torch.from_numpy(node_type),
         is_latch=torch.from_numpy(is_latch),
+        input_pos=torch.from_numpy(input_pos),
         level=torch.from_numpy(np.ascontiguousarray(level, dtype=np.int64)),
         fanin=torch.from_numpy(np.bincount(edge_index[1], minlength=num_nodes)),
         fanout=torch.from_numpy(np.bincount(edge_index[0], minlength=num_nodes)),

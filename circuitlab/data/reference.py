@@ -80,6 +80,8 @@ def to_pyg_reference(aig: Aig, encoding: str = "not_nodes") -> AigData:
         edge_index=torch.tensor(edges, dtype=torch.int64).reshape(-1, 2).T.contiguous(),
         node_type=torch.tensor(node_type, dtype=torch.int64),
         is_latch=torch.tensor(is_latch, dtype=torch.bool),
+        input_pos=torch.tensor([v - 1 if 0 < v < first else -1 for v in range(n)],
+                               dtype=torch.int64),
         level=torch.tensor(level, dtype=torch.int64),
         fanin=torch.tensor(fanin, dtype=torch.int64),
         fanout=torch.tensor(fanout, dtype=torch.int64),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from circuitlab.nn.encoder import Encoder
+from circuitlab.nn.encoder import NUM_INPUT_TYPES, Encoder
 
-__all__ = ["DAGEncoder", "topological_levels"]
+__all__ = ["DAGEncoder", "level_groups", "topological_levels"]
 
 
 def topological_levels(edge_index: Tensor, num_nodes: int) -> Tensor:
@@ -27,20 +27,37 @@ def topological_levels(edge_index: Tensor, num_nodes: int) -> Tensor:
 
 
 class _Sweep(nn.Module):
-    """One pass over the levels in one direction: messages then a GRU update per level."""
+    """One pass over the levels in one direction: messages then a GRU update per level.
 
-    def __init__(self, hidden: int, edge_dim: int):
+    With ``types`` > 0 the message function depends on the type of the node
+    it enters (one affine map per input type, ``types`` of them).
+    """
+
+    def __init__(self, hidden: int, edge_dim: int, aggregate: str = "sum", types: int = 0):
         super().__init__()
-        self.message = nn.Linear(hidden + edge_dim, hidden)
+        self.types = types
+        self.message = nn.Linear(hidden + edge_dim, hidden * max(types, 1))
         self.norm = nn.LayerNorm(hidden)
         self.update = nn.GRUCell(hidden, hidden)
+        self.aggregate = aggregate
 
-    def forward(self, x: Tensor, groups: list[tuple[Tensor, Tensor, Tensor, Tensor | None]]
-                ) -> Tensor:
+    def forward(self, x: Tensor, groups: list[tuple[Tensor, Tensor, Tensor, Tensor | None]],
+                node_type: Tensor | None = None) -> Tensor:
+        width = x.size(1)
         for nodes, src, slot, attr in groups:
             h = x[src] if attr is None else torch.cat([x[src], attr], dim=-1)
-            msg = torch.zeros(nodes.numel(), x.size(1), dtype=x.dtype, device=x.device)
-            msg = msg.index_add(0, slot, torch.relu(self.message(h)))
+            msg = torch.zeros(nodes.numel(), width, dtype=x.dtype, device=x.device)
+            values = self.message(h)
+            if self.types:
+                target = node_type[nodes][slot]
+                values = values.view(-1, self.types, width)[
+                    torch.arange(len(target), device=x.device), target]
+            values = torch.relu(values)
+            if self.aggregate == "min":
+                msg = msg.scatter_reduce(0, slot[:, None].expand_as(values), values,
+                                         reduce="amin", include_self=False)
+            else:
+                msg = msg.index_add(0, slot, values)
             x = x.index_copy(0, nodes, self.update(self.norm(msg), x[nodes]))
         return x
 
@@ -59,12 +76,23 @@ class DAGEncoder(Encoder):
     last: for the nodes of a level,
     :math:`m_v = \mathrm{LayerNorm}(\sum_{u \to v} \mathrm{ReLU}(W [h_u; e_{uv}] + b))`
     and :math:`h_v \leftarrow \mathrm{GRU}(m_v, h_v)`, starting from the
-    node-type embedding; with ``config.bidirectional`` each round adds a
+    node-type embedding (plus each input's code, see ``config.input_codes``); with ``config.bidirectional`` each round adds a
     backward sweep (each node after all of its fan-outs) with its own
     weights. Level-0 nodes (inputs, constants) keep their state in a
     forward sweep. The LayerNorm keeps a deep input's influence from
     vanishing level by level (at initialisation, 30 levels down, it is
-    about 10^4 times larger than without). :math:`e_{uv}` is the inversion flag under the
+    about 10^4 times larger than without). With ``config.aggregate ==
+    "min"`` the forward sweep takes the elementwise minimum of the fan-ins'
+    messages instead of their sum: on messages in [0, 1] the minimum is
+    the AND of the fan-ins and a NOT node's affine message can be ``1 - h``,
+    so the sweep can carry exact simulation values (with
+    ``config.input_codes`` as the patterns) in some of its channels, the
+    logic-aware aggregation of PolarGate (Liu et al., ICCAD 2024). The
+    backward sweep always sums. With ``config.gate_messages`` the map
+    :math:`W, b` depends on the type of the node the message enters (its
+    input type, so a masked node's true type stays hidden), as DeepGate
+    aggregates AND and NOT gates with separate functions: a NOT node can
+    then invert what an AND node passes on. :math:`e_{uv}` is the inversion flag under the
     ``"edge_attr"`` encoding, absent under ``"not_nodes"``.
 
     Forward only, a node's state depends only on its transitive fan-in
@@ -85,9 +113,10 @@ class DAGEncoder(Encoder):
 
     def make_conv(self) -> nn.Module:
         edge_dim = 1 if self.uses_edge_attr else 0
-        sweeps = [_Sweep(self.config.hidden, edge_dim)]
+        types = NUM_INPUT_TYPES if self.config.gate_messages else 0
+        sweeps = [_Sweep(self.config.hidden, edge_dim, self.config.aggregate, types)]
         if self.config.bidirectional:
-            sweeps.append(_Sweep(self.config.hidden, edge_dim))
+            sweeps.append(_Sweep(self.config.hidden, edge_dim, types=types))
         return nn.ModuleList(sweeps)
 
     def _block(self) -> nn.Module:
@@ -95,19 +124,20 @@ class DAGEncoder(Encoder):
 
     def forward(self, batch, node_type: Tensor | None = None) -> Tensor:
         edges = self._edges(batch)
-        x = self.node_embedding(batch.node_type if node_type is None else node_type)
+        x = self.initial_states(batch, node_type)
         edge_index = edges[0]
         attr = edges[1] if len(edges) > 1 else None
-        down = _groups(edge_index, attr, x.size(0))
-        up = _groups(edge_index.flip(0), attr, x.size(0)) if self.config.bidirectional else None
+        down = level_groups(edge_index, attr, x.size(0))
+        up = level_groups(edge_index.flip(0), attr, x.size(0)) if self.config.bidirectional else None
+        types = batch.node_type if node_type is None else node_type
         for sweeps in self.layers:
-            x = sweeps[0](x, down)
+            x = sweeps[0](x, down, types)
             if up is not None:
-                x = sweeps[1](x, up)
+                x = sweeps[1](x, up, types)
         return x
 
 
-def _groups(edge_index: Tensor, attr: Tensor | None, num_nodes: int
+def level_groups(edge_index: Tensor, attr: Tensor | None, num_nodes: int
             ) -> list[tuple[Tensor, Tensor, Tensor, Tensor | None]]:
     """Per level >= 1 in order: its nodes, their edges' sources, each edge's row, edge features."""
     level = topological_levels(edge_index, num_nodes)

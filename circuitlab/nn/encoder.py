@@ -13,6 +13,7 @@ from circuitlab.data import NUM_NODE_TYPES
 from circuitlab.errors import CircuitlabError
 from circuitlab.nn.bidirectional_conv import BidirectionalConv
 from circuitlab.nn.encoder_config import EncoderConfig
+from circuitlab.nn.input_codes import input_codes
 
 MASK_TYPE = NUM_NODE_TYPES
 """Input type index 5: a learned "masked" node type, one past the
@@ -74,6 +75,8 @@ class Encoder(nn.Module, ABC):
                                   f"the config asks for {config.backbone!r}")
         self.config = config
         self.node_embedding = nn.Embedding(NUM_INPUT_TYPES, config.hidden)
+        if config.input_codes:
+            self.input_code = nn.Linear(config.input_codes, config.hidden, bias=False)
         self.layers = nn.ModuleList(self._block() for _ in range(config.layers))
 
     @property
@@ -116,13 +119,32 @@ class Encoder(nn.Module, ABC):
             CircuitlabError: the graphs are not in ``config.encoding``.
         """
         edges = self._edges(batch)
-        x = self.node_embedding(batch.node_type if node_type is None else node_type)
+        x = self.initial_states(batch, node_type)
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             x = layer(x, *edges)
             if i < last:
                 x = x.relu()
         return x
+
+    def initial_states(self, batch: Data, node_type: Tensor | None = None) -> Tensor:
+        """``[N, H]``: each node's type embedding, plus its input's code on PI nodes.
+
+        Raises:
+            CircuitlabError: ``config.input_codes`` is set and ``batch`` has
+                no ``input_pos`` (graphs built before the field existed).
+        """
+        x = self.node_embedding(batch.node_type if node_type is None else node_type)
+        if not self.config.input_codes:
+            return x
+        position = getattr(batch, "input_pos", None)
+        if position is None or position.numel() != x.size(0):
+            raise CircuitlabError("the encoder codes its inputs (input_codes = "
+                                  f"{self.config.input_codes}) but the graphs carry no "
+                                  "input_pos: rebuild them with circuitlab.data.to_pyg")
+        pi = torch.nonzero(position >= 0).flatten()
+        codes = input_codes(position[pi], self.config.input_codes).to(x.dtype)
+        return x.index_add(0, pi, self.input_code(codes))
 
     def pool(self, node_states: Tensor, batch: Data) -> Tensor:
         """Graph embeddings ``[B, pool_dim]`` from node states ``[N, H]``.

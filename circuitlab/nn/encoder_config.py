@@ -6,12 +6,16 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from circuitlab.data import ENCODINGS
+from circuitlab.nn.input_codes import MAX_INPUT_CODES
 from circuitlab.errors import ParamError, require, require_at_least, require_choice
 
 BACKBONES = ("deepgcn", "sage", "gin", "dag")
 """Backbone names; :data:`~circuitlab.nn.ENCODERS` maps each to its class."""
 
 POOLS = ("mean", "mean_max", "po_mean")
+
+AGGREGATES = ("sum", "min")
+"""How the ``"dag"`` backbone's forward sweep combines fan-in messages."""
 """Graph read-outs of :meth:`~circuitlab.nn.Encoder.pool`."""
 
 
@@ -44,6 +48,20 @@ class EncoderConfig:
             model), ``"mean_max"`` mean and max over all nodes concatenated
             (``2H`` wide), ``"po_mean"`` mean over the PO nodes (outputs and
             latch next states).
+        input_codes: width of a fixed pseudo-random code added to each PI
+            node's state, a function of the input's position only
+            (:func:`~circuitlab.nn.input_codes.input_codes`: its values under
+            that many random patterns); 0 for none, so inputs differ only by
+            where they sit in the graph. Equivalent circuits over the same
+            inputs (a design and its recipe versions, cones put on one leaf
+            set) share their codes. 1 to 64 bits; the graphs must carry
+            ``input_pos``.
+        aggregate: how the ``"dag"`` backbone's forward sweep combines a
+            node's fan-in messages: ``"sum"``, or ``"min"`` (elementwise, an
+            AND on messages in [0, 1]); the other backbones sum.
+        gate_messages: the ``"dag"`` backbone computes each message with a
+            map chosen by the type of the node it enters (DeepGate's
+            separate AND and NOT aggregators); off: one map for all.
     """
 
     backbone: str = "deepgcn"
@@ -53,6 +71,9 @@ class EncoderConfig:
     encoding: str = "not_nodes"
     bidirectional: bool = False
     pool: str = "mean_max"
+    input_codes: int = 0
+    aggregate: str = "sum"
+    gate_messages: bool = False
 
     def __post_init__(self):
         require_choice(self.backbone, BACKBONES, "backbone")
@@ -67,6 +88,16 @@ class EncoderConfig:
         require(isinstance(self.bidirectional, bool), "bidirectional",
                 f"must be a bool, got {self.bidirectional!r}")
         require_choice(self.pool, POOLS, "pool")
+        require_choice(self.aggregate, AGGREGATES, "aggregate")
+        require(self.aggregate == "sum" or self.backbone == "dag", "aggregate",
+                f"{self.aggregate!r} needs the 'dag' backbone")
+        require(isinstance(self.gate_messages, bool), "gate_messages",
+                f"must be a bool, got {self.gate_messages!r}")
+        require(not self.gate_messages or self.backbone == "dag", "gate_messages",
+                "needs the 'dag' backbone")
+        require(isinstance(self.input_codes, int) and not isinstance(self.input_codes, bool)
+                and 0 <= self.input_codes <= MAX_INPUT_CODES, "input_codes",
+                f"must be an int from 0 to {MAX_INPUT_CODES}, got {self.input_codes!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

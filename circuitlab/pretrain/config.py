@@ -18,9 +18,13 @@ METHODS = ("mgm", "vga", "mgm+vga", "graphmae", "func", "func+mgm", "func+mgm+vg
 MASKED = ("mgm", "vga", "graphmae")
 """Objectives that reconstruct masked node types."""
 
-FUNCTIONAL = ("contrast", "prob", "ttd")
-"""Objectives with simulation targets (:mod:`circuitlab.pretrain.objectives`):
-equivalence contrast, signal probability, truth-table distance; ``func`` is all three."""
+FUNC = ("contrast", "prob", "ttd")
+"""What ``func`` stands for: equivalence contrast, signal probability, truth-table distance."""
+
+FUNCTIONAL = (*FUNC, "sim")
+"""Objectives with simulation targets: those of :data:`FUNC` and ``sim``, each
+gate's values under the encoder's input codes
+(:mod:`circuitlab.pretrain.objective_sim`)."""
 
 OBJECTIVES = MASKED + FUNCTIONAL
 
@@ -50,9 +54,11 @@ class PretrainConfig:
         method: objectives joined by ``+``, their losses summed: ``"mgm"``,
             ``"vga"``, ``"mgm+vga"`` (MGVGA), ``"graphmae"`` (input masking
             without text, the ablation baseline), ``"contrast"``, ``"prob"``,
-            ``"ttd"``, or ``"func"`` for the three functional ones (e.g.
-            ``"func+mgm"``). The functional objectives need graphs carrying
-            the targets of :mod:`circuitlab.pretrain.functional_graphs`.
+            ``"ttd"``, ``"sim"``, or ``"func"`` for contrast, prob and ttd
+            (e.g. ``"func+mgm"``, ``"func+sim"``). Contrast, prob and ttd need
+            graphs carrying the targets of
+            :mod:`circuitlab.pretrain.functional_graphs`; ``sim`` needs
+            ``encoder.input_codes`` (its patterns) and computes its targets.
         mgm_mask_ratio: fraction of each graph's nodes whose latents MGM masks.
         vga_mask_ratio: fraction of each graph's nodes whose input type VGA masks.
         graphmae_mask_ratio: fraction of each graph's nodes whose input type
@@ -66,6 +72,7 @@ class PretrainConfig:
         contrast_weight: weight of the equivalence-contrast loss.
         prob_weight: weight of the signal-probability loss.
         ttd_weight: weight of the truth-table-distance loss.
+        sim_weight: weight of the pattern-value loss.
         contrast_temperature: temperature of the contrastive softmax.
         lr: peak learning rate of AdamW.
         weight_decay: AdamW weight decay (not on biases, norms, embeddings).
@@ -95,6 +102,7 @@ class PretrainConfig:
     contrast_weight: float = 1.0
     prob_weight: float = 1.0
     ttd_weight: float = 1.0
+    sim_weight: float = 1.0
     contrast_temperature: float = 0.1
     lr: float = 1e-3
     weight_decay: float = 0.01
@@ -140,7 +148,7 @@ class PretrainConfig:
         require(_is_real(self.contrast_temperature) and self.contrast_temperature > 0,
                 "contrast_temperature", f"must be > 0, got {self.contrast_temperature!r}")
         for name in ("degree_weight", "weight_decay", "grad_clip", "contrast_weight",
-                     "prob_weight", "ttd_weight"):
+                     "prob_weight", "ttd_weight", "sim_weight"):
             require(_is_real(getattr(self, name)), name, "must be a number")
             require_at_least(getattr(self, name), 0.0, name)
         require(_is_real(self.lr) and self.lr > 0, "lr", f"must be > 0, got {self.lr!r}")
@@ -149,6 +157,8 @@ class PretrainConfig:
         require(self.encoder.hidden % self.cross_heads == 0 or not self.uses_text,
                 "cross_heads", f"must divide encoder.hidden ({self.encoder.hidden})")
         require_choice(self.device, DEVICES, "device")
+        require("sim" not in self.objectives or self.encoder.input_codes > 0,
+                "encoder.input_codes", "must be > 0 for the sim objective (its patterns)")
         for name in ("bf16", "progress"):
             require(isinstance(getattr(self, name), bool), name, "must be true or false")
 
@@ -157,7 +167,7 @@ class PretrainConfig:
         """The method's objectives, ``func`` expanded, in the order named."""
         out: list[str] = []
         for part in self.method.split("+"):
-            out.extend(FUNCTIONAL if part == "func" else (part,))
+            out.extend(FUNC if part == "func" else (part,))
         return tuple(out)
 
     @property

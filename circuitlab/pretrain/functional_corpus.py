@@ -40,7 +40,7 @@ from circuitlab.synth.recipes import ENGINES, recipe_versions
 __all__ = ["FunctionalSampleParams", "design_views", "functional_training_graphs"]
 
 _SUFFIX = ".views"
-_FORMAT = 2
+_FORMAT = 3
 """Part of every cache key: raised whenever what design_views makes changes."""
 
 

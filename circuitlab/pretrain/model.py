@@ -13,6 +13,7 @@ from circuitlab.pretrain.heads import AlignBlock, GraphDecoder, NodeHeads, recon
 from circuitlab.pretrain.masking import random_node_mask
 from circuitlab.pretrain.objective_contrast import contrast_loss, view_embeddings
 from circuitlab.pretrain.objective_prob import ProbHead, prob_loss
+from circuitlab.pretrain.objective_sim import SimHead, sim_loss
 from circuitlab.pretrain.objective_ttd import PairHead, ttd_loss
 
 TEXT_TOKENS = "text_tokens"
@@ -46,11 +47,13 @@ class PretrainModel(nn.Module):
       :class:`GraphDecoder` instead of the text, the same targets.
 
     ``"mgm+vga"`` sums the two losses. The functional objectives
-    (``contrast``, ``prob``, ``ttd``; ``func`` all three) read the node
-    states of one unmasked encoder pass, shared between them, and add their
-    weighted losses (:mod:`~circuitlab.pretrain.objective_contrast`,
+    (``contrast``, ``prob``, ``ttd``, ``func`` for these three, and
+    ``sim``) read the node states of one unmasked encoder pass, shared
+    between them, and add their weighted losses
+    (:mod:`~circuitlab.pretrain.objective_contrast`,
     :mod:`~circuitlab.pretrain.objective_prob`,
-    :mod:`~circuitlab.pretrain.objective_ttd`); their targets are not
+    :mod:`~circuitlab.pretrain.objective_ttd`,
+    :mod:`~circuitlab.pretrain.objective_sim`); their targets are not
     inputs, so a bidirectional encoder leaks none of them.
 
     Leakage: with messages only fan-in -> fan-out, a node's encoder state
@@ -91,6 +94,8 @@ class PretrainModel(nn.Module):
             self.prob_head = ProbHead(hidden)
         if "ttd" in methods:
             self.ttd_head = PairHead(hidden)
+        if "sim" in methods:
+            self.sim_head = SimHead(hidden, config.encoder.input_codes)
 
     def forward(self, batch: Data, generator: torch.Generator) -> tuple[Tensor, dict]:
         """The summed loss of ``config.method`` and its metrics; masks drawn from ``generator``."""
@@ -123,6 +128,8 @@ class PretrainModel(nn.Module):
                                             batch.view_func, config.contrast_temperature)
             elif objective == "prob":
                 loss, found = prob_loss(self.prob_head, states, batch)
+            elif objective == "sim":
+                loss, found = sim_loss(self.sim_head, states, batch, config.encoder.input_codes)
             else:
                 loss, found = ttd_loss(self.ttd_head, states, batch)
             total = total + getattr(config, f"{objective}_weight") * loss

@@ -35,7 +35,7 @@ from circuitlab.training.metrics_log import MetricsLog
 from circuitlab.training.schedule import warmup_cosine
 from circuitlab.training.seeding import rng_state, seed_everything, set_rng_state
 
-FUNCTIONAL_METRIC = {"contrast": "acc", "prob": "mae", "ttd": "mae"}
+FUNCTIONAL_METRIC = {"contrast": "acc", "prob": "mae", "ttd": "mae", "sim": "acc"}
 """The metric column of each functional objective beside its loss."""
 
 CHECKPOINT = "checkpoint.pt"
@@ -114,7 +114,8 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
                                              config.seed, rank, world, _names(graphs))
             if config.uses_text:
                 _check_tokens(config, graphs)
-            check_functional_graphs(config.functional_objectives, graphs, _names(graphs))
+            check_functional_graphs([o for o in config.functional_objectives if o != "sim"],
+                                    graphs, _names(graphs))
         stats = _Run(config, graphs, out_dir, sampler, device, rank, world).train(resume,
                                                                                   stop_at)
         stats["summary"] = [f"{stats['steps']} steps, loss {stats['loss']:.4f}, "

@@ -5,6 +5,7 @@ import torch
 
 from circuitlab.aig import AigBuilder
 from circuitlab.data import NodeType, to_pyg
+from circuitlab.errors import ParamError
 from circuitlab.nn import MASK_TYPE, EncoderConfig, build_encoder
 from circuitlab.nn.dag import topological_levels
 
@@ -57,3 +58,46 @@ def test_the_backward_sweep_carries_an_output_to_the_first_input():
     node_type[po] = MASK_TYPE
     with torch.no_grad():
         assert not torch.equal(enc(graph)[1], enc(graph, node_type)[1])
+
+
+def _level_one(second_inverted: bool, **config):
+    """A one-round DAG encoder of ``x0 & x1`` (or ``x0 & ~x1``), level 1's message, its fan-ins.
+
+    Without an inversion level 1 is the AND alone; with one, the NOT node alone.
+    """
+    b = AigBuilder()
+    x = b.add_inputs(2)
+    b.add_output(b.and_(x[0], x[1] ^ int(second_inverted)))
+    graph = to_pyg(b.build(), "not_nodes")
+    torch.manual_seed(0)
+    enc = build_encoder(EncoderConfig(backbone="dag", hidden=8, layers=1, **config)).eval()
+    seen = []
+    enc.layers[0][0].norm.register_forward_hook(lambda module, args, out: seen.append(args[0]))
+    with torch.no_grad():
+        enc(graph)
+    kind = NodeType.NOT if second_inverted else NodeType.AND
+    node = int(torch.nonzero(graph.node_type == kind).flatten()[0])
+    fanins = graph.edge_index[0][graph.edge_index[1] == node]
+    return enc, seen[0][0], enc.node_embedding(graph.node_type)[fanins].detach()
+
+
+@pytest.mark.parametrize("aggregate", ["sum", "min"])
+def test_the_forward_sweep_combines_fan_ins_as_configured(aggregate):
+    enc, seen, fanins = _level_one(False, aggregate=aggregate)
+    with torch.no_grad():
+        messages = torch.relu(enc.layers[0][0].message(fanins))
+    want = messages.min(0).values if aggregate == "min" else messages.sum(0)
+    assert torch.allclose(seen, want)
+
+
+def test_min_needs_the_dag_backbone():
+    with pytest.raises(ParamError, match="aggregate"):
+        EncoderConfig(backbone="deepgcn", aggregate="min")
+
+
+def test_gate_messages_choose_the_map_by_the_receiving_type():
+    enc, seen, fanins = _level_one(True, gate_messages=True)
+    with torch.no_grad():
+        maps = enc.layers[0][0].message(fanins[0]).view(-1, 8)
+    assert torch.allclose(seen, torch.relu(maps[int(NodeType.NOT)]))
+    assert not torch.allclose(seen, torch.relu(maps[int(NodeType.AND)]))

@@ -1,0 +1,48 @@
+"""Fixed pseudo-random codes of a circuit's inputs: :func:`input_codes`."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import Tensor
+
+__all__ = ["MAX_INPUT_CODES", "input_codes"]
+
+MAX_INPUT_CODES = 64
+"""Widest code: the bits of one 64-bit hash per input position."""
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's output function of ``x + 1`` golden steps (Steele et al., 2014)."""
+    with np.errstate(over="ignore"):
+        z = (x + np.uint64(1)) * _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        return z ^ (z >> np.uint64(31))
+
+
+def input_codes(position: Tensor, width: int) -> Tensor:
+    """``[P, width]`` float32 of ±1: each input's values under ``width`` fixed patterns.
+
+    Bit ``j`` of input ``k`` is bit ``j`` of SplitMix64(``k``), so the code
+    depends only on the input's position in its circuit (never on a seed,
+    a batch or the machine): two circuits over the same inputs, such as a
+    design and its optimised versions, give every input the same code, and
+    distinct inputs get independent-looking patterns. An encoder fed these
+    codes sees ``width`` random simulation patterns at its inputs, which
+    lets it tell apart functions that differ only by which inputs they read
+    (random node features, Sato et al., SDM 2021, https://arxiv.org/abs/2002.03155).
+
+    Args:
+        position: ``[P]`` int64, positions ``>= 0``.
+        width: bits per code, 1 to :data:`MAX_INPUT_CODES`.
+    """
+    if not 1 <= width <= MAX_INPUT_CODES:
+        raise ValueError(f"input code width must be 1 to {MAX_INPUT_CODES}, got {width}")
+    hashed = _splitmix64(position.detach().cpu().numpy().astype(np.uint64))
+    bits = (hashed[:, None] >> np.arange(width, dtype=np.uint64)[None, :]) & np.uint64(1)
+    return torch.from_numpy(bits.astype(np.float32) * 2.0 - 1.0).to(position.device)
