@@ -6,7 +6,9 @@
 Data: every design of data/designs synthesised with Yosys; the training
 designs are all but the test-only benchmarks' equivalents and
 train_encoder.py's HOLDOUT (which neither the encoder
-nor the head ever sees), the HOLDOUT designs are the test designs. Labels:
+nor the head ever sees), plus ``--corpus-designs`` designs of the RTL corpus
+(the corpus builder refused the test-only benchmarks); the HOLDOUT designs
+are the test designs. Labels:
 the shared recipe set of circuitlab.tasks.qor (recipe k =
 random_recipe(k, 20)), run by --engine (QorParams' by default) and cached under --cache. The head
 (circuitlab.tasks.qor.QorParams defaults, ``recipes`` overridden) is trained
@@ -51,6 +53,13 @@ def main(argv=None) -> int:
     parser.add_argument("--engine", default=None,
                         help="what labels the recipes (default: QorParams' engine)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "rtl",
+                        help="RTL corpus (experiments/build_corpus.sh) for --corpus-designs")
+    parser.add_argument("--corpus-designs", type=int, default=0,
+                        help="also train on this many of its designs (a seeded sample)")
+    parser.add_argument("--corpus-min-ands", type=int, default=30,
+                        help="sample only corpus designs with at least this many ANDs")
+    parser.add_argument("--corpus-seed", type=int, default=0, help="seed of that sample")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=ROOT / "out" / "qor-cache")
     parser.add_argument("--out", type=Path,
@@ -87,6 +96,7 @@ def run(args) -> int:
     train = [Design(n, a) for n, a in sorted(aigs.items())
              if n not in HOLDOUT and n not in refused]
     test = [Design(n, aigs[n]) for n in HOLDOUT]
+    train += corpus_designs(args)
     print(f"{len(train)} training designs, {len(test)} held out; synthesis {synth_s:.0f} s",
           flush=True)
     encoder = load_encoder()
@@ -107,6 +117,26 @@ def run(args) -> int:
     args.record.write_text(json.dumps(record, indent=1, allow_nan=True) + "\n")
     print(json.dumps({k: record[k] for k in ("metrics", "baseline", "info")}, indent=1))
     return 0
+
+
+def corpus_designs(args) -> list:
+    """``--corpus-designs`` designs of the RTL corpus with ``--corpus-min-ands`` ANDs or more,
+    sampled with ``--corpus-seed``; their names start with ``rtl/``."""
+    import numpy as np
+
+    from circuitlab.datasets.rtl_corpus import rtl_corpus_aigs
+    from circuitlab.datasets.test_only import screen
+    from circuitlab.tasks import Design
+
+    if not args.corpus_designs:
+        return []
+    found = [(n, a) for n, a in rtl_corpus_aigs(args.corpus) if a.num_ands >= args.corpus_min_ands]
+    pick = np.random.default_rng(args.corpus_seed).permutation(len(found))[:args.corpus_designs]
+    chosen = [(f"rtl/{found[k][0]}", found[k][1]) for k in sorted(pick.tolist())]
+    refused = dict(screen(chosen))  # the builder refuses them already; checked again here
+    for name, reason in refused.items():
+        print(f"not trained on {name}: it is the test-only {reason}", flush=True)
+    return [Design(n, a) for n, a in chosen if n not in refused]
 
 
 def _git_revision() -> str:
