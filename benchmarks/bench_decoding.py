@@ -20,11 +20,13 @@ the per-circuit and python-mask baselines.
 Then the constraints alone, without the model: the batched decoder's tokens
 replayed through the batched ``ConstraintState`` (masks, positions and
 features of every step) and through one ``ReferenceState`` per circuit.
-Last the model alone: the same tokens stepped through the model in the
+Then the model alone: the same tokens stepped through the model in the
 batched chunks and one circuit at a time. Its ratio bounds what batching
 can gain end to end on the device: on a CPU the model's arithmetic, not
 per-step overhead, dominates even at batch 1, so the ratio stays small; on
-a GPU a batch-1 step is latency-bound and the ratio is large.
+a GPU a batch-1 step is latency-bound and the ratio is large. Last,
+greedy ``search`` in calls of 8, of the windowed flow's batch, of 128 and
+of all the circuits, against the flow's batch.
 """
 
 from __future__ import annotations
@@ -222,6 +224,30 @@ def main() -> None:
           f"replays: {same_masks}")
     if not (same and same_masks):
         raise SystemExit("decoders disagree")
+    calls_table(model, tok, aigs)
+
+
+def calls_table(model, tok, aigs) -> None:
+    """Greedy ``search`` over the same circuits in calls of a few to all of them.
+
+    The windowed flow hands the transformer its windows ``_TRANSFORMER_BATCH``
+    at a time (a deadline is checked between calls); this is what the call
+    size costs or gains in circuits per second, against calls of that size.
+    """
+    from circuitlab.optimize.window_pass import _TRANSFORMER_BATCH
+    from circuitlab.transformer.search import SearchParams, search
+
+    sizes = sorted({8, _TRANSFORMER_BATCH, 128, len(aigs)})
+    times = {}
+    for size in sizes:
+        start = time.perf_counter()
+        for lo in range(0, len(aigs), size):
+            search(model, tok, aigs[lo:lo + size], SearchParams("greedy"))
+        times[size] = time.perf_counter() - start
+    base = times[_TRANSFORMER_BATCH]
+    print_table([dict(circuits_per_call=size, circuits=len(aigs), seconds=f"{t:.2f}",
+                      circuits_per_s=f"{len(aigs) / t:.1f}",
+                      speedup_over_flow_batch=f"{base / t:.2f}") for size, t in times.items()])
 
 
 if __name__ == "__main__":

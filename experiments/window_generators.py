@@ -1,7 +1,7 @@
 """What each resynthesis generator of the windowed flow is given, returns and wins.
 
     python experiments/window_generators.py [--checkpoint PATH ...] [--circuits c432 ...]
-        [--seconds 20] [--no-record]
+        [--seconds 20] [--runs alone all] [--no-record]
 
 For each circuit (ISCAS'85 but c17, and the EPFL arithmetic suite but the
 largest, from ``../shared/data/aig``), started from its ABC ``resyn2``
@@ -59,6 +59,8 @@ def main(argv=None) -> int:
     ap.add_argument("--circuits", nargs="*", default=None)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--no-record", action="store_true")
+    ap.add_argument("--runs", nargs="+", choices=("alone", "all"), default=["alone", "all"],
+                    help="which configurations: the transformer alone, all generators")
     args = ap.parse_args(argv)
     if not SHARED.is_dir():
         raise SystemExit(f"{SHARED} is absent")
@@ -73,13 +75,14 @@ def main(argv=None) -> int:
         start = run_abc_script(read_aiger(path), SCRIPTS["resyn2"].split("; "))
         runs = []
         for name, (model, tok) in models.items():
-            for dc in (False, True):
+            for dc in (False, True) if "alone" in args.runs else ():
                 runs.append((name, "transformer alone", dc, model, tok,
                              WindowParams(seconds=None, passes=1, scripts=False, dont_cares=dc,
                                           generators=("transformer",))))
-            runs.append((name, "all generators", True, model, tok,
-                         WindowParams(seconds=args.seconds, passes=1, scripts=False,
-                                      generators=GENERATORS)))
+            if "all" in args.runs:
+                runs.append((name, "all generators", True, model, tok,
+                             WindowParams(seconds=args.seconds, passes=1, scripts=False,
+                                          generators=GENERATORS)))
         for name, kind, dc, model, tok, params in runs:
             t = time.perf_counter()
             result, stats = optimize_windows(start, params, model, tok)
