@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     config = config.with_overrides(getattr(args, CONFIG_KEYS))
     if args.corpus is not None and (config.uses_text or not config.functional_objectives):
         raise ParamError("--corpus", "adds designs for the functional methods only (func, "
-                         "func+mgm, contrast, prob, ttd)")
+                         "func+mgm, contrast, prob, ttd, sim)")
     if config.uses_text:
         graphs = text_graphs(args.graphs, config, args.recipes, args.text_model,
                              label=f"--graphs {args.graphs}")
@@ -122,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
 def _functional_graphs(args: argparse.Namespace, config) -> list:
     """The functional views of --graphs' designs and --corpus's, cached in --out/views."""
     from circuitlab.datasets.rtl_corpus import rtl_corpus_aigs
+    from circuitlab.datasets.test_only import screen
     from circuitlab.parallel import BuildOptions
     from circuitlab.pretrain.functional_corpus import (FunctionalSampleParams,
                                                        functional_training_graphs)
@@ -131,6 +132,12 @@ def _functional_graphs(args: argparse.Namespace, config) -> list:
     designs = [(path.name, read_design(path, params)) for path in list_designs(args.graphs)]
     if args.corpus is not None:
         designs += rtl_corpus_aigs(args.corpus)
+    # as the dataset builders do: test-only designs are left out and named
+    refused = dict(screen(designs))
+    for name, reason in refused.items():
+        print(f"circuitlab pretrain: not training on {name}: it is the test-only {reason}",
+              file=sys.stderr)
+    designs = [(name, aig) for name, aig in designs if name not in refused]
     views = FunctionalSampleParams.of_config(config)
     return functional_training_graphs(designs, args.out / "views", views,
                                       BuildOptions(progress=config.progress))

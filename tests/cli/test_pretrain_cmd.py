@@ -49,7 +49,7 @@ def test_pretrain_writes_metrics_and_a_checkpoint(folder, capsys):
     (["--recipes", "2"], "circuitlab pretrain: error: --recipes adds graphs for the text "
                          "methods only (vga, mgm+vga)\n"),
     (["--corpus", "."], "circuitlab pretrain: error: --corpus adds designs for the functional "
-                        "methods only (func, func+mgm, contrast, prob, ttd)\n"),
+                        "methods only (func, func+mgm, contrast, prob, ttd, sim)\n"),
 ])
 def test_a_mistake_is_one_line_and_writes_nothing(folder, capsys, extra, message):
     out = folder / "run"
@@ -60,16 +60,34 @@ def test_a_mistake_is_one_line_and_writes_nothing(folder, capsys, extra, message
     assert not out.exists()
 
 
-def test_a_functional_method_builds_and_caches_each_designs_views(folder, capsys):
+@pytest.mark.parametrize("extra", [
+    [], ["--method", "func+sim", "--encoder.input_codes", "8", "--encoder.gate_messages", "true"]])
+def test_a_functional_method_builds_and_caches_each_designs_views(folder, capsys, extra):
     out = folder / "run"
     argv = ["pretrain", str(folder / "cfg.toml"), "--steps", "2", "--graphs",
             str(folder / "circuits"), "--out", str(out), "--method", "func",
-            "--encoder.backbone", "dag", "--encoder.bidirectional", "true", "--progress", "false"]
+            "--encoder.backbone", "dag", "--encoder.bidirectional", "true", "--progress", "false",
+            *extra]
     assert main(argv) == 0, capsys.readouterr().err
     views = sorted(p.name for p in (out / "views").iterdir())
     assert len(views) == 6  # one cached item per design
-    assert load_encoder(out / "checkpoint.pt").config.backbone == "dag"
+    config = load_encoder(out / "checkpoint.pt").config
+    assert config.backbone == "dag" and config.input_codes == (8 if extra else 0)
     assert "2 steps on 6 graphs" in capsys.readouterr().out
+
+
+def test_a_functional_method_leaves_test_only_designs_out(folder, capsys):
+    shutil.copy(DEFAULT_DESIGNS / "rca8.v", folder / "circuits")  # computes RTLLM's adder_8bit
+    out = folder / "run"
+    argv = ["pretrain", str(folder / "cfg.toml"), "--steps", "2", "--graphs",
+            str(folder / "circuits"), "--out", str(out), "--method", "func",
+            "--encoder.backbone", "dag", "--progress", "false"]
+    assert main(argv) == 0, capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert ("circuitlab pretrain: not training on rca8.v: it is the test-only rtllm adder_8bit"
+            in captured.err)
+    assert len(list((out / "views").iterdir())) == 6
+    assert "2 steps on 6 graphs" in captured.out
 
 
 def test_a_text_method_needs_verilog_designs(folder, capsys):
