@@ -76,24 +76,24 @@ class DAGEncoder(Encoder):
     last: for the nodes of a level,
     :math:`m_v = \mathrm{LayerNorm}(\sum_{u \to v} \mathrm{ReLU}(W [h_u; e_{uv}] + b))`
     and :math:`h_v \leftarrow \mathrm{GRU}(m_v, h_v)`, starting from the
-    node-type embedding (plus each input's code, see ``config.input_codes``); with ``config.bidirectional`` each round adds a
-    backward sweep (each node after all of its fan-outs) with its own
+    node-type embedding (plus each input's code, see ``config.input_codes``);
+    with ``config.bidirectional`` each round adds a backward sweep (each node after all of its fan-outs) with its own
     weights. Level-0 nodes (inputs, constants) keep their state in a
     forward sweep. The LayerNorm keeps a deep input's influence from
     vanishing level by level (at initialisation, 30 levels down, it is
     about 10^4 times larger than without). With ``config.aggregate ==
     "min"`` the forward sweep takes the elementwise minimum of the fan-ins'
     messages instead of their sum: on messages in [0, 1] the minimum is
-    the AND of the fan-ins and a NOT node's affine message can be ``1 - h``,
-    so the sweep can carry exact simulation values (with
-    ``config.input_codes`` as the patterns) in some of its channels, the
-    logic-aware aggregation of PolarGate (Liu et al., ICCAD 2024). The
-    backward sweep always sums. With ``config.gate_messages`` the map
-    :math:`W, b` depends on the type of the node the message enters (its
-    input type, so a masked node's true type stays hidden), as DeepGate
-    aggregates AND and NOT gates with separate functions: a NOT node can
-    then invert what an AND node passes on. :math:`e_{uv}` is the inversion flag under the
-    ``"edge_attr"`` encoding, absent under ``"not_nodes"``.
+    the AND of the fan-ins, the logic-aware aggregation of PolarGate (Liu
+    et al., ICCAD 2024). The backward sweep always sums. With
+    ``config.gate_messages`` the map :math:`W, b` depends on the type of the
+    node the message enters (its input type, so a masked node's true type
+    stays hidden), as DeepGate aggregates AND and NOT gates with separate
+    functions: a NOT node's map can be ``1 - h`` while an AND node's passes
+    ``h`` on, so with both options and ``config.input_codes`` as the
+    patterns the forward sweep can carry simulation values.
+    :math:`e_{uv}` is the inversion flag under the ``"edge_attr"``
+    encoding, absent under ``"not_nodes"``.
 
     Forward only, a node's state depends only on its transitive fan-in
     cone, as for the other backbones (so masked gate modelling does not
@@ -128,7 +128,8 @@ class DAGEncoder(Encoder):
         edge_index = edges[0]
         attr = edges[1] if len(edges) > 1 else None
         down = level_groups(edge_index, attr, x.size(0))
-        up = level_groups(edge_index.flip(0), attr, x.size(0)) if self.config.bidirectional else None
+        up = (level_groups(edge_index.flip(0), attr, x.size(0)) if self.config.bidirectional
+              else None)
         types = batch.node_type if node_type is None else node_type
         for sweeps in self.layers:
             x = sweeps[0](x, down, types)
@@ -138,7 +139,7 @@ class DAGEncoder(Encoder):
 
 
 def level_groups(edge_index: Tensor, attr: Tensor | None, num_nodes: int
-            ) -> list[tuple[Tensor, Tensor, Tensor, Tensor | None]]:
+                 ) -> list[tuple[Tensor, Tensor, Tensor, Tensor | None]]:
     """Per level >= 1 in order: its nodes, their edges' sources, each edge's row, edge features."""
     level = topological_levels(edge_index, num_nodes)
     src, dst = edge_index

@@ -6,17 +6,17 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from circuitlab.data import ENCODINGS
-from circuitlab.nn.input_codes import MAX_INPUT_CODES
 from circuitlab.errors import ParamError, require, require_at_least, require_choice
+from circuitlab.nn.input_codes import MAX_INPUT_CODES
 
 BACKBONES = ("deepgcn", "sage", "gin", "dag")
 """Backbone names; :data:`~circuitlab.nn.ENCODERS` maps each to its class."""
 
 POOLS = ("mean", "mean_max", "po_mean")
+"""Graph read-outs of :meth:`~circuitlab.nn.Encoder.pool`."""
 
 AGGREGATES = ("sum", "min")
 """How the ``"dag"`` backbone's forward sweep combines fan-in messages."""
-"""Graph read-outs of :meth:`~circuitlab.nn.Encoder.pool`."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from circuitlab.errors import CircuitlabError
 from circuitlab.fsutil import check_output_dir
 from circuitlab.pretrain.checkpoint import checkpoint_config, load_pretrain_checkpoint, \
     save_checkpoint
-from circuitlab.pretrain.config import PretrainConfig
+from circuitlab.pretrain.config import FUNC, PretrainConfig
 from circuitlab.pretrain.functional_graphs import check_functional_graphs
 from circuitlab.pretrain.model import TEXT_TOKENS, PretrainModel
 from circuitlab.pretrain.sampler import NodeBudgetBatchSampler
@@ -114,7 +114,7 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
                                              config.seed, rank, world, _names(graphs))
             if config.uses_text:
                 _check_tokens(config, graphs)
-            check_functional_graphs([o for o in config.functional_objectives if o != "sim"],
+            check_functional_graphs([o for o in config.functional_objectives if o in FUNC],
                                     graphs, _names(graphs))
         stats = _Run(config, graphs, out_dir, sampler, device, rank, world).train(resume,
                                                                                   stop_at)
