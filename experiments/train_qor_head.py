@@ -60,6 +60,9 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus-min-ands", type=int, default=30,
                         help="sample only corpus designs with at least this many ANDs")
     parser.add_argument("--corpus-seed", type=int, default=0, help="seed of that sample")
+    parser.add_argument("--untrained", action="store_true",
+                        help="the shipped encoder's untrained twin (same config, weights "
+                             "drawn with --seed) in its place")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=ROOT / "out" / "qor-cache")
     parser.add_argument("--out", type=Path,
@@ -100,10 +103,16 @@ def run(args) -> int:
     print(f"{len(train)} training designs, {len(test)} held out; synthesis {synth_s:.0f} s",
           flush=True)
     encoder = load_encoder()
+    if args.untrained:
+        from circuitlab.nn import build_encoder
+        from circuitlab.training.seeding import seed_everything
+        seed_everything(args.seed)
+        encoder = build_encoder(encoder.config).eval()
     result, head, meta = train_and_evaluate(encoder, train, test, params, args.seed, args.cache)
     record = {"git": _git_revision(), "metrics": result.metrics, "baseline": result.baseline,
               "info": result.info, "rows": result.rows, "synth_seconds": round(synth_s, 1),
               "encoder_sha256": hashlib.sha256(DEFAULT_CHECKPOINT.read_bytes()).hexdigest(),
+              "untrained": args.untrained,
               "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, "
                          f"torch {torch.__version__}"}
     meta.update(heldout=list(HOLDOUT), record={k: record[k] for k in
