@@ -123,13 +123,21 @@ class Decoded:
     Shapes:
         tokens ``[B, T]``; failed ``[B]`` bool (the row hit a cap and falls
         back to its source); log_prob ``[B]``; prefix_probs ``[B, V]`` (the
-        masked distribution right after each row's forced prefix) or None.
+        masked distribution right after each row's forced prefix) or None;
+        steps ``[B]`` long: model steps each row took before it finished
+        (its model calls) or None.
     """
 
     tokens: torch.Tensor
     failed: torch.Tensor
     log_prob: torch.Tensor
     prefix_probs: torch.Tensor | None = None
+    steps: torch.Tensor | None = None
+
+    @property
+    def calls(self) -> int:
+        """Model calls: decoding steps summed over rows (0 when not counted)."""
+        return 0 if self.steps is None else int(self.steps.sum())
 
 
 class Cursor:
@@ -208,13 +216,15 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
     log_prob = torch.zeros(B, device=device)
     probs = None if prefixes is None else torch.zeros(B, tokenizer.config.vocab_size,
                                                       device=device)
+    steps = torch.zeros(B, dtype=torch.long, device=device)
     for idx, d in parts:
         tokens[idx, :d.tokens.shape[1]] = d.tokens
         failed[idx] = d.failed
         log_prob[idx] = d.log_prob
+        steps[idx] = d.steps
         if probs is not None:
             probs[idx] = d.prefix_probs
-    return Decoded(tokens, failed, log_prob, probs)
+    return Decoded(tokens, failed, log_prob, probs, steps)
 
 
 def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
@@ -227,6 +237,7 @@ def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
     tokens = torch.full((B, cfg.max_len), PAD, dtype=torch.long, device=device)
     failed = torch.zeros(B, dtype=torch.bool, device=device)
     log_prob = torch.zeros(B, device=device)
+    row_steps = torch.zeros(B, dtype=torch.long, device=device)
     forced = plen = prefix_probs = None
     if prefixes is not None:
         L = max((len(p) for p in prefixes), default=0)
@@ -237,6 +248,7 @@ def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
         prefix_probs = torch.zeros(B, cfg.vocab_size, device=device)
     steps = 0
     for t in range(cfg.max_len):
+        row_steps[rows] += (~cur.state.finished).long()
         logits, logp = cur.scores()
         tok = choose(logits, t, rows)
         if forced is not None:
@@ -261,7 +273,7 @@ def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
             cur.select(keep)
     else:
         failed[rows] = cur.state.failed | ~cur.state.finished
-    return Decoded(tokens[:, :steps], failed, log_prob, prefix_probs)
+    return Decoded(tokens[:, :steps], failed, log_prob, prefix_probs, row_steps)
 
 
 @dataclass

@@ -27,11 +27,15 @@ __all__ = ["METHODS", "SearchParams", "SearchStats", "search"]
 
 @dataclass
 class SearchStats:
+    """What a search did; ``model_calls`` counts decoding steps of one row, the
+    unit in which the methods' budgets compare."""
+
     circuits: int = 0
     candidates: int = 0
     failed: int = 0
     violations: int = 0
     seconds: float = 0.0
+    model_calls: int = 0
 
 
 def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParams = SearchParams(),
@@ -54,24 +58,26 @@ def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParam
     everything = prepare(tokenizer, aigs, cares, device)
     # batches of similar source length: less padding in every attention step
     order = everything.by_length().tolist()
+    calls = 0
     for lo in range(0, len(aigs), step):
         idx = order[lo:lo + step]
         chunk_cares = None if cares is None else [cares[i] for i in idx]
         batch = everything.select(torch.tensor(idx, device=device))
         if params.method == "greedy":
-            found = finish(tokenizer, batch.aigs, run_decoder(model, tokenizer, batch),
-                           cares=chunk_cares)
+            decoded = run_decoder(model, tokenizer, batch)
+            found, used = finish(tokenizer, batch.aigs, decoded, cares=chunk_cares), decoded.calls
         elif params.method == "sample":
-            found = _sample(model, tokenizer, batch, params, lo, chunk_cares)
+            found, used = _sample(model, tokenizer, batch, params, lo, chunk_cares)
         elif params.method == "beam":
-            found = _beam(model, tokenizer, batch, params, chunk_cares)
+            found, used = _beam(model, tokenizer, batch, params, chunk_cares)
         else:
-            found = _mcts(model, tokenizer, batch, params, chunk_cares)
+            found, used = _mcts(model, tokenizer, batch, params, chunk_cares)
+        calls += used
         for i, res in zip(idx, found):
             results[i] = res
     stats = SearchStats(len(results), sum(r.candidates for r in results),
                         sum(r.failed for r in results), sum(r.violations for r in results),
-                        time.perf_counter() - start)
+                        time.perf_counter() - start, calls)
     return results, stats
 
 
@@ -88,7 +94,7 @@ def _sample(model, tokenizer, batch, params, offset, cares):
         return torch.where(first[rows], logits.argmax(-1), sampler(logits, step, rows))
 
     decoded = run_decoder(model, tokenizer, rep, choose)
-    return finish(tokenizer, batch.aigs, decoded, owner.tolist(), cares)
+    return finish(tokenizer, batch.aigs, decoded, owner.tolist(), cares), decoded.calls
 
 
 @torch.no_grad()
@@ -102,7 +108,9 @@ def _beam(model, tokenizer, batch, params, cares):
     score = torch.zeros(n, K, device=device)
     score[:, 1:] = float("-inf")  # all beams start identical: keep one
     history = torch.zeros(n * K, 0, dtype=torch.long, device=device)
+    calls = 0
     for _ in range(cfg.max_len):
+        calls += int((~cur.state.finished).sum())
         _, logp = cur.scores()
         done = cur.state.finished
         logp = torch.where(done[:, None], torch.full_like(logp, float("-inf")), logp)
@@ -119,7 +127,7 @@ def _beam(model, tokenizer, batch, params, cares):
             break
     failed = cur.state.failed | ~torch.isfinite(score.reshape(-1))
     decoded = Decoded(history, failed, score.reshape(-1))
-    return finish(tokenizer, batch.aigs, decoded, owner.tolist(), cares)
+    return finish(tokenizer, batch.aigs, decoded, owner.tolist(), cares), calls
 
 
 class _Node:
@@ -134,7 +142,8 @@ class _Node:
 
 
 def _mcts(model, tokenizer, batch, params, cares):
-    """PUCT search per circuit; each simulation is one batched rollout for all circuits."""
+    """PUCT search per circuit; each simulation is one batched rollout for all circuits.
+    Returns the results and the model calls."""
     n = len(batch.aigs)
     roots = [_Node(1.0) for _ in range(n)]
     base = [max(1, a.num_ands) for a in batch.aigs]
@@ -142,6 +151,7 @@ def _mcts(model, tokenizer, batch, params, cares):
     all_rows: list[list[int]] = [[0] for _ in range(n)]
     all_owner: list[int] = list(range(n))
     all_failed: list[bool] = [True] * n
+    calls = 0
     for _ in range(params.budget):
         paths, prefixes = [], []
         for k in range(n):
@@ -149,6 +159,7 @@ def _mcts(model, tokenizer, batch, params, cares):
             paths.append(path)
             prefixes.append(prefix)
         decoded = run_decoder(model, tokenizer, batch, prefixes=prefixes)
+        calls += decoded.calls
         rows = decoded.tokens.cpu().tolist()
         failed = decoded.failed.cpu().tolist()
         probs = decoded.prefix_probs.cpu()
@@ -178,7 +189,7 @@ def _mcts(model, tokenizer, batch, params, cares):
     for r in results:  # placeholders are not candidates
         r.candidates -= 1
         r.failed -= 1
-    return results
+    return results, calls
 
 
 def _select(root: _Node, c_puct: float) -> tuple[list[_Node], list[int]]:

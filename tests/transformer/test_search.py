@@ -85,6 +85,23 @@ def test_mcts_is_never_worse_than_greedy(model, circuits):
     assert all(t.ands_after <= g.ands_after for t, g in zip(tree, greedy))
 
 
+def test_model_calls_count_each_rows_decoding_steps(model, circuits):
+    from circuitlab.transformer.decode import prepare, run_decoder
+    from circuitlab.transformer.tokenizer import PAD
+    decoded = run_decoder(model, TOK, prepare(TOK, circuits), chunk=8)
+    done = ~decoded.failed
+    assert done.any()
+    written = (decoded.tokens != PAD).sum(1)  # EOS included: one step per token
+    assert torch.equal(decoded.steps[done], written[done])
+    _, greedy = search(model, TOK, circuits)
+    _, beam = search(model, TOK, circuits, SearchParams(method="beam", budget=1))
+    _, sample = search(model, TOK, circuits, SearchParams(method="sample", budget=3))
+    _, tree = search(model, TOK, circuits, SearchParams(method="mcts", budget=3))
+    assert greedy.model_calls == beam.model_calls == int(decoded.steps.sum())
+    # greedy is the first of the samples and the first MCTS rollout
+    assert sample.model_calls > greedy.model_calls and tree.model_calls > greedy.model_calls
+
+
 def test_care_sets(model, circuits):
     rng = np.random.default_rng(0)
     cares = [rng.integers(0, 2**63, size=(a.num_outputs, TOK.config.num_words),
