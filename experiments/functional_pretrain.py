@@ -188,6 +188,8 @@ def main(argv=None) -> int:
     parser.add_argument("--aggregate", default="sum", help="EncoderConfig.aggregate")
     parser.add_argument("--gate-messages", action="store_true",
                         help="EncoderConfig.gate_messages")
+    parser.add_argument("--no-sweep-norm", dest="sweep_norm", action="store_false",
+                        help="EncoderConfig.sweep_norm off")
     parser.add_argument("--input-codes", type=int, default=0,
                         help="EncoderConfig.input_codes: bits of each input's fixed random code")
     parser.add_argument("--record", type=Path,
@@ -222,7 +224,7 @@ def run(args) -> int:
     encoder = EncoderConfig(backbone=args.backbone, layers=args.layers, pool=args.pool,
                             hidden=args.hidden, input_codes=args.input_codes,
                             aggregate=args.aggregate, gate_messages=args.gate_messages,
-                            bidirectional=args.bidirectional)
+                            bidirectional=args.bidirectional, sweep_norm=args.sweep_norm)
     args.record.parent.mkdir(parents=True, exist_ok=True)
     for seed in [int(s) for s in args.seeds.split(",")]:
         seed_everything(seed)
@@ -232,7 +234,7 @@ def run(args) -> int:
                               "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
                               "input_codes": args.input_codes, "aggregate": args.aggregate,
                               "gate_messages": args.gate_messages, "evaluate": args.evaluate,
-                              **untrained})
+                              "sweep_norm": args.sweep_norm, **untrained})
         for method in args.methods.split(","):
             config = PretrainConfig(encoder=encoder, method=method, steps=args.steps,
                                     node_budget=args.node_budget, seed=seed, device="cpu",
@@ -249,6 +251,7 @@ def run(args) -> int:
                                   "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
                                   "input_codes": args.input_codes, "aggregate": args.aggregate,
                               "gate_messages": args.gate_messages, "steps": args.steps,
+                                  "sweep_norm": args.sweep_norm,
                                   "evaluate": args.evaluate,
                                   "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],

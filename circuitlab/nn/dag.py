@@ -33,11 +33,12 @@ class _Sweep(nn.Module):
     it enters (one affine map per input type, ``types`` of them).
     """
 
-    def __init__(self, hidden: int, edge_dim: int, aggregate: str = "sum", types: int = 0):
+    def __init__(self, hidden: int, edge_dim: int, aggregate: str = "sum", types: int = 0,
+                 norm: bool = True):
         super().__init__()
         self.types = types
         self.message = nn.Linear(hidden + edge_dim, hidden * max(types, 1))
-        self.norm = nn.LayerNorm(hidden)
+        self.norm = nn.LayerNorm(hidden) if norm else nn.Identity()
         self.update = nn.GRUCell(hidden, hidden)
         self.aggregate = aggregate
 
@@ -81,7 +82,8 @@ class DAGEncoder(Encoder):
     weights. Level-0 nodes (inputs, constants) keep their state in a
     forward sweep. The LayerNorm keeps a deep input's influence from
     vanishing level by level (at initialisation, 30 levels down, it is
-    about 10^4 times larger than without). With ``config.aggregate ==
+    about 10^4 times larger than without); ``config.sweep_norm`` off
+    leaves it out. With ``config.aggregate ==
     "min"`` the forward sweep takes the elementwise minimum of the fan-ins'
     messages instead of their sum: on messages in [0, 1] the minimum is
     the AND of the fan-ins, the logic-aware aggregation of PolarGate (Liu
@@ -114,9 +116,10 @@ class DAGEncoder(Encoder):
     def make_conv(self) -> nn.Module:
         edge_dim = 1 if self.uses_edge_attr else 0
         types = NUM_INPUT_TYPES if self.config.gate_messages else 0
-        sweeps = [_Sweep(self.config.hidden, edge_dim, self.config.aggregate, types)]
+        norm = self.config.sweep_norm
+        sweeps = [_Sweep(self.config.hidden, edge_dim, self.config.aggregate, types, norm)]
         if self.config.bidirectional:
-            sweeps.append(_Sweep(self.config.hidden, edge_dim, types=types))
+            sweeps.append(_Sweep(self.config.hidden, edge_dim, types=types, norm=norm))
         return nn.ModuleList(sweeps)
 
     def _block(self) -> nn.Module:

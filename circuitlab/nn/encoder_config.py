@@ -62,6 +62,10 @@ class EncoderConfig:
         gate_messages: the ``"dag"`` backbone computes each message with a
             map chosen by the type of the node it enters (DeepGate's
             separate AND and NOT aggregators); off: one map for all.
+        sweep_norm: the ``"dag"`` backbone normalises each node's aggregated
+            messages (LayerNorm) before its GRU update; off, the GRU reads
+            the aggregate as it is, so the magnitudes a ``"min"`` sweep
+            computes (an AND of the fan-ins' values) reach it unchanged.
     """
 
     backbone: str = "deepgcn"
@@ -74,6 +78,7 @@ class EncoderConfig:
     input_codes: int = 0
     aggregate: str = "sum"
     gate_messages: bool = False
+    sweep_norm: bool = True
 
     def __post_init__(self):
         require_choice(self.backbone, BACKBONES, "backbone")
@@ -95,6 +100,10 @@ class EncoderConfig:
                 f"must be a bool, got {self.gate_messages!r}")
         require(not self.gate_messages or self.backbone == "dag", "gate_messages",
                 "needs the 'dag' backbone")
+        require(isinstance(self.sweep_norm, bool), "sweep_norm",
+                f"must be a bool, got {self.sweep_norm!r}")
+        require(self.sweep_norm or self.backbone == "dag", "sweep_norm",
+                "off needs the 'dag' backbone (the others have no sweep)")
         require(isinstance(self.input_codes, int) and not isinstance(self.input_codes, bool)
                 and 0 <= self.input_codes <= MAX_INPUT_CODES, "input_codes",
                 f"must be an int from 0 to {MAX_INPUT_CODES}, got {self.input_codes!r}")

@@ -101,3 +101,30 @@ def test_gate_messages_choose_the_map_by_the_receiving_type():
         maps = enc.layers[0][0].message(fanins[0]).view(-1, 8)
     assert torch.allclose(seen, torch.relu(maps[int(NodeType.NOT)]))
     assert not torch.allclose(seen, torch.relu(maps[int(NodeType.AND)]))
+
+
+@pytest.mark.parametrize("sweep_norm", [True, False])
+def test_sweep_norm_decides_what_the_gru_reads(sweep_norm):
+    b = AigBuilder()
+    x = b.add_inputs(2)
+    b.add_output(b.and_(x[0], x[1]))
+    graph = to_pyg(b.build(), "not_nodes")
+    torch.manual_seed(0)
+    enc = build_encoder(EncoderConfig(backbone="dag", hidden=8, layers=1, aggregate="min",
+                                      sweep_norm=sweep_norm)).eval()
+    sweep = enc.layers[0][0]
+    read = []
+    sweep.update.register_forward_hook(lambda module, args, out: read.append(args[0]))
+    with torch.no_grad():
+        enc(graph)
+        node = int(torch.nonzero(graph.node_type == NodeType.AND).flatten()[0])
+        fanins = graph.edge_index[0][graph.edge_index[1] == node]
+        raw = torch.relu(sweep.message(enc.node_embedding(graph.node_type)[fanins])).min(0).values
+    want = torch.nn.functional.layer_norm(raw, (8,), sweep.norm.weight, sweep.norm.bias) \
+        if sweep_norm else raw
+    assert torch.allclose(read[0][0], want, atol=1e-6)
+
+
+def test_sweep_norm_off_needs_the_dag_backbone():
+    with pytest.raises(ParamError, match="sweep_norm"):
+        EncoderConfig(backbone="deepgcn", sweep_norm=False)
