@@ -188,6 +188,8 @@ def main(argv=None) -> int:
     parser.add_argument("--aggregate", default="sum", help="EncoderConfig.aggregate")
     parser.add_argument("--gate-messages", action="store_true",
                         help="EncoderConfig.gate_messages")
+    parser.add_argument("--contrast-weight", type=float, default=None,
+                        help="PretrainConfig.contrast_weight (default: the config's)")
     parser.add_argument("--no-sweep-norm", dest="sweep_norm", action="store_false",
                         help="EncoderConfig.sweep_norm off")
     parser.add_argument("--input-codes", type=int, default=0,
@@ -236,7 +238,9 @@ def run(args) -> int:
                               "gate_messages": args.gate_messages, "evaluate": args.evaluate,
                               "sweep_norm": args.sweep_norm, **untrained})
         for method in args.methods.split(","):
-            config = PretrainConfig(encoder=encoder, method=method, steps=args.steps,
+            weights = ({} if args.contrast_weight is None
+                       else {"contrast_weight": args.contrast_weight})
+            config = PretrainConfig(encoder=encoder, method=method, steps=args.steps, **weights,
                                     node_budget=args.node_budget, seed=seed, device="cpu",
                                     progress=False, warmup_steps=20,
                                     ckpt_interval=args.steps, log_interval=10)
@@ -252,6 +256,7 @@ def run(args) -> int:
                                   "input_codes": args.input_codes, "aggregate": args.aggregate,
                               "gate_messages": args.gate_messages, "steps": args.steps,
                                   "sweep_norm": args.sweep_norm,
+                                  "contrast_weight": config.contrast_weight,
                                   "evaluate": args.evaluate,
                                   "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],
