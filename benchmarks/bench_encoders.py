@@ -1,9 +1,10 @@
 """Encoder training-step throughput, batched against one graph at a time.
 
 For each backbone of ``circuitlab.nn`` (MGVGA defaults: 7 blocks, H = 64;
-the ``dag`` backbone with the one round of the shipped ``pretrain_func``)
-and each graph encoding: the wall time of one forward + backward pass over
-a batch of many small random AIGs (a ``Batch`` of all of them), in nodes
+the ``dag`` backbone with the one round of ``pretrain_func`` and the
+shipped ``pretrain_sim``) and each graph encoding: the wall time of one
+forward + backward pass over a batch of many small random AIGs (a ``Batch``
+of all of them), in nodes
 per second, against the MGVGA release's way of running the same model, one
 graph at a time inside each step (``AIGMAEBlock`` loops over the graphs),
 with one backward over the summed loss. Both modes compute the same loss;

@@ -119,7 +119,7 @@ def run(args) -> int:
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "last_logged": {k: float(v) for k, v in last.items()},
         "heldout": reconstruction_metrics(model, held, EVAL_SEEDS) if held else
-        "see experiments/configs/functional.toml (the protocol on the test designs)",
+        "see the protocol runs on the test designs (experiments/configs/sim.toml, functional.toml)",
         "eval_seeds": list(EVAL_SEEDS),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, "
                    f"torch {torch.__version__}",

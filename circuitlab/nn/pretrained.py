@@ -67,8 +67,9 @@ def load_encoder(path: str | Path | None = None) -> Encoder:
 def load_default_encoder() -> Encoder:
     """The shipped pre-trained encoder (``circuitlab/nn/checkpoints/default.pt``), eval mode.
 
-    The ``dag`` encoder pre-trained with the functional objectives
-    (``pretrain_func``) on the project's designs; how it was trained:
+    The ``dag`` encoder pre-trained to simulate (``pretrain_sim``: gate
+    values under 16 input patterns and a light equivalence contrast) on the
+    project's designs; how it was trained:
     ``experiments/train_encoder.py`` and its record in ``experiments/results/``.
     """
     return load_encoder()
