@@ -4,8 +4,7 @@ For each backbone of ``circuitlab.nn`` (MGVGA defaults: 7 blocks, H = 64;
 the ``dag`` backbone with the one round of ``pretrain_func`` and the
 shipped ``pretrain_sim``) and each graph encoding: the wall time of one
 forward + backward pass over a batch of many small random AIGs (a ``Batch``
-of all of them), in nodes
-per second, against the MGVGA release's way of running the same model, one
+of all of them), in nodes per second, against the MGVGA release's way of running the same model, one
 graph at a time inside each step (``AIGMAEBlock`` loops over the graphs),
 with one backward over the summed loss. Both modes compute the same loss;
 their gradients are checked equal (in float64, timed in float32). Collation (``Batch.from_data_list``) is
