@@ -194,6 +194,12 @@ def main(argv=None) -> int:
                         help="EncoderConfig.sweep_norm off")
     parser.add_argument("--input-codes", type=int, default=0,
                         help="EncoderConfig.input_codes: bits of each input's fixed random code")
+    parser.add_argument("--lr", type=float, default=None,
+                        help="PretrainConfig.lr (default: the dataclass's)")
+    parser.add_argument("--weight-decay", type=float, default=None,
+                        help="PretrainConfig.weight_decay (default: the dataclass's)")
+    parser.add_argument("--no-untrained", dest="untrained", action="store_false",
+                        help="skip the untrained twin (already recorded for this encoder)")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "functional_pretrain.jsonl")
     args = parser.parse_args(argv)
@@ -228,19 +234,21 @@ def run(args) -> int:
                             aggregate=args.aggregate, gate_messages=args.gate_messages,
                             bidirectional=args.bidirectional, sweep_norm=args.sweep_norm)
     args.record.parent.mkdir(parents=True, exist_ok=True)
+    common = {"rev": rev, "bidirectional": args.bidirectional, "backbone": args.backbone,
+              "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
+              "input_codes": args.input_codes, "aggregate": args.aggregate,
+              "gate_messages": args.gate_messages, "sweep_norm": args.sweep_norm,
+              "evaluate": args.evaluate}
     for seed in [int(s) for s in args.seeds.split(",")]:
         seed_everything(seed)
-        untrained = evaluate(build_encoder(encoder), train, test)
-        _record(args.record, {"method": "untrained", "seed": seed, "rev": rev,
-                              "bidirectional": args.bidirectional, "backbone": args.backbone,
-                              "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
-                              "input_codes": args.input_codes, "aggregate": args.aggregate,
-                              "gate_messages": args.gate_messages, "evaluate": args.evaluate,
-                              "sweep_norm": args.sweep_norm, **untrained})
+        if args.untrained:
+            untrained = evaluate(build_encoder(encoder), train, test)
+            _record(args.record, {"method": "untrained", "seed": seed, **common, **untrained})
         for method in args.methods.split(","):
-            weights = ({} if args.contrast_weight is None
-                       else {"contrast_weight": args.contrast_weight})
-            config = PretrainConfig(encoder=encoder, method=method, steps=args.steps, **weights,
+            options = {name: getattr(args, name) for name in ("contrast_weight", "lr",
+                                                               "weight_decay")
+                       if getattr(args, name) is not None}
+            config = PretrainConfig(encoder=encoder, method=method, steps=args.steps, **options,
                                     node_budget=args.node_budget, seed=seed, device="cpu",
                                     progress=False, warmup_steps=20,
                                     ckpt_interval=args.steps, log_interval=10)
@@ -250,14 +258,11 @@ def run(args) -> int:
                 train_s = time.perf_counter() - t1
             found = evaluate(stats["model"].encoder, train, test)
             found.update(sp_head_error(stats["model"], test))
-            _record(args.record, {"method": method, "seed": seed, "rev": rev,
-                                  "bidirectional": args.bidirectional, "backbone": args.backbone,
-                                  "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
-                                  "input_codes": args.input_codes, "aggregate": args.aggregate,
-                              "gate_messages": args.gate_messages, "steps": args.steps,
-                                  "sweep_norm": args.sweep_norm,
-                                  "contrast_weight": config.contrast_weight,
-                                  "evaluate": args.evaluate,
+            fitted = sp_head_error(stats["model"], train)
+            found.update({f"train_{k}": v for k, v in fitted.items() if not k.endswith("nodes")})
+            _record(args.record, {"method": method, "seed": seed, **common,
+                                  "steps": args.steps, "contrast_weight": config.contrast_weight,
+                                  "lr": config.lr, "weight_decay": config.weight_decay,
                                   "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],
                                   **found})
