@@ -28,7 +28,7 @@ class EncodeParams:
 
 def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,
                 names: Sequence[str] | None = None, nodes: bool = False):
-    """Graph embeddings ``[F, P]`` (``P = encoder.pool_dim``) of ``aigs``, one row each, in order.
+    """Graph embeddings ``[F, P]`` (``P = encoder.embedding_dim``) of ``aigs``, one row each, in order.
 
     Each circuit is encoded alone (so a row never depends on the others),
     in ``encoder.config.encoding``, with gradients off.
@@ -54,10 +54,14 @@ def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,
             if graph.num_nodes > node_budget:
                 raise CircuitlabError(f"{name}: {graph.num_nodes} nodes, over the node budget "
                                       f"of {node_budget} (--node-budget)")
-            x = encoder(graph)
-            rows.append(encoder.pool(x, graph)[0].numpy())
+            if encoder.config.code_banks == 1:
+                x = encoder(graph)
+                rows.append(encoder.pool(x, graph)[0].numpy())
+            else:
+                rows.append(encoder.embed(graph)[0].numpy())
+                x = encoder(graph) if nodes else None
             if nodes:
                 states.append(x.numpy().astype(np.float32))
-    width = encoder.pool_dim
+    width = encoder.embedding_dim
     graphs = np.stack(rows).astype(np.float32) if rows else np.zeros((0, width), np.float32)
     return graphs, (states if nodes else None)

@@ -13,7 +13,7 @@ from circuitlab.data import NUM_NODE_TYPES
 from circuitlab.errors import CircuitlabError
 from circuitlab.nn.bidirectional_conv import BidirectionalConv
 from circuitlab.nn.encoder_config import EncoderConfig
-from circuitlab.nn.input_codes import input_codes
+from circuitlab.nn.input_codes import node_codes
 
 MASK_TYPE = NUM_NODE_TYPES
 """Input type index 5: a learned "masked" node type, one past the
@@ -63,6 +63,7 @@ class Encoder(nn.Module, ABC):
           overriding the batch's (values ``0 .. 5``, 5 = :data:`MASK_TYPE`).
         - **forward output:** node states ``[N, H]``.
         - **pool output:** graph embeddings ``[B, pool_dim]``.
+        - **embed output:** graph embeddings ``[B, embedding_dim]``.
     """
 
     backbone: str = ""
@@ -88,6 +89,11 @@ class Encoder(nn.Module, ABC):
     def pool_dim(self) -> int:
         """Width of the graph embedding that :meth:`pool` returns."""
         return 2 * self.config.hidden if self.config.pool == "mean_max" else self.config.hidden
+
+    @property
+    def embedding_dim(self) -> int:
+        """Width of the graph embedding that :meth:`embed` returns."""
+        return self.pool_dim * self.config.code_banks
 
     @abstractmethod
     def make_conv(self) -> nn.Module:
@@ -130,6 +136,9 @@ class Encoder(nn.Module, ABC):
     def initial_states(self, batch: Data, node_type: Tensor | None = None) -> Tensor:
         """``[N, H]``: each node's type embedding, plus its input's code on PI nodes.
 
+        The codes come from each graph's ``code_bank`` (bank 0 without one,
+        see :func:`~circuitlab.nn.input_codes.node_codes`).
+
         Raises:
             CircuitlabError: ``config.input_codes`` is set and ``batch`` has
                 no ``input_pos`` (graphs built before the field existed).
@@ -143,7 +152,7 @@ class Encoder(nn.Module, ABC):
                                   f"{self.config.input_codes}) but the graphs carry no "
                                   "input_pos: rebuild them with circuitlab.data.to_pyg")
         pi = torch.nonzero(position >= 0).flatten()
-        codes = input_codes(position[pi], self.config.input_codes).to(x.dtype)
+        codes = node_codes(batch, pi, self.config.input_codes).to(x.device, x.dtype)
         return x.index_add(0, pi, self.input_code(codes))
 
     def pool(self, node_states: Tensor, batch: Data) -> Tensor:
@@ -164,6 +173,32 @@ class Encoder(nn.Module, ABC):
                               global_max_pool(node_states, index, size)], dim=-1)
         po = batch.po_node
         return global_mean_pool(node_states[po], index[po], size)
+
+    def embed(self, batch: Data) -> Tensor:
+        """Graph embeddings ``[B, embedding_dim]``: the read-out under each code bank.
+
+        With ``config.code_banks == 1`` this is ``pool(self(batch), batch)``
+        (under the batch's own ``code_bank`` if it carries one); with ``K``
+        banks, the read-outs with the inputs coded by banks ``0 .. K-1``,
+        concatenated, as if the circuit were simulated under ``K`` times as
+        many patterns. ``batch`` is left as it was.
+        """
+        if self.config.code_banks == 1:
+            return self.pool(self(batch), batch)
+        saved = getattr(batch, "code_bank", None)
+        size = int(getattr(batch, "num_graphs", 1) or 1)
+        rows = []
+        try:
+            for bank in range(self.config.code_banks):
+                batch.code_bank = torch.full((size,), bank, dtype=torch.long,
+                                             device=batch.edge_index.device)
+                rows.append(self.pool(self(batch), batch))
+        finally:
+            if saved is None:
+                del batch.code_bank
+            else:
+                batch.code_bank = saved
+        return torch.cat(rows, dim=-1)
 
     def num_parameters(self) -> int:
         """Number of scalar parameters (all are trainable)."""

@@ -56,6 +56,11 @@ class EncoderConfig:
             inputs (a design and its recipe versions, cones put on one leaf
             set) share their codes. 1 to 64 bits; the graphs must carry
             ``input_pos``.
+        code_banks: the graph embedding (:meth:`~circuitlab.nn.Encoder.embed`)
+            concatenates the read-outs under this many banks of input codes
+            (bank ``b`` of :func:`~circuitlab.nn.input_codes.input_codes`),
+            ``code_banks * input_codes`` patterns in all; 1 (the default)
+            is one read-out. More than 1 needs ``input_codes``.
         aggregate: how the ``"dag"`` backbone's forward sweep combines a
             node's fan-in messages: ``"sum"``, or ``"min"`` (elementwise, an
             AND on messages in [0, 1]); the other backbones sum.
@@ -76,6 +81,7 @@ class EncoderConfig:
     bidirectional: bool = False
     pool: str = "mean_max"
     input_codes: int = 0
+    code_banks: int = 1
     aggregate: str = "sum"
     gate_messages: bool = False
     sweep_norm: bool = True
@@ -107,6 +113,12 @@ class EncoderConfig:
         require(isinstance(self.input_codes, int) and not isinstance(self.input_codes, bool)
                 and 0 <= self.input_codes <= MAX_INPUT_CODES, "input_codes",
                 f"must be an int from 0 to {MAX_INPUT_CODES}, got {self.input_codes!r}")
+
+        require(isinstance(self.code_banks, int) and not isinstance(self.code_banks, bool)
+                and self.code_banks >= 1, "code_banks",
+                f"must be an int >= 1, got {self.code_banks!r}")
+        require(self.code_banks == 1 or self.input_codes > 0, "code_banks",
+                "more than 1 needs input_codes")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

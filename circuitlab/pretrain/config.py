@@ -78,6 +78,11 @@ class PretrainConfig:
         weight_decay: AdamW weight decay (not on biases, norms, embeddings).
         warmup_steps: steps of linear warm-up from 0 to ``lr``.
         min_lr_ratio: the cosine decay ends at ``lr * min_lr_ratio``.
+        random_code_banks: every training step codes each graph's inputs
+            from a bank of :func:`~circuitlab.nn.input_codes.input_codes`
+            drawn at random (seeded), so the encoder learns to evaluate
+            whatever patterns its inputs carry rather than the bank-0 ones
+            it is used with; needs ``encoder.input_codes``.
         grad_clip: largest gradient norm (0 turns clipping off).
         steps: optimiser steps of the run.
         node_budget: most nodes in one mini-batch (graphs packed whole).
@@ -108,6 +113,7 @@ class PretrainConfig:
     weight_decay: float = 0.01
     warmup_steps: int = 0
     min_lr_ratio: float = 0.1
+    random_code_banks: bool = False
     grad_clip: float = 1.0
     steps: int = 1000
     node_budget: int = 20000
@@ -159,7 +165,9 @@ class PretrainConfig:
         require_choice(self.device, DEVICES, "device")
         require("sim" not in self.objectives or self.encoder.input_codes > 0,
                 "encoder.input_codes", "must be > 0 for the sim objective (its patterns)")
-        for name in ("bf16", "progress"):
+        require(not self.random_code_banks or self.encoder.input_codes > 0,
+                "random_code_banks", "needs encoder.input_codes > 0")
+        for name in ("bf16", "progress", "random_code_banks"):
             require(isinstance(getattr(self, name), bool), name, "must be true or false")
 
     @property

@@ -4,7 +4,9 @@ DeepGate2's signal probability (:mod:`circuitlab.pretrain.objective_prob`)
 is the mean of a gate's values over random patterns; this target is the
 values themselves. The patterns are the encoder's input codes
 (:func:`~circuitlab.nn.input_codes.input_codes`, bit ``j`` of input ``k``
-is pattern ``j``'s value of that input), so a state can only predict them by
+is pattern ``j``'s value of that input; under
+:attr:`~circuitlab.pretrain.PretrainConfig.random_code_banks` a bank drawn
+per graph and step), so a state can only predict them by
 evaluating its fan-in cone on what the inputs carry: a head reads each
 gate's state and predicts its ``W`` bits (binary cross-entropy), which
 needs ``encoder.input_codes = W``. The targets come from the graph itself
@@ -20,7 +22,7 @@ from torch_geometric.data import Data
 
 from circuitlab.data import NodeType
 from circuitlab.nn.dag import level_groups
-from circuitlab.nn.input_codes import input_codes
+from circuitlab.nn.input_codes import node_codes
 
 __all__ = ["SimHead", "code_values", "sim_loss"]
 
@@ -29,14 +31,14 @@ def code_values(batch: Data, width: int) -> Tensor:
     """``[N, width]`` float of 0/1: every node's value, the inputs driven by their codes.
 
     Bit ``j`` of a node is its value under pattern ``j`` (input ``k`` reads
-    bit ``j`` of its code, 1 for +1): CONST 0, a NOT node the complement of
+    bit ``j`` of its code in its graph's ``code_bank``, 1 for +1): CONST 0, a NOT node the complement of
     its fan-in, an AND node the AND of its fan-ins and a PO its fan-in, each
     fan-in complemented where the ``edge_attr`` encoding flags the edge.
     """
     n = int(batch.num_nodes)
     values = torch.zeros(n, width)
     pi = torch.nonzero(batch.input_pos >= 0).flatten()
-    values[pi] = (input_codes(batch.input_pos[pi], width).cpu() > 0).float()
+    values[pi] = (node_codes(batch, pi, width).cpu() > 0).float()
     attr = getattr(batch, "edge_attr", None)
     edge_index = batch.edge_index.cpu()
     is_not = (batch.node_type.cpu() == int(NodeType.NOT))

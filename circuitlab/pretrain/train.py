@@ -35,6 +35,9 @@ from circuitlab.training.metrics_log import MetricsLog
 from circuitlab.training.schedule import warmup_cosine
 from circuitlab.training.seeding import rng_state, seed_everything, set_rng_state
 
+CODE_BANKS = 1 << 20
+"""Banks that ``random_code_banks`` draws from (any would do; their codes look independent)."""
+
 FUNCTIONAL_METRIC = {"contrast": "acc", "prob": "mae", "ttd": "mae", "sim": "acc"}
 """The metric column of each functional objective beside its loss."""
 
@@ -170,6 +173,9 @@ class _Run:
             elif config.uses_text:
                 _check_tokens(config, drawn)
             batch = Batch.from_data_list(drawn).to(self.device)
+            if config.random_code_banks:
+                batch.code_bank = torch.randint(0, CODE_BANKS, (batch.num_graphs,),
+                                                generator=gen).to(self.device)
             with autocast():
                 loss, found = self.trained(batch, gen)
             metrics.update(found)

@@ -40,7 +40,7 @@ class QorHeadConfig:
     """The head's sizes.
 
     Attributes:
-        graph_dim: width of the encoder's graph embedding (``encoder.pool_dim``).
+        graph_dim: width of the encoder's graph embedding (``encoder.embedding_dim``).
         step_dim: step embedding width.
         channels: recipe convolution channels (the recipe vector is twice as wide).
         kernel: recipe convolution width (odd).

@@ -26,6 +26,48 @@ def test_codes_are_signs_fixed_by_position_and_look_independent():
     assert len({tuple(row) for row in first.tolist()}) == 512
 
 
+def test_banks_are_independent_sets_of_codes_and_bank_0_is_the_default():
+    position = torch.arange(256)
+    base = input_codes(position, 64)
+    assert torch.equal(input_codes(position, 64, 0), base)
+    other = input_codes(position, 64, 3)
+    assert torch.equal(input_codes(position, 64, torch.full((256,), 3)), other)
+    # bank 3 is not bank 0 shifted: agreement as between independent codes
+    agree = float((other == base).float().mean())
+    assert 0.45 < agree < 0.55
+    mixed = input_codes(position[:2], 64, torch.tensor([0, 3]))
+    assert torch.equal(mixed, torch.stack([base[0], other[1]]))
+
+
+def test_an_embedding_concatenates_the_read_outs_under_each_bank():
+    graph = to_pyg(_and_with_one_inverted(0))
+    config = dict(backbone="dag", hidden=16, layers=1, pool="po_mean", input_codes=8)
+    torch.manual_seed(0)
+    one = build_encoder(EncoderConfig(**config)).eval()
+    three = build_encoder(EncoderConfig(**config, code_banks=3)).eval()
+    three.load_state_dict(one.state_dict())
+    assert three.embedding_dim == 3 * one.embedding_dim == 3 * one.pool_dim
+    with torch.no_grad():
+        found = three.embed(graph)
+        parts = []
+        for bank in range(3):
+            graph.code_bank = torch.tensor([bank])
+            parts.append(one.embed(graph))
+        del graph.code_bank
+        assert not torch.equal(parts[0], parts[1])
+        torch.testing.assert_close(found, torch.cat(parts, dim=-1))
+        assert not hasattr(graph, "code_bank")
+        batch = Batch.from_data_list([graph, to_pyg(_and_with_one_inverted(1))])
+        torch.testing.assert_close(three.embed(batch)[:1], found)
+    from circuitlab.inference import encode_aigs
+    rows, _ = encode_aigs([_and_with_one_inverted(0)], three)
+    np.testing.assert_allclose(rows, found.numpy(), atol=1e-6)
+    with pytest.raises(ParamError, match="code_banks"):
+        EncoderConfig(backbone="dag", code_banks=2)
+    with pytest.raises(ParamError, match="code_banks"):
+        EncoderConfig(backbone="dag", input_codes=8, code_banks=0)
+
+
 @pytest.mark.parametrize("width", [0, MAX_INPUT_CODES + 1])
 def test_a_width_out_of_range_is_refused(width):
     with pytest.raises(ValueError, match="1 to 64"):

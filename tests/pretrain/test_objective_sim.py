@@ -17,9 +17,9 @@ from circuitlab.sim import simulate_nodes
 from strategies import random_aigs
 
 
-def _expected(aig, width):
+def _expected(aig, width, bank=0):
     """Every variable's value under the code patterns, by the project's simulator."""
-    codes = input_codes(torch.arange(aig.num_inputs + aig.num_latches), width) > 0
+    codes = input_codes(torch.arange(aig.num_inputs + aig.num_latches), width, bank) > 0
     words = np.zeros((len(codes), 1), dtype=np.uint64)
     for j in range(width):
         words[:, 0] |= codes[:, j].numpy().astype(np.uint64) << np.uint64(j)
@@ -48,6 +48,11 @@ def test_targets_are_the_simulators_values(encoding, aig):
     # the same in a batch, where each graph keeps its own input positions
     batch = Batch.from_data_list([graph, graph])
     np.testing.assert_array_equal(code_values(batch, width).numpy(), np.concatenate([found, found]))
+    # each graph of a batch under its own bank of codes
+    batch.code_bank = torch.tensor([0, 5])
+    banked = code_values(batch, width).numpy()
+    np.testing.assert_array_equal(banked[:graph.num_nodes], found)
+    np.testing.assert_array_equal(banked[graph.num_nodes:][:aig.num_vars], _expected(aig, width, 5))
 
 
 def test_sim_needs_input_codes():
@@ -74,3 +79,25 @@ def test_a_few_steps_lower_the_loss():
         optimizer.step()
     assert float(loss.detach()) < 0.7 * first
     assert float(metrics["sim_acc"]) > 0.8
+
+
+def test_random_code_banks_need_input_codes_and_train_reproducibly(tmp_path):
+    from circuitlab.pretrain import pretrain
+    from circuitlab.transformer.data.generate import random_circuit
+    with pytest.raises(ParamError, match="random_code_banks"):
+        PretrainConfig(method="mgm", random_code_banks=True,
+                       encoder=EncoderConfig(backbone="dag", layers=1))
+    graphs = [to_pyg(random_circuit(5, 2, 20, np.random.default_rng(k))) for k in range(4)]
+    config = PretrainConfig(method="sim", random_code_banks=True, steps=4, node_budget=200,
+                            device="cpu", progress=False, encoder=EncoderConfig(
+                                backbone="dag", layers=1, hidden=16, input_codes=8,
+                                aggregate="min"))
+    runs = [pretrain(config, graphs, tmp_path / f"run{k}")["model"] for k in range(2)]
+    fixed = pretrain(PretrainConfig(**{**config.__dict__, "random_code_banks": False}),
+                     graphs, tmp_path / "fixed")["model"]
+    a, b, c = (dict(m.named_parameters()) for m in (*runs, fixed))
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    # the banks change what the inputs carry, so the updates differ from bank 0's
+    assert not torch.equal(a["encoder.input_code.weight"], c["encoder.input_code.weight"])
+    for graph in graphs:
+        assert not hasattr(graph, "code_bank")
