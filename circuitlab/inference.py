@@ -35,7 +35,9 @@ def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,
 
     Returns:
         ``(graphs, node_states)``: a float32 numpy array ``[F, P]``, and (with
-        ``nodes``) a list of ``[N_f, H]`` float32 arrays, else ``None``.
+        ``nodes``) a list of ``[N_f, H * K]`` float32 arrays (the states under
+        each of the encoder's ``K = config.code_banks`` code banks side by
+        side), else ``None``.
 
     Raises:
         CircuitlabError: a graph has more than ``node_budget`` nodes.
@@ -54,14 +56,10 @@ def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,
             if graph.num_nodes > node_budget:
                 raise CircuitlabError(f"{name}: {graph.num_nodes} nodes, over the node budget "
                                       f"of {node_budget} (--node-budget)")
-            if encoder.config.code_banks == 1:
-                x = encoder(graph)
-                rows.append(encoder.pool(x, graph)[0].numpy())
-            else:
-                rows.append(encoder.embed(graph)[0].numpy())
-                x = encoder(graph) if nodes else None
+            banks = encoder.bank_states(graph)
+            rows.append(torch.cat([encoder.pool(x, graph) for x in banks], dim=-1)[0].numpy())
             if nodes:
-                states.append(x.numpy().astype(np.float32))
+                states.append(torch.cat(banks, dim=-1).numpy().astype(np.float32))
     width = encoder.embedding_dim
     graphs = np.stack(rows).astype(np.float32) if rows else np.zeros((0, width), np.float32)
     return graphs, (states if nodes else None)

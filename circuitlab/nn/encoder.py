@@ -174,31 +174,34 @@ class Encoder(nn.Module, ABC):
         po = batch.po_node
         return global_mean_pool(node_states[po], index[po], size)
 
-    def embed(self, batch: Data) -> Tensor:
-        """Graph embeddings ``[B, embedding_dim]``: the read-out under each code bank.
+    def bank_states(self, batch: Data) -> list[Tensor]:
+        """Node states ``[N, H]`` under each code bank, ``config.code_banks`` of them.
 
-        With ``config.code_banks == 1`` this is ``pool(self(batch), batch)``
-        (under the batch's own ``code_bank`` if it carries one); with ``K``
-        banks, the read-outs with the inputs coded by banks ``0 .. K-1``,
-        concatenated, as if the circuit were simulated under ``K`` times as
-        many patterns. ``batch`` is left as it was.
+        With one bank, ``[self(batch)]`` (under the batch's own ``code_bank``
+        if it carries one); with ``K``, the states with the inputs coded by
+        banks ``0 .. K-1``, as if the circuit were simulated under ``K``
+        times as many patterns. ``batch`` is left as it was.
         """
         if self.config.code_banks == 1:
-            return self.pool(self(batch), batch)
+            return [self(batch)]
         saved = getattr(batch, "code_bank", None)
         size = int(getattr(batch, "num_graphs", 1) or 1)
-        rows = []
+        out = []
         try:
             for bank in range(self.config.code_banks):
                 batch.code_bank = torch.full((size,), bank, dtype=torch.long,
                                              device=batch.edge_index.device)
-                rows.append(self.pool(self(batch), batch))
+                out.append(self(batch))
         finally:
             if saved is None:
                 del batch.code_bank
             else:
                 batch.code_bank = saved
-        return torch.cat(rows, dim=-1)
+        return out
+
+    def embed(self, batch: Data) -> Tensor:
+        """Graph embeddings ``[B, embedding_dim]``: :meth:`pool` under each bank, concatenated."""
+        return torch.cat([self.pool(x, batch) for x in self.bank_states(batch)], dim=-1)
 
     def num_parameters(self) -> int:
         """Number of scalar parameters (all are trainable)."""

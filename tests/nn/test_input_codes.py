@@ -60,8 +60,13 @@ def test_an_embedding_concatenates_the_read_outs_under_each_bank():
         batch = Batch.from_data_list([graph, to_pyg(_and_with_one_inverted(1))])
         torch.testing.assert_close(three.embed(batch)[:1], found)
     from circuitlab.inference import encode_aigs
-    rows, _ = encode_aigs([_and_with_one_inverted(0)], three)
+    rows, states = encode_aigs([_and_with_one_inverted(0)], three, nodes=True)
     np.testing.assert_allclose(rows, found.numpy(), atol=1e-6)
+    # node states too: each bank's side by side
+    with torch.no_grad():
+        first = one(graph)
+    assert states[0].shape == (graph.num_nodes, 3 * 16)
+    np.testing.assert_allclose(states[0][:, :16], first.numpy(), atol=1e-6)
     with pytest.raises(ParamError, match="code_banks"):
         EncoderConfig(backbone="dag", code_banks=2)
     with pytest.raises(ParamError, match="code_banks"):
