@@ -194,6 +194,10 @@ def main(argv=None) -> int:
                         help="EncoderConfig.sweep_norm off")
     parser.add_argument("--input-codes", type=int, default=0,
                         help="EncoderConfig.input_codes: bits of each input's fixed random code")
+    parser.add_argument("--code-banks", type=int, default=1,
+                        help="EncoderConfig.code_banks: banks of codes the embeddings concatenate")
+    parser.add_argument("--random-code-banks", action="store_true",
+                        help="PretrainConfig.random_code_banks: a random bank per graph and step")
     parser.add_argument("--lr", type=float, default=None,
                         help="PretrainConfig.lr (default: the dataclass's)")
     parser.add_argument("--weight-decay", type=float, default=None,
@@ -232,13 +236,14 @@ def run(args) -> int:
     encoder = EncoderConfig(backbone=args.backbone, layers=args.layers, pool=args.pool,
                             hidden=args.hidden, input_codes=args.input_codes,
                             aggregate=args.aggregate, gate_messages=args.gate_messages,
-                            bidirectional=args.bidirectional, sweep_norm=args.sweep_norm)
+                            bidirectional=args.bidirectional, sweep_norm=args.sweep_norm,
+                            code_banks=args.code_banks)
     args.record.parent.mkdir(parents=True, exist_ok=True)
     common = {"rev": rev, "bidirectional": args.bidirectional, "backbone": args.backbone,
               "layers": args.layers, "pool": args.pool, "hidden": args.hidden,
               "input_codes": args.input_codes, "aggregate": args.aggregate,
               "gate_messages": args.gate_messages, "sweep_norm": args.sweep_norm,
-              "evaluate": args.evaluate}
+              "code_banks": args.code_banks, "evaluate": args.evaluate}
     for seed in [int(s) for s in args.seeds.split(",")]:
         seed_everything(seed)
         if args.untrained:
@@ -251,7 +256,8 @@ def run(args) -> int:
             config = PretrainConfig(encoder=encoder, method=method, steps=args.steps, **options,
                                     node_budget=args.node_budget, seed=seed, device="cpu",
                                     progress=False, warmup_steps=20,
-                                    ckpt_interval=args.steps, log_interval=10)
+                                    ckpt_interval=args.steps, log_interval=10,
+                                    random_code_banks=args.random_code_banks)
             with tempfile.TemporaryDirectory() as tmp:
                 t1 = time.perf_counter()
                 stats = pretrain(config, graphs, Path(tmp) / "run")
@@ -263,6 +269,7 @@ def run(args) -> int:
             _record(args.record, {"method": method, "seed": seed, **common,
                                   "steps": args.steps, "contrast_weight": config.contrast_weight,
                                   "lr": config.lr, "weight_decay": config.weight_decay,
+                                  "random_code_banks": args.random_code_banks,
                                   "corpus_designs": args.corpus_designs,
                                   "train_seconds": round(train_s, 1), "loss": stats["loss"],
                                   **found})

@@ -41,7 +41,7 @@ def test_pipeline_on_two_designs(tmp_path, capsys):
     assert "2 optimised and proven equivalent" in text
     saved = np.load(out / "embeddings.npz")
     assert list(saved["designs"]) == ["counter8", "mux8"]
-    assert saved["graphs"].shape == (2, load_default_encoder().pool_dim)
+    assert saved["graphs"].shape == (2, load_default_encoder().embedding_dim)
     assert list(saved["nearest"]) == ["mux8", "counter8"]
     assert "counter8 ~ mux8" in text
 

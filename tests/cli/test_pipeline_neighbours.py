@@ -13,7 +13,7 @@ from circuitlab.tasks.similarity import pairwise_cosine
 
 def test_each_neighbour_gets_its_centred_cosine_and_the_mean_is_printed(tmp_path, capsys):
     ref = load_reference()
-    width = load_default_encoder().pool_dim
+    width = load_default_encoder().embedding_dim
     rng = np.random.default_rng(0)
     scale = 0.1 * np.linalg.norm(ref.mean) / np.sqrt(width)  # small beside the mean
     graphs = (ref.mean + scale * rng.normal(size=(3, width))).astype(np.float32)

@@ -21,7 +21,7 @@ def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("qor")
     write_aiger(adder(3, True), folder / "add.aag")
     encoder = load_default_encoder()
-    head = QorHead(QorHeadConfig(graph_dim=encoder.pool_dim)).eval()
+    head = QorHead(QorHeadConfig(graph_dim=encoder.embedding_dim)).eval()
     save_head(folder / "head.pt", head, encoder,
               {"recipes": {"count": 4, "seed": 0, "length": 20, "engine": "aigverse"},
                "mean_ranks": [1.0] * 4, "mean_log_ratio": [0.0] * 4})

@@ -88,7 +88,7 @@ def test_a_constant_feature_does_not_swing_a_prediction():
 
 def test_a_checkpoint_loads_with_nothing_else(tmp_path):
     encoder = load_default_encoder()
-    head = QorHead(QorHeadConfig(graph_dim=encoder.pool_dim)).eval()
+    head = QorHead(QorHeadConfig(graph_dim=encoder.embedding_dim)).eval()
     meta = {"recipes": {"count": 2, "seed": 0, "length": 20, "engine": "aigverse"},
             "mean_ranks": [1.0, 2.0], "mean_log_ratio": [-0.1, -0.2], "heldout": ["x"]}
     path = tmp_path / "head.pt"
@@ -96,7 +96,7 @@ def test_a_checkpoint_loads_with_nothing_else(tmp_path):
     head2, encoder2, meta2 = load_head(path)
     assert meta2 == meta
     tokens = recipe_tokens([random_recipe(0, 20)])
-    x = torch.randn(1, encoder.pool_dim)
+    x = torch.randn(1, encoder.embedding_dim)
     torch.testing.assert_close(head(x, tokens), head2(x, tokens))
     for a, b in zip(encoder.state_dict().values(), encoder2.state_dict().values()):
         torch.testing.assert_close(a, b)
@@ -133,6 +133,6 @@ def test_the_shipped_head_resaved_in_the_shared_format_gives_the_same_scores(tmp
     head2, encoder2, meta2 = load_head(path)
     assert meta2.keys() == meta.keys() and meta2["recipes"] == meta["recipes"]
     tokens = recipe_tokens([random_recipe(k, 20) for k in range(3)])
-    x = torch.randn(3, encoder.pool_dim)
+    x = torch.randn(3, encoder.embedding_dim)
     with torch.no_grad():
         assert torch.equal(head(x, tokens), head2(x, tokens))
