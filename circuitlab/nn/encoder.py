@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 
 import torch
 from torch import Tensor, nn
-from torch_geometric.data import Data
+from torch_geometric.data import Batch, Data
 from torch_geometric.nn import DeepGCNLayer, global_max_pool, global_mean_pool
 
 from circuitlab.data import NUM_NODE_TYPES
@@ -180,24 +180,18 @@ class Encoder(nn.Module, ABC):
         With one bank, ``[self(batch)]`` (under the batch's own ``code_bank``
         if it carries one); with ``K``, the states with the inputs coded by
         banks ``0 .. K-1``, as if the circuit were simulated under ``K``
-        times as many patterns. ``batch`` is left as it was.
+        times as many patterns. The ``K`` copies go through the encoder as
+        one batch (one sweep over the levels, not ``K``); ``batch`` is left
+        as it was.
         """
-        if self.config.code_banks == 1:
+        banks = self.config.code_banks
+        if banks == 1:
             return [self(batch)]
-        saved = getattr(batch, "code_bank", None)
-        size = int(getattr(batch, "num_graphs", 1) or 1)
-        out = []
-        try:
-            for bank in range(self.config.code_banks):
-                batch.code_bank = torch.full((size,), bank, dtype=torch.long,
-                                             device=batch.edge_index.device)
-                out.append(self(batch))
-        finally:
-            if saved is None:
-                del batch.code_bank
-            else:
-                batch.code_bank = saved
-        return out
+        graphs = batch.to_data_list() if isinstance(batch, Batch) else [batch]
+        copies = Batch.from_data_list(graphs * banks)
+        copies.code_bank = torch.arange(banks, device=batch.edge_index.device
+                                        ).repeat_interleave(len(graphs))
+        return list(self(copies).split(batch.num_nodes))
 
     def embed(self, batch: Data) -> Tensor:
         """Graph embeddings ``[B, embedding_dim]``: :meth:`pool` under each bank, concatenated."""
