@@ -135,18 +135,22 @@ def sp_head_error(model, test) -> dict:
 
     Pooled over all AND nodes of the held-out designs' whole graphs (latches
     cut), against the simulated signal probability; absent without a ``prob``
-    objective.
+    objective. With a ``sim`` head: the fraction of the AND nodes' pattern
+    values it gets right under the input codes of bank 0 (``sim_head_acc``),
+    on the AND nodes 32 or more levels deep (NOT nodes count as levels,
+    ``sim_head_acc_deep``), and under bank 7, a bank the encoder is never
+    used with (``sim_head_acc_bank7``).
     """
     import torch
 
+    from circuitlab.nn.dag import topological_levels
     from circuitlab.pretrain.functional_graphs import and_nodes, functional_graph
-
     from circuitlab.pretrain.objective_sim import code_values
 
     head = getattr(model, "prob_head", None)
     sim = getattr(model, "sim_head", None)
     model.eval()
-    errors, right = [], []
+    errors, right, deep, other = [], [], [], []
     with torch.no_grad():
         for d in test:
             graph = functional_graph(d.aig.cut_latches(), model.encoder.config.encoding)
@@ -154,16 +158,26 @@ def sp_head_error(model, test) -> dict:
             keep = and_nodes(graph) & torch.isfinite(graph.prob)
             if head is not None:
                 errors.append((head(states)[keep] - graph.prob[keep].float()).abs())
-            if sim is not None:
-                width = model.encoder.config.input_codes
-                bits = code_values(graph, width)[keep]
-                right.append(((sim(states[keep]) > 0).float() == bits).float().mean(1))
+            if sim is None:
+                continue
+            width = model.encoder.config.input_codes
+            hits = ((sim(states) > 0).float() == code_values(graph, width)).float().mean(1)
+            right.append(hits[keep])
+            level = topological_levels(graph.edge_index, graph.num_nodes)
+            deep.append(hits[keep & (level >= 32)])
+            graph.code_bank = torch.tensor([7])
+            hits = ((sim(model.encoder(graph)) > 0).float()
+                    == code_values(graph, width)).float().mean(1)
+            other.append(hits[keep])
     out = {}
     if errors:
         out.update(sp_head_mae=float(torch.cat(errors).mean()),
                    sp_head_nodes=int(sum(len(e) for e in errors)))
     if right:
-        out["sim_head_acc"] = float(torch.cat(right).mean())
+        out.update(sim_head_acc=float(torch.cat(right).mean()),
+                   sim_head_acc_deep=float(torch.cat(deep).mean()),
+                   sim_head_acc_bank7=float(torch.cat(other).mean()),
+                   deep_nodes=int(sum(len(x) for x in deep)))
     return out
 
 

@@ -2,8 +2,8 @@
 
 FILE is .v/.sv (synthesised with Yosys first), .aig, .aag or .bench. Writes
 OUT.npy, one graph-embedding row per file in order; with --nodes, OUT.npz
-holding ``graphs`` [F, P], ``files`` [F] and ``nodes_<k>`` [N_k, H], the node
-states of file k.
+holding ``graphs`` [F, P], ``files`` [F] and ``nodes_<k>`` [N_k, H * K], the
+node states of file k under each of the encoder's K code banks side by side.
 """
 
 from __future__ import annotations

@@ -72,8 +72,11 @@ def test_nodes_writes_every_node_state(circuits, tmp_path):
     assert saved["graphs"].shape[0] == 2
     from circuitlab.data import to_pyg
     graph = to_pyg(read_aiger(circuits / "mul.aag"), "not_nodes")
-    assert saved["nodes_1"].shape == (graph.num_nodes, 64)
-    # the shipped read-out is the mean over the output nodes
+    from circuitlab.nn.pretrained import load_default_encoder
+    config = load_default_encoder().config
+    # each code bank's states side by side
+    assert saved["nodes_1"].shape == (graph.num_nodes, config.hidden * config.code_banks)
+    # the shipped read-out is the mean over the output nodes, bank by bank
     outputs = graph.po_node.numpy()
     np.testing.assert_allclose(saved["nodes_1"][outputs].mean(0), saved["graphs"][1],
                                rtol=1e-4, atol=1e-5)
