@@ -57,8 +57,10 @@ def test_the_calibrated_score_is_the_centred_cosine_of_the_shipped_reference():
     ref = load_reference()
     assert ref is not None and len(ref.designs) == 55
     assert not {"maj5", "parity16", "sqr6", "alu8f"} & set(ref.designs)  # no held-out design
-    # the shipped embeddings spread: unrelated designs far from cosine 1 even raw
-    assert ref.raw_unrelated < 0.5 and abs(ref.unrelated_mean) < 0.05
+    # raw cosines share an offset (every output state carries the PO type's part);
+    # centred on the reference, unrelated designs score about 0 with a real spread
+    assert ref.raw_unrelated > ref.unrelated_mean
+    assert abs(ref.unrelated_mean) < 0.05 and ref.unrelated_std > 0.1
     assert ref.z(ref.unrelated_mean) == pytest.approx(0.0)
 
 
