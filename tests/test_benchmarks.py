@@ -22,6 +22,7 @@ EPFL = pytest.mark.needs_data("aig", "epfl_arithmetic")
 CASES = [
     pytest.param("bench_aiger_read.py", "ratio", marks=EPFL),
     pytest.param("bench_aigverse_interop.py", "from_over_read", marks=EPFL),
+    pytest.param("bench_code_banks.py", "speed-up"),
     pytest.param("bench_decoding.py", "identical tokens from all three: True"),
     pytest.param("bench_encoders.py", "batched_speedup"),
     pytest.param("bench_equivalence.py", "adder", marks=EPFL),
