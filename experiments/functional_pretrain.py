@@ -208,7 +208,8 @@ def main(argv=None) -> int:
                         help="EncoderConfig.sweep_norm off")
     parser.add_argument("--input-codes", type=int, default=0,
                         help="EncoderConfig.input_codes: bits of each input's fixed random code")
-    parser.add_argument("--code-banks", type=int, default=1,
+    from circuitlab.nn import EncoderConfig
+    parser.add_argument("--code-banks", type=int, default=EncoderConfig.code_banks,
                         help="EncoderConfig.code_banks: banks of codes the embeddings concatenate")
     parser.add_argument("--random-code-banks", action="store_true",
                         help="PretrainConfig.random_code_banks: a random bank per graph and step")
