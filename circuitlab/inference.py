@@ -28,7 +28,7 @@ class EncodeParams:
 
 def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,
                 names: Sequence[str] | None = None, nodes: bool = False):
-    """Graph embeddings ``[F, P]`` (``P = encoder.embedding_dim``) of ``aigs``, one row each, in order.
+    """Graph embeddings ``[F, P]`` (``P = encoder.embedding_dim``) of ``aigs``, one row each.
 
     Each circuit is encoded alone (so a row never depends on the others),
     in ``encoder.config.encoding``, with gradients off.

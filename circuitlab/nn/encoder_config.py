@@ -113,7 +113,6 @@ class EncoderConfig:
         require(isinstance(self.input_codes, int) and not isinstance(self.input_codes, bool)
                 and 0 <= self.input_codes <= MAX_INPUT_CODES, "input_codes",
                 f"must be an int from 0 to {MAX_INPUT_CODES}, got {self.input_codes!r}")
-
         require(isinstance(self.code_banks, int) and not isinstance(self.code_banks, bool)
                 and self.code_banks >= 1, "code_banks",
                 f"must be an int >= 1, got {self.code_banks!r}")

@@ -12,7 +12,7 @@ MAX_INPUT_CODES = 64
 """Widest code: the bits of one 64-bit hash per input position."""
 
 BANK_STRIDE = 1 << 32
-"""Positions below this get distinct codes in every bank: bank ``b`` hashes ``position + b * BANK_STRIDE``."""
+"""Bank ``b`` hashes ``position + b * BANK_STRIDE``: positions below it are distinct in every bank."""
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -81,8 +81,8 @@ class PretrainConfig:
         random_code_banks: every training step codes each graph's inputs
             from a bank of :func:`~circuitlab.nn.input_codes.input_codes`
             drawn at random (seeded), so the encoder learns to evaluate
-            whatever patterns its inputs carry rather than the bank-0 ones
-            it is used with; needs ``encoder.input_codes``.
+            whatever patterns its inputs carry rather than the fixed banks
+            it is read with; needs ``encoder.input_codes``.
         grad_clip: largest gradient norm (0 turns clipping off).
         steps: optimiser steps of the run.
         node_budget: most nodes in one mini-batch (graphs packed whole).

@@ -31,9 +31,10 @@ def code_values(batch: Data, width: int) -> Tensor:
     """``[N, width]`` float of 0/1: every node's value, the inputs driven by their codes.
 
     Bit ``j`` of a node is its value under pattern ``j`` (input ``k`` reads
-    bit ``j`` of its code in its graph's ``code_bank``, 1 for +1): CONST 0, a NOT node the complement of
-    its fan-in, an AND node the AND of its fan-ins and a PO its fan-in, each
-    fan-in complemented where the ``edge_attr`` encoding flags the edge.
+    bit ``j`` of its code in its graph's ``code_bank``, 1 for +1): CONST 0,
+    a NOT node the complement of its fan-in, an AND node the AND of its
+    fan-ins and a PO its fan-in, each fan-in complemented where the
+    ``edge_attr`` encoding flags the edge.
     """
     n = int(batch.num_nodes)
     values = torch.zeros(n, width)
