@@ -116,7 +116,7 @@ def evaluate(encoder, train, test) -> dict:
     model, base, labels = map(np.concatenate, (model, base, labels))
     kinds = np.array(kinds)
     mutants = (kinds == "equivalent") | (kinds == "hard")
-    probe = probes.run(encoder, train[:20], test, probes.ProbeParams(epochs=200), seed=0)
+    probe = probes.run(encoder, train[:20], test, probes.ProbeParams(), seed=0)
     emb, _ = encode_aigs([d.aig for d in test], encoder)
     cos = pairwise_cosine(emb)
     off = cos[~np.eye(len(cos), dtype=bool)]

@@ -19,8 +19,13 @@ of the encoder's node states.
 
 The probes are small (a linear layer, or one hidden layer with ReLU), read
 the frozen node states standardised with the training nodes' mean and
-deviation, and are trained on the training designs' gates only; the pair
-probe reads ``[h_i * h_j, |h_i - h_j|]`` (symmetric in ``i, j``). Metrics
+deviation, and are trained on the training designs' gates only, with
+binary cross-entropy on the soft targets; the pair probe reads
+``[h_i * h_j, |h_i - h_j|]`` (symmetric in ``i, j``). An encoder with
+``K`` code banks (:attr:`~circuitlab.nn.EncoderConfig.code_banks`) gives
+each gate ``K`` states, its values under ``K`` draws of input patterns:
+one probe reads each and the ``K`` predictions are averaged, as both
+targets are means over patterns (with one bank, the usual probe). Metrics
 on the test designs' gates: mean absolute error (MAE) and Pearson's
 correlation, per design and pooled. Baseline: the training labels' mean.
 
@@ -125,35 +130,48 @@ def gate_labels(name: str, aig: Aig, params: ProbeParams, seed: int) -> GateLabe
 
 
 def _mlp(width: int, hidden: int):
+    """The probe's logit; its prediction is the logit's sigmoid."""
     from torch import nn
     if not hidden:
-        return nn.Sequential(nn.Linear(width, 1), nn.Sigmoid())
-    return nn.Sequential(nn.Linear(width, hidden), nn.ReLU(), nn.Linear(hidden, 1), nn.Sigmoid())
+        return nn.Linear(width, 1)
+    return nn.Sequential(nn.Linear(width, hidden), nn.ReLU(), nn.Linear(hidden, 1))
 
 
 def _fit(x: np.ndarray, y: np.ndarray, params: ProbeParams, seed: int):
-    """A probe trained on ``x`` ``[N, F]`` -> ``y`` ``[N]`` in [0, 1]; returns predict(x)."""
+    """A probe trained on ``x`` ``[N, K, F]`` -> ``y`` ``[N]`` in [0, 1]; returns predict(x).
+
+    One probe reads each of the ``K`` banks' features and its predictions
+    are averaged: the banks are exchangeable draws of input patterns, and
+    both targets are means over patterns. Trained with binary cross-entropy
+    on the soft targets, whose gradient does not vanish where a squared
+    error through a saturated sigmoid does (a probe stuck at a constant).
+    """
     import torch
     torch.manual_seed(seed)
-    model = _mlp(x.shape[1], params.hidden)
+    model = _mlp(x.shape[2], params.hidden)
     opt = torch.optim.Adam(model.parameters(), lr=params.lr, weight_decay=params.weight_decay)
     xt, yt = torch.from_numpy(x).float(), torch.from_numpy(y).float()
+
+    def forward(z):
+        return torch.sigmoid(model(z)[..., 0]).mean(dim=1)
     for _ in range(params.epochs):
         opt.zero_grad()
-        loss = torch.nn.functional.mse_loss(model(xt)[:, 0], yt)
+        pred = forward(xt).clamp(1e-6, 1 - 1e-6)
+        loss = torch.nn.functional.binary_cross_entropy(pred, yt)
         loss.backward()
         opt.step()
     model.eval()
 
     def predict(z: np.ndarray) -> np.ndarray:
         with torch.no_grad():
-            return model(torch.from_numpy(z).float())[:, 0].double().numpy()
+            return forward(torch.from_numpy(np.ascontiguousarray(z)).float()).double().numpy()
     return predict
 
 
 def _pair_features(states: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """``[m, K, 2H]`` features of gate pairs from node states ``[n, K, H]``."""
     a, b = states[pairs[:, 0]], states[pairs[:, 1]]
-    return np.concatenate([a * b, np.abs(a - b)], axis=1)
+    return np.concatenate([a * b, np.abs(a - b)], axis=-1)
 
 
 def _row(pred_sp, sp, pred_tt, tt) -> dict[str, float]:
@@ -192,12 +210,15 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
     encode_s = time.perf_counter() - start
     t1 = time.perf_counter()
     tr_states, tr_labels = split_states["train"], split_labels["train"]
+    banks = encoder.config.code_banks
     all_nodes = np.concatenate([tr_states[n][lab.nodes] for n, lab in tr_labels.items()])
-    mean, std = all_nodes.mean(axis=0), all_nodes.std(axis=0) + 1e-6
+    all_nodes = all_nodes.reshape(len(all_nodes), banks, -1)
+    mean, std = all_nodes.mean(axis=(0, 1)), all_nodes.std(axis=(0, 1)) + 1e-6
 
     def norm(x: np.ndarray) -> np.ndarray:
-        return ((x - mean) / std).astype(np.float32)
-    sp_x = norm(all_nodes)
+        """``[n, K * H]`` -> standardised ``[n, K, H]``."""
+        return ((x.reshape(len(x), banks, -1) - mean) / std).astype(np.float32)
+    sp_x = ((all_nodes - mean) / std).astype(np.float32)
     sp_y = np.concatenate([lab.sp for lab in tr_labels.values()])
     tt_x = np.concatenate([_pair_features(norm(tr_states[n]), lab.pairs)
                            for n, lab in tr_labels.items()])

@@ -11,7 +11,7 @@ from circuitlab.pipeline import DEFAULT_DESIGNS
 from circuitlab.sim import table_bits, truth_tables
 from circuitlab.synth import synthesize
 from circuitlab.tasks import Design
-from circuitlab.tasks.probes import ProbeParams, gate_labels, run
+from circuitlab.tasks.probes import ProbeParams, _fit, gate_labels, run
 
 QUICK = ProbeParams(pairs_per_design=100, hidden=8, epochs=30)
 # inputs a, b, c; n4 = a & b, n5 = n4 & ~c, n6 = ~a & ~c, n7 = ~n5 & ~n6
@@ -92,6 +92,49 @@ def test_probe_metrics_are_per_design_means_beside_the_mean_baseline(designs):
     assert np.isnan(result.baseline["sp_pearson"]) and np.isnan(result.baseline["tt_pearson"])
     # The model's predictions are not that constant.
     assert all(np.isfinite(r["model"]["sp_pearson"]) for r in result.rows)
+
+
+def _bank_bits(rows: int, banks: int, seed: int):
+    """Features ``[rows, banks, 6]`` whose first column is a ±1 bit per bank, and
+    the target: the fraction of banks whose bit is 1 (an SP over the banks)."""
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(0, 1, size=(rows, 1))
+    bits = rng.uniform(size=(rows, banks)) < p
+    x = rng.normal(size=(rows, banks, 6)).astype(np.float32)
+    x[:, :, 0] = np.where(bits, 1.0, -1.0)
+    return x, bits.mean(axis=1)
+
+
+def test_one_probe_reads_every_bank_and_averages():
+    x, y = _bank_bits(400, 8, seed=0)
+    predict = _fit(x, y, ProbeParams(hidden=8, epochs=300, lr=0.03), seed=0)
+    test_x, test_y = _bank_bits(200, 8, seed=1)
+    found = predict(test_x)
+    # the mean of one bit per bank is learnt from 400 rows, far below the
+    # error of the constant mean
+    assert np.abs(found - test_y).mean() < 0.05 < np.abs(test_y - y.mean()).mean()
+    # the banks are exchangeable: their order does not change a prediction,
+    # which is the mean of the per-bank predictions
+    assert predict(test_x[:, ::-1]) == pytest.approx(found, abs=1e-6)
+    per_bank = np.mean([predict(test_x[:, [k]]) for k in range(8)], axis=0)
+    assert per_bank == pytest.approx(found, abs=1e-6)
+
+
+def test_a_probe_on_wide_heavy_features_does_not_stick_at_a_constant():
+    # 2,048 pair features (products and distances), as wide and as large as
+    # those of a 32-bank encoder's outliers: a squared error through a
+    # saturated sigmoid leaves this probe constant (tried), cross-entropy
+    # on the logit does not
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(2000, 1024))
+    b = a[rng.permutation(2000)]
+    x = np.concatenate([a * b, np.abs(a - b)], axis=1)
+    x = 10 * (x - x.mean(axis=0)) / x.std(axis=0)
+    y = np.clip(0.1 + (a[:, :8] * b[:, :8]).sum(axis=1) / 60, 0, 1)
+    found = _fit(x[:, None].astype(np.float32), y, ProbeParams(), seed=0)(
+        x[:, None].astype(np.float32))
+    assert found.std() > 0.02
+    assert np.corrcoef(found, y)[0, 1] > 0.9
 
 
 def test_overlapping_splits_are_refused(designs):
