@@ -57,7 +57,7 @@ def encode_aigs(aigs: Sequence, encoder, node_budget: int = 200_000,
                 raise CircuitlabError(f"{name}: {graph.num_nodes} nodes, over the node budget "
                                       f"of {node_budget} (--node-budget)")
             banks = encoder.bank_states(graph)
-            rows.append(torch.cat([encoder.pool(x, graph) for x in banks], dim=-1)[0].numpy())
+            rows.append(torch.cat([encoder.readout(x, graph) for x in banks], dim=-1)[0].numpy())
             if nodes:
                 states.append(torch.cat(banks, dim=-1).numpy().astype(np.float32))
     width = encoder.embedding_dim

@@ -29,12 +29,13 @@ untrained encoder of the same seed and the trivial baselines:
   trained on 20 training designs); baseline the training mean;
 - the mean cosine between the embeddings of distinct held-out designs.
 
-Appends one JSON line per (method, seed) to ``--record``.
+Appends one JSON line per (method, seed, ``--eval-banks`` value) to ``--record``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import subprocess
 import sys
@@ -211,6 +212,9 @@ def main(argv=None) -> int:
     from circuitlab.nn import EncoderConfig
     parser.add_argument("--code-banks", type=int, default=EncoderConfig.code_banks,
                         help="EncoderConfig.code_banks: banks of codes the embeddings concatenate")
+    parser.add_argument("--eval-banks", default=None,
+                        help="comma-separated code_banks to evaluate each encoder under, one "
+                             "record each (default: --code-banks); training does not use them")
     parser.add_argument("--random-code-banks", action="store_true",
                         help="PretrainConfig.random_code_banks: a random bank per graph and step")
     parser.add_argument("--lr", type=float, default=None,
@@ -259,11 +263,20 @@ def run(args) -> int:
               "input_codes": args.input_codes, "aggregate": args.aggregate,
               "gate_messages": args.gate_messages, "sweep_norm": args.sweep_norm,
               "code_banks": args.code_banks, "evaluate": args.evaluate}
+    eval_banks = [int(k) for k in (args.eval_banks or str(args.code_banks)).split(",")]
+
+    def under_banks(trained):
+        """``(K, the trained encoder read under K banks)`` for each of ``eval_banks``."""
+        for banks in eval_banks:
+            copy = build_encoder(dataclasses.replace(trained.config, code_banks=banks))
+            copy.load_state_dict(trained.state_dict())
+            yield banks, copy
     for seed in [int(s) for s in args.seeds.split(",")]:
         seed_everything(seed)
         if args.untrained:
-            untrained = evaluate(build_encoder(encoder), train, test)
-            _record(args.record, {"method": "untrained", "seed": seed, **common, **untrained})
+            for banks, copy in under_banks(build_encoder(encoder)):
+                _record(args.record, {"method": "untrained", "seed": seed, **common,
+                                      "code_banks": banks, **evaluate(copy, train, test)})
         for method in args.methods.split(","):
             options = {name: getattr(args, name) for name in ("contrast_weight", "lr",
                                                                "weight_decay")
@@ -277,17 +290,18 @@ def run(args) -> int:
                 t1 = time.perf_counter()
                 stats = pretrain(config, graphs, Path(tmp) / "run")
                 train_s = time.perf_counter() - t1
-            found = evaluate(stats["model"].encoder, train, test)
-            found.update(sp_head_error(stats["model"], test))
+            found = sp_head_error(stats["model"], test)
             fitted = sp_head_error(stats["model"], train)
             found.update({f"train_{k}": v for k, v in fitted.items() if not k.endswith("nodes")})
-            _record(args.record, {"method": method, "seed": seed, **common,
-                                  "steps": args.steps, "contrast_weight": config.contrast_weight,
-                                  "lr": config.lr, "weight_decay": config.weight_decay,
-                                  "random_code_banks": args.random_code_banks,
-                                  "corpus_designs": args.corpus_designs,
-                                  "train_seconds": round(train_s, 1), "loss": stats["loss"],
-                                  **found})
+            for banks, copy in under_banks(stats["model"].encoder):
+                _record(args.record, {"method": method, "seed": seed, **common,
+                                      "code_banks": banks, **evaluate(copy, train, test),
+                                      "steps": args.steps, "contrast_weight": config.contrast_weight,
+                                      "lr": config.lr, "weight_decay": config.weight_decay,
+                                      "random_code_banks": args.random_code_banks,
+                                      "corpus_designs": args.corpus_designs,
+                                      "train_seconds": round(train_s, 1), "loss": stats["loss"],
+                                      **found})
     return 0
 
 

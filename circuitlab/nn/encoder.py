@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 from torch_geometric.data import Batch, Data
@@ -64,6 +67,12 @@ class Encoder(nn.Module, ABC):
         - **forward output:** node states ``[N, H]``.
         - **pool output:** graph embeddings ``[B, pool_dim]``.
         - **embed output:** graph embeddings ``[B, embedding_dim]``.
+
+    Centring: ``readout_centre`` (a buffer, ``[pool_dim]``, zero until
+    :meth:`fit_readout_centre`) is the mean read-out of the training
+    graphs; :meth:`readout` and :meth:`embed` subtract it, so two unrelated
+    circuits' embeddings are not near-parallel by a component every graph
+    shares. Checkpoints without it load with zeros.
     """
 
     backbone: str = ""
@@ -79,6 +88,7 @@ class Encoder(nn.Module, ABC):
         if config.input_codes:
             self.input_code = nn.Linear(config.input_codes, config.hidden, bias=False)
         self.layers = nn.ModuleList(self._block() for _ in range(config.layers))
+        self.register_buffer("readout_centre", torch.zeros(self.pool_dim))
 
     @property
     def uses_edge_attr(self) -> bool:
@@ -193,9 +203,47 @@ class Encoder(nn.Module, ABC):
                                         ).repeat_interleave(len(graphs))
         return list(self(copies).split(batch.num_nodes))
 
+    def readout(self, node_states: Tensor, batch: Data) -> Tensor:
+        """:meth:`pool` minus ``readout_centre``: ``[B, pool_dim]``."""
+        return self.pool(node_states, batch) - self.readout_centre
+
     def embed(self, batch: Data) -> Tensor:
-        """Graph embeddings ``[B, embedding_dim]``: :meth:`pool` under each bank, concatenated."""
-        return torch.cat([self.pool(x, batch) for x in self.bank_states(batch)], dim=-1)
+        """Graph embeddings ``[B, embedding_dim]``: :meth:`readout` under each bank, concatenated."""
+        return torch.cat([self.readout(x, batch) for x in self.bank_states(batch)], dim=-1)
+
+    @torch.no_grad()
+    def fit_readout_centre(self, graphs: Iterable[Data], limit: int = 1024) -> int:
+        """Set ``readout_centre`` to the mean :meth:`pool` of ``graphs`` under each bank.
+
+        A sequence gives ``limit`` graphs spread evenly over it (all when it
+        is shorter); another iterable (a shuffled stream) its first
+        ``limit``. Dropout is off while it runs; the mode is restored.
+
+        Returns:
+            how many graphs the mean is over.
+        """
+        if isinstance(graphs, Sequence):
+            picks = np.unique(np.linspace(0, len(graphs) - 1, min(limit, len(graphs)))
+                              .round().astype(int)) if len(graphs) else []
+            chosen = [graphs[int(k)] for k in picks]
+        else:
+            chosen = list(itertools.islice(graphs, limit))
+        if not chosen:
+            raise CircuitlabError("no graph to take the read-out centre from")
+        was_training = self.training
+        self.eval()
+        device = self.readout_centre.device
+        total = torch.zeros_like(self.readout_centre)
+        for graph in chosen:
+            total += torch.stack([self.pool(x, graph)[0] for x in
+                                  self.bank_states(graph.to(device))]).mean(0)
+        self.readout_centre.copy_(total / len(chosen))
+        self.train(was_training)
+        return len(chosen)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        state_dict.setdefault(prefix + "readout_centre", torch.zeros(self.pool_dim))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def num_parameters(self) -> int:
         """Number of scalar parameters (all are trainable)."""

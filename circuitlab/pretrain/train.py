@@ -69,6 +69,10 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
     each rank trains on its share of the batches, gradients are averaged
     by DDP, and rank 0 alone writes files.
 
+    A run that reaches ``config.steps`` ends by setting the encoder's
+    read-out centre (:meth:`~circuitlab.nn.Encoder.fit_readout_centre`, up
+    to 1,024 of ``graphs``), which the final checkpoint holds.
+
     Files: ``checkpoint.pt`` every ``ckpt_interval`` steps and at the end
     (config, model, optimiser, RNG states, step, sampler position; see :func:`~circuitlab.pretrain.load_encoder`); ``metrics.csv``
     with one row every ``log_interval`` steps: the step, the losses and
@@ -211,6 +215,9 @@ class _Run:
             on_checkpoint, stop_at=stop_at, progress=config.progress and self.rank == 0,
             desc="pretrain")
         elapsed = time.perf_counter() - t0
+        if self.step >= config.steps:
+            self.model.encoder.fit_readout_centre(self.graphs)
+            self._save()
         if self.rank == 0 and self.log.rows:
             self.log.flush()
             self.log.plot(self.out_dir / PLOT)

@@ -187,4 +187,7 @@ def test_edge_attr_encoding_needs_edge_attr():
 def test_num_parameters_counts_every_scalar():
     enc = _encoder("sage", "not_nodes")
     assert enc.num_parameters() == sum(p.numel() for p in enc.parameters())
-    assert enc.num_parameters() == sum(p.numel() for p in enc.state_dict().values())
+    # the state holds the parameters and one buffer, the read-out centre
+    state = enc.state_dict()
+    assert state.pop("readout_centre").shape == (enc.pool_dim,)
+    assert enc.num_parameters() == sum(p.numel() for p in state.values())

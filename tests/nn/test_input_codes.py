@@ -73,6 +73,37 @@ def test_an_embedding_concatenates_the_read_outs_under_each_bank():
         EncoderConfig(backbone="dag", input_codes=8, code_banks=0)
 
 
+def test_the_read_out_centre_is_the_mean_read_out_and_embeddings_subtract_it():
+    config = EncoderConfig(backbone="dag", hidden=16, layers=1, pool="po_mean", input_codes=8,
+                           code_banks=2)
+    torch.manual_seed(0)
+    encoder = build_encoder(config).eval()
+    graphs = [to_pyg(_and_with_one_inverted(k)) for k in range(3)]
+    with torch.no_grad():
+        raw = [encoder.embed(g)[0] for g in graphs]
+        assert encoder.fit_readout_centre(graphs) == 3
+        # the mean over the graphs and over both banks
+        per_bank = torch.stack(raw).view(3, 2, -1)
+        torch.testing.assert_close(encoder.readout_centre, per_bank.mean(dim=(0, 1)))
+        centred = torch.stack([encoder.embed(g)[0] for g in graphs])
+        torch.testing.assert_close(centred, torch.stack(raw) - encoder.readout_centre.repeat(2))
+        # a sequence is sampled evenly, an iterable (a stream) from its start
+        assert encoder.fit_readout_centre(graphs, limit=2) == 2
+        torch.testing.assert_close(encoder.readout_centre, per_bank[[0, 2]].mean(dim=(0, 1)))
+        assert encoder.fit_readout_centre(iter(graphs), limit=2) == 2
+        torch.testing.assert_close(encoder.readout_centre, per_bank[[0, 1]].mean(dim=(0, 1)))
+    # the centre travels with the weights; a state without one loads zeros
+    state = encoder.state_dict()
+    other = build_encoder(config)
+    other.load_state_dict(state)
+    torch.testing.assert_close(other.readout_centre, encoder.readout_centre)
+    del state["readout_centre"]
+    other.load_state_dict(state)
+    assert not other.readout_centre.any()
+    with pytest.raises(CircuitlabError, match="no graph"):
+        encoder.fit_readout_centre([])
+
+
 @pytest.mark.parametrize("width", [0, MAX_INPUT_CODES + 1])
 def test_a_width_out_of_range_is_refused(width):
     with pytest.raises(ValueError, match="1 to 64"):

@@ -34,6 +34,8 @@ def test_a_killed_run_resumed_in_a_new_process_repeats_the_straight_run(tmp_path
     straight = pretrain(CONFIG, graphs(), tmp_path / "a")
     killed = pretrain(CONFIG, graphs(), tmp_path / "b", stop_at=15)
     assert killed["steps"] == 15
+    # an unfinished run has no read-out centre yet
+    assert not killed["model"].encoder.readout_centre.any()
     assert load_pretrain_checkpoint(tmp_path / "b" / "checkpoint.pt")["step"] == 10
     subprocess.run([sys.executable, str(WORKER), str(tmp_path / "b"), "--resume",
                     str(tmp_path / "b" / "checkpoint.pt")], check=True, cwd=ROOT, env=ENV)
@@ -55,6 +57,12 @@ def test_the_checkpoint_alone_gives_the_encoder(tmp_path):
     batch = Batch.from_data_list(graphs()[:3])
     with torch.no_grad():
         assert torch.equal(encoder(batch), stats["model"].eval().encoder(batch))
+    # the finished run's read-out centre: the mean read-out of its graphs
+    with torch.no_grad():
+        pools = [encoder.pool(encoder(g), g)[0] for g in graphs()]
+        torch.testing.assert_close(encoder.readout_centre, torch.stack(pools).mean(0))
+        assert encoder.readout_centre.abs().sum() > 0
+        torch.testing.assert_close(encoder.embed(batch)[0], pools[0] - encoder.readout_centre)
     assert (tmp_path / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     header = rows(tmp_path / "metrics.csv")[0].keys()
     assert {"step", "loss", "mgm_type_acc", "vga_type_acc", "lr", "graphs_per_s",
