@@ -10,8 +10,9 @@ probabilities and truth-table pairs) and, for up to ``--outputs`` outputs
 whose cone has 5..150 ANDs, a contrast sample (the cone, its versions
 after two seeded aigverse recipes proven equivalent, one inverted and one
 rewired mutant and one other output proven different)
-(:mod:`circuitlab.pretrain.functional_corpus`). Every method trains
-on these same graphs; the encoder is by default the DeepGCN (64 wide, 7
+(:mod:`circuitlab.pretrain.functional_corpus`); ``--train-fraction F``
+keeps a seeded sample of F of the training designs (the corpus-size
+ablation). Every method trains on these same graphs; the encoder is by default the DeepGCN (64 wide, 7
 layers, mean_max read-out, fan-in -> fan-out only).
 
 Measured on the 10 VALIDATION designs (never pre-trained on; ``--evaluate
@@ -212,6 +213,10 @@ def main(argv=None) -> int:
     from circuitlab.nn import EncoderConfig
     parser.add_argument("--code-banks", type=int, default=EncoderConfig.code_banks,
                         help="EncoderConfig.code_banks: banks of codes the embeddings concatenate")
+    parser.add_argument("--train-fraction", type=float, default=1.0,
+                        help="pre-train on this fraction of the training designs (at least one, "
+                             "a seeded sample; the probes still train on the first 20)")
+    parser.add_argument("--fraction-seed", type=int, default=0, help="seed of that sample")
     parser.add_argument("--eval-banks", default=None,
                         help="comma-separated code_banks to evaluate each encoder under, one "
                              "record each (default: --code-banks); training does not use them")
@@ -246,7 +251,16 @@ def run(args) -> int:
         print(f"not trained on {name}: it is the test-only {reason}", flush=True)
     train = [d for d in train if d.name not in refused]
     test = designs(only=held)
-    graphs = training_graphs(train, args)
+    if args.train_fraction < 1:
+        import numpy as np
+        keep = max(1, round(args.train_fraction * len(train)))
+        picked = np.random.default_rng(args.fraction_seed).permutation(len(train))[:keep]
+        pre_train = [train[int(k)] for k in sorted(picked)]
+        print(f"pre-training on {keep} of {len(train)} designs: "
+              f"{', '.join(d.name for d in pre_train)}", flush=True)
+    else:
+        pre_train = train
+    graphs = training_graphs(pre_train, args)
     print(f"{len(graphs)} training graphs ({sum(g.num_nodes for g in graphs)} nodes) from "
           f"{len(train)} designs and {args.corpus_designs} of the RTL corpus; {len(test)} held out; {time.perf_counter() - t0:.0f} s",
           flush=True)
@@ -300,6 +314,9 @@ def run(args) -> int:
                                       "lr": config.lr, "weight_decay": config.weight_decay,
                                       "random_code_banks": args.random_code_banks,
                                       "corpus_designs": args.corpus_designs,
+                                      "train_fraction": args.train_fraction,
+                                      "pretrain_designs": len(pre_train),
+                                      "pretrain_graphs": len(graphs),
                                       "train_seconds": round(train_s, 1), "loss": stats["loss"],
                                       **found})
     return 0

@@ -29,12 +29,12 @@ def main(argv=None) -> int:
     with torch_threads(None):
         from circuitlab.llm import EmbedParams
         from circuitlab.pretrain import PretrainModel
-        from circuitlab.pretrain.checkpoint import load_model
+        from circuitlab.pretrain.checkpoint import load_pretrain_model
         from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
         from circuitlab.pretrain.evaluate import text_check, text_check_line
         from circuitlab.training.seeding import seed_everything
 
-        model = load_model(args.checkpoint)
+        model = load_pretrain_model(args.checkpoint)
         held = verilog_corpus(DESIGNS, CorpusParams(encoding=model.config.encoder.encoding),
                               EmbedParams(pooled_tokens=model.config.text_tokens),
                               designs=HOLDOUT)

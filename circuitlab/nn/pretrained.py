@@ -68,8 +68,9 @@ def load_default_encoder() -> Encoder:
     """The shipped pre-trained encoder (``circuitlab/nn/checkpoints/default.pt``), eval mode.
 
     The ``dag`` encoder pre-trained to simulate (``pretrain_sim``: gate
-    values under 16 input patterns and a light equivalence contrast) on the
-    project's designs; how it was trained:
+    values under a random bank of 16 input patterns per graph and step) on
+    the project's designs; its embedding concatenates the centred read-outs
+    under 32 banks. How it was trained:
     ``experiments/train_encoder.py`` and its record in ``experiments/results/``.
     """
     return load_encoder()
