@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
@@ -235,8 +236,9 @@ class Encoder(nn.Module, ABC):
         device = self.readout_centre.device
         total = torch.zeros_like(self.readout_centre)
         for graph in chosen:
+            graph = copy.copy(graph).to(device)  # the caller's graph stays where it is
             total += torch.stack([self.pool(x, graph)[0] for x in
-                                  self.bank_states(graph.to(device))]).mean(0)
+                                  self.bank_states(graph)]).mean(0)
         self.readout_centre.copy_(total / len(chosen))
         self.train(was_training)
         return len(chosen)
