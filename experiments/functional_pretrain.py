@@ -262,7 +262,7 @@ def run(args) -> int:
         pre_train = train
     graphs = training_graphs(pre_train, args)
     print(f"{len(graphs)} training graphs ({sum(g.num_nodes for g in graphs)} nodes) from "
-          f"{len(train)} designs and {args.corpus_designs} of the RTL corpus; {len(test)} held out; {time.perf_counter() - t0:.0f} s",
+          f"{len(pre_train)} designs and {args.corpus_designs} of the RTL corpus; {len(test)} held out; {time.perf_counter() - t0:.0f} s",
           flush=True)
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()

@@ -212,13 +212,13 @@ def run(encoder, train: Sequence[Design], test: Sequence[Design],
     tr_states, tr_labels = split_states["train"], split_labels["train"]
     banks = encoder.config.code_banks
     all_nodes = np.concatenate([tr_states[n][lab.nodes] for n, lab in tr_labels.items()])
-    all_nodes = all_nodes.reshape(len(all_nodes), banks, -1)
-    mean, std = all_nodes.mean(axis=(0, 1)), all_nodes.std(axis=(0, 1)) + 1e-6
+    per_bank = all_nodes.reshape(len(all_nodes), banks, -1)
+    mean, std = per_bank.mean(axis=(0, 1)), per_bank.std(axis=(0, 1)) + 1e-6
 
     def norm(x: np.ndarray) -> np.ndarray:
         """``[n, K * H]`` -> standardised ``[n, K, H]``."""
         return ((x.reshape(len(x), banks, -1) - mean) / std).astype(np.float32)
-    sp_x = ((all_nodes - mean) / std).astype(np.float32)
+    sp_x = norm(all_nodes)
     sp_y = np.concatenate([lab.sp for lab in tr_labels.values()])
     tt_x = np.concatenate([_pair_features(norm(tr_states[n]), lab.pairs)
                            for n, lab in tr_labels.items()])
