@@ -44,6 +44,10 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1000, help="seed of the random circuits")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "search_budgets.jsonl")
+    from circuitlab.cli.options import add_option
+    from circuitlab.transformer.search_params import SearchParams
+    for field in ("temperature", "c_puct"):
+        add_option(parser, SearchParams(), field)
     args = parser.parse_args(argv)
     from circuitlab.training.threads import torch_threads
     with torch_threads(None):
@@ -72,9 +76,10 @@ def run(args) -> int:
           f"(abc={abc_available()})", flush=True)
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()
+    knobs = dict(temperature=args.temperature, c_puct=args.c_puct)
     configs = {"greedy": SearchParams("greedy"),
-               "sample": SearchParams("sample", args.budget),
-               "mcts": SearchParams("mcts", args.budget)}
+               "sample": SearchParams("sample", args.budget, **knobs),
+               "mcts": SearchParams("mcts", args.budget, **knobs)}
     print(f"{'method':<10}{'ANDs':>7}{'× resyn2':>10}{'finished':>10}{'calls/circuit':>15}"
           f"{'s':>8}")
     for name in args.methods.split(","):
@@ -90,6 +95,7 @@ def run(args) -> int:
             own.append(r.decoded.num_ands if r.decoded is not None else r.source.num_ands)
         finished = float(np.mean([r.decoded is not None for r in results]))
         row = {"method": name, "budget": args.budget if name != "greedy" else 1,
+               **({} if name == "greedy" else knobs),
                "circuits": len(aigs), "seed": args.seed, "rev": rev, "checkpoint": args.checkpoint,
                "mean_ands": float(np.mean(own)), "resyn2": resyn2, "source": source,
                "vs_resyn2": float(np.mean(own)) / resyn2, "finished": finished,

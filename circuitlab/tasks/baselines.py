@@ -3,7 +3,9 @@
 - :func:`size_counts`: inputs, outputs, latches, ANDs and levels (compared
   after :func:`standardise_columns` with the *training* designs' statistics);
 - :func:`functional_signature`: a fixed-length summary of the circuit's
-  function under random simulation.
+  function under random simulation;
+- :func:`signature_redundancy`: how much of the circuit random simulation
+  finds redundant (what ``fraig`` would merge), the QoR task's view.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import numpy as np
 
 from circuitlab.aig import Aig
 
-__all__ = ["SIGNATURE_SEED", "functional_signature", "neg_distance", "size_counts",
-           "standardise_columns"]
+__all__ = ["SIGNATURE_SEED", "functional_signature", "neg_distance", "signature_redundancy",
+           "size_counts", "standardise_columns"]
 
 SIGNATURE_SEED = 7
 """Seed of the signature's patterns: fixed, so every circuit of ``n`` inputs sees the same ones."""
@@ -58,3 +60,22 @@ def functional_signature(aig: Aig, num_words: int = 4, length: int = 16) -> np.n
     ones = np.sort(np.bitwise_count(words).reshape(comb.num_outputs, -1).sum(axis=1)
                    / (num_words * 64))
     return np.interp(np.linspace(0, 1, length), np.linspace(0, 1, len(ones)), ones)
+
+
+def signature_redundancy(aig: Aig, num_words: int = 4) -> float:
+    """``log((d + 1) / (a + 1))``: ``a`` AND nodes, ``d`` of them with a function of their own.
+
+    A function of its own: a random-simulation signature (``num_words`` words
+    of fixed patterns, complements merged) that no input, latch output,
+    constant or other AND node has. Equal signatures only hint at
+    equivalence, so ``d`` is at most what ``fraig`` leaves. Latches are cut.
+    """
+    from circuitlab.sim import random_patterns
+    from circuitlab.sim.simulate import simulate_nodes
+    comb = aig.cut_latches()
+    sig = simulate_nodes(comb, random_patterns(comb.num_inputs, num_words, SIGNATURE_SEED))
+    canon = np.where((sig[:, :1] & np.uint64(1)).astype(bool), ~sig, sig)
+    first = comb.first_and_var
+    known = {row.tobytes() for row in canon[:first]}
+    distinct = {row.tobytes() for row in canon[first:]} - known
+    return float(np.log((len(distinct) + 1) / (comb.num_ands + 1)))

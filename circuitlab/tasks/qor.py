@@ -16,7 +16,10 @@ AND count from the recipe's mean size ratio over the training designs
 (``recipe-only``). A second baseline, ``size counts``, is the same head
 trained the same way with the design's embedding replaced by its five size
 counts (:mod:`circuitlab.tasks.baselines`, standardised on the training
-designs). Both sit in ``info["baselines"]``.
+designs); a third, ``simulation signature``, the same head given the size
+counts and :func:`~circuitlab.tasks.baselines.signature_redundancy` (how
+much of the design random simulation finds redundant, which predicts how
+far recipes shrink it). All sit in ``info["baselines"]``.
 
 Labels: Chowdhury et al., OpenABC-D, https://arxiv.org/abs/2110.11292;
 task: Wu et al., ICLR 2025, https://arxiv.org/abs/2502.12732.
@@ -35,7 +38,7 @@ import numpy as np
 from circuitlab.errors import (CircuitlabError, require, require_at_least, require_choice,
                                require_positive)
 from circuitlab.inference import encode_aigs
-from circuitlab.tasks.baselines import size_counts, standardise_columns
+from circuitlab.tasks.baselines import signature_redundancy, size_counts, standardise_columns
 from circuitlab.tasks.common import Design, TaskResult, check_disjoint
 from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
 from circuitlab.tasks.ranking import (mape, mean_ranks, random_rank_metrics, rank_metrics,
@@ -224,22 +227,26 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
             patience=params.patience, seed=seed)
         base_score, base_ratio = baseline_predictions(train_ands, train_before)
         sizes = np.stack([size_counts(d.aig) for d in designs])
-        sizes = standardise_columns(sizes[:len(train)], sizes).astype(np.float32)
-        size_head, _ = train_head(
-            sizes[:len(train)], tokens, z, ratio, params.head_config(sizes.shape[1]),
-            epochs=params.epochs, batch_size=params.batch_size, lr=params.lr,
-            weight_decay=params.weight_decay, val_fraction=params.val_fraction,
-            patience=params.patience, seed=seed)
+        signatures = np.hstack([sizes, [[signature_redundancy(d.aig)] for d in designs]])
+        side_heads = {}
+        for name, features in (("size counts", sizes), ("simulation signature", signatures)):
+            features = standardise_columns(features[:len(train)], features).astype(np.float32)
+            side_head, _ = train_head(
+                features[:len(train)], tokens, z, ratio, params.head_config(features.shape[1]),
+                epochs=params.epochs, batch_size=params.batch_size, lr=params.lr,
+                weight_decay=params.weight_decay, val_fraction=params.val_fraction,
+                patience=params.patience, seed=seed)
+            side_heads[name] = (side_head, features[len(train):])
         rows = []
         for k, design in enumerate(test):
             true, before = labels[design.name][:, 0], design.aig.num_ands
             score, pred = head.predict(torch.as_tensor(graphs[len(train) + k]), tokens, before)
             rows.append(evaluate(design.name, true, before, score.numpy(), pred.numpy(),
                                  base_score, base_ratio))
-            score, pred = size_head.predict(torch.as_tensor(sizes[len(train) + k]), tokens,
-                                            before)
-            rows[-1]["size counts"] = evaluate(design.name, true, before, score.numpy(),
-                                               pred.numpy(), base_score, base_ratio)["model"]
+            for name, (side_head, features) in side_heads.items():
+                score, pred = side_head.predict(torch.as_tensor(features[k]), tokens, before)
+                rows[-1][name] = evaluate(design.name, true, before, score.numpy(),
+                                          pred.numpy(), base_score, base_ratio)["model"]
     from circuitlab.synth.recipes import resolve_engine  # loads aigverse: only when used
     engine = resolve_engine(params.engine)
     info = {"recipes": params.recipes, "recipe_length": params.recipe_length,
@@ -257,7 +264,7 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
             "val_designs": [train[i].name for i in stats.val_designs],
             "random_order": summarise(rows, "random"),
             "baselines": {"recipe-only": summarise(rows, "baseline"),
-                          "size counts": summarise(rows, "size counts")},
+                          **{name: summarise(rows, name) for name in side_heads}},
             "seconds": round(time.perf_counter() - start, 2)}
     result = TaskResult(task="qor", metrics=summarise(rows, "model"),
                         baseline=summarise(rows, "baseline"), rows=rows, info=info)

@@ -51,14 +51,15 @@ def test_run_returns_every_metric_for_model_and_baseline(small_designs, encoder,
             assert summary[key] == pytest.approx(np.mean(values)) if values \
                 else math.isnan(summary[key])
     baselines = result.info["baselines"]
-    assert list(baselines) == ["recipe-only", "size counts"]
+    assert list(baselines) == ["recipe-only", "size counts", "simulation signature"]
     assert baselines["recipe-only"] == result.baseline
-    assert list(baselines["size counts"]) == KEYS
-    assert all(list(r["size counts"]) == KEYS for r in result.rows)
-    assert math.isfinite(baselines["size counts"]["mape"])
+    for name in ("size counts", "simulation signature"):
+        assert list(baselines[name]) == KEYS
+        assert all(list(r[name]) == KEYS for r in result.rows)
+        assert math.isfinite(baselines[name]["mape"])
     again = run(encoder, train, test, TINY, seed=0, cache=tmp_path)
     assert again.info["label_runs"] == 0 and again.metrics == result.metrics
-    assert again.info["baselines"] == baselines  # seeded: the same size-count head
+    assert again.info["baselines"] == baselines  # seeded: the same side heads
 
 
 def test_overlapping_or_empty_splits_are_refused(small_designs, encoder):
