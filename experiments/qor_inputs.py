@@ -1,0 +1,181 @@
+"""What a QoR head can read: the design inputs it is given, on the protocol's designs.
+
+    python experiments/qor_inputs.py [--recipes 32] [--seeds 0,1,2] [--data-root DIR]
+        [--encoder PATH] [--record experiments/results/qor_inputs.jsonl]
+
+The designs of ``experiments/configs/sim.toml`` (61 training, 22 test),
+labels by ABC over the shared recipe set (``circuitlab.tasks.qor``), the
+head of ``QorParams`` defaults. Each design input is tried as the head's
+graph vector, and as the key of a nearest-neighbour rule (a test design's
+ranking and size ratio are the mean of its ``k`` nearest training designs',
+cosine of standardised inputs):
+
+- ``embedding``: the encoder's graph embedding (all banks concatenated);
+- ``bank-mean``: its mean over the code banks;
+- ``pca8`` / ``pca16``: its first principal components on the training designs;
+- ``sizes``: the five size counts (log);
+- ``redundancy``: log of the share of distinct AND functions under 256
+  random patterns (complements merged), what ``fraig`` would leave;
+- ``sizes+redundancy``, ``embedding+redundancy``.
+
+Also printed: recipe-only (the mean-rank baseline), random order, and the
+MAPE of an oracle that knows each test design's mean size ratio over the
+recipes (what is left when a design's compressibility is known). Nothing here
+is selected for shipping: the figures are on test designs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def redundancy(aig, num_words: int = 4) -> float:
+    """log((distinct AND signatures + 1) / (ANDs + 1)) under random simulation."""
+    from circuitlab.sim.simulate import node_signatures
+    comb = aig.cut_latches()
+    sig = node_signatures(comb, num_words)
+    ands = sig[len(sig) - comb.num_ands:]
+    canon = np.where((ands[:, :1] & 1).astype(bool), ~ands, ands)
+    distinct = len({row.tobytes() for row in canon})
+    return float(np.log((distinct + 1) / (comb.num_ands + 1)))
+
+
+def pca(x: np.ndarray, train: int, k: int) -> np.ndarray:
+    """Projections on the first ``k`` principal axes of the first ``train`` rows."""
+    mu = x[:train].mean(0)
+    _, _, vt = np.linalg.svd(x[:train] - mu, full_matrices=False)
+    return ((x - mu) @ vt[:k].T).astype(np.float32)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipes", type=int, default=32)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--data-root", default=None,
+                        help="folder of the fetched suites (default: the data fetch cache)")
+    parser.add_argument("--encoder", default=None, help="encoder checkpoint (default: shipped)")
+    parser.add_argument("--cache", type=Path, default=ROOT / "out")
+    parser.add_argument("--record", type=Path,
+                        default=ROOT / "experiments" / "results" / "qor_inputs.jsonl")
+    args = parser.parse_args(argv)
+    from circuitlab.training.threads import torch_threads
+    with torch_threads(None):
+        return run(args)
+
+
+def run(args) -> int:
+    import torch
+
+    from circuitlab.inference import encode_aigs
+    from circuitlab.nn.pretrained import load_encoder
+    from circuitlab.protocol.config import load_config
+    from circuitlab.protocol.designs import load_designs
+    from circuitlab.suites import default_cache_dir
+    from circuitlab.tasks.baselines import size_counts
+    from circuitlab.tasks.qor import (QorParams, baseline_predictions, evaluate, summarise,
+                                      targets)
+    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
+    from circuitlab.tasks.qor_train import train_head
+    from circuitlab.tasks.recipe_encoder import recipe_tokens
+
+    cfg = load_config(ROOT / "experiments" / "configs" / "sim.toml",
+                      data_root=args.data_root or default_cache_dir(),
+                      cache=args.cache / "exp-cache")
+    designs = load_designs(list(cfg.train) + list(cfg.test), cfg.cache)
+    n = len(cfg.train)
+    train, test = designs[:n], designs[n:]
+    params = QorParams(recipes=args.recipes, engine="abc")
+    recipes = shared_recipes(params.recipes, params.recipe_seed, params.recipe_length)
+    labels, _ = recipe_labels(designs, recipes, params.engine, args.cache / "qor-cache",
+                              params.jobs, params.timeout)
+    encoder = load_encoder(args.encoder).eval()
+    graphs, _ = encode_aigs([d.aig for d in designs], encoder, params.node_budget,
+                            [d.name for d in designs])
+    banks = graphs.reshape(len(designs), encoder.config.code_banks, -1).mean(1)
+    sizes = np.log1p(np.stack([size_counts(d.aig) for d in designs]).astype(np.float64))
+    red = np.array([[redundancy(d.aig)] for d in designs])
+    inputs = {"embedding": graphs, "bank-mean": banks, "pca8": pca(graphs, n, 8),
+              "pca16": pca(graphs, n, 16), "sizes": sizes, "redundancy": red,
+              "sizes+redundancy": np.hstack([sizes, red]),
+              "embedding+redundancy": np.hstack([graphs, red])}
+    tokens = recipe_tokens(recipes)
+    train_ands = np.stack([labels[d.name][:, 0] for d in train])
+    train_before = np.array([d.aig.num_ands for d in train])
+    z, ratio = targets(train_ands, train_before)
+    base_score, base_ratio = baseline_predictions(train_ands, train_before)
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                         capture_output=True).stdout.strip()
+    common = dict(recipes=args.recipes, rev=rev, encoder=args.encoder,
+                  train_designs=n, test_designs=len(test))
+    records = []
+
+    def judge(score_of) -> dict:
+        rows = []
+        for k, d in enumerate(test):
+            score, pred = score_of(k)
+            rows.append(evaluate(d.name, labels[d.name][:, 0], d.aig.num_ands, score, pred,
+                                 base_score, base_ratio))
+        return {side: summarise(rows, side) for side in ("model", "baseline", "random")}
+
+    def emit(row: dict) -> None:
+        row = {**common, **{k: (round(v, 4) if isinstance(v, float) else v)
+                            for k, v in row.items()}}
+        records.append(row)
+        print(json.dumps(row), flush=True)
+
+    base = judge(lambda k: (base_score, (test[k].aig.num_ands + 1) * np.exp(base_ratio) - 1))
+    true_ratio = np.stack([np.log((labels[d.name][:, 0] + 1.0) / (d.aig.num_ands + 1.0))
+                           for d in test])
+    shift = true_ratio.mean(1) - base_ratio.mean()
+    oracle = judge(lambda k: (base_score, (test[k].aig.num_ands + 1)
+                              * np.exp(base_ratio + shift[k]) - 1))
+    emit(dict(method="recipe-only", ndcg3=base["model"]["ndcg@3"],
+              ndcg5=base["model"]["ndcg@5"], mape=base["model"]["mape"],
+              random_ndcg3=base["random"]["ndcg@3"]))
+    emit(dict(method="oracle design ratio", mape=oracle["model"]["mape"]))
+    for name, x in inputs.items():
+        x = np.asarray(x, dtype=np.float32)
+        for seed in [int(s) for s in args.seeds.split(",")]:
+            head, stats = train_head(x[:n], tokens, z, ratio, params.head_config(x.shape[1]),
+                                     epochs=params.epochs, batch_size=params.batch_size,
+                                     lr=params.lr, weight_decay=params.weight_decay,
+                                     val_fraction=params.val_fraction,
+                                     patience=params.patience, seed=seed)
+
+            def head_of(k, head=head, x=x):
+                s, p = head.predict(torch.as_tensor(x[n + k]), tokens, test[k].aig.num_ands)
+                return s.numpy(), p.numpy()
+
+            m = judge(head_of)["model"]
+            emit(dict(method="head", input=name, seed=seed, best_epoch=stats.best_epoch,
+                      ndcg3=m["ndcg@3"], ndcg5=m["ndcg@5"], mape=m["mape"]))
+        mu, sd = x[:n].mean(0), x[:n].std(0) + 1e-6
+        unit = (x - mu) / sd
+        unit /= np.linalg.norm(unit, axis=1, keepdims=True) + 1e-9
+        for k_nn in (5, 10):
+            def knn_of(k, unit=unit, k_nn=k_nn):
+                near = np.argsort(-(unit[:n] @ unit[n + k]))[:k_nn]
+                return (z[near].mean(0),
+                        (test[k].aig.num_ands + 1) * np.exp(ratio[near].mean(0)) - 1)
+
+            m = judge(knn_of)["model"]
+            emit(dict(method=f"knn{k_nn}", input=name, ndcg3=m["ndcg@3"], ndcg5=m["ndcg@5"],
+                      mape=m["mape"]))
+    args.record.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.record, "a") as fh:
+        for row in records:
+            fh.write(json.dumps(row) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
