@@ -11,6 +11,7 @@ charged in model calls, one decoding step of one row:
 
 - greedy (one rollout);
 - sampling best-of-``budget`` (greedy plus ``budget - 1`` samples);
+- beam search of width ``budget`` on log-probability, the smallest finished beam kept;
 - MCTS with ``budget`` greedy rollouts scored by their AND count (Circuit
   Transformer's search).
 
@@ -79,6 +80,7 @@ def run(args) -> int:
     knobs = dict(temperature=args.temperature, c_puct=args.c_puct)
     configs = {"greedy": SearchParams("greedy"),
                "sample": SearchParams("sample", args.budget, **knobs),
+               "beam": SearchParams("beam", args.budget),
                "mcts": SearchParams("mcts", args.budget, **knobs)}
     print(f"{'method':<10}{'ANDs':>7}{'× resyn2':>10}{'finished':>10}{'calls/circuit':>15}"
           f"{'s':>8}")
@@ -95,7 +97,7 @@ def run(args) -> int:
             own.append(r.decoded.num_ands if r.decoded is not None else r.source.num_ands)
         finished = float(np.mean([r.decoded is not None for r in results]))
         row = {"method": name, "budget": args.budget if name != "greedy" else 1,
-               **({} if name == "greedy" else knobs),
+               **(knobs if name in ("sample", "mcts") else {}),
                "circuits": len(aigs), "seed": args.seed, "rev": rev, "checkpoint": args.checkpoint,
                "mean_ands": float(np.mean(own)), "resyn2": resyn2, "source": source,
                "vs_resyn2": float(np.mean(own)) / resyn2, "finished": finished,
