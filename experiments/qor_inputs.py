@@ -14,8 +14,9 @@ cosine of standardised inputs):
 - ``bank-mean``: its mean over the code banks;
 - ``pca8`` / ``pca16``: its first principal components on the training designs;
 - ``sizes``: the five size counts (log);
-- ``redundancy``: log of the share of distinct AND functions under 256
-  random patterns (complements merged), what ``fraig`` would leave;
+- ``redundancy``: ``circuitlab.tasks.baselines.signature_redundancy``, the
+  log share of distinct AND functions under 256 random patterns, what
+  ``fraig`` would leave;
 - ``sizes+redundancy``, ``embedding+redundancy``.
 
 Also printed: recipe-only (the mean-rank baseline), random order, and the
@@ -36,17 +37,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def redundancy(aig, num_words: int = 4) -> float:
-    """log((distinct AND signatures + 1) / (ANDs + 1)) under random simulation."""
-    from circuitlab.sim.simulate import node_signatures
-    comb = aig.cut_latches()
-    sig = node_signatures(comb, num_words)
-    ands = sig[len(sig) - comb.num_ands:]
-    canon = np.where((ands[:, :1] & 1).astype(bool), ~ands, ands)
-    distinct = len({row.tobytes() for row in canon})
-    return float(np.log((distinct + 1) / (comb.num_ands + 1)))
 
 
 def pca(x: np.ndarray, train: int, k: int) -> np.ndarray:
@@ -80,7 +70,7 @@ def run(args) -> int:
     from circuitlab.protocol.config import load_config
     from circuitlab.protocol.designs import load_designs
     from circuitlab.suites import default_cache_dir
-    from circuitlab.tasks.baselines import size_counts
+    from circuitlab.tasks.baselines import signature_redundancy, size_counts
     from circuitlab.tasks.qor import (QorParams, baseline_predictions, evaluate, summarise,
                                       targets)
     from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
@@ -102,7 +92,7 @@ def run(args) -> int:
                             [d.name for d in designs])
     banks = graphs.reshape(len(designs), encoder.config.code_banks, -1).mean(1)
     sizes = np.log1p(np.stack([size_counts(d.aig) for d in designs]).astype(np.float64))
-    red = np.array([[redundancy(d.aig)] for d in designs])
+    red = np.array([[signature_redundancy(d.aig)] for d in designs])
     inputs = {"embedding": graphs, "bank-mean": banks, "pca8": pca(graphs, n, 8),
               "pca16": pca(graphs, n, 16), "sizes": sizes, "redundancy": red,
               "sizes+redundancy": np.hstack([sizes, red]),

@@ -63,12 +63,13 @@ def functional_signature(aig: Aig, num_words: int = 4, length: int = 16) -> np.n
 
 
 def signature_redundancy(aig: Aig, num_words: int = 4) -> float:
-    """``log((d + 1) / (a + 1))``: ``a`` AND nodes, ``d`` of them with a function of their own.
+    """``log((d + 1) / (a + 1))``: ``a`` AND nodes computing ``d`` distinct functions
+    that are not a constant, an input or a latch output.
 
-    A function of its own: a random-simulation signature (``num_words`` words
-    of fixed patterns, complements merged) that no input, latch output,
-    constant or other AND node has. Equal signatures only hint at
-    equivalence, so ``d`` is at most what ``fraig`` leaves. Latches are cut.
+    Functions are compared by random-simulation signatures (``num_words``
+    words of fixed patterns, complements merged). Equal signatures only hint
+    at equivalence, so ``d`` is at most the AND count ``fraig`` leaves.
+    Latches are cut.
     """
     from circuitlab.sim import random_patterns
     from circuitlab.sim.simulate import simulate_nodes
