@@ -1,7 +1,8 @@
 """The transformer's searches at equal model-call budgets, on held-out random 8×2 circuits.
 
     python experiments/search_budgets.py [--circuits 200] [--budget 16] [--checkpoint PATH]
-        [--seed 1000] [--record experiments/results/search_budgets.jsonl]
+        [--seed 1000] [--slack K] [--temperature T] [--c-puct C]
+        [--record experiments/results/search_budgets.jsonl]
 
 The held-out set of ``benchmarks/bench_transformer_quality.py`` (random
 8-input/2-output circuits, seed 1000, removed from training by function);
@@ -43,6 +44,9 @@ def main(argv=None) -> int:
     parser.add_argument("--checkpoint", default=None)
     parser.add_argument("--methods", default="greedy,sample,mcts")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the random circuits")
+    parser.add_argument("--slack", type=int, default=None,
+                        help="decode under this mask slack (TokenizerConfig.slack) instead of "
+                             "the checkpoint's")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "search_budgets.jsonl")
     from circuitlab.cli.options import add_option
@@ -64,6 +68,11 @@ def run(args) -> int:
     from circuitlab.transformer.search import SearchParams, search
 
     model, tok = load_optimize_model(args.checkpoint, "cpu")
+    if args.slack is not None:
+        from dataclasses import replace
+
+        from circuitlab.transformer.tokenizer import Tokenizer
+        tok = Tokenizer(replace(tok.config, slack=args.slack))
     aigs = [a for a in random_circuits(2 * args.circuits, seed=args.seed, ands=(10, 40))
             if tok.fits(a)][:args.circuits]
     if abc_available():
@@ -98,7 +107,8 @@ def run(args) -> int:
         finished = float(np.mean([r.decoded is not None for r in results]))
         row = {"method": name, "budget": args.budget if name != "greedy" else 1,
                **(knobs if name in ("sample", "mcts") else {}),
-               "circuits": len(aigs), "seed": args.seed, "rev": rev, "checkpoint": args.checkpoint,
+               "circuits": len(aigs), "seed": args.seed, "slack": tok.config.slack,
+               "rev": rev, "checkpoint": args.checkpoint,
                "mean_ands": float(np.mean(own)), "resyn2": resyn2, "source": source,
                "vs_resyn2": float(np.mean(own)) / resyn2, "finished": finished,
                "calls_per_circuit": stats.model_calls / len(aigs),
