@@ -1,7 +1,7 @@
 """What a QoR head can read: the design inputs it is given, on the protocol's designs.
 
     python experiments/qor_inputs.py [--recipes 32] [--seeds 0,1,2] [--data-root DIR]
-        [--encoder PATH] [--record experiments/results/qor_inputs.jsonl]
+        [--encoder PATH] [--validation N] [--record experiments/results/qor_inputs.jsonl]
 
 The designs of ``experiments/configs/sim.toml`` (61 training, 22 test),
 labels by ABC over the shared recipe set (``circuitlab.tasks.qor``), the
@@ -22,7 +22,9 @@ cosine of standardised inputs):
 Also printed: recipe-only (the mean-rank baseline), random order, and the
 MAPE of an oracle that knows each test design's mean size ratio over the
 recipes (what is left when a design's compressibility is known). Nothing here
-is selected for shipping: the figures are on test designs.
+is selected for shipping on the test designs; ``--validation N`` judges on N
+training designs held out of the fit instead (``judged_on`` in each record),
+which is where an input is chosen.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ def main(argv=None) -> int:
     parser.add_argument("--data-root", default=None,
                         help="folder of the fetched suites (default: the data fetch cache)")
     parser.add_argument("--encoder", default=None, help="encoder checkpoint (default: shipped)")
+    parser.add_argument("--validation", type=int, default=0,
+                        help="judge on this many training designs (a seeded draw) held out of "
+                             "the fit, never on the test designs: for choosing an input")
     parser.add_argument("--cache", type=Path, default=ROOT / "out")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "qor_inputs.jsonl")
@@ -80,8 +85,16 @@ def run(args) -> int:
     cfg = load_config(ROOT / "experiments" / "configs" / "sim.toml",
                       data_root=args.data_root or default_cache_dir(),
                       cache=args.cache / "exp-cache")
-    designs = load_designs(list(cfg.train) + list(cfg.test), cfg.cache)
-    n = len(cfg.train)
+    if args.validation:
+        designs = load_designs(list(cfg.train), cfg.cache)
+        held = set(np.random.default_rng(0).choice(len(designs), args.validation,
+                                                   replace=False).tolist())
+        designs = ([d for k, d in enumerate(designs) if k not in held]
+                   + [d for k, d in enumerate(designs) if k in held])
+        n = len(designs) - args.validation
+    else:
+        designs = load_designs(list(cfg.train) + list(cfg.test), cfg.cache)
+        n = len(cfg.train)
     train, test = designs[:n], designs[n:]
     params = QorParams(recipes=args.recipes, engine="abc")
     recipes = shared_recipes(params.recipes, params.recipe_seed, params.recipe_length)
@@ -105,7 +118,8 @@ def run(args) -> int:
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()
     common = dict(recipes=args.recipes, rev=rev, encoder=args.encoder,
-                  train_designs=n, test_designs=len(test))
+                  train_designs=n, test_designs=len(test),
+                  judged_on="validation" if args.validation else "test")
     records = []
 
     def judge(score_of) -> dict:
