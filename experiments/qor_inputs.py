@@ -1,7 +1,8 @@
 """What a QoR head can read: the design inputs it is given, on the protocol's designs.
 
     python experiments/qor_inputs.py [--recipes 32] [--seeds 0,1,2] [--data-root DIR]
-        [--encoder PATH] [--validation N] [--record experiments/results/qor_inputs.jsonl]
+        [--encoder PATH] [--untrained] [--validation N]
+        [--record experiments/results/qor_inputs.jsonl]
 
 The designs of ``experiments/configs/sim.toml`` (61 training, 22 test),
 labels by ABC over the shared recipe set (``circuitlab.tasks.qor``), the
@@ -55,6 +56,8 @@ def main(argv=None) -> int:
     parser.add_argument("--data-root", default=None,
                         help="folder of the fetched suites (default: the data fetch cache)")
     parser.add_argument("--encoder", default=None, help="encoder checkpoint (default: shipped)")
+    parser.add_argument("--untrained", action="store_true",
+                        help="the encoder's untrained twin (same config, weights seeded 0)")
     parser.add_argument("--validation", type=int, default=0,
                         help="judge on this many training designs (a seeded draw) held out of "
                              "the fit, never on the test designs: for choosing an input")
@@ -101,6 +104,11 @@ def run(args) -> int:
     labels, _ = recipe_labels(designs, recipes, params.engine, args.cache / "qor-cache",
                               params.jobs, params.timeout)
     encoder = load_encoder(args.encoder).eval()
+    if args.untrained:
+        from circuitlab.nn import build_encoder
+        from circuitlab.training.seeding import seed_everything
+        seed_everything(0)
+        encoder = build_encoder(encoder.config).eval()
     graphs, _ = encode_aigs([d.aig for d in designs], encoder, params.node_budget,
                             [d.name for d in designs])
     banks = graphs.reshape(len(designs), encoder.config.code_banks, -1).mean(1)
@@ -118,7 +126,7 @@ def run(args) -> int:
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()
     common = dict(recipes=args.recipes, rev=rev, encoder=args.encoder,
-                  train_designs=n, test_designs=len(test),
+                  untrained=args.untrained, train_designs=n, test_designs=len(test),
                   judged_on="validation" if args.validation else "test")
     records = []
 
