@@ -71,10 +71,9 @@ def signature_redundancy(aig: Aig, num_words: int = 4) -> float:
     at equivalence, so ``d`` is at most the AND count ``fraig`` leaves.
     Latches are cut.
     """
-    from circuitlab.sim import random_patterns
-    from circuitlab.sim.simulate import simulate_nodes
+    from circuitlab.sim.simulate import node_signatures
     comb = aig.cut_latches()
-    sig = simulate_nodes(comb, random_patterns(comb.num_inputs, num_words, SIGNATURE_SEED))
+    sig = node_signatures(comb, num_words, SIGNATURE_SEED)
     canon = np.where((sig[:, :1] & np.uint64(1)).astype(bool), ~sig, sig)
     first = comb.first_and_var
     known = {row.tobytes() for row in canon[:first]}
