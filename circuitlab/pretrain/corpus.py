@@ -28,6 +28,10 @@ from circuitlab.synth.design import DesignParams, VERILOG_SUFFIXES, list_designs
 
 
 
+TEXT_SOURCES = ("verilog", "description")
+"""The texts a design can carry for VGA (:attr:`CorpusParams.text`)."""
+
+
 @dataclass(frozen=True)
 class CorpusParams:
     """How :func:`verilog_corpus` turns designs into graphs.
@@ -42,6 +46,8 @@ class CorpusParams:
         jobs: worker processes for synthesis and recipes.
         synth_timeout: seconds per Yosys run.
         recipe_timeout: seconds per recipe.
+        text: what VGA embeds for each design: ``verilog``, the design file, or
+            ``description``, the ``.txt`` beside it (every design needs one).
     """
 
     encoding: str = "not_nodes"
@@ -52,8 +58,12 @@ class CorpusParams:
     jobs: int = 2
     synth_timeout: float = 600.0
     recipe_timeout: float = 600.0
+    text: str = "verilog"
 
     def __post_init__(self):
+        if self.text not in TEXT_SOURCES:
+            raise CircuitlabError(f"text must be one of {', '.join(TEXT_SOURCES)} "
+                                  f"(got {self.text!r})")
         require_at_least(self.recipes, 0, "recipes")
         require_at_least(self.recipe_length, 1, "recipe_length")
         require_at_least(self.jobs, 1, "jobs")
@@ -125,11 +135,14 @@ def design_graphs(files: Sequence[Path], params: CorpusParams = CorpusParams()) 
                     seen.add(blob)
                     aigs.append(parse_aiger(blob))
         text = path.read_text(errors="replace")
+        about = path.with_suffix(".txt")
+        description = about.read_text(errors="replace") if about.is_file() else ""
         for n, aig in enumerate(aigs):
             graph = to_pyg(aig, params.encoding)
             graph.name = design if n == 0 else f"{design}#{n}"
             graph.design = design
             graph.verilog = text
+            graph.description = description
             graphs.append(graph)
     return graphs
 
@@ -152,14 +165,14 @@ def _without_test_only(files: list[Path], built: list[list[bytes]]
 
 
 def attach_text_tokens(graphs: Sequence, embed: EmbedParams = EmbedParams(),
-                       embedder=None) -> list:
-    """Copies of ``graphs`` with ``text_tokens`` ``[1, M, D]`` of their ``verilog``.
+                       embedder=None, field: str = "verilog") -> list:
+    """Copies of ``graphs`` with ``text_tokens`` ``[1, M, D]`` of their ``field`` text.
 
     Each distinct text is embedded once (by ``embedder``, default
     :func:`~circuitlab.llm.make_embedder` ``(embed)``, cached on disk).
 
     Raises:
-        CircuitlabError: a graph has no ``verilog`` text.
+        CircuitlabError: a graph has no ``field`` text.
     """
     import torch
 
@@ -168,10 +181,12 @@ def attach_text_tokens(graphs: Sequence, embed: EmbedParams = EmbedParams(),
 
     texts = []
     for k, graph in enumerate(graphs):
-        text = getattr(graph, "verilog", None)
+        text = getattr(graph, field, None)
         if not isinstance(text, str) or not text:
             name = getattr(graph, "name", None) or getattr(graph, "design", None) or f"graph {k}"
-            raise CircuitlabError(f"{name}: no Verilog text to embed (VGA needs one per design)")
+            where = " (the .txt beside the design)" if field == "description" else ""
+            raise CircuitlabError(f"{name}: no {field} text{where} to embed "
+                                  "(VGA needs one per design)")
         texts.append(text)
     unique = sorted(set(texts))
     embedder = embedder if embedder is not None else make_embedder(embed)
@@ -226,5 +241,5 @@ def verilog_corpus(source, params: CorpusParams = CorpusParams(),
             raise CircuitlabError("the dataset has no design left to train on")
     if embed is None and embedder is None:
         return graphs
-    return attach_text_tokens(graphs, embed or EmbedParams(), embedder)
+    return attach_text_tokens(graphs, embed or EmbedParams(), embedder, params.text)
 

@@ -105,3 +105,20 @@ def test_recipe_graphs_are_the_recipe_corpus_circuits(designs, tmp_path):
         theirs = {shape(corpus[k]) for k in range(len(corpus)) if corpus[k].design == name}
         assert len(set(ours)) == len(ours)  # each distinct circuit once
         assert set(ours) == theirs
+
+
+def test_the_description_text_source_embeds_the_txt_beside_each_design(designs):
+    for name in NAMES:
+        (designs / f"{name}.txt").write_text(f"what {name} computes")
+    embedder = HashEmbedder(dim=8, pooled_tokens=2)
+    graphs = verilog_corpus(designs, CorpusParams(jobs=1, text="description"),
+                            embedder=embedder)
+    for g in graphs:
+        want = embedder.embed([f"what {g.design} computes"])[0].tokens
+        torch.testing.assert_close(g.text_tokens[0], torch.from_numpy(want))
+        assert g.verilog == (designs / f"{g.design}.v").read_text()
+    (designs / "mux8.txt").unlink()
+    with pytest.raises(CircuitlabError, match=r"mux8: no description text \(the \.txt"):
+        verilog_corpus(designs, CorpusParams(jobs=1, text="description"), embedder=embedder)
+    with pytest.raises(CircuitlabError, match="text must be one of verilog, description"):
+        CorpusParams(text="comments")
