@@ -1,7 +1,7 @@
 """What a QoR head can read: the design inputs it is given, on the protocol's designs.
 
     python experiments/qor_inputs.py [--recipes 32] [--seeds 0,1,2] [--data-root DIR]
-        [--encoder PATH] [--untrained] [--validation N]
+        [--encoder PATH] [--untrained] [--validation N] [--extra-train A,B]
         [--record experiments/results/qor_inputs.jsonl]
 
 The designs of ``experiments/configs/sim.toml`` (61 training, 22 test),
@@ -25,7 +25,9 @@ MAPE of an oracle that knows each test design's mean size ratio over the
 recipes (what is left when a design's compressibility is known). Nothing here
 is selected for shipping on the test designs; ``--validation N`` judges on N
 training designs held out of the fit instead (``judged_on`` in each record),
-which is where an input is chosen.
+which is where an input is chosen. ``--extra-train`` adds designs (for
+example IWLS'05 and EPFL circuits of the test designs' kind) to the training
+designs; a name already in either split is refused.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ def main(argv=None) -> int:
     parser.add_argument("--validation", type=int, default=0,
                         help="judge on this many training designs (a seeded draw) held out of "
                              "the fit, never on the test designs: for choosing an input")
+    parser.add_argument("--extra-train", default="",
+                        help="comma-separated designs (protocol names, e.g. iwls05/tv80) added "
+                             "to the training designs")
     parser.add_argument("--cache", type=Path, default=ROOT / "out")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "qor_inputs.jsonl")
@@ -76,7 +81,7 @@ def run(args) -> int:
     from circuitlab.inference import encode_aigs
     from circuitlab.nn.pretrained import load_encoder
     from circuitlab.protocol.config import load_config
-    from circuitlab.protocol.designs import load_designs
+    from circuitlab.protocol.designs import load_designs, locate
     from circuitlab.suites import default_cache_dir
     from circuitlab.tasks.baselines import signature_redundancy, size_counts
     from circuitlab.tasks.qor import (QorParams, baseline_predictions, evaluate, summarise,
@@ -88,16 +93,21 @@ def run(args) -> int:
     cfg = load_config(ROOT / "experiments" / "configs" / "sim.toml",
                       data_root=args.data_root or default_cache_dir(),
                       cache=args.cache / "exp-cache")
+    extra = [locate(d, Path(args.data_root or default_cache_dir()))
+             for d in args.extra_train.split(",") if d]
+    clash = sorted({s.name for s in extra} & {s.name for s in cfg.train + cfg.test})
+    if clash:
+        raise SystemExit(f"--extra-train: {clash[0]} is already a training or test design")
     if args.validation:
-        designs = load_designs(list(cfg.train), cfg.cache)
+        designs = load_designs(list(cfg.train) + extra, cfg.cache)
         held = set(np.random.default_rng(0).choice(len(designs), args.validation,
                                                    replace=False).tolist())
         designs = ([d for k, d in enumerate(designs) if k not in held]
                    + [d for k, d in enumerate(designs) if k in held])
         n = len(designs) - args.validation
     else:
-        designs = load_designs(list(cfg.train) + list(cfg.test), cfg.cache)
-        n = len(cfg.train)
+        designs = load_designs(list(cfg.train) + extra + list(cfg.test), cfg.cache)
+        n = len(cfg.train) + len(extra)
     train, test = designs[:n], designs[n:]
     params = QorParams(recipes=args.recipes, engine="abc")
     recipes = shared_recipes(params.recipes, params.recipe_seed, params.recipe_length)
@@ -127,6 +137,7 @@ def run(args) -> int:
                          capture_output=True).stdout.strip()
     common = dict(recipes=args.recipes, rev=rev, encoder=args.encoder,
                   untrained=args.untrained, train_designs=n, test_designs=len(test),
+                  extra_train=[s.spec for s in extra],
                   judged_on="validation" if args.validation else "test")
     records = []
 
