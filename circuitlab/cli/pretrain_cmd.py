@@ -1,16 +1,17 @@
 """Pre-train a graph encoder (MGM, VGA, MGVGA or GraphMAE) on a folder of circuits.
 
 Usage: circuitlab pretrain [CONFIG] --out DIR [--graphs DIR] [--resume CKPT]
-[--recipes R] [--text-model NAME] [--key value ...]. CONFIG is a .toml or
-.json PretrainConfig, or the name of a config shipped with circuitlab
-(pretrain_default, used when none is given; pretrain_mgvga, pretrain_mgm,
-pretrain_graphmae); every key can be overridden as --key value
+[--recipes R] [--text-model NAME] [--text verilog|description] [--key value
+...]. CONFIG is a .toml or .json PretrainConfig, or the name of a config
+shipped with circuitlab (pretrain_default, used when none is given;
+pretrain_mgvga, pretrain_mgm, pretrain_graphmae); every key can be overridden as --key value
 (--encoder.hidden 32, --steps 100; --help lists them). --graphs (default:
 the project's data/designs) holds circuits: .aig, .aag, .bench and .truth
 files, and .v / .sv designs synthesised with Yosys. The text objectives
 (vga, mgm+vga) need Verilog designs: each one's text is embedded by the LLM
 embedder (text_tokens tokens; --text-model, default the shipped MiniLM, must
-give text_dim wide vectors), and --recipes R adds the AIGs along R random
+give text_dim wide vectors; --text description embeds the .txt beside each
+design instead of its Verilog), and --recipes R adds the AIGs along R random
 synthesis recipes of each design. The functional objectives (func, contrast,
 prob, ttd and their combinations) build each design's views with their
 simulation targets once, cached in DIR/views; --corpus ROOT adds the designs
@@ -28,6 +29,7 @@ from circuitlab import config as config_file
 from circuitlab.cli.config_keys import CONFIG_KEYS, add_config_keys, take_config_keys
 from circuitlab.cli.options import add_design_options, design_params, map_field
 from circuitlab.errors import CircuitlabError, ParamError
+from circuitlab.llm.params import TEXT_SOURCES
 from circuitlab.training.threads import uses_torch
 from circuitlab.datasets.sources import folder_graphs
 from circuitlab.fsutil import check_input_dir, check_input_file, check_output_dir
@@ -47,6 +49,10 @@ def configure(parser) -> None:
                              "methods; default: none)")
     parser.add_argument("--text-model", metavar="NAME|DIR", default=None,
                         help="LLM embedder model (default: the shipped all-MiniLM-L6-v2)")
+    parser.add_argument("--text", choices=TEXT_SOURCES, default=None,
+                        help="what the embedder reads of each design (text methods): its "
+                             "Verilog file or the .txt description beside it (default: "
+                             "the Verilog)")
     parser.add_argument("--corpus", metavar="ROOT", type=Path, default=None,
                         help="RTL corpus whose designs are added (functional methods)")
     parser.add_argument("--out", metavar="DIR", type=Path, required=True,
@@ -54,10 +60,11 @@ def configure(parser) -> None:
     parser.add_argument("--resume", metavar="CKPT", type=Path,
                         help="checkpoint to continue from")
     map_field(parser, "recipes", "--recipes")
+    map_field(parser, "text", "--text")
     add_design_options(parser)
     take_config_keys(parser, _add_keys)
     parser.usage = ("%(prog)s [CONFIG] --out DIR [--graphs DIR] [--recipes R] [--corpus ROOT] "
-                    "[--text-model NAME|DIR] [--resume CKPT] [--top T] [-I DIR] [-D NAME=VAL] "
+                    "[--text-model NAME|DIR] [--text SOURCE] [--resume CKPT] [--top T] [-I DIR] [-D NAME=VAL] "
                     "[--KEY VALUE ...]")
     parser.set_defaults(func=run)
 
@@ -104,10 +111,13 @@ def run(args: argparse.Namespace) -> int:
                          "func+mgm, contrast, prob, ttd, sim)")
     if config.uses_text:
         graphs = text_graphs(args.graphs, config, args.recipes, args.text_model,
-                             label=f"--graphs {args.graphs}")
+                             label=f"--graphs {args.graphs}", text=args.text)
     else:
         if args.recipes:
             raise ParamError("--recipes", "adds graphs for the text methods only (vga, mgm+vga)")
+        if args.text is not None:
+            raise ParamError("--text", "chooses the text of the text methods only (vga, "
+                             "mgm+vga)")
         if config.functional_objectives:
             graphs = _functional_graphs(args, config)
         else:

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from circuitlab.errors import ParamError
 
+TEXT_SOURCES = ("verilog", "description")
+"""The texts of a design that VGA can embed: its Verilog file, or the ``.txt``
+description beside it."""
 POOLINGS = ("mean", "last", "cls")
 DTYPES = ("float32", "float16", "bfloat16")
 

@@ -20,16 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from circuitlab.datasets.shard import unpack
-from circuitlab.errors import CircuitlabError, require_at_least
+from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 from circuitlab.io.aiger import dump_aiger, parse_aiger
 from circuitlab.llm import EmbedParams, make_embedder
+from circuitlab.llm.params import TEXT_SOURCES
 from circuitlab.parallel import pmap
 from circuitlab.synth.design import DesignParams, VERILOG_SUFFIXES, list_designs, read_design
 
-
-
-TEXT_SOURCES = ("verilog", "description")
-"""The texts a design can carry for VGA (:attr:`CorpusParams.text`)."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +58,7 @@ class CorpusParams:
     text: str = "verilog"
 
     def __post_init__(self):
-        if self.text not in TEXT_SOURCES:
-            raise CircuitlabError(f"text must be one of {', '.join(TEXT_SOURCES)} "
-                                  f"(got {self.text!r})")
+        require_choice(self.text, TEXT_SOURCES, "text")
         require_at_least(self.recipes, 0, "recipes")
         require_at_least(self.recipe_length, 1, "recipe_length")
         require_at_least(self.jobs, 1, "jobs")

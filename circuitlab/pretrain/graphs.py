@@ -12,12 +12,14 @@ from circuitlab.llm import EmbedParams
 
 
 def text_graphs(folder: Path, config, recipes: int | None = None, model: str | None = None,
-                label: str | None = None) -> list:
+                label: str | None = None, text: str | None = None) -> list:
     """The Verilog designs of ``folder`` with their LLM text tokens (``config``'s M and D).
 
     ``recipes`` (``None``: :class:`~circuitlab.pretrain.corpus.CorpusParams`'
     default) adds the AIGs along that many random recipes of each design;
-    ``model`` names the embedder (``None``: the shipped one).
+    ``model`` names the embedder (``None``: the shipped one); ``text`` is
+    which text of each design it embeds (``None``: ``CorpusParams``' default,
+    the Verilog).
 
     Raises:
         CircuitlabError: ``folder`` (named ``label``) is not a folder or holds
@@ -36,6 +38,8 @@ def text_graphs(folder: Path, config, recipes: int | None = None, model: str | N
                               f"for their text; {others[0]} has none (use --method mgm or "
                               "graphmae)")
     more = {} if recipes is None else {"recipes": recipes}
+    if text is not None:
+        more["text"] = text
     graphs = verilog_corpus(folder, CorpusParams(encoding=config.encoder.encoding, **more),
                             EmbedParams(model=model, pooled_tokens=config.text_tokens))
     width = graphs[0].text_tokens.shape[-1]

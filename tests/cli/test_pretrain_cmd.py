@@ -50,6 +50,8 @@ def test_pretrain_writes_metrics_and_a_checkpoint(folder, capsys):
                          "methods only (vga, mgm+vga)\n"),
     (["--corpus", "."], "circuitlab pretrain: error: --corpus adds designs for the functional "
                         "methods only (func, func+mgm, contrast, prob, ttd, sim)\n"),
+    (["--text", "description"], "circuitlab pretrain: error: --text chooses the text of the "
+                                "text methods only (vga, mgm+vga)\n"),
 ])
 def test_a_mistake_is_one_line_and_writes_nothing(folder, capsys, extra, message):
     out = folder / "run"
@@ -132,3 +134,25 @@ def test_a_text_width_the_embedder_does_not_give_is_one_line(tmp_path, capsys, m
         "circuitlab pretrain: error: text_dim is 3584 but the embedder gives 384-d tokens "
         "(set --text-dim 384 or another --text-model)\n")
     assert not (tmp_path / "run").exists()
+
+
+def test_mgvga_can_embed_each_designs_description(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CIRCUITLAB_CACHE", str(tmp_path / "cache"))
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    for name in ("mux8", "maj5"):
+        shutil.copy(DEFAULT_DESIGNS / f"{name}.v", designs)
+        shutil.copy(DEFAULT_DESIGNS / f"{name}.txt", designs)
+    (tmp_path / "cfg.toml").write_text(
+        'method = "mgm+vga"\ntext_dim = 384\ntext_tokens = 2\ncross_heads = 2\n'
+        'node_budget = 2000\nlog_interval = 2\n[encoder]\nhidden = 16\nlayers = 2\n')
+    argv = ["pretrain", str(tmp_path / "cfg.toml"), "--graphs", str(designs), "--steps", "2",
+            "--progress", "false", "--text", "description"]
+    assert main([*argv, "--out", str(tmp_path / "run")]) == 0, capsys.readouterr().err
+    assert "2 steps on 2 graphs" in capsys.readouterr().out
+    (designs / "maj5.txt").unlink()
+    assert main([*argv, "--out", str(tmp_path / "again")]) == 2
+    assert capsys.readouterr().err == (
+        "circuitlab pretrain: error: maj5: no description text (the .txt beside the design) "
+        "to embed (VGA needs one per design)\n")
+    assert not (tmp_path / "again").exists()
