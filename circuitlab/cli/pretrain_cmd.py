@@ -4,8 +4,9 @@ Usage: circuitlab pretrain [CONFIG] --out DIR [--graphs DIR] [--resume CKPT]
 [--recipes R] [--text-model NAME] [--text verilog|description] [--key value
 ...]. CONFIG is a .toml or .json PretrainConfig, or the name of a config
 shipped with circuitlab (pretrain_default, used when none is given;
-pretrain_mgvga, pretrain_mgm, pretrain_graphmae); every key can be overridden as --key value
-(--encoder.hidden 32, --steps 100; --help lists them). --graphs (default:
+pretrain_mgvga, pretrain_mgm, pretrain_graphmae); every key can be
+overridden as --key value (--encoder.hidden 32, --steps 100; --help lists
+them). --graphs (default:
 the project's data/designs) holds circuits: .aig, .aag, .bench and .truth
 files, and .v / .sv designs synthesised with Yosys. The text objectives
 (vga, mgm+vga) need Verilog designs: each one's text is embedded by the LLM
@@ -51,8 +52,8 @@ def configure(parser) -> None:
                         help="LLM embedder model (default: the shipped all-MiniLM-L6-v2)")
     parser.add_argument("--text", choices=TEXT_SOURCES, default=None,
                         help="what the embedder reads of each design (text methods): its "
-                             "Verilog file or the .txt description beside it (default: "
-                             "the Verilog)")
+                             "verilog file or the .txt description beside it (default: "
+                             f"{TEXT_SOURCES[0]})")
     parser.add_argument("--corpus", metavar="ROOT", type=Path, default=None,
                         help="RTL corpus whose designs are added (functional methods)")
     parser.add_argument("--out", metavar="DIR", type=Path, required=True,
@@ -64,8 +65,8 @@ def configure(parser) -> None:
     add_design_options(parser)
     take_config_keys(parser, _add_keys)
     parser.usage = ("%(prog)s [CONFIG] --out DIR [--graphs DIR] [--recipes R] [--corpus ROOT] "
-                    "[--text-model NAME|DIR] [--text SOURCE] [--resume CKPT] [--top T] [-I DIR] [-D NAME=VAL] "
-                    "[--KEY VALUE ...]")
+                    "[--text-model NAME|DIR] [--text SOURCE] [--resume CKPT] [--top T] [-I DIR] "
+                    "[-D NAME=VAL] [--KEY VALUE ...]")
     parser.set_defaults(func=run)
 
 

@@ -8,7 +8,7 @@ from circuitlab.errors import ParamError
 
 TEXT_SOURCES = ("verilog", "description")
 """The texts of a design that VGA can embed: its Verilog file, or the ``.txt``
-description beside it."""
+description beside it; the first is the default."""
 POOLINGS = ("mean", "last", "cls")
 DTYPES = ("float32", "float16", "bfloat16")
 

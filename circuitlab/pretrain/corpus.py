@@ -55,7 +55,7 @@ class CorpusParams:
     jobs: int = 2
     synth_timeout: float = 600.0
     recipe_timeout: float = 600.0
-    text: str = "verilog"
+    text: str = TEXT_SOURCES[0]
 
     def __post_init__(self):
         require_choice(self.text, TEXT_SOURCES, "text")
