@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -40,6 +39,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from records import append_records, git_rev  # noqa: E402  experiments/records.py
 
 ALPHAS = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)
 """Ridge strengths tried (the training designs' Gram matrix has entries of order 0.1-1
@@ -89,8 +90,7 @@ def main(argv=None) -> int:
                               params.jobs, params.timeout)
     ands = np.stack([labels[d.name][:, 0] for d in designs]).astype(np.float64)
     _, ratio = targets(ands, np.array([d.aig.num_ands for d in designs]))
-    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                         capture_output=True).stdout.strip()
+    rev = git_rev()
 
     def ndcg(rows, rest, score_of) -> float:
         """Mean NDCG@3 over ``rows`` with something to rank; ``score_of`` None: random order."""
@@ -161,10 +161,7 @@ def main(argv=None) -> int:
                 row["alphas"] = {str(a): chosen.count(a) for a in ALPHAS}
             records.append(row)
             print(json.dumps(row), flush=True)
-    args.record.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.record, "a") as fh:
-        for row in records:
-            fh.write(json.dumps(row) + "\n")
+    append_records(args.record, records)
     return 0
 
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -42,6 +41,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from records import append_records, git_rev  # noqa: E402  experiments/records.py
 
 
 def pca(x: np.ndarray, train: int, k: int) -> np.ndarray:
@@ -133,8 +134,7 @@ def run(args) -> int:
     train_before = np.array([d.aig.num_ands for d in train])
     z, ratio = targets(train_ands, train_before)
     base_score, base_ratio = baseline_predictions(train_ands, train_before)
-    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                         capture_output=True).stdout.strip()
+    rev = git_rev()
     common = dict(recipes=args.recipes, rev=rev, encoder=args.encoder,
                   untrained=args.untrained, train_designs=n, test_designs=len(test),
                   extra_train=[s.spec for s in extra],
@@ -193,10 +193,7 @@ def run(args) -> int:
             m = judge(knn_of)["model"]
             emit(dict(method=f"knn{k_nn}", input=name, ndcg3=m["ndcg@3"], ndcg5=m["ndcg@5"],
                       mape=m["mape"]))
-    args.record.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.record, "a") as fh:
-        for row in records:
-            fh.write(json.dumps(row) + "\n")
+    append_records(args.record, records)
     return 0
 
 

@@ -25,8 +25,6 @@ table and appends one JSON line per method to ``--record``.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,6 +33,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from records import append_records, git_rev  # noqa: E402  experiments/records.py
 
 
 def main(argv=None) -> int:
@@ -84,8 +84,7 @@ def run(args) -> int:
     source = float(np.mean([a.num_ands for a in aigs]))
     print(f"{len(aigs)} random 8x2 circuits of seed {args.seed}: source {source:.2f} ANDs, resyn2 {resyn2:.2f} "
           f"(abc={abc_available()})", flush=True)
-    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                         capture_output=True).stdout.strip()
+    rev = git_rev()
     knobs = dict(temperature=args.temperature, c_puct=args.c_puct)
     configs = {"greedy": SearchParams("greedy"),
                "sample": SearchParams("sample", args.budget, **knobs),
@@ -115,9 +114,7 @@ def run(args) -> int:
                "candidates": stats.candidates, "seconds": round(seconds, 1)}
         print(f"{name:<10}{row['mean_ands']:>7.2f}{row['vs_resyn2']:>10.3f}{finished:>10.3f}"
               f"{row['calls_per_circuit']:>15.0f}{seconds:>8.1f}", flush=True)
-        args.record.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.record, "a") as fh:
-            fh.write(json.dumps(row) + "\n")
+        append_records(args.record, [row])
     return 0
 
 

@@ -26,8 +26,6 @@ One JSON line per (source, seed) goes to ``experiments/results/vga_text_sources.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "experiments"))
 
+from records import append_records, git_rev  # noqa: E402  experiments/records.py
 from train_encoder import DESIGNS, HOLDOUT  # noqa: E402  the shipped encoder's held-out split
 
 SOURCES = {
@@ -93,8 +92,7 @@ def run(args, sources: list[str], seeds: list[int]) -> int:
 
     base = PretrainConfig.load(config_file.resolve("pretrain_default"))
     steps = args.steps or base.steps
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
+    commit = git_rev()
     plain = {}
     for seed in seeds:
         corpus = CorpusParams(recipes=1, recipe_length=10, seed=seed)
@@ -120,9 +118,7 @@ def run(args, sources: list[str], seeds: list[int]) -> int:
                       "own_minus_shuffled": found["own"] - found["shuffled"],
                       "train_graphs": len(graphs), "train_seconds": round(train_s, 1),
                       "threads": torch.get_num_threads(), "git": commit}
-            args.record.parent.mkdir(parents=True, exist_ok=True)
-            with open(args.record, "a") as fh:
-                fh.write(json.dumps(record) + "\n")
+            append_records(args.record, [record])
     return 0
 
 
