@@ -93,12 +93,10 @@ def run(args, sources: list[str], seeds: list[int]) -> int:
     base = PretrainConfig.load(config_file.resolve("pretrain_default"))
     steps = args.steps or base.steps
     commit = git_rev()
-    plain = {}
+    held = verilog_corpus(DESIGNS, CorpusParams(), None, designs=HOLDOUT)
     for seed in seeds:
         corpus = CorpusParams(recipes=1, recipe_length=10, seed=seed)
         train = verilog_corpus(DESIGNS, corpus, None, exclude=HOLDOUT)
-        held = plain.setdefault("held", verilog_corpus(DESIGNS, CorpusParams(), None,
-                                                       designs=HOLDOUT))
         for source in sources:
             _, _, m = SOURCES[source]
             graphs, held_graphs = tokens_of(train, source), tokens_of(held, source)
