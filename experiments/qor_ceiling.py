@@ -40,6 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from qor_inputs import labelled_designs  # noqa: E402  the same designs and labels
 from records import append_records, git_rev  # noqa: E402  experiments/records.py
 
 ALPHAS = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)
@@ -71,23 +72,11 @@ def main(argv=None) -> int:
     if any(not 0 < p < args.recipes - 2 for p in probes):
         parser.error(f"--probes must lie between 1 and {args.recipes - 3} (of --recipes "
                      f"{args.recipes}, leaving 3 to rank)")
-    from circuitlab.protocol.config import load_config
-    from circuitlab.protocol.designs import load_designs
-    from circuitlab.suites import default_cache_dir
-    from circuitlab.tasks.qor import QorParams, targets
-    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
+    from circuitlab.tasks.qor import targets
     from circuitlab.tasks.ranking import (mean_ranks, random_rank_metrics, rank_metrics,
                                           standardise)
 
-    cfg = load_config(ROOT / "experiments" / "configs" / "sim.toml",
-                      data_root=args.data_root or default_cache_dir(),
-                      cache=args.cache / "exp-cache")
-    designs = load_designs(list(cfg.train) + list(cfg.test), cfg.cache)
-    n = len(cfg.train)
-    params = QorParams(recipes=args.recipes, engine="abc")
-    recipes = shared_recipes(params.recipes, params.recipe_seed, params.recipe_length)
-    labels, _ = recipe_labels(designs, recipes, params.engine, args.cache / "qor-cache",
-                              params.jobs, params.timeout)
+    designs, n, _, labels = labelled_designs(args.recipes, args.data_root, args.cache)
     ands = np.stack([labels[d.name][:, 0] for d in designs]).astype(np.float64)
     _, ratio = targets(ands, np.array([d.aig.num_ands for d in designs]))
     rev = git_rev()

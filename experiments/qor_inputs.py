@@ -52,6 +52,50 @@ def pca(x: np.ndarray, train: int, k: int) -> np.ndarray:
     return ((x - mu) @ vt[:k].T).astype(np.float32)
 
 
+def labelled_designs(count: int, data_root: str | None, cache: Path, extra_train: str = "",
+                     validation: int = 0):
+    """``sim.toml``'s designs with their ABC labels over the first ``count`` shared recipes.
+
+    ``extra_train``: comma-separated designs added to the training designs (a
+    name already in either split is refused). ``validation`` > 0: the training
+    designs alone, that many of them (a seeded draw) moved to the end to be
+    judged on. Labels and synthesised designs are cached under ``cache``.
+
+    Returns:
+        ``(designs, n, recipes, labels)``: the first ``n`` designs train, the
+        rest are judged on; ``labels[name]`` holds each recipe's AND count
+        in column 0.
+    """
+    from circuitlab.protocol.config import load_config
+    from circuitlab.protocol.designs import load_designs, locate
+    from circuitlab.suites import default_cache_dir
+    from circuitlab.tasks.qor import QorParams
+    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
+
+    root = data_root or default_cache_dir()
+    cfg = load_config(ROOT / "experiments" / "configs" / "sim.toml", data_root=root,
+                      cache=cache / "exp-cache")
+    extra = [locate(d, Path(root)) for d in extra_train.split(",") if d]
+    clash = sorted({s.name for s in extra} & {s.name for s in cfg.train + cfg.test})
+    if clash:
+        raise SystemExit(f"--extra-train: {clash[0]} is already a training or test design")
+    if validation:
+        designs = load_designs(list(cfg.train) + extra, cfg.cache)
+        held = set(np.random.default_rng(0).choice(len(designs), validation,
+                                                   replace=False).tolist())
+        designs = ([d for k, d in enumerate(designs) if k not in held]
+                   + [d for k, d in enumerate(designs) if k in held])
+        n = len(designs) - validation
+    else:
+        designs = load_designs(list(cfg.train) + extra + list(cfg.test), cfg.cache)
+        n = len(cfg.train) + len(extra)
+    params = QorParams(recipes=count, engine="abc")
+    recipes = shared_recipes(params.recipes, params.recipe_seed, params.recipe_length)
+    labels, _ = recipe_labels(designs, recipes, params.engine, cache / "qor-cache",
+                              params.jobs, params.timeout)
+    return designs, n, recipes, labels
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipes", type=int, default=32)
@@ -81,39 +125,16 @@ def run(args) -> int:
 
     from circuitlab.inference import encode_aigs
     from circuitlab.nn.pretrained import load_encoder
-    from circuitlab.protocol.config import load_config
-    from circuitlab.protocol.designs import load_designs, locate
-    from circuitlab.suites import default_cache_dir
     from circuitlab.tasks.baselines import signature_redundancy, size_counts
     from circuitlab.tasks.qor import (QorParams, baseline_predictions, evaluate, summarise,
                                       targets)
-    from circuitlab.tasks.qor_labels import recipe_labels, shared_recipes
     from circuitlab.tasks.qor_train import train_head
     from circuitlab.tasks.recipe_encoder import recipe_tokens
 
-    cfg = load_config(ROOT / "experiments" / "configs" / "sim.toml",
-                      data_root=args.data_root or default_cache_dir(),
-                      cache=args.cache / "exp-cache")
-    extra = [locate(d, Path(args.data_root or default_cache_dir()))
-             for d in args.extra_train.split(",") if d]
-    clash = sorted({s.name for s in extra} & {s.name for s in cfg.train + cfg.test})
-    if clash:
-        raise SystemExit(f"--extra-train: {clash[0]} is already a training or test design")
-    if args.validation:
-        designs = load_designs(list(cfg.train) + extra, cfg.cache)
-        held = set(np.random.default_rng(0).choice(len(designs), args.validation,
-                                                   replace=False).tolist())
-        designs = ([d for k, d in enumerate(designs) if k not in held]
-                   + [d for k, d in enumerate(designs) if k in held])
-        n = len(designs) - args.validation
-    else:
-        designs = load_designs(list(cfg.train) + extra + list(cfg.test), cfg.cache)
-        n = len(cfg.train) + len(extra)
+    designs, n, recipes, labels = labelled_designs(args.recipes, args.data_root, args.cache,
+                                                   args.extra_train, args.validation)
     train, test = designs[:n], designs[n:]
     params = QorParams(recipes=args.recipes, engine="abc")
-    recipes = shared_recipes(params.recipes, params.recipe_seed, params.recipe_length)
-    labels, _ = recipe_labels(designs, recipes, params.engine, args.cache / "qor-cache",
-                              params.jobs, params.timeout)
     encoder = load_encoder(args.encoder).eval()
     if args.untrained:
         from circuitlab.nn import build_encoder
@@ -137,7 +158,7 @@ def run(args) -> int:
     rev = git_rev()
     common = dict(recipes=args.recipes, rev=rev, encoder=args.encoder,
                   untrained=args.untrained, train_designs=n, test_designs=len(test),
-                  extra_train=[s.spec for s in extra],
+                  extra_train=[d for d in args.extra_train.split(",") if d],
                   judged_on="validation" if args.validation else "test")
     records = []
 
