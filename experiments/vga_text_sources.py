@@ -1,7 +1,7 @@
 """Which text does VGA use? MGVGA pre-trained under several texts, each checked.
 
     python experiments/vga_text_sources.py [--sources A,B] [--seeds 0,1,2]
-        [--steps N] [--threads 1]
+        [--steps N] [--threads 1] [--untrained]
 
 For each text source and seed, pre-trains ``pretrain_default`` (MGM + VGA) on
 data/designs minus train_encoder.py's HOLDOUT (each design's AIG and the AIGs
@@ -20,7 +20,9 @@ with its own. Sources:
 - ``description-hashed``: the description, :class:`~circuitlab.llm.HashEmbedder`
   (character 3-grams, 384 wide, M = 16), an embedder that knows words, not meaning.
 
-One JSON line per (source, seed) goes to ``experiments/results/vga_text_sources.jsonl``.
+``--untrained`` scores each run's untrained twin instead (the same config,
+weights seeded by the seed, no training). One JSON line per (source, seed)
+goes to ``experiments/results/vga_text_sources.jsonl``.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def main(argv=None) -> int:
                         help="pre-training steps (default: the config's)")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (default: circuitlab.training.threads' rule)")
+    parser.add_argument("--untrained", action="store_true",
+                        help="score the untrained twin (same config, seeded weights) instead")
     parser.add_argument("--record", type=Path, default=RECORD)
     args = parser.parse_args(argv)
     sources = [s for s in args.sources.split(",") if s]
@@ -86,9 +90,10 @@ def run(args, sources: list[str], seeds: list[int]) -> int:
     import torch
 
     from circuitlab import config as config_file
-    from circuitlab.pretrain import PretrainConfig, pretrain
+    from circuitlab.pretrain import PretrainConfig, PretrainModel, pretrain
     from circuitlab.pretrain.corpus import CorpusParams, verilog_corpus
     from circuitlab.pretrain.evaluate import text_check, text_check_line
+    from circuitlab.training.seeding import seed_everything
 
     base = PretrainConfig.load(config_file.resolve("pretrain_default"))
     steps = args.steps or base.steps
@@ -106,13 +111,18 @@ def run(args, sources: list[str], seeds: list[int]) -> int:
                  "--progress", "false", "--ckpt-interval", str(steps),
                  "--text-tokens", str(m), "--text-dim", str(width)])
             t0 = time.perf_counter()
-            with tempfile.TemporaryDirectory() as tmp:
-                stats = pretrain(config, graphs, Path(tmp) / "run")
+            if args.untrained:
+                seed_everything(seed)
+                model = PretrainModel(config).eval()
+            else:
+                with tempfile.TemporaryDirectory() as tmp:
+                    model = pretrain(config, graphs, Path(tmp) / "run")["model"]
             train_s = time.perf_counter() - t0
-            found = text_check(stats["model"], held_graphs)
+            found = text_check(model, held_graphs)
             print(f"{source}, seed {seed} ({train_s:.0f} s): {text_check_line(found)}",
                   flush=True)
-            record = {"source": source, "seed": seed, "steps": steps, **found,
+            record = {"source": source, "seed": seed, "untrained": args.untrained,
+                      "steps": 0 if args.untrained else steps, **found,
                       "own_minus_shuffled": found["own"] - found["shuffled"],
                       "train_graphs": len(graphs), "train_seconds": round(train_s, 1),
                       "threads": torch.get_num_threads(), "git": commit}
