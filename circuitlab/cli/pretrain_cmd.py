@@ -16,8 +16,11 @@ design instead of its Verilog), and --recipes R adds the AIGs along R random
 synthesis recipes of each design. The functional objectives (func, contrast,
 prob, ttd and their combinations) build each design's views with their
 simulation targets once, cached in DIR/views; --corpus ROOT adds the designs
-of an RTL corpus (circuitlab dataset build rtl). Writes DIR/checkpoint.pt,
-DIR/metrics.csv and DIR/metrics.png.
+of an RTL corpus (circuitlab dataset build rtl). --stream ROOT trains on a
+built corpus instead (circuitlab dataset build rtl or recipes; each distinct
+circuit once per epoch), read shard by shard and never held in memory, for
+the methods whose targets come from the graph alone (mgm, graphmae, sim).
+Writes DIR/checkpoint.pt, DIR/metrics.csv and DIR/metrics.png.
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ def configure(parser) -> None:
                              f"{TEXT_SOURCES[0]})")
     parser.add_argument("--corpus", metavar="ROOT", type=Path, default=None,
                         help="RTL corpus whose designs are added (functional methods)")
+    parser.add_argument("--stream", metavar="ROOT", type=Path, default=None,
+                        help="train on the corpus built in ROOT, streamed (mgm, graphmae, sim; "
+                             "in place of --graphs)")
     parser.add_argument("--out", metavar="DIR", type=Path, required=True,
                         help="output folder")
     parser.add_argument("--resume", metavar="CKPT", type=Path,
@@ -64,7 +70,8 @@ def configure(parser) -> None:
     map_field(parser, "text", "--text")
     add_design_options(parser)
     take_config_keys(parser, _add_keys)
-    parser.usage = ("%(prog)s [CONFIG] --out DIR [--graphs DIR] [--recipes R] [--corpus ROOT] "
+    parser.usage = ("%(prog)s [CONFIG] --out DIR [--graphs DIR | --stream ROOT] [--recipes R] "
+                    "[--corpus ROOT] "
                     "[--text-model NAME|DIR] [--text SOURCE] [--resume CKPT] [--top T] [-I DIR] "
                     "[-D NAME=VAL] [--KEY VALUE ...]")
     parser.set_defaults(func=run)
@@ -81,10 +88,15 @@ def check_inputs(args: argparse.Namespace) -> dict:
     """The config file's table, once every path the command reads or writes is checked."""
 
     raw = config_file.read_table(config_file.resolve(args.config))
-    if args.graphs == DEFAULT_DESIGNS and not DEFAULT_DESIGNS.is_dir():
+    if args.stream is None and args.graphs == DEFAULT_DESIGNS and not DEFAULT_DESIGNS.is_dir():
         raise CircuitlabError(f"{DEFAULT_DESIGNS}: no such folder (the project's designs "
                               "come with its repository); pass --graphs DIR")
-    check_input_dir(args.graphs, "--graphs")
+    if args.stream is not None:
+        if args.graphs != DEFAULT_DESIGNS:
+            raise ParamError("--stream", "trains on the corpus in place of --graphs; give one")
+        check_input_dir(args.stream, "--stream")
+    else:
+        check_input_dir(args.graphs, "--graphs")
     if args.corpus is not None:
         check_input_dir(args.corpus, "--corpus")
     if args.resume is not None:
@@ -110,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
     if args.corpus is not None and (config.uses_text or not config.functional_objectives):
         raise ParamError("--corpus", "adds designs for the functional methods only (func, "
                          "func+mgm, contrast, prob, ttd, sim)")
-    if config.uses_text:
+    if args.stream is not None:
+        graphs = _stream(args, config)
+    elif config.uses_text:
         graphs = text_graphs(args.graphs, config, args.recipes, args.text_model,
                              label=f"--graphs {args.graphs}", text=args.text)
     else:
@@ -128,6 +142,22 @@ def run(args: argparse.Namespace) -> int:
           f"{stats['graphs_per_s']:.1f} graphs/s; wrote {stats['checkpoint']} and "
           f"{stats['metrics']}", file=sys.stdout)
     return 0
+
+
+def _stream(args: argparse.Namespace, config):
+    """The corpus in --stream, for a method whose targets need nothing stored."""
+    from circuitlab.datasets.stream import corpus_stream
+    from circuitlab.pretrain.config import FUNC
+
+    stored = [o for o in config.objectives if o in FUNC or o == "vga"]
+    if stored:
+        raise ParamError("--stream", f"streams graphs without stored targets or text; the "
+                         f"{stored[0]} objective needs them (stream mgm, graphmae or sim)")
+    for option, value in (("--corpus", args.corpus), ("--recipes", args.recipes),
+                          ("--text", args.text), ("--text-model", args.text_model)):
+        if value is not None:
+            raise ParamError(option, "does not apply to a streamed corpus (--stream)")
+    return corpus_stream(args.stream, encoding=config.encoder.encoding, seed=config.seed)
 
 
 def _functional_graphs(args: argparse.Namespace, config) -> list:

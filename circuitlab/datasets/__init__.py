@@ -7,8 +7,9 @@
   the pre-training corpus of MGVGA).
 - :func:`build_rtl_corpus`: distinct Verilog-AIG pairs of the random RTL
   families, in resumable shards.
-- :class:`ShardStream` (:func:`rtl_stream`, :func:`recipe_stream`): a built
-  corpus streamed shard by shard through a seeded shuffle buffer.
+- :class:`ShardStream` (:func:`rtl_stream`, :func:`recipe_stream`,
+  :func:`corpus_stream`): a built corpus streamed shard by shard through a
+  seeded shuffle buffer.
 
 Every builder skips the test-only benchmarks (:mod:`.test_only`) and lists them.
 
@@ -32,6 +33,7 @@ _EXPORTS = {
     "ShardStream": "stream",
     "VerilogAigDataset": "verilog_dataset",
     "build_rtl_corpus": "rtl_corpus",
+    "corpus_stream": "stream",
     "recipe_stream": "stream",
     "rtl_stream": "stream",
     "recipe_seed": "recipe_corpus",

@@ -10,7 +10,8 @@
 - :class:`StreamBatchSampler`: endless node-budget batches of graphs from a
   stream, dealt to ranks, with the position in a :meth:`state_dict` (what
   :func:`circuitlab.pretrain.pretrain` uses when given a stream).
-- :func:`rtl_stream`, :func:`recipe_stream`: the stream of a built corpus.
+- :func:`rtl_stream`, :func:`recipe_stream`: the stream of a built corpus;
+  :func:`corpus_stream` the same from a corpus folder of either kind.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from torch.utils.data import IterableDataset, get_worker_info
 from circuitlab.datasets.graphs import graph_of, read_item
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 
-__all__ = ["ShardRef", "ShardStream", "StreamBatchSampler", "recipe_stream", "rtl_stream"]
+__all__ = ["ShardRef", "ShardStream", "StreamBatchSampler", "corpus_stream", "recipe_stream",
+           "rtl_stream"]
 
 _RTL_FIELDS = ("name", "family", "description", "verilog", "licence")
 
@@ -233,14 +235,22 @@ def recipe_stream(corpus, distinct: bool = True, **kwargs) -> ShardStream:
     ``kwargs`` go to :class:`ShardStream` (``encoding`` defaults to the
     corpus's).
     """
+    kwargs.setdefault("encoding", corpus.encoding)
+    return ShardStream(_recipe_refs(corpus.shards, Path(corpus.item_dir), distinct), **kwargs)
+
+
+def _recipe_refs(shards: Sequence[dict], item_dir: Path, distinct: bool) -> list[ShardRef]:
+    """One :class:`ShardRef` per recipe of a recipe corpus's index ``shards``."""
     import hashlib
 
     from circuitlab.datasets.folder_dataset import ITEM_SUFFIX
-    kwargs.setdefault("encoding", corpus.encoding)
     refs, seen = [], set()
-    for shard in corpus.shards:
-        path = corpus.item_dir / f"{Path(shard['file']).stem}{ITEM_SUFFIX}"
-        keep = tuple(range(corpus.length + 1))
+    for shard in shards:
+        path = item_dir / f"{Path(shard['file']).stem}{ITEM_SUFFIX}"
+        if not path.is_file():
+            raise CircuitlabError(f"{path}: a recipe of the corpus's index is missing; "
+                                  "rebuild the corpus")
+        keep = tuple(range(int(shard["graphs"])))
         if distinct:
             _, blobs = read_item(path)
             keep = []
@@ -253,4 +263,44 @@ def recipe_stream(corpus, distinct: bool = True, **kwargs) -> ShardStream:
         fields = {"design": shard["design"], "recipe_id": shard["recipe_id"],
                   "final_ands": shard["final_ands"], "final_depth": shard["final_depth"]}
         refs.append(ShardRef(path, keep, fields))
-    return ShardStream(refs, **kwargs)
+    return refs
+
+
+def corpus_stream(root: str | Path, distinct: bool = True, **kwargs) -> ShardStream:
+    """The stream of the corpus built in ``root``, whichever kind it is.
+
+    An RTL corpus (``circuitlab dataset build rtl``: ``root/index.json``) gives
+    :func:`rtl_stream`; a recipe corpus (``circuitlab dataset build recipes``:
+    ``root/processed/<build>/index.json``, one build) the steps of its recipes
+    as :func:`recipe_stream` does, ``distinct`` the same. ``kwargs`` go to
+    :class:`ShardStream`.
+
+    Raises:
+        CircuitlabError: ``root`` holds neither, a recipe corpus root holds
+            several builds or an unfinished one, or a listed file is missing.
+    """
+    import json
+
+    from circuitlab.datasets.rtl_corpus import is_rtl_corpus
+    root = Path(root)
+    if is_rtl_corpus(root):
+        return rtl_stream(root, **kwargs)
+    processed = root / "processed"
+    builds = sorted(p for p in processed.iterdir() if p.is_dir()) if processed.is_dir() else []
+    if not builds:
+        raise CircuitlabError(f"{root}: not a built corpus (no index.json of an RTL corpus, "
+                              "no processed/ of a recipe corpus); build it with "
+                              "'circuitlab dataset build rtl|recipes'")
+    if len(builds) > 1:
+        raise CircuitlabError(f"{processed}: holds {len(builds)} builds "
+                              f"({', '.join(b.name for b in builds)}); stream one corpus "
+                              "per root")
+    index_path = builds[0] / "index.json"
+    if not index_path.is_file():
+        raise CircuitlabError(f"{builds[0]}: the build did not finish (no index.json); "
+                              "rerun 'circuitlab dataset build recipes' to resume it")
+    try:
+        shards = json.loads(index_path.read_text())["shards"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CircuitlabError(f"{index_path}: not a recipe corpus index ({exc})") from None
+    return ShardStream(_recipe_refs(shards, root / "items", distinct), **kwargs)

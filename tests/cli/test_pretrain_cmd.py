@@ -156,3 +156,57 @@ def test_mgvga_can_embed_each_designs_description(tmp_path, capsys, monkeypatch)
         "circuitlab pretrain: error: maj5: no description text (the .txt beside the design) "
         "to embed (VGA needs one per design)\n")
     assert not (tmp_path / "again").exists()
+
+
+@pytest.fixture
+def corpus(folder):
+    from circuitlab.datasets import RecipeCorpus
+    from circuitlab.parallel import BuildOptions
+    root = folder / "corpus"
+    RecipeCorpus(str(root), str(folder / "circuits"), recipes=2, length=3, engine="aigverse",
+                 options=BuildOptions(jobs=1, progress=False))
+    return root
+
+
+def test_pretrain_streams_a_built_corpus(folder, corpus, capsys):
+    from circuitlab.datasets.stream import corpus_stream
+    out = folder / "run"
+    status = main(["pretrain", str(folder / "cfg.toml"), "--steps", "3", "--stream", str(corpus),
+                   "--out", str(out), "--method", "sim", "--encoder.backbone", "dag",
+                   "--encoder.input_codes", "8", "--encoder.gate_messages", "true",
+                   "--progress", "false"])
+    assert status == 0, capsys.readouterr().err
+    graphs = len(corpus_stream(corpus))
+    assert graphs > 6  # the recipes' distinct steps beside the six designs
+    assert f"3 steps on {graphs} graphs" in capsys.readouterr().out
+    encoder = load_encoder(out / "checkpoint.pt")
+    assert encoder.config.input_codes == 8
+    assert encoder.readout_centre.abs().sum() > 0  # a finished run sets it from the stream
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--method", "func"], "--stream streams graphs without stored targets or text; the "
+                           "contrast objective needs them (stream mgm, graphmae or sim)"),
+    (["--graphs", "{folder}/circuits"], "--stream trains on the corpus in place of --graphs; "
+                                        "give one"),
+    (["--method", "sim", "--encoder.input_codes", "8", "--corpus", "{folder}"],
+     "--corpus does not apply to a streamed corpus (--stream)"),
+])
+def test_a_stream_mistake_is_one_line_and_writes_nothing(folder, corpus, capsys, extra, message):
+    out = folder / "run"
+    extra = [e.replace("{folder}", str(folder)) for e in extra]
+    status = main(["pretrain", str(folder / "cfg.toml"), "--stream", str(corpus), "--out",
+                   str(out), *extra])
+    assert status == 2
+    assert capsys.readouterr().err == f"circuitlab pretrain: error: {message}\n"
+    assert not out.exists()
+
+
+def test_a_stream_that_is_no_corpus_is_one_line(folder, capsys):
+    out = folder / "run"
+    status = main(["pretrain", str(folder / "cfg.toml"), "--stream", str(folder / "circuits"),
+                   "--out", str(out)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"{folder / 'circuits'}: not a built corpus" in err and err.count("\n") == 1
+    assert not out.exists()
