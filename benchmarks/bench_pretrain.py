@@ -17,14 +17,22 @@ time forward + backward + optimiser step:
   losses over the padded positions; AdamW step, clipping and schedule step
   after each graph.
 
+With ``--stream ROOT`` (a corpus built by ``circuitlab dataset build rtl`` or
+``recipes``) the graphs are the corpus's first ``--graphs`` streamed ones
+instead of random AIGs, and a third run, **streamed**, trains as many steps
+reading the corpus shard by shard (``circuitlab pretrain --stream``), its
+time including reading and encoding the graphs.
+
 Run: python benchmarks/bench_pretrain.py [--graphs 256] [--release-graphs 64]
                                          [--ands 50 300] [--budget 20000] [--threads 1]
+                                         [--stream ROOT]
      python benchmarks/bench_pretrain.py --smoke   # smallest size: checks it runs
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import tempfile
 import time
@@ -140,6 +148,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ands", type=int, nargs=2, default=(50, 300))
     ap.add_argument("--budget", type=int, default=20000)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--stream", metavar="ROOT", default=None,
+                    help="a built corpus whose graphs are trained on (and streamed)")
     ap.add_argument("--smoke", action="store_true",
                     help="smallest size (8 graphs, 4 release steps, 20-40 ANDs): checks it runs")
     args = ap.parse_args(argv)
@@ -148,8 +158,18 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(0)
     gen = torch.Generator().manual_seed(0)
-    graphs = [with_text_tokens(to_pyg(random_aig(rng, tuple(args.ands))),
-                               torch.randn(TEXT_DIM, generator=gen)) for _ in range(args.graphs)]
+    if args.stream:
+        from circuitlab.datasets.stream import corpus_stream
+
+        def with_text(graph, gen=torch.Generator().manual_seed(1)):
+            return with_text_tokens(graph, torch.randn(TEXT_DIM, generator=gen))
+
+        graphs = list(itertools.islice(corpus_stream(args.stream, seed=0, transform=with_text),
+                                       args.graphs))
+    else:
+        graphs = [with_text_tokens(to_pyg(random_aig(rng, tuple(args.ands))),
+                                   torch.randn(TEXT_DIM, generator=gen))
+                  for _ in range(args.graphs)]
     nodes = sum(g.num_nodes for g in graphs)
     print(f"{len(graphs)} graphs, {nodes} nodes ({nodes / len(graphs):.0f} per graph), "
           f"torch.set_num_threads({args.threads}), device cpu")
@@ -172,6 +192,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"release  ({len(sub)} steps of one graph):        {release_gps:8.1f} graphs/s "
           f"{release_nps:10.0f} nodes/s")
     print(f"ratio (graphs/s, batched / release): {batched_gps / release_gps:.1f}x")
+    if args.stream:
+        with tempfile.TemporaryDirectory() as out:
+            stats = pretrain(config, corpus_stream(args.stream, seed=0, transform=with_text), out)
+        print(f"streamed ({steps} steps of <= {args.budget} nodes): "
+              f"{stats['graphs_per_s']:8.1f} graphs/s {stats['nodes_per_s']:10.0f} nodes/s; "
+              f"ratio to release {stats['graphs_per_s'] / release_gps:.1f}x")
 
 
 if __name__ == "__main__":
