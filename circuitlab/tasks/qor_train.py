@@ -14,7 +14,7 @@ from torch import Tensor
 from circuitlab.tasks.qor_head import QorHead, QorHeadConfig
 from circuitlab.training.seeding import seed_everything
 
-__all__ = ["TrainStats", "train_head", "validation_split"]
+__all__ = ["TrainStats", "train_head", "train_pairs", "validation_split"]
 
 
 @dataclass
@@ -51,9 +51,10 @@ def validation_split(designs: int, fraction: float, seed: int) -> tuple[np.ndarr
 
 def _loss(head: QorHead, graphs: Tensor, tokens: Tensor, d: Tensor, r: Tensor,
           z: Tensor, ratio: Tensor) -> Tensor:
+    """The two squared errors on pairs ``(d, r)`` whose targets are ``z``, ``ratio``."""
     out = head(graphs[d], tokens[r])
-    target = (ratio[d, r] - head.ratio_mean) / head.ratio_std
-    return torch.mean((out[:, 0] - z[d, r]) ** 2) + torch.mean((out[:, 1] - target) ** 2)
+    target = (ratio - head.ratio_mean) / head.ratio_std
+    return torch.mean((out[:, 0] - z) ** 2) + torch.mean((out[:, 1] - target) ** 2)
 
 
 def train_head(graphs: np.ndarray, tokens: Tensor, z: np.ndarray, log_ratio: np.ndarray,
@@ -62,12 +63,7 @@ def train_head(graphs: np.ndarray, tokens: Tensor, z: np.ndarray, log_ratio: np.
                seed: int) -> tuple[QorHead, TrainStats]:
     """Fit a :class:`QorHead` to every (design, recipe) pair of the training designs.
 
-    The loss is the sum of two mean squared errors: the standardised label
-    ``z`` and the standardised log size ratio. With a validation split
-    (:func:`validation_split`), the weights of the epoch with the lowest
-    validation loss are kept and training stops after ``patience`` epochs
-    without improvement. Seeded: the same inputs and seed give the same head
-    on the same machine.
+    :func:`train_pairs` on the full grid of ``D`` designs by ``R`` recipes.
 
     Args:
         graphs: graph embeddings of the designs' original AIGs ``[D, P]``.
@@ -76,31 +72,64 @@ def train_head(graphs: np.ndarray, tokens: Tensor, z: np.ndarray, log_ratio: np.
         log_ratio: ``log((ands_after + 1) / (ands_before + 1))`` ``[D, R]``.
         config: the head's sizes (``graph_dim == P``).
     """
+    designs, recipes = np.asarray(z).shape
+    pair_d = np.repeat(np.arange(designs), recipes)
+    pair_r = np.tile(np.arange(recipes), designs)
+    return train_pairs(graphs, tokens, pair_d, pair_r, np.asarray(z).ravel(),
+                       np.asarray(log_ratio).ravel(), config, epochs=epochs,
+                       batch_size=batch_size, lr=lr, weight_decay=weight_decay,
+                       val_fraction=val_fraction, patience=patience, seed=seed)
+
+
+def train_pairs(graphs: np.ndarray, tokens: Tensor, pair_d: np.ndarray, pair_r: np.ndarray,
+                z: np.ndarray, log_ratio: np.ndarray, config: QorHeadConfig, *, epochs: int,
+                batch_size: int, lr: float, weight_decay: float, val_fraction: float,
+                patience: int, seed: int) -> tuple[QorHead, TrainStats]:
+    """Fit a :class:`QorHead` to labelled (design, recipe) pairs.
+
+    Each design may have its own recipes (a recipe corpus draws them per
+    design). The loss is the sum of two mean squared errors: the
+    standardised label ``z`` and the standardised log size ratio. With a
+    validation split of the designs (:func:`validation_split`), the weights
+    of the epoch with the lowest validation loss are kept and training stops
+    after ``patience`` epochs without improvement. Seeded: the same inputs
+    and seed give the same head on the same machine.
+
+    Args:
+        graphs: graph embeddings of the designs' original AIGs ``[D, P]``.
+        tokens: recipe tokens ``[R, L]``.
+        pair_d, pair_r: each pair's design and recipe index ``[N]``.
+        z: each pair's standardised label (within its design, higher = fewer
+            gates) ``[N]``.
+        log_ratio: each pair's ``log((ands_after + 1) / (ands_before + 1))`` ``[N]``.
+        config: the head's sizes (``graph_dim == P``).
+    """
     start = time.perf_counter()
     seed_everything(seed)
     g = torch.as_tensor(graphs, dtype=torch.float32)
-    zt = torch.as_tensor(z, dtype=torch.float32)
-    rt = torch.as_tensor(log_ratio, dtype=torch.float32)
+    pd = torch.as_tensor(np.asarray(pair_d, dtype=np.int64))
+    pr = torch.as_tensor(np.asarray(pair_r, dtype=np.int64))
+    zt = torch.as_tensor(np.asarray(z), dtype=torch.float32)
+    rt = torch.as_tensor(np.asarray(log_ratio), dtype=torch.float32)
     fit, val = validation_split(g.size(0), val_fraction, seed)
+    in_val = torch.zeros(g.size(0), dtype=torch.bool)
+    in_val[torch.as_tensor(val, dtype=torch.int64)] = True
+    fit_pairs = torch.nonzero(~in_val[pd]).flatten()
+    val_pairs = torch.nonzero(in_val[pd]).flatten()
     head = QorHead(config)
     head.set_graph_stats(g[torch.as_tensor(fit)])
-    head.set_ratio_stats(rt[torch.as_tensor(fit)])
+    head.set_ratio_stats(rt[fit_pairs])
     optimizer = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=weight_decay)
-    recipes = tokens.size(0)
-    fit_d = torch.as_tensor(np.repeat(fit, recipes))
-    fit_r = torch.arange(recipes).repeat(len(fit))
-    val_d = torch.as_tensor(np.repeat(val, recipes))
-    val_r = torch.arange(recipes).repeat(len(val))
     generator = torch.Generator().manual_seed(seed)
     stats = TrainStats(val_designs=[int(v) for v in val])
     best, best_loss, stale = copy.deepcopy(head.state_dict()), math.inf, 0
     for epoch in range(1, epochs + 1):
         head.train()
-        order = torch.randperm(fit_d.numel(), generator=generator)
+        order = fit_pairs[torch.randperm(fit_pairs.numel(), generator=generator)]
         total = 0.0
         for k in range(0, order.numel(), batch_size):
             idx = order[k:k + batch_size]
-            loss = _loss(head, g, tokens, fit_d[idx], fit_r[idx], zt, rt)
+            loss = _loss(head, g, tokens, pd[idx], pr[idx], zt[idx], rt[idx])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -112,7 +141,8 @@ def train_head(graphs: np.ndarray, tokens: Tensor, z: np.ndarray, log_ratio: np.
             continue
         head.eval()
         with torch.no_grad():
-            loss = float(_loss(head, g, tokens, val_d, val_r, zt, rt))
+            v = val_pairs
+            loss = float(_loss(head, g, tokens, pd[v], pr[v], zt[v], rt[v]))
         stats.val_loss.append(loss)
         if loss < best_loss:
             best, best_loss, stale, stats.best_epoch = (copy.deepcopy(head.state_dict()), loss,

@@ -10,7 +10,7 @@ from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT
 from circuitlab.synth.recipes import STEPS, random_recipe
 from circuitlab.tasks.qor import QorParams
 from circuitlab.tasks.qor_head import QorHead, QorHeadConfig, load_head, save_head
-from circuitlab.tasks.qor_train import train_head, validation_split
+from circuitlab.tasks.qor_train import train_head, train_pairs, validation_split
 from circuitlab.tasks.recipe_encoder import PAD, RecipeEncoder, recipe_tokens
 
 
@@ -69,6 +69,37 @@ def test_early_stopping_keeps_the_best_validation_epoch():
                              lr=3e-3, weight_decay=0.0, val_fraction=0.25, patience=3, seed=0)
     assert len(stats.val_designs) == 3 and len(stats.val_loss) == stats.epochs
     assert stats.val_loss[stats.best_epoch - 1] == min(stats.val_loss)
+
+
+def test_designs_labelled_on_their_own_recipes_teach_the_head_the_others():
+    # each design labelled on half the recipes, a different half for each: the
+    # head ranks a design's unseen recipes by what the others taught it
+    graphs, tokens, z, ratio = _synthetic(designs=40, recipes=16)
+    rng = np.random.default_rng(3)
+    seen = np.stack([rng.permutation(16) < 8 for _ in range(40)])
+    pair_d, pair_r = np.nonzero(seen)
+    config = QorHeadConfig(graph_dim=graphs.shape[1], hidden=32, dropout=0.0)
+    head, stats = train_pairs(graphs, tokens, pair_d, pair_r, z[seen], ratio[seen], config,
+                              epochs=60, batch_size=32, lr=3e-3, weight_decay=0.0,
+                              val_fraction=0.0, patience=5, seed=0)
+    with torch.no_grad():
+        out = head(torch.as_tensor(graphs).repeat_interleave(16, 0), tokens.repeat(40, 1))
+    pred = out[:, 0].numpy().reshape(40, 16)
+    unseen = [np.corrcoef(pred[d][~seen[d]], z[d][~seen[d]])[0, 1] for d in range(40)]
+    assert np.mean(unseen) > 0.5
+
+
+def test_the_grid_is_every_pair():
+    graphs, tokens, z, ratio = _synthetic()
+    config = QorHeadConfig(graph_dim=graphs.shape[1], hidden=16, dropout=0.0)
+    kwargs = dict(epochs=3, batch_size=32, lr=3e-3, weight_decay=0.0, val_fraction=0.25,
+                  patience=5, seed=2)
+    grid, a = train_head(graphs, tokens, z, ratio, config, **kwargs)
+    d, r = np.nonzero(np.ones_like(z, dtype=bool))
+    pairs, b = train_pairs(graphs, tokens, d, r, z[d, r], ratio[d, r], config, **kwargs)
+    assert a.train_loss == b.train_loss and a.val_loss == b.val_loss
+    for (name, x), y in zip(grid.state_dict().items(), pairs.state_dict().values()):
+        assert torch.equal(x, y), name
 
 
 def test_validation_split():
