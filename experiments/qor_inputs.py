@@ -96,6 +96,18 @@ def labelled_designs(count: int, data_root: str | None, cache: Path, extra_train
     return designs, n, recipes, labels
 
 
+def judge(test, labels, score_of, base_score, base_ratio) -> dict:
+    """Mean figures over the ``test`` designs of ``score_of(k)`` -> ``(scores, predicted ANDs)``
+    of design ``k``, beside the mean-rank baseline and random order."""
+    from circuitlab.tasks.qor import evaluate, summarise
+    rows = []
+    for k, d in enumerate(test):
+        score, pred = score_of(k)
+        rows.append(evaluate(d.name, labels[d.name][:, 0], d.aig.num_ands, score, pred,
+                             base_score, base_ratio))
+    return {side: summarise(rows, side) for side in ("model", "baseline", "random")}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipes", type=int, default=32)
@@ -126,8 +138,7 @@ def run(args) -> int:
     from circuitlab.inference import encode_aigs
     from circuitlab.nn.pretrained import load_encoder
     from circuitlab.tasks.baselines import signature_redundancy, size_counts
-    from circuitlab.tasks.qor import (QorParams, baseline_predictions, evaluate, summarise,
-                                      targets)
+    from circuitlab.tasks.qor import QorParams, baseline_predictions, targets
     from circuitlab.tasks.qor_train import train_head
     from circuitlab.tasks.recipe_encoder import recipe_tokens
 
@@ -162,13 +173,8 @@ def run(args) -> int:
                   judged_on="validation" if args.validation else "test")
     records = []
 
-    def judge(score_of) -> dict:
-        rows = []
-        for k, d in enumerate(test):
-            score, pred = score_of(k)
-            rows.append(evaluate(d.name, labels[d.name][:, 0], d.aig.num_ands, score, pred,
-                                 base_score, base_ratio))
-        return {side: summarise(rows, side) for side in ("model", "baseline", "random")}
+    def judged(score_of) -> dict:
+        return judge(test, labels, score_of, base_score, base_ratio)
 
     def emit(row: dict) -> None:
         row = {**common, **{k: (round(v, 4) if isinstance(v, float) else v)
@@ -176,11 +182,11 @@ def run(args) -> int:
         records.append(row)
         print(json.dumps(row), flush=True)
 
-    base = judge(lambda k: (base_score, (test[k].aig.num_ands + 1) * np.exp(base_ratio) - 1))
+    base = judged(lambda k: (base_score, (test[k].aig.num_ands + 1) * np.exp(base_ratio) - 1))
     true_ratio = np.stack([np.log((labels[d.name][:, 0] + 1.0) / (d.aig.num_ands + 1.0))
                            for d in test])
     shift = true_ratio.mean(1) - base_ratio.mean()
-    oracle = judge(lambda k: (base_score, (test[k].aig.num_ands + 1)
+    oracle = judged(lambda k: (base_score, (test[k].aig.num_ands + 1)
                               * np.exp(base_ratio + shift[k]) - 1))
     emit(dict(method="recipe-only", ndcg3=base["model"]["ndcg@3"],
               ndcg5=base["model"]["ndcg@5"], mape=base["model"]["mape"],
@@ -199,7 +205,7 @@ def run(args) -> int:
                 s, p = head.predict(torch.as_tensor(x[n + k]), tokens, test[k].aig.num_ands)
                 return s.numpy(), p.numpy()
 
-            m = judge(head_of)["model"]
+            m = judged(head_of)["model"]
             emit(dict(method="head", input=name, seed=seed, best_epoch=stats.best_epoch,
                       ndcg3=m["ndcg@3"], ndcg5=m["ndcg@5"], mape=m["mape"]))
         mu, sd = x[:n].mean(0), x[:n].std(0) + 1e-6
@@ -211,7 +217,7 @@ def run(args) -> int:
                 return (z[near].mean(0),
                         (test[k].aig.num_ands + 1) * np.exp(ratio[near].mean(0)) - 1)
 
-            m = judge(knn_of)["model"]
+            m = judged(knn_of)["model"]
             emit(dict(method=f"knn{k_nn}", input=name, ndcg3=m["ndcg@3"], ndcg5=m["ndcg@5"],
                       mape=m["mape"]))
     append_records(args.record, records)

@@ -26,8 +26,8 @@ from torch.utils.data import IterableDataset, get_worker_info
 from circuitlab.datasets.graphs import graph_of, read_item
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 
-__all__ = ["ShardRef", "ShardStream", "StreamBatchSampler", "corpus_stream", "recipe_stream",
-           "rtl_stream"]
+__all__ = ["ShardRef", "ShardStream", "StreamBatchSampler", "corpus_stream", "read_recipe_index",
+           "recipe_stream", "rtl_stream"]
 
 _RTL_FIELDS = ("name", "family", "description", "verilog", "licence")
 
@@ -279,12 +279,26 @@ def corpus_stream(root: str | Path, distinct: bool = True, **kwargs) -> ShardStr
         CircuitlabError: ``root`` holds neither, a recipe corpus root holds
             several builds or an unfinished one, or a listed file is missing.
     """
-    import json
-
     from circuitlab.datasets.rtl_corpus import is_rtl_corpus
     root = Path(root)
     if is_rtl_corpus(root):
         return rtl_stream(root, **kwargs)
+    shards = read_recipe_index(root)
+    return ShardStream(_recipe_refs(shards, root / "items", distinct), **kwargs)
+
+
+def read_recipe_index(root: str | Path) -> list[dict]:
+    """The recipes of the recipe corpus built in ``root``: one dict per recipe
+    (``design``, ``recipe_id``, ``recipe``, ``final_ands``, ``graphs``, its
+    ``file``; the item file ``root/items/<file stem>.item`` holds its steps).
+
+    Raises:
+        CircuitlabError: ``root`` is no built corpus, holds several builds or
+            an unfinished one, or its index is unreadable.
+    """
+    import json
+
+    root = Path(root)
     processed = root / "processed"
     builds = sorted(p for p in processed.iterdir() if p.is_dir()) if processed.is_dir() else []
     if not builds:
@@ -300,7 +314,6 @@ def corpus_stream(root: str | Path, distinct: bool = True, **kwargs) -> ShardStr
         raise CircuitlabError(f"{builds[0]}: the build did not finish (no index.json); "
                               "rerun 'circuitlab dataset build recipes' to resume it")
     try:
-        shards = json.loads(index_path.read_text())["shards"]
+        return list(json.loads(index_path.read_text())["shards"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CircuitlabError(f"{index_path}: not a recipe corpus index ({exc})") from None
-    return ShardStream(_recipe_refs(shards, root / "items", distinct), **kwargs)
