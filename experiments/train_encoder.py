@@ -1,7 +1,16 @@
 """Train the shipped graph encoder on the project's designs.
 
     python experiments/train_encoder.py [--config NAME] [--steps N] [--recipes R]
-        [--corpus ROOT [--corpus-designs N]] [--out FILE] [--record FILE]
+        [--corpus ROOT [--corpus-designs N] | --stream ROOT] [--resume CKPT]
+        [--out FILE] [--record FILE]
+
+With ``--stream ROOT`` (the methods whose targets come from the graph: sim,
+mgm, graphmae): the corpus built in ROOT (``experiments/build_corpus.sh``'s
+``corpus/rtl`` or ``corpus/recipes``), streamed shard by shard as
+``circuitlab pretrain --stream`` does. The run's folder ``--run-dir``
+(default ``out/train_encoder``) holds a checkpoint every ``ckpt_interval``
+steps; ``--resume`` continues an interrupted run from its checkpoint (a
+finished run's checkpoint: nothing left to train, its weights are written).
 
 With ``--config pretrain_func`` (the functional objectives): each design's
 functional views (circuitlab.pretrain.functional_corpus) of data/designs
@@ -52,6 +61,12 @@ def main(argv=None) -> int:
                         help="RTL corpus whose designs are added (functional configs)")
     parser.add_argument("--corpus-designs", type=int, default=None,
                         help="the first N designs of --corpus (default: all)")
+    parser.add_argument("--stream", type=Path, default=None,
+                        help="train on the corpus built in ROOT, streamed (sim, mgm, graphmae)")
+    parser.add_argument("--run-dir", type=Path, default=ROOT / "out" / "train_encoder",
+                        help="the streamed run's folder (checkpoints, metrics)")
+    parser.add_argument("--resume", type=Path, default=None,
+                        help="a streamed run's checkpoint to continue from")
     parser.add_argument("--steps", type=int, default=1200)
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (default: circuitlab.training.threads' rule)")
@@ -78,25 +93,38 @@ def run(args) -> int:
 
     config = PretrainConfig.load(config_file.resolve(args.config)).with_overrides(
         ["--steps", str(args.steps), "--seed", str(args.seed), "--device", "cpu",
-         "--progress", "false", "--ckpt-interval", str(args.steps)])
+         "--progress", "false"]
+        + ([] if args.stream else ["--ckpt-interval", str(args.steps)]))
     t0 = time.perf_counter()
     corpus = CorpusParams(recipes=args.recipes, recipe_length=10, seed=args.seed)
     functional = bool(config.functional_objectives) and not config.uses_text
-    if functional:
+    if args.stream is not None:
+        from circuitlab.datasets.stream import corpus_stream
+        graphs = corpus_stream(args.stream, encoding=config.encoder.encoding, seed=config.seed)
+        held = []
+    elif args.resume is not None:
+        raise SystemExit("--resume continues a streamed run (--stream)")
+    elif functional:
         graphs = functional_graphs(config, args)
         held = []
     else:
         graphs = verilog_corpus(DESIGNS, corpus, exclude=HOLDOUT)
         held = verilog_corpus(DESIGNS, CorpusParams(), designs=HOLDOUT)
     data_s = time.perf_counter() - t0
-    print(f"{len(graphs)} training graphs ({sum(g.num_nodes for g in graphs)} nodes) from "
-          f"{len({g.design for g in graphs})} designs; {len(held)} held out; {data_s:.0f} s",
-          flush=True)
+    if args.stream is not None:
+        nodes = designs = None  # a stream is never held: counted by corpus_stats.py
+        print(f"{len(graphs)} training graphs streamed from {args.stream}; {data_s:.0f} s",
+              flush=True)
+    else:
+        nodes, designs = sum(g.num_nodes for g in graphs), sorted({g.design for g in graphs})
+        print(f"{len(graphs)} training graphs ({nodes} nodes) from {len(designs)} designs; "
+              f"{len(held)} held out; {data_s:.0f} s", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
+        run_dir = args.run_dir if args.stream is not None else Path(tmp) / "run"
         t1 = time.perf_counter()
-        stats = pretrain(config, graphs, Path(tmp) / "run")
+        stats = pretrain(config, graphs, run_dir, resume=args.resume)
         train_s = time.perf_counter() - t1
-        metrics_csv = (Path(tmp) / "run" / "metrics.csv").read_text()
+        metrics_csv = (run_dir / "metrics.csv").read_text()
     model = stats["model"]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save_weights(args.out, config, model, stats["steps"])
@@ -105,8 +133,10 @@ def run(args) -> int:
     record = {
         "config": config.to_dict(),
         "data": {"designs": str(DESIGNS.relative_to(ROOT)), "holdout": list(HOLDOUT),
-                 "train_designs": sorted({g.design for g in graphs}),
-                 "train_graphs": len(graphs), "train_nodes": sum(g.num_nodes for g in graphs),
+                 "train_designs": designs, "stream": None if args.stream is None
+                 else str(args.stream), "resumed_from": None if args.resume is None
+                 else str(args.resume),
+                 "train_graphs": len(graphs), "train_nodes": nodes,
                  "recipes_per_design": None if functional else args.recipes,
                  "recipe_length": None if functional else corpus.recipe_length,
                  "corpus": None if args.corpus is None else str(args.corpus),
