@@ -1,8 +1,8 @@
 """Build the shipped encoder's similarity reference (circuitlab.tasks.calibration).
 
 The reference designs are the project's own designs of the training split
-of experiments/configs/tasks.toml (the designs the shipped encoder was
-pre-trained on; none of its HOLDOUT, none of a test list). Writes
+of experiments/configs/tasks.toml (none of the HOLDOUT designs, none of a
+test list). Writes
 circuitlab/tasks/checkpoints/similarity_reference.json and prints the raw
 and centred mean cosines between two different reference designs.
 

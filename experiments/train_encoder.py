@@ -132,7 +132,8 @@ def run(args) -> int:
         metrics_csv.strip().splitlines()) - 1]]))
     record = {
         "config": config.to_dict(),
-        "data": {"designs": str(DESIGNS.relative_to(ROOT)), "holdout": list(HOLDOUT),
+        "data": {"designs": None if args.stream else str(DESIGNS.relative_to(ROOT)),
+                 "holdout": None if args.stream else list(HOLDOUT),
                  "train_designs": designs, "stream": None if args.stream is None
                  else str(args.stream), "resumed_from": None if args.resume is None
                  else str(args.resume),

@@ -69,7 +69,8 @@ def load_default_encoder() -> Encoder:
 
     The ``dag`` encoder pre-trained to simulate (``pretrain_sim``: gate
     values under a random bank of 16 input patterns per graph and step) on
-    the project's designs; its embedding concatenates the centred read-outs
+    the 5,000 generated designs of the RTL corpus, streamed; its embedding
+    concatenates the centred read-outs
     under 32 banks. How it was trained:
     ``experiments/train_encoder.py`` and its record in ``experiments/results/``.
     """

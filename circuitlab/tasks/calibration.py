@@ -4,8 +4,8 @@ Raw cosines of graph embeddings sit near 1 for any two circuits (the
 embeddings share one large common component), so a raw 0.99 says little.
 A :class:`Reference` holds, for one encoder checkpoint:
 
-- ``mean``: the mean graph embedding of the reference designs (designs the
-  encoder was trained on, never test designs);
+- ``mean``: the mean graph embedding of the reference designs (designs of
+  the training split, never test designs);
 - ``raw_unrelated``: the mean raw cosine between two different reference designs;
 - ``unrelated_mean``, ``unrelated_std``: mean and deviation of the *centred*
   cosine between two different reference designs.
