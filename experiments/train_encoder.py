@@ -1,4 +1,4 @@
-"""Train the shipped graph encoder on the project's designs.
+"""Train the shipped graph encoder on the project's designs or a built corpus.
 
     python experiments/train_encoder.py [--config NAME] [--steps N] [--recipes R]
         [--corpus ROOT [--corpus-designs N] | --stream ROOT] [--resume CKPT]

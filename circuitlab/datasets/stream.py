@@ -250,7 +250,7 @@ def _recipe_refs(shards: Sequence[dict], item_dir: Path, distinct: bool) -> list
         if not path.is_file():
             raise CircuitlabError(f"{path}: a recipe of the corpus's index is missing; "
                                   "rebuild the corpus")
-        keep = tuple(range(int(shard["graphs"])))
+        keep = tuple(range(len(shard["recipe"].split("; ")) + 1))  # step 0, then each step
         if distinct:
             _, blobs = read_item(path)
             keep = []
