@@ -171,11 +171,11 @@ def run(args) -> int:
               mape=base["model"]["mape"], random_ndcg3=base["random"]["ndcg@3"]))
     for kind in args.inputs.split(","):
         t1 = time.perf_counter()
-        corpus_x = design_inputs(kind, [aigs[k] for k in keep], params)
-        test_x = design_inputs(kind, [d.aig for d in test], params)
-        x = corpus_x
-        if args.protocol_train:
-            x = np.vstack([corpus_x, design_inputs(kind, [d.aig for d in train], params)])
+        # one encoding pass: corpus designs, then protocol training designs, then test
+        extra = [d.aig for d in train] if args.protocol_train else []
+        every = design_inputs(kind, [aigs[k] for k in keep] + extra + [d.aig for d in test],
+                              params)
+        x, test_x = every[:-len(test)], every[-len(test):]
         encode_s = time.perf_counter() - t1
         for seed in [int(s) for s in args.seeds.split(",")]:
             head, stats = train_pairs(x, tokens, np.array(pair_d), np.array(pair_r),
