@@ -147,9 +147,8 @@ def run(args: argparse.Namespace) -> int:
 def _stream(args: argparse.Namespace, config):
     """The corpus in --stream, for a method whose targets need nothing stored."""
     from circuitlab.datasets.stream import corpus_stream
-    from circuitlab.pretrain.config import FUNC
 
-    stored = [o for o in config.objectives if o in FUNC or o == "vga"]
+    stored = config.stored_objectives
     if stored:
         raise ParamError("--stream", f"streams graphs without stored targets or text; the "
                          f"{stored[0]} objective needs them (stream mgm, graphmae or sim)")

@@ -26,8 +26,8 @@ from torch.utils.data import IterableDataset, get_worker_info
 from circuitlab.datasets.graphs import graph_of, read_item
 from circuitlab.errors import CircuitlabError, require_at_least, require_choice
 
-__all__ = ["ShardRef", "ShardStream", "StreamBatchSampler", "corpus_stream", "read_recipe_index",
-           "recipe_stream", "rtl_stream"]
+__all__ = ["ShardRef", "ShardStream", "StreamBatchSampler", "corpus_digest", "corpus_stream",
+           "read_recipe_index", "recipe_stream", "rtl_stream"]
 
 _RTL_FIELDS = ("name", "family", "description", "verilog", "licence")
 
@@ -285,6 +285,25 @@ def corpus_stream(root: str | Path, distinct: bool = True, **kwargs) -> ShardStr
         return rtl_stream(root, **kwargs)
     shards = read_recipe_index(root)
     return ShardStream(_recipe_refs(shards, root / "items", distinct), **kwargs)
+
+
+def corpus_digest(root: str | Path) -> str:
+    """The SHA-256 of the index of the corpus built in ``root`` (either kind): it
+    changes whenever the graphs :func:`corpus_stream` yields may.
+
+    Raises:
+        CircuitlabError: as :func:`corpus_stream`.
+    """
+    import hashlib
+
+    from circuitlab.datasets.rtl_corpus import INDEX, is_rtl_corpus
+    root = Path(root)
+    if is_rtl_corpus(root):
+        index = root / INDEX
+    else:
+        read_recipe_index(root)  # names what is wrong with the folder
+        index = next(p for p in sorted((root / "processed").iterdir()) if p.is_dir()) / "index.json"
+    return hashlib.sha256(index.read_bytes()).hexdigest()
 
 
 def read_recipe_index(root: str | Path) -> list[dict]:

@@ -193,6 +193,12 @@ class PretrainConfig:
         """Whether the method reads the text tokens of each design."""
         return "vga" in self.objectives
 
+    @property
+    def stored_objectives(self) -> tuple[str, ...]:
+        """The method's objectives whose targets or text are stored with each graph
+        (functional views, Verilog tokens): those a streamed corpus cannot feed."""
+        return tuple(o for o in self.objectives if o in FUNC or o == "vga")
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

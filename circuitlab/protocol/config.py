@@ -17,6 +17,8 @@ A TOML file (``experiments/configs/tasks.toml`` is the full protocol)::
     kind = "pretrain"                  # "random", "shipped" or "pretrain"
     pretrain = "pretrain_default"      # a PretrainConfig file, or a shipped config's name
     overrides = { steps = 400, "encoder.backbone" = "sage" }
+    stream = "../../corpus/rtl"        # optional: pre-train on this built corpus, streamed,
+                                       # in place of the training designs (mgm, graphmae, sim)
 
     [tasks.qor]                        # passed as QorParams(**table)
     recipes = 32
@@ -54,7 +56,7 @@ MIN_SEEDS = 3
 
 _TOP = ("seeds", "data_root", "cache", "results", "designs", "encoders", "tasks", "quick")
 _DESIGNS = ("train", "test")
-_CELL = ("name", "kind", "pretrain", "overrides")
+_CELL = ("name", "kind", "pretrain", "overrides", "stream")
 _QUICK = ("seeds", "designs", "encoders", "encoder_overrides", "tasks")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
 
@@ -70,11 +72,15 @@ class EncoderCell:
             ``"pretrain"`` (pre-trained on the training designs, seeded).
         config: the resolved pre-training config (its encoder is the random
             cell's architecture); ``None`` for ``"shipped"``.
+        stream: a ``"pretrain"`` cell's built corpus (``circuitlab dataset
+            build``), streamed in place of the training designs; ``None``: the
+            training designs.
     """
 
     name: str
     kind: str
     config: Any = None
+    stream: Path | None = None
 
     def to_dict(self) -> dict:
         config = None
@@ -82,7 +88,10 @@ class EncoderCell:
             config = {k: v for k, v in self.config.to_dict().items() if k != "seed"}
             if self.kind == "random":
                 config = {"encoder": config["encoder"]}
-        return {"name": self.name, "kind": self.kind, "config": config}
+        out = {"name": self.name, "kind": self.kind, "config": config}
+        if self.stream is not None:
+            out["stream"] = str(self.stream)
+        return out
 
 
 @dataclass(frozen=True)
@@ -279,6 +288,8 @@ def _cell(table: dict, k: int, base: Path, extra: dict) -> EncoderCell:
         raise CircuitlabError(f"{where}.name must be letters, digits, '_.+-', got {name!r}")
     if kind not in KINDS:
         raise CircuitlabError(f"{where}.kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if kind != "pretrain" and "stream" in table:
+        raise CircuitlabError(f"{where}.stream: only a pretrain cell pre-trains on a corpus")
     if kind == "shipped":
         extra = [key for key in ("pretrain", "overrides") if key in table]
         if extra:
@@ -300,7 +311,17 @@ def _cell(table: dict, k: int, base: Path, extra: dict) -> EncoderCell:
     config = _overridden(config, overrides, f"{where}.overrides")
     if kind == "pretrain":
         config = _overridden(config, extra, "quick.encoder_overrides")
-    return EncoderCell(name, kind, config)
+    stream = None
+    if "stream" in table:
+        stream = _path(base, table["stream"], f"{where}.stream", base)
+        if not stream.is_dir():
+            raise CircuitlabError(f"{where}.stream: {stream} is not a folder; build the corpus "
+                                  "with 'circuitlab dataset build rtl|recipes'")
+        if config.stored_objectives:
+            raise CircuitlabError(f"{where}.stream: a streamed corpus has no stored targets "
+                                  f"or text; the {config.stored_objectives[0]} objective "
+                                  "needs them (stream mgm, graphmae or sim)")
+    return EncoderCell(name, kind, config, stream)
 
 
 def _overridden(config, overrides: dict, where: str):

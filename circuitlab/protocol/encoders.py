@@ -4,10 +4,12 @@ A ``"pretrain"`` cell is pre-trained by :func:`~circuitlab.pretrain.pretrain`
 on the training designs that have Verilog text (the same graphs for every
 objective, so the cells differ only in what they optimise; VGA needs the
 text, and an AIG-only design has none), each design's synthesised AIG once,
-with the run's seed. Its checkpoint is cached as
-``cache/encoders/<cell>-s<seed>-<key>.pt``, ``key`` a hash of the
-pre-training config (less its logging and device settings), the seed and
-the training AIGs, so a rerun loads it instead of training again.
+with the run's seed; a cell with a ``stream`` pre-trains on that built
+corpus instead (:func:`~circuitlab.datasets.stream.corpus_stream`). Its
+checkpoint is cached as ``cache/encoders/<cell>-s<seed>-<key>.pt``, ``key``
+a hash of the pre-training config (less its logging and device settings),
+the seed and the training AIGs (or the corpus's index), so a rerun loads it
+instead of training again.
 """
 
 from __future__ import annotations
@@ -64,9 +66,14 @@ def cell_encoder(cell: EncoderCell, seed: int, train: Sequence[Design],
 def checkpoint_path(cell: EncoderCell, seed: int, train: Sequence[Design],
                     cache: Path) -> Path:
     """Where the pre-trained weights of ``cell`` under ``seed`` on ``train`` are cached."""
+    from circuitlab.datasets.stream import corpus_digest
+
     config = {k: v for k, v in _seeded(cell, seed).to_dict().items() if k not in VOLATILE}
-    aigs = [(d.name, _aig_digest(d)) for d in _pretrain_designs(cell, train)]
-    return cache / "encoders" / f"{cell.name}-s{seed}-{fingerprint(config, aigs)}.pt"
+    if cell.stream is not None:
+        data = ["stream", corpus_digest(cell.stream)]
+    else:
+        data = [(d.name, _aig_digest(d)) for d in _pretrain_designs(cell, train)]
+    return cache / "encoders" / f"{cell.name}-s{seed}-{fingerprint(config, data)}.pt"
 
 
 def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
@@ -74,18 +81,22 @@ def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
     # loads torch, torch_geometric: only when used
     from circuitlab.pretrain import load_encoder, pretrain, save_weights
 
-    designs = _pretrain_designs(cell, train)
-    if not designs:
+    from circuitlab.datasets.stream import corpus_stream
+
+    designs = _pretrain_designs(cell, train) if cell.stream is None else []
+    if cell.stream is None and not designs:
         raise CircuitlabError(f"encoder {cell.name}: no training design has Verilog text "
                               "to pre-train on")
-    info = {"pretrain_designs": [d.name for d in designs]}
+    info = {"pretrain_designs": [d.name for d in designs]} if cell.stream is None \
+        else {"pretrain_stream": str(cell.stream)}
     with tempfile.TemporaryDirectory(prefix="circuitlab-pretrain-") as tmp:
         path = checkpoint_path(cell, seed, train, cache) if cache is not None \
             else Path(tmp) / "weights.pt"
 
         def weights(_) -> bytes:
             config = _seeded(cell, seed)
-            graphs = pretrain_graphs(designs, config, cache)
+            graphs = pretrain_graphs(designs, config, cache) if cell.stream is None else \
+                corpus_stream(cell.stream, encoding=config.encoder.encoding, seed=config.seed)
             t0 = time.perf_counter()
             stats = pretrain(config, graphs, Path(tmp) / "run")
             made = Path(tmp) / "made.pt"

@@ -181,21 +181,28 @@ def test_a_corpus_folder_streams_as_the_corpus_does(tmp_path):
     from dataset_sources import aiger_folder
 
     from circuitlab.datasets import RecipeCorpus
-    from circuitlab.datasets.stream import corpus_stream, recipe_stream
+    from circuitlab.datasets.stream import corpus_digest, corpus_stream, recipe_stream
     from circuitlab.parallel import BuildOptions
     src = aiger_folder(tmp_path / "src")
     corpus = RecipeCorpus(str(tmp_path / "out"), str(src), recipes=2, length=3,
                           engine="aigverse", options=BuildOptions(jobs=1, progress=False))
     key = [(g.design, int(g.recipe_id), int(g.step)) for g in recipe_stream(corpus, seed=3)]
+    digest = corpus_digest(tmp_path / "out")
+    assert digest == corpus_digest(tmp_path / "out")
+    RecipeCorpus(str(tmp_path / "other"), str(src), recipes=3, length=3, engine="aigverse",
+                 options=BuildOptions(jobs=1, progress=False))
+    assert corpus_digest(tmp_path / "other") != digest
     from_root = list(corpus_stream(tmp_path / "out", seed=3))
     assert [(g.design, int(g.recipe_id), int(g.step)) for g in from_root] == key
     assert len(list(corpus_stream(tmp_path / "out", distinct=False, seed=3))) == len(corpus)
 
 
 def test_a_folder_that_is_no_corpus_is_refused_by_name(tmp_path):
-    from circuitlab.datasets.stream import corpus_stream
+    from circuitlab.datasets.stream import corpus_digest, corpus_stream
     with pytest.raises(CircuitlabError, match=f"{tmp_path}: not a built corpus"):
         corpus_stream(tmp_path)
+    with pytest.raises(CircuitlabError, match=f"{tmp_path}: not a built corpus"):
+        corpus_digest(tmp_path)
     (tmp_path / "processed" / "abc").mkdir(parents=True)
     with pytest.raises(CircuitlabError, match="the build did not finish"):
         corpus_stream(tmp_path)

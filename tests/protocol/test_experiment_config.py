@@ -44,7 +44,14 @@ MISTAKES = [
      "unknown key 'colour' (known: seeds, data_root, cache, results, designs, encoders, "
      "tasks, quick)"),
     (("overrides = { steps = 3 }", "overrides = { steps = 3 }\nstepz = 3"),
-     "unknown key 'encoders[1].stepz' (known: name, kind, pretrain, overrides)"),
+     "unknown key 'encoders[1].stepz' (known: name, kind, pretrain, overrides, stream)"),
+    (("overrides = { steps = 3 }", 'overrides = { steps = 3 }\nstream = "nowhere"'),
+     "encoders[1].stream: "),
+    (('kind = "random"', 'kind = "random"\nstream = "."'),
+     "encoders[0].stream: only a pretrain cell pre-trains on a corpus"),
+    (("overrides = { steps = 3 }", 'overrides = { steps = 3, method = "func" }\nstream = "."'),
+     "encoders[1].stream: a streamed corpus has no stored targets or text; the contrast "
+     "objective needs them"),
     (("scale = 2.0", "scal = 2.0"), "unknown key 'tasks.fake.scal' (known: scale, fail_seed)"),
     (("[quick]", "[quick]\nsteps = 3"), "unknown key 'quick.steps'"),
     (("test = [", "test = ['maj5', "), "designs listed both for training and test: maj5"),

@@ -131,6 +131,31 @@ def test_a_functional_cell_pretrains_on_every_training_designs_views(tmp_path, c
     assert len(list((cache / "views").iterdir())) == 2 * 3  # per design and seed
 
 
+def test_a_stream_cell_pretrains_on_the_built_corpus_and_keys_on_it(tmp_path, cache):
+    from circuitlab.datasets.rtl_corpus import build_rtl_corpus
+    from circuitlab.parallel import BuildOptions
+
+    one = BuildOptions(jobs=1, progress=False)
+    build_rtl_corpus(tmp_path / "corpus", count=3, seed=1, shard_size=2, options=one)
+    text = CONFIG.replace('overrides = { steps = 3 }',
+                          'overrides = { steps = 3 }\nstream = "corpus"')
+    config, summary = _run(tmp_path, cache, text, results=tmp_path / "a.jsonl")
+    assert summary.failed == 0
+    lines = [r for r in read_lines(config.results) if r["encoder"] == "mgm"]
+    assert {r["encoder_info"]["source"] for r in lines} == {"trained"}
+    assert {r["encoder_info"]["pretrain_stream"] for r in lines} == {str(tmp_path / "corpus")}
+    assert all("pretrain_designs" not in r["encoder_info"] for r in lines)
+    assert lines[0]["config"]["encoders"][1]["stream"] == str(tmp_path / "corpus")
+    # the designs' cells and the corpus's are different checkpoints
+    plain, _ = _run(tmp_path, cache, results=tmp_path / "b.jsonl")
+    assert len(list((cache / "encoders").glob("mgm-s*.pt"))) == 6
+    # a grown corpus is another key: trained again
+    build_rtl_corpus(tmp_path / "corpus", count=4, seed=1, shard_size=2, options=one)
+    again, _ = _run(tmp_path, cache, text, results=tmp_path / "c.jsonl")
+    assert {r["encoder_info"]["source"] for r in read_lines(again.results)
+            if r["encoder"] == "mgm"} == {"trained"}
+
+
 def test_a_test_only_training_design_is_refused_before_any_cell(tmp_path, cache):
     # cla8 computes RTLLM's adder_8bit: refused by its function, though it is ours by name
     text = CONFIG.replace('train = [', 'train = ["cla8", ')
