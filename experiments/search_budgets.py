@@ -2,7 +2,7 @@
 
     python experiments/search_budgets.py [--circuits 200] [--budget 16] [--checkpoint PATH]
         [--seed 1000] [--slack K] [--temperature T] [--c-puct C]
-        [--record experiments/results/search_budgets.jsonl]
+        [--value PATH --value-weight W] [--record experiments/results/search_budgets.jsonl]
 
 The held-out set of ``benchmarks/bench_transformer_quality.py`` (random
 8-input/2-output circuits, seed 1000, removed from training by function);
@@ -15,6 +15,9 @@ charged in model calls, one decoding step of one row:
 - beam search of width ``budget`` on log-probability, the smallest finished beam kept;
 - MCTS with ``budget`` greedy rollouts scored by their AND count (Circuit
   Transformer's search).
+
+``--value`` (a head of ``experiments/fit_value.py``) guides every method by
+its predicted final size, ``--value-weight`` logits per source-size fraction.
 
 A row's result is its own best finished circuit, the source where none
 finished; each is checked equivalent to its source by exhaustive simulation.
@@ -47,6 +50,10 @@ def main(argv=None) -> int:
     parser.add_argument("--slack", type=int, default=None,
                         help="decode under this mask slack (TokenizerConfig.slack) instead of "
                              "the checkpoint's")
+    parser.add_argument("--value", type=Path, default=None,
+                        help="a value head (experiments/fit_value.py) guiding every method")
+    parser.add_argument("--value-weight", type=float, default=10.0,
+                        help="logits per source-size fraction of predicted final size")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "search_budgets.jsonl")
     from circuitlab.cli.options import add_option
@@ -73,6 +80,10 @@ def run(args) -> int:
 
         from circuitlab.transformer.tokenizer import Tokenizer
         tok = Tokenizer(replace(tok.config, slack=args.slack))
+    guide = None
+    if args.value is not None:
+        from circuitlab.transformer.value import ValueGuide, load_value
+        guide = ValueGuide(load_value(args.value, model), args.value_weight)
     aigs = [a for a in random_circuits(2 * args.circuits, seed=args.seed, ands=(10, 40))
             if tok.fits(a)][:args.circuits]
     if abc_available():
@@ -95,7 +106,7 @@ def run(args) -> int:
     for name in args.methods.split(","):
         params = configs[name]
         start = time.perf_counter()
-        results, stats = search(model, tok, aigs, params)
+        results, stats = search(model, tok, aigs, params, guide=guide)
         seconds = time.perf_counter() - start
         own = []
         for r in results:
@@ -108,6 +119,8 @@ def run(args) -> int:
                **(knobs if name in ("sample", "mcts") else {}),
                "circuits": len(aigs), "seed": args.seed, "slack": tok.config.slack,
                "rev": rev, "checkpoint": args.checkpoint,
+               **({"value": str(args.value), "value_weight": args.value_weight}
+                  if guide is not None else {}),
                "mean_ands": float(np.mean(own)), "resyn2": resyn2, "source": source,
                "vs_resyn2": float(np.mean(own)) / resyn2, "finished": finished,
                "calls_per_circuit": stats.model_calls / len(aigs),

@@ -103,6 +103,9 @@ def prepare(tokenizer: Tokenizer, aigs: Sequence[Aig], cares=None, device=None) 
 #   -> chosen tokens [B']
 Chooser = Callable[[torch.Tensor, int, torch.Tensor], torch.Tensor]
 
+# (decoder states [B', d_model], chosen tokens [B'], original row index [B']) -> None
+Observer = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], None]
+
 
 def greedy_choice(logits: torch.Tensor, step: int, rows: torch.Tensor) -> torch.Tensor:
     return logits.argmax(-1)
@@ -144,11 +147,16 @@ class Cursor:
     """Rows being decoded together: constraint state, attention cache, last token.
 
     One step of every decoder: :meth:`scores` masks the model's logits with
-    the constraints, :meth:`advance` appends the chosen tokens.
+    the constraints, :meth:`advance` appends the chosen tokens. A ``guide``
+    (:class:`~circuitlab.transformer.value.ValueGuide`) reshapes the logits
+    from the decoder's states before the mask; ``states`` holds the last
+    step's.
     """
 
-    def __init__(self, model, tokenizer: Tokenizer, batch: SourceBatch):
+    def __init__(self, model, tokenizer: Tokenizer, batch: SourceBatch, guide=None):
         self.model = model
+        self.guide = guide
+        self.states: torch.Tensor | None = None
         self.state = batch.state(tokenizer)
         self.cache = model.start(model.encode(batch.src_tokens, batch.src_pos,
                                               chunk=ENCODE_CHUNK))
@@ -160,7 +168,11 @@ class Cursor:
         (illegal tokens ``-inf``)."""
         state = self.state
         feat = state.features() if self.model.config.feat_dim > 0 else None
-        logits = self.model.step(self.prev, state.positions(), feat, self.cache).float()
+        logits, self.states = self.model.step(self.prev, state.positions(), feat, self.cache,
+                                              hidden=True)
+        logits = logits.float()
+        if self.guide is not None:
+            logits = self.guide.shape(logits, self.states)
         logits = logits.masked_fill(~state.legal(), float("-inf"))
         return logits, torch.log_softmax(logits, -1)
 
@@ -174,12 +186,14 @@ class Cursor:
         self.state = self.state.select(index)
         self.cache = self.cache.select(index)
         self.prev = self.prev[index]
+        if self.states is not None:
+            self.states = self.states[index]
 
 
 @torch.no_grad()
 def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser = greedy_choice,
                 prefixes: Sequence[Sequence[int]] | None = None,
-                chunk: int | None = None) -> Decoded:
+                chunk: int | None = None, guide=None, observe: Observer | None = None) -> Decoded:
     """Decode every row of ``batch`` to the end under the constraints.
 
     Finished rows are dropped from the batch as decoding goes on, so a few
@@ -193,12 +207,16 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
             distribution at the first free step of each row.
         chunk: most rows stepped together, grouped by source length
             (default: ``CPU_DECODE_CHUNK`` on a CPU, the whole batch on a GPU).
+        guide: reshapes the logits (see :class:`Cursor`).
+        observe: called at every step with the decoder states ``[B', d_model]``,
+            the chosen tokens ``[B']`` and the rows' indices in ``batch``, for
+            the rows still writing.
     """
     B = len(batch.aigs)
     if chunk is None:
         chunk = CPU_DECODE_CHUNK if batch.src_tokens.device.type == "cpu" else B
     if B <= chunk:
-        return _decode(model, tokenizer, batch, choose, prefixes)
+        return _decode(model, tokenizer, batch, choose, prefixes, guide, observe)
     order = batch.by_length()
     parts = []
     for lo in range(0, B, chunk):
@@ -206,9 +224,13 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
 
         def sub_choose(logits, step, rows, idx=idx):
             return choose(logits, step, idx[rows])
+
+        def sub_observe(states, tokens, rows, idx=idx):
+            observe(states, tokens, idx[rows])
         sub_prefixes = None if prefixes is None else [prefixes[i] for i in idx.tolist()]
         parts.append((idx, _decode(model, tokenizer, batch.select(idx), sub_choose,
-                                   sub_prefixes)))
+                                   sub_prefixes, guide,
+                                   None if observe is None else sub_observe)))
     device = batch.src_tokens.device
     T = max(d.tokens.shape[1] for _, d in parts)
     tokens = torch.full((B, T), PAD, dtype=torch.long, device=device)
@@ -228,10 +250,11 @@ def run_decoder(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser
 
 
 def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
-            prefixes: Sequence[Sequence[int]] | None) -> Decoded:
+            prefixes: Sequence[Sequence[int]] | None, guide=None,
+            observe: Observer | None = None) -> Decoded:
     cfg = tokenizer.config
     device = batch.src_tokens.device
-    cur = Cursor(model, tokenizer, batch)
+    cur = Cursor(model, tokenizer, batch, guide)
     B = cur.state.batch_size
     rows = torch.arange(B, device=device)           # original index of each live row
     tokens = torch.full((B, cfg.max_len), PAD, dtype=torch.long, device=device)
@@ -257,6 +280,9 @@ def _decode(model, tokenizer: Tokenizer, batch: SourceBatch, choose: Chooser,
                 tok = torch.where(f >= 0, f, tok)
             at = plen[rows] == t
             prefix_probs[rows[at]] = logp[at].exp()
+        if observe is not None:
+            live = ~cur.state.finished
+            observe(cur.states[live], tok[live], rows[live])
         log_prob[rows] += torch.where(cur.state.finished, 0.0,
                                       logp.gather(1, tok[:, None])[:, 0])
         cur.advance(tok)

@@ -368,12 +368,14 @@ class CircuitTransformer(nn.Module):
 
     @torch.no_grad()
     def step(self, tokens: Tensor, pos: Tensor | None, feat: Tensor | None,
-             cache: DecodeCache) -> Tensor:
+             cache: DecodeCache, hidden: bool = False) -> Tensor | tuple[Tensor, Tensor]:
         """One decoding step: logits [B, vocab_size] for the next token.
 
         ``tokens``: [B] long, the previous token (BOS at step 0); ``pos``:
         [B, pos_dim], position of the token being predicted; ``feat``:
         [B, feat_dim] or None. Appends this step to ``cache`` in place.
+        With ``hidden``, returns ``(logits, states)``, ``states`` [B, d_model]
+        the normalised decoder output the logits are read from.
         """
         t = cache.length
         if t >= cache.capacity:
@@ -386,4 +388,6 @@ class CircuitTransformer(nn.Module):
         for i, block in enumerate(self.decoder):
             x = block(x, cache.cross_kv[i], mask, kv_cache=cache.self_kv[i], t=t)
         cache.length = t + 1
-        return self.head(self.ln_dec(x))[:, 0]
+        states = self.ln_dec(x)[:, 0]
+        logits = self.head(states)
+        return (logits, states) if hidden else logits

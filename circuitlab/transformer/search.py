@@ -39,11 +39,13 @@ class SearchStats:
 
 
 def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParams = SearchParams(),
-           cares=None) -> tuple[list[DecodeResult], SearchStats]:
+           cares=None, guide=None) -> tuple[list[DecodeResult], SearchStats]:
     """Optimise each circuit with ``params.method``; results in input order.
 
     Args:
         cares: ``None`` or per circuit ``None`` / a ``[O, W]`` uint64 care set.
+        guide: a :class:`~circuitlab.transformer.value.ValueGuide` reshaping
+            every step's logits (priors and roll-outs of MCTS too), or ``None``.
 
     Raises:
         TokenizeError: a circuit exceeds the model's limits.
@@ -64,14 +66,14 @@ def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParam
         chunk_cares = None if cares is None else [cares[i] for i in idx]
         batch = everything.select(torch.tensor(idx, device=device))
         if params.method == "greedy":
-            decoded = run_decoder(model, tokenizer, batch)
+            decoded = run_decoder(model, tokenizer, batch, guide=guide)
             found, used = finish(tokenizer, batch.aigs, decoded, cares=chunk_cares), decoded.calls
         elif params.method == "sample":
-            found, used = _sample(model, tokenizer, batch, params, lo, chunk_cares)
+            found, used = _sample(model, tokenizer, batch, params, lo, chunk_cares, guide)
         elif params.method == "beam":
-            found, used = _beam(model, tokenizer, batch, params, chunk_cares)
+            found, used = _beam(model, tokenizer, batch, params, chunk_cares, guide)
         else:
-            found, used = _mcts(model, tokenizer, batch, params, chunk_cares)
+            found, used = _mcts(model, tokenizer, batch, params, chunk_cares, guide)
         calls += used
         for i, res in zip(idx, found):
             results[i] = res
@@ -81,7 +83,7 @@ def search(model, tokenizer: Tokenizer, aigs: Sequence[Aig], params: SearchParam
     return results, stats
 
 
-def _sample(model, tokenizer, batch, params, offset, cares):
+def _sample(model, tokenizer, batch, params, offset, cares, guide):
     """Greedy plus ``budget - 1`` samples per circuit."""
     n = len(batch.aigs)
     owner = torch.arange(n).repeat_interleave(params.budget)
@@ -93,18 +95,18 @@ def _sample(model, tokenizer, batch, params, offset, cares):
     def choose(logits, step, rows):
         return torch.where(first[rows], logits.argmax(-1), sampler(logits, step, rows))
 
-    decoded = run_decoder(model, tokenizer, rep, choose)
+    decoded = run_decoder(model, tokenizer, rep, choose, guide=guide)
     return finish(tokenizer, batch.aigs, decoded, owner.tolist(), cares), decoded.calls
 
 
 @torch.no_grad()
-def _beam(model, tokenizer, batch, params, cares):
+def _beam(model, tokenizer, batch, params, cares, guide):
     """Beam search on log-probability; the smallest finished beam wins."""
     cfg = tokenizer.config
     K, n = params.budget, len(batch.aigs)
     device = batch.src_tokens.device
     owner = torch.arange(n, device=device).repeat_interleave(K)
-    cur = Cursor(model, tokenizer, batch.select(owner.cpu()))
+    cur = Cursor(model, tokenizer, batch.select(owner.cpu()), guide)
     score = torch.zeros(n, K, device=device)
     score[:, 1:] = float("-inf")  # all beams start identical: keep one
     history = torch.zeros(n * K, 0, dtype=torch.long, device=device)
@@ -141,7 +143,7 @@ class _Node:
         self.terminal = False
 
 
-def _mcts(model, tokenizer, batch, params, cares):
+def _mcts(model, tokenizer, batch, params, cares, guide):
     """PUCT search per circuit; each simulation is one batched rollout for all circuits.
     Returns the results and the model calls."""
     n = len(batch.aigs)
@@ -158,7 +160,7 @@ def _mcts(model, tokenizer, batch, params, cares):
             path, prefix = _select(roots[k], params.c_puct)
             paths.append(path)
             prefixes.append(prefix)
-        decoded = run_decoder(model, tokenizer, batch, prefixes=prefixes)
+        decoded = run_decoder(model, tokenizer, batch, prefixes=prefixes, guide=guide)
         calls += decoded.calls
         rows = decoded.tokens.cpu().tolist()
         failed = decoded.failed.cpu().tolist()
