@@ -10,8 +10,11 @@ validation circuits of ``search_budgets.py --seed 2000``. The model samples
 ``--samples`` decodes of each (temperature 1); every step becomes a row
 (decoder state, token taken, size fraction the decode ended at), and
 :func:`circuitlab.transformer.value.fit_value` fits the head on 90 % of the
-circuits. The other 10 % report the head's squared error beside the
-constants (the mean, and each circuit's own mean). Writes the head and one
+circuits, by default on the advantage (the fraction less its circuit's mean
+over the samples: a guide uses only the differences between choices). The
+other 10 % report the head's squared error beside the constants (the mean,
+and each circuit's own mean) and the correlation of prediction and target
+within a circuit. Writes the head and one
 JSON line to ``experiments/results/value_fit.jsonl``;
 ``search_budgets.py --value PATH --value-weight W`` searches with it.
 """
@@ -39,8 +42,13 @@ def main(argv=None) -> int:
     parser.add_argument("--samples", type=int, default=8)
     parser.add_argument("--seed", type=int, default=3000, help="seed of the training circuits")
     parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--target", choices=("fraction", "advantage"), default="advantage",
+                        help="the size fraction a decode ended at, or that less its "
+                             "circuit's mean over its samples")
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "value" / "value.pt")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep the sampled steps here and reuse them on a rerun")
     parser.add_argument("--record", type=Path,
                         default=ROOT / "experiments" / "results" / "value_fit.jsonl")
     parser.add_argument("--threads", type=int, default=None)
@@ -53,10 +61,13 @@ def main(argv=None) -> int:
 
 
 def run(args) -> int:
+    import torch
+
     from circuitlab.optimize.model import load_optimize_model
     from circuitlab.transformer.data.dataset import function_key
     from circuitlab.transformer.data.generate import random_circuits
-    from circuitlab.transformer.value import collect, fit_value, save_value, value_error
+    from circuitlab.transformer.value import (ValueData, collect, fit_value, save_value,
+                                              value_error)
 
     model, tok = load_optimize_model(args.checkpoint, "cpu")
     banned = {function_key(a) for s in EXCLUDED_SEEDS
@@ -64,8 +75,20 @@ def run(args) -> int:
     aigs = [a for a in random_circuits(2 * args.circuits, seed=args.seed, ands=(10, 40))
             if tok.fits(a) and function_key(a) not in banned][:args.circuits]
     t0 = time.perf_counter()
-    data = collect(model, tok, aigs, samples=args.samples, seed=args.seed)
+    key = {"checkpoint": str(args.checkpoint), "circuits": args.circuits,
+           "samples": args.samples, "seed": args.seed}
+    if args.cache is not None and args.cache.is_file() and \
+            torch.load(args.cache, weights_only=False)["key"] == key:
+        data = ValueData(**torch.load(args.cache, weights_only=False)["data"])
+    else:
+        data = collect(model, tok, aigs, samples=args.samples, seed=args.seed)
+        if args.cache is not None:
+            args.cache.parent.mkdir(parents=True, exist_ok=True)
+            torch.save({"key": key, "data": vars(data)}, args.cache)
     collect_s = time.perf_counter() - t0
+    mean_fraction = float(data.target.mean())
+    if args.target == "advantage":
+        data = data.advantage()
     held = data.circuit >= int(0.9 * len(aigs))
     t1 = time.perf_counter()
     head, losses = fit_value(data.where(~held), model.config.d_model, tok.config.vocab_size,
@@ -74,18 +97,21 @@ def run(args) -> int:
     errors = value_error(head, data.where(held))
     row = {"rev": git_rev(), "checkpoint": args.checkpoint, "circuits": len(aigs),
            "samples": args.samples, "seed": args.seed, "rows": len(data),
-           "mean_fraction": float(data.target.mean()), "epochs": args.epochs,
+           "target": args.target,
+           "mean_fraction": mean_fraction, "epochs": args.epochs,
            "hidden": args.hidden, "losses": [round(x, 5) for x in losses],
            "validation": {k: round(v, 5) for k, v in errors.items()},
            "collect_s": round(collect_s, 1), "fit_s": round(fit_s, 1), "out": str(args.out)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save_value(args.out, head, model, {"fit": {k: row[k] for k in
-                                               ("circuits", "samples", "seed", "epochs")}})
+                                               ("circuits", "samples", "seed", "epochs",
+                                                "target")}})
     append_records(args.record, [row])
     print(f"{len(aigs)} circuits x {args.samples} samples: {len(data)} steps in "
           f"{collect_s:.0f} s; fit {fit_s:.0f} s; held-out circuits MSE {errors['mse']:.4f} "
           f"(the mean {errors['mse_mean']:.4f}, each circuit's own mean "
-          f"{errors['mse_circuit_mean']:.4f}); wrote {args.out}")
+          f"{errors['mse_circuit_mean']:.4f}); within a circuit, correlation "
+          f"{errors['within_corr']:.3f}; wrote {args.out}")
     return 0
 
 

@@ -83,6 +83,15 @@ class ValueData:
         return ValueData(self.states[keep], self.tokens[keep], self.target[keep],
                          self.circuit[keep])
 
+    def advantage(self) -> ValueData:
+        """The same rows, each target less the mean target of its circuit's rows: what
+        a choice adds to where the circuit's decodes end, the only part a guide
+        uses (a constant per step leaves the softmax unchanged)."""
+        counts = torch.bincount(self.circuit).double()
+        sums = torch.bincount(self.circuit, self.target.double())
+        mean = (sums / counts.clamp(min=1)).float()
+        return ValueData(self.states, self.tokens, self.target - mean[self.circuit], self.circuit)
+
 
 @torch.no_grad()
 def collect(model, tokenizer: Tokenizer, aigs: Sequence[Aig], samples: int = 8,
@@ -152,17 +161,21 @@ def fit_value(data: ValueData, d_model: int, vocab_size: int, hidden: int = 256,
 
 @torch.no_grad()
 def value_error(head: ValueHead, data: ValueData) -> dict[str, float]:
-    """Mean squared error of ``head`` on ``data``, beside two constants: the mean
-    target, and each step's mean target over its own circuit's decodes (what
-    knowing the circuit but not the choice gives)."""
+    """How well ``head`` predicts ``data``: its mean squared error beside two
+    constants (the mean target; each row's circuit's mean target, what knowing
+    the circuit but not the choices gives), and ``within_corr``, the
+    correlation of prediction and target once each circuit's mean is taken
+    from both (how well it ranks one circuit's choices, what a guide uses)."""
     pred = head(data.states).gather(1, data.tokens[:, None])[:, 0]
     target = data.target.double()
-    sums = np.bincount(data.circuit.numpy(), target.numpy())
-    counts = np.bincount(data.circuit.numpy())
-    per = torch.from_numpy(sums / np.maximum(counts, 1))[data.circuit]
+    within_pred = ValueData(data.states, data.tokens, pred, data.circuit).advantage().target
+    within_target = data.advantage().target
+    per = target - within_target.double()
+    corr = torch.corrcoef(torch.stack([within_pred.double(), within_target.double()]))[0, 1]
     return {"mse": float(torch.mean((pred.double() - target) ** 2)),
             "mse_mean": float(torch.mean((target - target.mean()) ** 2)),
-            "mse_circuit_mean": float(torch.mean((target - per) ** 2))}
+            "mse_circuit_mean": float(torch.mean((target - per) ** 2)),
+            "within_corr": float(corr)}
 
 
 def model_digest(model) -> str:

@@ -103,3 +103,9 @@ def test_a_value_head_loads_only_for_its_model(model, tmp_path):
         load_value(path, random_model(seed=1))
     with pytest.raises(CircuitlabError, match="nothing.pt"):
         load_value(tmp_path / "nothing.pt", model)
+
+
+def test_the_advantage_takes_each_circuits_mean():
+    data = ValueData(torch.zeros(5, 2), torch.zeros(5, dtype=torch.long),
+                     torch.tensor([1.0, 3.0, 0.5, 0.5, 2.0]), torch.tensor([0, 0, 1, 1, 2]))
+    assert data.advantage().target.tolist() == [-1.0, 1.0, 0.0, 0.0, 0.0]
