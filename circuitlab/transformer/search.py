@@ -6,6 +6,8 @@ and re-checks each one and keeps the smallest. MCTS follows Circuit
 Transformer (Li et al., ICLR 2025): PUCT over next tokens with the model's
 masked distribution as priors and a greedy rollout from every new leaf
 scored by the AND count; rollouts of all circuits in a batch run together.
+A :class:`~circuitlab.transformer.value.ValueGuide` reshapes the logits of
+every method (MCTS's priors and rollouts included) by a learned value.
 """
 
 from __future__ import annotations
