@@ -3,18 +3,13 @@ import pytest
 import torch
 from circuits import random_batch
 from oracle import assert_equivalent
-from test_search import TOK, random_model
+from test_search import TOK, model, random_model  # noqa: F401  (model: the shared fixture)
 
 from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.constraints import output_tables
 from circuitlab.transformer.search import SearchParams, search
 from circuitlab.transformer.value import (ValueData, ValueGuide, ValueHead, collect, fit_value,
                                           load_value, save_value, value_error)
-
-
-@pytest.fixture(scope="module")
-def model():
-    return random_model()
 
 
 @pytest.fixture(scope="module")
