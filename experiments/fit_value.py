@@ -66,8 +66,8 @@ def run(args) -> int:
     from circuitlab.optimize.model import load_optimize_model
     from circuitlab.transformer.data.dataset import function_key
     from circuitlab.transformer.data.generate import random_circuits
-    from circuitlab.transformer.value import (ValueData, collect, fit_value, save_value,
-                                              value_error)
+    from circuitlab.transformer.value import (ValueData, collect, fit_value, model_digest,
+                                              save_value, value_error)
 
     model, tok = load_optimize_model(args.checkpoint, "cpu")
     banned = {function_key(a) for s in EXCLUDED_SEEDS
@@ -75,7 +75,7 @@ def run(args) -> int:
     aigs = [a for a in random_circuits(2 * args.circuits, seed=args.seed, ands=(10, 40))
             if tok.fits(a) and function_key(a) not in banned][:args.circuits]
     t0 = time.perf_counter()
-    key = {"checkpoint": str(args.checkpoint), "circuits": args.circuits,
+    key = {"model": model_digest(model), "circuits": args.circuits,
            "samples": args.samples, "seed": args.seed}
     if args.cache is not None and args.cache.is_file() and \
             torch.load(args.cache, weights_only=False)["key"] == key:
