@@ -298,11 +298,7 @@ def corpus_digest(root: str | Path) -> str:
 
     from circuitlab.datasets.rtl_corpus import INDEX, is_rtl_corpus
     root = Path(root)
-    if is_rtl_corpus(root):
-        index = root / INDEX
-    else:
-        read_recipe_index(root)  # names what is wrong with the folder
-        index = next(p for p in sorted((root / "processed").iterdir()) if p.is_dir()) / "index.json"
+    index = root / INDEX if is_rtl_corpus(root) else _recipe_index_path(root)
     return hashlib.sha256(index.read_bytes()).hexdigest()
 
 
@@ -317,6 +313,15 @@ def read_recipe_index(root: str | Path) -> list[dict]:
     """
     import json
 
+    index_path = _recipe_index_path(root)
+    try:
+        return list(json.loads(index_path.read_text())["shards"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CircuitlabError(f"{index_path}: not a recipe corpus index ({exc})") from None
+
+
+def _recipe_index_path(root: str | Path) -> Path:
+    """The index of the one finished build of the recipe corpus in ``root``."""
     root = Path(root)
     processed = root / "processed"
     builds = sorted(p for p in processed.iterdir() if p.is_dir()) if processed.is_dir() else []
@@ -332,7 +337,4 @@ def read_recipe_index(root: str | Path) -> list[dict]:
     if not index_path.is_file():
         raise CircuitlabError(f"{builds[0]}: the build did not finish (no index.json); "
                               "rerun 'circuitlab dataset build recipes' to resume it")
-    try:
-        return list(json.loads(index_path.read_text())["shards"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CircuitlabError(f"{index_path}: not a recipe corpus index ({exc})") from None
+    return index_path

@@ -83,12 +83,14 @@ def _pretrained(cell: EncoderCell, seed: int, train: Sequence[Design],
 
     from circuitlab.datasets.stream import corpus_stream
 
-    designs = _pretrain_designs(cell, train) if cell.stream is None else []
-    if cell.stream is None and not designs:
-        raise CircuitlabError(f"encoder {cell.name}: no training design has Verilog text "
-                              "to pre-train on")
-    info = {"pretrain_designs": [d.name for d in designs]} if cell.stream is None \
-        else {"pretrain_stream": str(cell.stream)}
+    if cell.stream is not None:
+        designs, info = [], {"pretrain_stream": str(cell.stream)}
+    else:
+        designs = _pretrain_designs(cell, train)
+        if not designs:
+            raise CircuitlabError(f"encoder {cell.name}: no training design has Verilog text "
+                                  "to pre-train on")
+        info = {"pretrain_designs": [d.name for d in designs]}
     with tempfile.TemporaryDirectory(prefix="circuitlab-pretrain-") as tmp:
         path = checkpoint_path(cell, seed, train, cache) if cache is not None \
             else Path(tmp) / "weights.pt"
