@@ -46,10 +46,15 @@ from records import append_records, git_rev  # noqa: E402  experiments/records.p
 
 
 def pca(x: np.ndarray, train: int, k: int) -> np.ndarray:
-    """Projections on the first ``k`` principal axes of the first ``train`` rows."""
-    mu = x[:train].mean(0)
-    _, _, vt = np.linalg.svd(x[:train] - mu, full_matrices=False)
-    return ((x - mu) @ vt[:k].T).astype(np.float32)
+    """Projections on the first ``k`` principal axes of the first ``train`` rows: what a
+    head of ``QorHeadConfig.components = k`` reads."""
+    import torch
+
+    from circuitlab.tasks.qor_head import QorHead, QorHeadConfig
+    head = QorHead(QorHeadConfig(x.shape[1], components=k))
+    head.set_graph_stats(torch.as_tensor(x[:train], dtype=torch.float32))
+    with torch.no_grad():
+        return head.project(torch.as_tensor(x, dtype=torch.float32)).numpy()
 
 
 def labelled_designs(count: int, data_root: str | None, cache: Path, extra_train: str = "",

@@ -52,6 +52,9 @@ def main(argv=None) -> int:
                         help="recipes per design (default: QorParams' full-protocol size)")
     parser.add_argument("--engine", default=None,
                         help="what labels the recipes (default: QorParams' engine)")
+    parser.add_argument("--components", type=int, default=None,
+                        help="principal components of the embedding the head reads, 0 for "
+                             "all (default: QorParams'; experiments/qor_select.py chooses)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "rtl",
                         help="RTL corpus (experiments/build_corpus.sh) for --corpus-designs")
@@ -79,26 +82,13 @@ def run(args) -> int:
     import torch
 
     from circuitlab.nn.pretrained import DEFAULT_CHECKPOINT, load_encoder
-    from circuitlab.tasks import Design
     from circuitlab.tasks.qor import QorParams, train_and_evaluate
     from circuitlab.tasks.qor_head import save_head
 
-    overrides = {} if args.recipes is None else {"recipes": args.recipes}
-    if args.engine is not None:
-        overrides["engine"] = args.engine
+    overrides = {key: getattr(args, key) for key in ("recipes", "engine", "components")
+                 if getattr(args, key) is not None}
     params = QorParams(jobs=args.jobs, progress=True, **overrides)
-    t0 = time.perf_counter()
-    files = sorted(DESIGNS.glob("*.v"))
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        aigs = dict(pool.map(_synthesize, files))
-    synth_s = time.perf_counter() - t0
-    from circuitlab.datasets.test_only import screen
-    refused = dict(screen(aigs.items(), allow=NAME_ONLY))
-    for name, reason in refused.items():
-        print(f"not trained on {name}: it is the test-only {reason}", flush=True)
-    train = [Design(n, a) for n, a in sorted(aigs.items())
-             if n not in HOLDOUT and n not in refused]
-    test = [Design(n, aigs[n]) for n in HOLDOUT]
+    train, test, synth_s = split_designs(args.jobs)
     train += corpus_designs(args)
     print(f"{len(train)} training designs, {len(test)} held out; synthesis {synth_s:.0f} s",
           flush=True)
@@ -126,6 +116,26 @@ def run(args) -> int:
     args.record.write_text(json.dumps(record, indent=1, allow_nan=True) + "\n")
     print(json.dumps({k: record[k] for k in ("metrics", "baseline", "info")}, indent=1))
     return 0
+
+
+def split_designs(jobs: int):
+    """``(train, test, synthesis seconds)``: data/designs synthesised with Yosys, the
+    HOLDOUT designs as ``test``, the others but the test-only benchmarks' equivalents
+    as ``train`` (sorted by name)."""
+    from circuitlab.datasets.test_only import screen
+    from circuitlab.tasks import Design
+
+    t0 = time.perf_counter()
+    files = sorted(DESIGNS.glob("*.v"))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        aigs = dict(pool.map(_synthesize, files))
+    refused = dict(screen(aigs.items(), allow=NAME_ONLY))
+    for name, reason in refused.items():
+        print(f"not trained on {name}: it is the test-only {reason}", flush=True)
+    train = [Design(n, a) for n, a in sorted(aigs.items())
+             if n not in HOLDOUT and n not in refused]
+    test = [Design(n, aigs[n]) for n in HOLDOUT]
+    return train, test, time.perf_counter() - t0
 
 
 def corpus_designs(args) -> list:

@@ -71,6 +71,9 @@ class QorParams:
         conv_layers: the head's recipe convolutions.
         hidden: width of the head's MLP layers.
         dropout: the head's dropout while training.
+        components: the head reads this many principal components of the
+            graph embedding over the training designs; 0 reads it whole
+            (:class:`~circuitlab.tasks.qor_head.QorHeadConfig`).
         epochs: most training epochs over the (design, recipe) pairs.
         batch_size: pairs per optimiser step.
         lr: AdamW learning rate.
@@ -93,6 +96,7 @@ class QorParams:
     conv_layers: int = 2
     hidden: int = 64
     dropout: float = 0.1
+    components: int = 0
     epochs: int = 300
     batch_size: int = 256
     lr: float = 1e-3
@@ -116,18 +120,21 @@ class QorParams:
                 "kernel", f"must be an odd integer >= 1, got {self.kernel!r}")
         require(isinstance(self.dropout, (int, float)) and 0 <= self.dropout < 1, "dropout",
                 f"must be in [0, 1), got {self.dropout!r}")
+        require_at_least(self.components, 0, "components")
         require_positive(self.lr, "lr")
         require_at_least(self.weight_decay, 0, "weight_decay")
         require(isinstance(self.val_fraction, (int, float)) and 0 <= self.val_fraction < 1,
                 "val_fraction", f"must be in [0, 1), got {self.val_fraction!r}")
         require_at_least(self.patience, 1, "patience")
 
-    def head_config(self, graph_dim: int):
-        """The :class:`~circuitlab.tasks.qor_head.QorHeadConfig` of these sizes."""
+    def head_config(self, graph_dim: int, components: int | None = None):
+        """The :class:`~circuitlab.tasks.qor_head.QorHeadConfig` of these sizes
+        (``components``: in place of ``self.components``; 0 for a narrow input)."""
         # loads torch, torch_geometric: only when used
         from circuitlab.tasks.qor_head import QorHeadConfig
         return QorHeadConfig(graph_dim, self.step_dim, self.channels, self.kernel,
-                             self.conv_layers, self.hidden, float(self.dropout))
+                             self.conv_layers, self.hidden, float(self.dropout),
+                             self.components if components is None else components)
 
 
 def targets(ands: np.ndarray, ands_before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -232,7 +239,8 @@ def train_and_evaluate(encoder, train: Sequence[Design], test: Sequence[Design],
         for name, features in (("size counts", sizes), ("simulation signature", signatures)):
             features = standardise_columns(features[:len(train)], features).astype(np.float32)
             side_head, _ = train_head(
-                features[:len(train)], tokens, z, ratio, params.head_config(features.shape[1]),
+                features[:len(train)], tokens, z, ratio,
+                params.head_config(features.shape[1], components=0),
                 epochs=params.epochs, batch_size=params.batch_size, lr=params.lr,
                 weight_decay=params.weight_decay, val_fraction=params.val_fraction,
                 patience=params.patience, seed=seed)

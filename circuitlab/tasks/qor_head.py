@@ -14,6 +14,7 @@ import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -47,6 +48,10 @@ class QorHeadConfig:
         conv_layers: recipe convolutions.
         hidden: width of the MLP's two hidden layers.
         dropout: dropout after each hidden layer while training.
+        components: the head reads the graph embedding's projections on its
+            first ``components`` principal axes over the training designs
+            (:meth:`QorHead.set_graph_stats`); 0 reads every feature. A few
+            dozen training designs cannot fit thousands of features.
     """
 
     graph_dim: int
@@ -56,9 +61,11 @@ class QorHeadConfig:
     conv_layers: int = 2
     hidden: int = 64
     dropout: float = 0.1
+    components: int = 0
 
     def __post_init__(self):
         require_at_least(self.graph_dim, 1, "graph_dim")
+        require_at_least(self.components, 0, "components")
         require_at_least(self.step_dim, 1, "step_dim")
         require_at_least(self.channels, 1, "channels")
         require(isinstance(self.kernel, int) and self.kernel >= 1 and self.kernel % 2 == 1,
@@ -71,7 +78,9 @@ class QorHeadConfig:
 class QorHead(nn.Module):
     r"""Graph embedding of the original AIG + recipe vector -> MLP -> two scores.
 
-    The graph embedding is standardised with the training designs' mean and
+    The graph embedding (with ``config.components`` > 0, its projections
+    on the training designs' first principal axes: buffers ``graph_centre``,
+    ``graph_basis``) is standardised with the training designs' mean and
     standard deviation (buffers ``graph_mean``, ``graph_std``, set by
     :meth:`set_graph_stats`) and clipped to ``[-CLIP, CLIP]``, concatenated with the
     :class:`~circuitlab.tasks.recipe_encoder.RecipeEncoder` vector, and a
@@ -95,22 +104,41 @@ class QorHead(nn.Module):
         self.config = config
         self.recipe = RecipeEncoder(len(step_vocabulary()), config.step_dim, config.channels,
                                     config.kernel, config.conv_layers)
-        width = config.graph_dim + self.recipe.out_dim
+        features = config.components or config.graph_dim
+        width = features + self.recipe.out_dim
         self.mlp = nn.Sequential(
             nn.Linear(width, config.hidden), nn.ReLU(), nn.Dropout(config.dropout),
             nn.Linear(config.hidden, config.hidden), nn.ReLU(), nn.Dropout(config.dropout),
             nn.Linear(config.hidden, 2))
-        self.register_buffer("graph_mean", torch.zeros(config.graph_dim))
-        self.register_buffer("graph_std", torch.ones(config.graph_dim))
+        if config.components:
+            self.register_buffer("graph_centre", torch.zeros(config.graph_dim))
+            self.register_buffer("graph_basis", torch.zeros(config.graph_dim, features))
+        self.register_buffer("graph_mean", torch.zeros(features))
+        self.register_buffer("graph_std", torch.ones(features))
         self.register_buffer("ratio_mean", torch.zeros(()))
         self.register_buffer("ratio_std", torch.ones(()))
 
     def set_graph_stats(self, graphs: Tensor) -> None:
         """Standardise graph embeddings by the mean and std of ``graphs`` ``[D, graph_dim]``.
 
-        A feature (nearly) constant over ``graphs`` (std below :data:`MIN_STD`)
-        is read as 0: the training designs say nothing about it.
+        With ``config.components`` = k > 0, first fix the projection: the
+        first k principal axes of ``graphs`` (centred, unscaled; signs
+        chosen so each axis's largest entry is positive), zero axes where
+        ``graphs`` has fewer than k. A feature (nearly) constant over
+        ``graphs`` (std below :data:`MIN_STD`) is read as 0: the training
+        designs say nothing about it.
         """
+        if self.config.components:
+            x = graphs.detach().double().cpu().numpy()
+            centre = x.mean(axis=0)
+            _, _, vt = np.linalg.svd(x - centre, full_matrices=False)
+            axes = vt[:self.config.components]
+            axes *= np.sign(axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)])[:, None]
+            basis = np.zeros((x.shape[1], self.config.components))
+            basis[:, :len(axes)] = axes.T
+            self.graph_centre.copy_(torch.as_tensor(centre))
+            self.graph_basis.copy_(torch.as_tensor(basis))
+            graphs = self.project(graphs)
         std = graphs.std(dim=0, unbiased=False)
         self.graph_mean.copy_(graphs.mean(dim=0))
         self.graph_std.copy_(torch.where(std < MIN_STD, torch.full_like(std, math.inf), std))
@@ -120,8 +148,14 @@ class QorHead(nn.Module):
         self.ratio_mean.copy_(log_ratios.mean())
         self.ratio_std.copy_(log_ratios.std(unbiased=False).clamp(min=1e-3))
 
+    def project(self, graphs: Tensor) -> Tensor:
+        """``graphs`` ``[B, graph_dim]`` -> the features the head standardises ``[B, F]``."""
+        if not self.config.components:
+            return graphs
+        return (graphs - self.graph_centre) @ self.graph_basis
+
     def forward(self, graphs: Tensor, tokens: Tensor) -> Tensor:
-        g = ((graphs - self.graph_mean) / self.graph_std).clamp(-CLIP, CLIP)
+        g = ((self.project(graphs) - self.graph_mean) / self.graph_std).clamp(-CLIP, CLIP)
         return self.mlp(torch.cat([g, self.recipe(tokens)], dim=1))
 
     @torch.no_grad()

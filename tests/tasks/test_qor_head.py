@@ -117,6 +117,55 @@ def test_a_constant_feature_does_not_swing_a_prediction():
     torch.testing.assert_close(far, near)
 
 
+def test_principal_components_are_the_training_designs_axes():
+    rng = np.random.default_rng(0)
+    # 30 designs whose 40 features vary along two directions only
+    axes = rng.normal(size=(2, 40))
+    graphs = torch.as_tensor(rng.normal(size=(30, 2)) * [5.0, 1.0] @ axes + 3.0)
+    head = QorHead(QorHeadConfig(graph_dim=40, components=3)).eval()
+    head.set_graph_stats(graphs.float())
+    seen = head.project(graphs.float())
+    assert seen.shape == (30, 3)
+    # the two axes carry every design's variation, standardised to unit spread;
+    # the third axis is (numerically) empty and read as constant
+    std = ((seen - head.graph_mean) / head.graph_std).std(dim=0, unbiased=False)
+    torch.testing.assert_close(std[:2], torch.ones(2), atol=1e-4, rtol=0)
+    assert torch.isinf(head.graph_std[2]) or std[2] < 1e-3
+    # a move orthogonal to both axes changes nothing the head reads
+    ortho = torch.as_tensor(np.linalg.svd(axes)[2][-1]).float()
+    tokens = recipe_tokens([["rewrite"], ["balance"]])
+    x = graphs[:1].float().expand(2, -1)
+    torch.testing.assert_close(head(x, tokens), head(x + 10 * ortho, tokens))
+
+
+def test_fewer_designs_than_components_leave_zero_axes():
+    head = QorHead(QorHeadConfig(graph_dim=6, components=8)).eval()
+    head.set_graph_stats(torch.randn(4, 6))
+    assert head.graph_basis.shape == (6, 8)
+    assert torch.count_nonzero(head.graph_basis[:, 6:]) == 0
+
+
+def test_a_projecting_head_round_trips_through_its_checkpoint(tmp_path):
+    encoder = load_default_encoder()
+    head = QorHead(QorHeadConfig(graph_dim=encoder.embedding_dim, components=4)).eval()
+    head.set_graph_stats(torch.randn(10, encoder.embedding_dim))
+    meta = {"recipes": {"count": 2, "seed": 0, "length": 20, "engine": "aigverse"},
+            "mean_ranks": [1.0, 2.0], "mean_log_ratio": [-0.1, -0.2]}
+    save_head(tmp_path / "head.pt", head, encoder, meta)
+    again, _, _ = load_head(tmp_path / "head.pt")
+    assert again.config.components == 4
+    tokens = recipe_tokens([random_recipe(0, 20)])
+    x = torch.randn(1, encoder.embedding_dim)
+    torch.testing.assert_close(head(x, tokens), again(x, tokens))
+
+
+def test_qor_params_carry_the_projection_to_the_head():
+    assert QorParams(components=8).head_config(64).components == 8
+    assert QorParams(components=8).head_config(6, components=0).components == 0
+    with pytest.raises(ParamError, match="components"):
+        QorParams(components=-1)
+
+
 def test_a_checkpoint_loads_with_nothing_else(tmp_path):
     encoder = load_default_encoder()
     head = QorHead(QorHeadConfig(graph_dim=encoder.embedding_dim)).eval()
