@@ -7,9 +7,9 @@ from circuitlab.aig.aig import Aig, renumber
 from circuitlab.aig.builder import FALSE, TRUE, AigBuilder
 from circuitlab.aig.ops import (
     cleanup, compose, cone, depth, disjoint_union, fanout_counts, levels, miter, rebuild,
-    split_union, strash,
+    relabel, split_union, strash,
 )
 
 __all__ = ["Aig", "AigBuilder", "FALSE", "TRUE", "cleanup", "compose", "cone", "depth",
-           "disjoint_union", "fanout_counts", "levels", "miter", "rebuild", "renumber",
+           "disjoint_union", "fanout_counts", "levels", "miter", "rebuild", "relabel", "renumber",
            "split_union", "strash"]

@@ -190,6 +190,52 @@ def miter(a: Aig, b: Aig, single_output: bool = False) -> Aig:
     return builder.build()
 
 
+def relabel(aig: Aig, inputs: Sequence[int], negate: Sequence[bool] | None = None,
+            outputs: Sequence[int] | None = None) -> Aig:
+    """``aig`` under an input permutation and negation, and an output permutation.
+
+    Old input ``k`` becomes input ``inputs[k]``, complemented where
+    ``negate[k]``: the result computes ``f(y)`` with ``x_k = y[inputs[k]] ^
+    negate[k]``. Output ``j`` of the result is output ``outputs[j]`` of
+    ``aig``. Names move with their inputs and outputs; latches and AND
+    nodes keep their order, so the AND count is unchanged. Two equivalent
+    circuits relabelled alike stay equivalent.
+
+    Raises:
+        CircuitlabError: ``inputs`` or ``outputs`` is not a permutation of the
+            circuit's inputs or outputs, or ``negate`` has the wrong length.
+    """
+    n = aig.num_inputs
+    order = np.asarray(inputs, dtype=LIT_DTYPE)
+    flip = np.zeros(n, dtype=LIT_DTYPE) if negate is None else np.asarray(negate, dtype=LIT_DTYPE)
+    pick = (np.arange(aig.num_outputs) if outputs is None
+            else np.asarray(outputs, dtype=LIT_DTYPE))
+    if sorted(order.tolist()) != list(range(n)):
+        raise CircuitlabError(f"relabel: inputs must permute 0..{n - 1}, got {order.tolist()}")
+    if sorted(pick.tolist()) != list(range(aig.num_outputs)):
+        raise CircuitlabError(f"relabel: outputs must permute 0..{aig.num_outputs - 1}, "
+                              f"got {pick.tolist()}")
+    if flip.shape != (n,):
+        raise CircuitlabError(f"relabel: negate needs {n} entries, got {flip.size}")
+    new_var = np.arange(aig.num_vars, dtype=LIT_DTYPE)
+    new_var[1:n + 1] = 1 + order
+    complement = np.zeros(aig.num_vars, dtype=LIT_DTYPE)
+    complement[1:n + 1] = flip & 1
+
+    def move(lits: np.ndarray) -> np.ndarray:
+        return renumber(lits, new_var) ^ complement[lits >> 1]
+
+    names = [""] * n
+    for k, name in enumerate(aig.input_names):
+        names[int(order[k])] = name
+    latches = aig.latches.copy()
+    if len(latches):
+        latches[:, 0] = move(latches[:, 0])
+    return Aig(n, move(aig.ands), move(aig.outputs[pick]), latches, input_names=names,
+               output_names=[aig.output_names[j] for j in pick.tolist()],
+               latch_names=aig.latch_names, comments=aig.comments, check=False)
+
+
 def disjoint_union(aigs: Sequence[Aig]) -> Aig:
     """The circuits side by side: inputs, then outputs, concatenated in order.
 

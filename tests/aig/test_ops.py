@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from circuitlab.aig import (
     Aig, AigBuilder, cleanup, compose, cone, depth, disjoint_union, fanout_counts, levels, miter,
-    renumber, split_union, strash,
+    relabel, renumber, split_union, strash,
 )
 from circuitlab.errors import CircuitlabError
 from circuitlab.sim import table_bits, truth_tables
@@ -106,3 +106,47 @@ def test_renumber_keeps_complements():
     new_var = np.array([0, 5, 2, 9])
     assert renumber(np.array([[0, 1], [2, 3], [6, 7]]), new_var).tolist() == [
         [0, 1], [10, 11], [18, 19]]
+
+
+def _inputs_of(minterm: int, n: int) -> list[int]:
+    return [(minterm >> k) & 1 for k in range(n)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_aigs(max_inputs=6, max_ands=30, max_outputs=3), st.randoms(use_true_random=False))
+def test_relabel_computes_the_transformed_function(aig, rnd):
+    n, o = aig.num_inputs, aig.num_outputs
+    inputs = rnd.sample(range(n), n)
+    negate = [rnd.random() < 0.5 for _ in range(n)]
+    outputs = rnd.sample(range(o), o)
+    moved = relabel(aig, inputs, negate, outputs)
+    assert moved.num_ands == aig.num_ands
+    old, new = table_bits(truth_tables(aig), n), table_bits(truth_tables(moved), n)
+    for m in range(2 ** n):
+        y = _inputs_of(m, n)
+        x = [y[inputs[k]] ^ negate[k] for k in range(n)]
+        old_m = sum(bit << k for k, bit in enumerate(x))
+        assert [new[j][m] for j in range(o)] == [old[outputs[j]][old_m] for j in range(o)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(random_aigs(max_inputs=6, max_ands=30, max_outputs=2), st.randoms(use_true_random=False))
+def test_equivalent_circuits_relabelled_alike_stay_equivalent(aig, rnd):
+    n = aig.num_inputs
+    args = (rnd.sample(range(n), n), [rnd.random() < 0.5 for _ in range(n)],
+            rnd.sample(range(aig.num_outputs), aig.num_outputs))
+    a, b = relabel(aig, *args), relabel(strash(aig), *args)
+    assert not truth_tables(miter(a, b)).any()
+
+
+def test_relabel_moves_names_and_refuses_a_non_permutation():
+    aig = chain()
+    moved = relabel(aig, [2, 0, 1], [False, True, False], [1, 0])
+    assert moved.input_names == (aig.input_names[1], aig.input_names[2], aig.input_names[0])
+    assert moved.output_names == ("g", "f")
+    with pytest.raises(CircuitlabError, match="inputs must permute"):
+        relabel(aig, [0, 0, 1])
+    with pytest.raises(CircuitlabError, match="outputs must permute"):
+        relabel(aig, [0, 1, 2], outputs=[0])
+    with pytest.raises(CircuitlabError, match="negate needs 3"):
+        relabel(aig, [0, 1, 2], [True])
