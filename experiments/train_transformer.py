@@ -11,7 +11,9 @@ default the user cache), each labelled with the smallest checked result of
 ABC resyn2 / compress2rs and aigverse. The held-out benchmark set
 (``benchmarks/bench_transformer_quality.py``: random circuits, seed 1000)
 is removed from training by function, and so are the 222 functions of
-``benchmarks/bench_exact_distance.py``. ``--init`` fine-tunes from a
+``benchmarks/bench_exact_distance.py``. ``--augment K`` adds K relabelled
+copies of each pair (:func:`circuitlab.transformer.data.relabelled_pairs`;
+none on a held-out function). ``--init`` fine-tunes from a
 checkpoint. Data and examples are cached under ``--out``; a rerun resumes training from its checkpoint. One JSON line per
 run goes to ``experiments/results/train_transformer.jsonl``.
 """
@@ -29,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from circuitlab.transformer.constraints import MASK_RULE
+from circuitlab.transformer.data.augment import relabelled_pairs
 from circuitlab.transformer.data.build import DataSpec, build_pair_dataset
 from circuitlab.exact.npn import npn_classes
 from circuitlab.io.truth import truth_to_aig
@@ -147,6 +150,9 @@ def main(argv=None) -> int:
     ap.add_argument("--export", default=None, help="write the fp16 weights here at the end")
     ap.add_argument("--init", default="",
                     help="start from this checkpoint's weights (fine-tuning; new optimiser)")
+    ap.add_argument("--augment", type=int, default=0,
+                    help="also train on this many relabelled copies of each pair (inputs "
+                         "permuted and negated, outputs permuted; seeded)")
     ap.add_argument("--labels", nargs="*", default=[],
                     help="label files of experiments/self_improve.py rounds: a smaller label "
                          "there replaces the pair's")
@@ -168,7 +174,8 @@ def run(args) -> int:
     # examples hold the masks of the current rule: a new rule or data builds new ones
     label_files = [hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in args.labels]
     digest = hashlib.sha256(json.dumps([MASK_RULE, key, [repr(s) for s in specs]]
-                                       + ([label_files] if label_files else []))
+                                       + ([label_files] if label_files else [])
+                                       + ([{"augment": args.augment}] if args.augment else []))
                             .encode()).hexdigest()[:12]
     examples_path = out / f"examples-{digest}.npz"
     stats = {}
@@ -183,6 +190,10 @@ def run(args) -> int:
                 if fkey in better and better[fkey].num_ands < lab.num_ands:
                     lab, replaced = better[fkey], replaced + 1
                 pairs.append((src, lab))
+        if args.augment:
+            # a copy must not land on a held-out function
+            banned = set(held.function_keys()) | exact_bench_keys()
+            pairs += relabelled_pairs(pairs, args.augment, seed=0, banned=banned)
         train_ex, stats = make_examples(tok, pairs, max_source_tokens=256)
         stats["labels_replaced"] = replaced
         train_ex.save(examples_path)
@@ -210,7 +221,8 @@ def run(args) -> int:
     record = dict(revision=rev, preset=args.preset, steps=args.steps, scale=args.scale,
                   batch_size=args.batch_size, peak_lr=args.lr, threads=args.threads,
                   max_source=args.max_source, max_target=args.max_target, init=args.init,
-                  labels=args.labels, mask_rule=MASK_RULE, slack=tok.config.slack,
+                  labels=args.labels, augment=args.augment, mask_rule=MASK_RULE,
+                  slack=tok.config.slack,
                   examples=len(train_ex), mean_label_ands=float(np.mean(train_ex.label_ands)),
                   mean_source_ands=float(np.mean(train_ex.source_ands)),
                   data_seconds=round(data_seconds, 1), train_seconds=round(train_seconds, 1),

@@ -8,7 +8,10 @@ import pytest
 from circuitlab.errors import CircuitlabError
 from circuitlab.transformer.data import generate
 from circuitlab.transformer.data.build import DataSpec, build_pair_dataset, cache_path
-from circuitlab.transformer.data.dataset import PairDataset, remove_functions, split_pairs
+from circuitlab.transformer.data.augment import relabelled_pairs
+from circuitlab.transformer.data.dataset import (
+    PairDataset, function_key, remove_functions, split_pairs,
+)
 from circuitlab.transformer.data.labels import LabelParams
 from oracle import truth_table
 from shared_data import shared_data
@@ -141,3 +144,20 @@ def test_bad_build_arguments(tmp_path):
     with pytest.raises(CircuitlabError, match="none.aig"):
         build_pair_dataset(missing, tmp_path, workers=1, progress=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_relabelled_pairs_stay_equivalent_seeded_and_skip_banned_functions(tmp_path):
+    ds = build_pair_dataset(small_spec(count=8), tmp_path, workers=1, progress=False)
+    pairs = [(source, label) for source, label, _ in ds]
+    more = relabelled_pairs(pairs, copies=3, seed=1)
+    assert len(more) == 24
+    thrice = [pair for pair in pairs for _ in range(3)]
+    for (source, label), (moved, moved_label) in zip(thrice, more):
+        assert np.array_equal(truth_table(moved), truth_table(moved_label))
+        assert (moved.num_ands, moved_label.num_ands) == (source.num_ands, label.num_ands)
+    again = relabelled_pairs(pairs, copies=3, seed=1)
+    assert all(a.structurally_equal(b) for (a, _), (b, _) in zip(more, again))
+    assert any(not m.structurally_equal(s, names=False) for (m, _), (s, _) in zip(more, thrice))
+    banned = {function_key(more[0][0])}
+    kept = relabelled_pairs(pairs, copies=3, seed=1, banned=banned)
+    assert len(kept) == 23 and all(function_key(m) not in banned for m, _ in kept)

@@ -9,6 +9,7 @@ holds and splits them.
 Never imports torch.
 """
 
+from circuitlab.transformer.data.augment import relabelled_pairs
 from circuitlab.transformer.data.build import DataSpec, build_pair_dataset, cache_path
 from circuitlab.transformer.data.dataset import PairDataset, remove_functions, split_pairs
 from circuitlab.transformer.data.generate import (
@@ -20,4 +21,4 @@ from circuitlab.transformer.data.labels import (
 
 __all__ = ["DataSpec", "Label", "LabelParams", "LabelSummary", "PairDataset", "build_pair_dataset",
            "cache_path", "label_circuits", "label_stats", "random_circuit", "random_circuits",
-           "remove_functions", "split_pairs", "truth_circuit", "truth_circuits"]
+           "relabelled_pairs", "remove_functions", "split_pairs", "truth_circuit", "truth_circuits"]
