@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "experiments"))
 
 from records import append_records, git_rev  # noqa: E402  experiments/records.py
-from train_qor_head import corpus_designs, split_designs  # noqa: E402
+from train_qor_head import add_design_options, corpus_designs, split_designs  # noqa: E402
 
 METRICS = ("ndcg@3", "ndcg@5", "mape")
 
@@ -60,12 +60,7 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--components", default="0,4,8,16")
-    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "rtl")
-    ap.add_argument("--corpus-designs", type=int, default=0)
-    ap.add_argument("--corpus-min-ands", type=int, default=30)
-    ap.add_argument("--corpus-seed", type=int, default=0)
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--cache", type=Path, default=ROOT / "out" / "qor-cache")
+    add_design_options(ap)
     ap.add_argument("--record", type=Path,
                     default=ROOT / "experiments" / "results" / "qor_select.jsonl")
     args = ap.parse_args(argv)

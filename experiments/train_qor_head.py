@@ -56,18 +56,10 @@ def main(argv=None) -> int:
                         help="principal components of the embedding the head reads, 0 for "
                              "all (default: QorParams'; experiments/qor_select.py chooses)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "rtl",
-                        help="RTL corpus (experiments/build_corpus.sh) for --corpus-designs")
-    parser.add_argument("--corpus-designs", type=int, default=0,
-                        help="also train on this many of its designs (a seeded sample)")
-    parser.add_argument("--corpus-min-ands", type=int, default=30,
-                        help="sample only corpus designs with at least this many ANDs")
-    parser.add_argument("--corpus-seed", type=int, default=0, help="seed of that sample")
+    add_design_options(parser)
     parser.add_argument("--untrained", action="store_true",
                         help="the shipped encoder's untrained twin (same config, weights "
                              "drawn with --seed) in its place")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--cache", type=Path, default=ROOT / "out" / "qor-cache")
     parser.add_argument("--out", type=Path,
                         default=ROOT / "circuitlab" / "tasks" / "checkpoints" / "qor_default.pt")
     parser.add_argument("--record", type=Path,
@@ -136,6 +128,20 @@ def split_designs(jobs: int):
              if n not in HOLDOUT and n not in refused]
     test = [Design(n, aigs[n]) for n in HOLDOUT]
     return train, test, time.perf_counter() - t0
+
+
+def add_design_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the training designs and their labels: :func:`corpus_designs`
+    reads the ``--corpus*`` ones; ``--jobs`` worker processes, ``--cache`` of labels."""
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "rtl",
+                        help="RTL corpus (experiments/build_corpus.sh) for --corpus-designs")
+    parser.add_argument("--corpus-designs", type=int, default=0,
+                        help="also train on this many of its designs (a seeded sample)")
+    parser.add_argument("--corpus-min-ands", type=int, default=30,
+                        help="sample only corpus designs with at least this many ANDs")
+    parser.add_argument("--corpus-seed", type=int, default=0, help="seed of that sample")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cache", type=Path, default=ROOT / "out" / "qor-cache")
 
 
 def corpus_designs(args) -> list:
