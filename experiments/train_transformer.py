@@ -11,7 +11,8 @@ default the user cache), each labelled with the smallest checked result of
 ABC resyn2 / compress2rs and aigverse. The held-out benchmark set
 (``benchmarks/bench_transformer_quality.py``: random circuits, seed 1000)
 is removed from training by function, and so are the 222 functions of
-``benchmarks/bench_exact_distance.py``. ``--augment K`` adds K relabelled
+``benchmarks/bench_exact_distance.py``. ``--take F`` keeps the leading
+fraction F of each spec's pairs. ``--augment K`` adds K relabelled
 copies of each pair (:func:`circuitlab.transformer.data.relabelled_pairs`;
 none on a held-out function). ``--init`` fine-tunes from a
 checkpoint. Data and examples are cached under ``--out``; a rerun resumes training from its checkpoint. One JSON line per
@@ -150,6 +151,9 @@ def main(argv=None) -> int:
     ap.add_argument("--export", default=None, help="write the fp16 weights here at the end")
     ap.add_argument("--init", default="",
                     help="start from this checkpoint's weights (fine-tuning; new optimiser)")
+    ap.add_argument("--take", type=float, default=1.0,
+                    help="train on this leading fraction of each spec's pairs (the data "
+                         "of a larger --scale, cut down)")
     ap.add_argument("--augment", type=int, default=0,
                     help="also train on this many relabelled copies of each pair (inputs "
                          "permuted and negated, outputs permuted; seeded)")
@@ -157,6 +161,8 @@ def main(argv=None) -> int:
                     help="label files of experiments/self_improve.py rounds: a smaller label "
                          "there replaces the pair's")
     args = ap.parse_args(argv)
+    if not 0 < args.take <= 1:
+        ap.error(f"--take must be in (0, 1], got {args.take}")
     with torch_threads(args.threads):
         return run(args)
 
@@ -175,7 +181,8 @@ def run(args) -> int:
     label_files = [hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in args.labels]
     digest = hashlib.sha256(json.dumps([MASK_RULE, key, [repr(s) for s in specs]]
                                        + ([label_files] if label_files else [])
-                                       + ([{"augment": args.augment}] if args.augment else []))
+                                       + ([{"augment": args.augment}] if args.augment else [])
+                                       + ([{"take": args.take}] if args.take != 1.0 else []))
                             .encode()).hexdigest()[:12]
     examples_path = out / f"examples-{digest}.npz"
     stats = {}
@@ -186,7 +193,7 @@ def run(args) -> int:
         better = improved_labels(args.labels)
         replaced = 0
         for _, part in training_pairs(specs, out, tok, held, args.workers):
-            for src, lab, fkey in part:
+            for src, lab, fkey in part[:int(round(args.take * len(part)))]:
                 if fkey in better and better[fkey].num_ands < lab.num_ands:
                     lab, replaced = better[fkey], replaced + 1
                 pairs.append((src, lab))
@@ -221,7 +228,8 @@ def run(args) -> int:
     record = dict(revision=rev, preset=args.preset, steps=args.steps, scale=args.scale,
                   batch_size=args.batch_size, peak_lr=args.lr, threads=args.threads,
                   max_source=args.max_source, max_target=args.max_target, init=args.init,
-                  labels=args.labels, augment=args.augment, mask_rule=MASK_RULE,
+                  labels=args.labels, take=args.take, augment=args.augment,
+                  mask_rule=MASK_RULE,
                   slack=tok.config.slack,
                   examples=len(train_ex), mean_label_ands=float(np.mean(train_ex.label_ands)),
                   mean_source_ands=float(np.mean(train_ex.source_ands)),
