@@ -14,6 +14,12 @@ simulation. The labels that got smaller are written to
 ``OUT/labels-round<R>.npz`` (function key of the source, binary AIGER of
 the label); ``train_transformer.py --labels`` trains on them. One JSON line
 per round goes to ``experiments/results/self_improve.jsonl``.
+
+``--expert product`` takes the product's circuit in place of the search and
+the polish: ``circuitlab.optimize.small.optimize_circuits`` with
+``OptimizeParams`` defaults (the same search, the scripts, ``&deepsyn`` with
+ABC, the polish, the SAT search below the best candidate), and records how
+often each candidate was the smallest.
 """
 
 from __future__ import annotations
@@ -23,11 +29,12 @@ import json
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from circuitlab.optimize.small import polish
+from circuitlab.optimize.small import OptimizeParams, optimize_circuits, polish
 from circuitlab.sim.simulate import truth_tables
 from circuitlab.transformer.checkpoint import load_transformer
 from circuitlab.transformer.data.build import build_pair_dataset
@@ -54,6 +61,9 @@ def main(argv=None) -> int:
                     help="smallest distinct circuits per source the scripts polish")
     ap.add_argument("--labels", nargs="*", default=[],
                     help="earlier rounds' label files: the current labels")
+    ap.add_argument("--expert", choices=("search", "product"), default="search",
+                    help="search: the model's search and the polish; product: "
+                         "circuitlab optimize's whole flow")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=None)
     args = ap.parse_args(argv)
@@ -84,23 +94,32 @@ def run(args) -> int:
             sources.append(src)
             labels.append(lab)
             keys.append(key)
-    print(f"{len(sources)} training sources; searching (sample-{args.budget})", flush=True)
-    found, stats = search(model, tok, sources, SearchParams("sample", args.budget,
-                                                            seed=args.seed))
-    t1 = time.time()
-    polished = polish([r.pool[:args.polish] for r in found])
-    t2 = time.time()
+    print(f"{len(sources)} training sources; {args.expert} (sample-{args.budget})", flush=True)
+    params = SearchParams("sample", args.budget, seed=args.seed)
+    if args.expert == "product":
+        results = optimize_circuits(sources, model, tok, OptimizeParams(search=params))
+        t1 = t2 = time.time()
+        offers = [[r.aig] for r in results]
+        own = [r.transformer_ands for r in results]
+        failed, winners = None, Counter(r.best for r in results)
+    else:
+        found, stats = search(model, tok, sources, params)
+        t1 = time.time()
+        polished = polish([r.pool[:args.polish] for r in found])
+        t2 = time.time()
+        offers = [([res.decoded] if res.decoded is not None else [])
+                  + ([pol] if pol is not None else []) for res, pol in zip(found, polished)]
+        own = [None if r.decoded is None else r.decoded.num_ands for r in found]
+        failed, winners = stats.failed, None
     improved = {}
     old_sizes, new_sizes, model_sizes = [], [], []
-    for src, lab, key, res, pol in zip(sources, labels, keys, found, polished):
-        cands = [lab] + ([res.decoded] if res.decoded is not None else []) \
-            + ([pol] if pol is not None else [])
-        best = min(cands, key=lambda a: a.num_ands)
+    for src, lab, key, offer, mine in zip(sources, labels, keys, offers, own):
+        best = min([lab] + offer, key=lambda a: a.num_ands)
         if not np.array_equal(truth_tables(best), truth_tables(src)):
             raise SystemExit("a new label is not equivalent to its source")
         old_sizes.append(lab.num_ands)
         new_sizes.append(best.num_ands)
-        model_sizes.append(res.decoded.num_ands if res.decoded is not None else src.num_ands)
+        model_sizes.append(src.num_ands if mine is None else mine)
         if best.num_ands < lab.num_ands:
             improved[key] = best
     path = out / f"labels-round{args.round}.npz"
@@ -112,7 +131,8 @@ def run(args) -> int:
                   label_ands=round(float(np.mean(old_sizes)), 4),
                   model_ands=round(float(np.mean(model_sizes)), 4),
                   new_label_ands=round(float(np.mean(new_sizes)), 4),
-                  improved=len(improved), search_failed=stats.failed,
+                  improved=len(improved), expert=args.expert, search_failed=failed,
+                  smallest_from=winners,
                   search_seconds=round(t1 - t0, 1), polish_seconds=round(t2 - t1, 1),
                   labels_file=str(path))
     with open(ROOT / "experiments" / "results" / "self_improve.jsonl", "a") as fh:
