@@ -68,35 +68,6 @@ def window_params(args: argparse.Namespace):
                         conflicts=args.window_conflicts, dont_cares=args.dont_cares)
 
 
-def check_device(name: str) -> None:
-    """Refuse a torch device this machine cannot run the model on, before any checkpoint is read.
-
-    Raises:
-        ParamError: on ``device``: not a device name, or not available here.
-    """
-    import torch  # only when the model runs: other commands start without torch
-
-    if name == "auto":
-        return
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise ParamError("device", f"{name}: not a torch device (cpu, cuda, cuda:N)") from None
-    cuda = torch.cuda.device_count() if torch.cuda.is_available() else 0
-    available = {
-        "cpu": True,
-        "cuda": cuda > 0 and (device.index is None or device.index < cuda),
-        "mps": torch.backends.mps.is_available(),
-        "xpu": hasattr(torch, "xpu") and torch.xpu.is_available(),
-    }.get(device.type, False)  # meta and the rest hold no data a model can run on
-    if device.type == "cuda" and not cuda:
-        raise ParamError("device", f"{name}: no CUDA device is available")
-    if not available:
-        here = "cpu" + (f", cuda (cuda:0 to cuda:{cuda - 1})" if cuda else "")
-        raise ParamError("device", f"{name}: not available on this machine (available: {here})")
-
-
-
 # options of the whole-circuit flow that windows do not use: field -> why, and what instead
 _WHOLE_ONLY = {
     "polish": "polishes the transformer's whole circuits; windows keep the transformer's "
@@ -160,8 +131,9 @@ def _run(args: argparse.Namespace) -> int:
     # here, once the inputs are checked: the model and its search load torch
     from circuitlab.optimize.model import load_optimize_model  # loads aigverse: only when used
     from circuitlab.optimize.small import optimize_circuits  # loads aigverse, torch: only when used
+    from circuitlab.training.device import resolve_device  # loads torch: only when used
 
-    check_device(args.device)
+    resolve_device(args.device)  # before any checkpoint is read
     model, tokenizer = load_optimize_model(args.checkpoint, args.device)
     if not (aig.is_combinational and tokenizer.fits(aig)):
         check_window_options(args)

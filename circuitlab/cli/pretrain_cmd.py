@@ -112,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     from circuitlab.pretrain import PretrainConfig, pretrain  # torch, once the inputs are good
     # loads torch, torch_geometric: only when used
     from circuitlab.pretrain.graphs import text_graphs
+    from circuitlab.training.device import resolve_device
 
     path = config_file.resolve(args.config)
     try:
@@ -119,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
     except ParamError as exc:
         raise CircuitlabError(f"{path}: {exc}") from None
     config = config.with_overrides(getattr(args, CONFIG_KEYS))
+    resolve_device(config.device)  # before the designs are synthesised and encoded
     if args.corpus is not None and (config.uses_text or not config.functional_objectives):
         raise ParamError("--corpus", "adds designs for the functional methods only (func, "
                          "func+mgm, contrast, prob, ttd, sim)")

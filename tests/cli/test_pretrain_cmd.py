@@ -62,6 +62,23 @@ def test_a_mistake_is_one_line_and_writes_nothing(folder, capsys, extra, message
     assert not out.exists()
 
 
+def test_a_device_the_machine_lacks_is_refused_before_any_design_is_read(folder, capsys,
+                                                                        monkeypatch):
+    import torch
+
+    import circuitlab.cli.pretrain_cmd as cmd
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(cmd, "folder_graphs", lambda *a, **k: pytest.fail("designs were read"))
+    out = folder / "run"
+    status = main(["pretrain", str(folder / "cfg.toml"), "--graphs", str(folder / "circuits"),
+                   "--out", str(out), "--device", "cuda"])
+    assert status == 2
+    assert capsys.readouterr().err == ("circuitlab pretrain: error: device cuda: no CUDA device "
+                                       "is available\n")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("extra", [
     [], ["--method", "func+sim", "--encoder.input_codes", "8", "--encoder.gate_messages", "true"]])
 def test_a_functional_method_builds_and_caches_each_designs_views(folder, capsys, extra):
