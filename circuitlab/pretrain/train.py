@@ -67,7 +67,9 @@ def pretrain(config: PretrainConfig, graphs: Sequence[Data], out_dir: str | Path
     steps of an uninterrupted run exactly (the checkpoint also holds the
     RNG states, restored on resume). Under ``torchrun`` (``WORLD_SIZE`` > 1)
     each rank trains on its share of the batches, gradients are averaged
-    by DDP, and rank 0 alone writes files.
+    by DDP, and rank 0 alone writes files. In one process, Ctrl-C or SIGTERM
+    ends the step under way, saves its checkpoint and raises
+    :class:`KeyboardInterrupt` (:func:`~circuitlab.training.loop.run_steps`).
 
     A run that reaches ``config.steps`` ends by setting the encoder's
     read-out centre (:meth:`~circuitlab.nn.Encoder.fit_readout_centre`, up
@@ -213,7 +215,7 @@ class _Run:
             lambda step: config.lr * lr_factor(config, step), (config.seed, self.rank),
             train_step, Every(config.log_interval, config.ckpt_interval), on_log,
             on_checkpoint, stop_at=stop_at, progress=config.progress and self.rank == 0,
-            desc="pretrain")
+            desc="pretrain", graceful=self.world == 1)
         elapsed = time.perf_counter() - t0
         if self.step >= config.steps:
             self.model.encoder.fit_readout_centre(self.graphs)

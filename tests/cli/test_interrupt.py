@@ -77,3 +77,37 @@ def test_an_interrupted_command_prints_one_line_and_returns_130(tmp_path, monkey
     monkeypatch.setattr(stats_cmd, "configure", configure)
     assert main(["stats", str(tmp_path / "x.aig")]) == 130
     assert capsys.readouterr().err == "circuitlab stats: interrupted\n"
+
+
+def test_sigterm_stops_pretraining_with_a_checkpoint_of_the_last_step(tmp_path):
+    from circuitlab.io.formats import write_circuit
+    from circuitlab.pretrain import load_pretrain_checkpoint
+
+    circuits = tmp_path / "circuits"
+    circuits.mkdir()
+    for k in range(4):
+        write_circuit(random_aig(40, seed=k), circuits / f"c{k}.aig")
+    (tmp_path / "cfg.toml").write_text(
+        'method = "mgm"\nnode_budget = 2000\nlog_interval = 1\nckpt_interval = 5\n'
+        'steps = 1000000\nprogress = false\n[encoder]\nhidden = 8\nlayers = 1\n')
+    run, ckpt = tmp_path / "run", tmp_path / "run" / "checkpoint.pt"
+    argv = ["pretrain", str(tmp_path / "cfg.toml"), "--graphs", str(circuits), "--out", str(run)]
+    proc = subprocess.Popen([sys.executable, "-m", "circuitlab", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
+    deadline = time.monotonic() + 120
+    while not ckpt.exists():  # the first checkpoint: training is under way
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    step = load_pretrain_checkpoint(ckpt)["step"]
+    assert f"pretrain: stopped after step {step}; its checkpoint is saved\n" in err
+    assert err.endswith("circuitlab pretrain: interrupted\n")
+    with open(run / "metrics.csv") as f:
+        assert f.read().splitlines()[-1].split(",")[0] == str(step)
+    done = subprocess.run([sys.executable, "-m", "circuitlab", *argv, "--resume", str(ckpt),
+                           "--steps", str(step + 2)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"{step + 2} steps on 4 graphs" in done.stdout

@@ -1,5 +1,7 @@
 import copy
+import signal
 
+import pytest
 import torch
 
 from circuitlab.training.loop import Every, optimizer_step, run_steps
@@ -58,3 +60,55 @@ def test_a_run_stopped_and_resumed_repeats_the_straight_run():
     assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(),
                                                  model3.state_dict().values()))
     assert rest["ckpt"] == [6, 7] and first["lr"][:3] + rest["lr"] == straight["lr"]
+
+
+def _signalling(number, at_step, calls, again=None):
+    """A train step that sends ``number`` to this process during step ``at_step``
+    (and ``again`` right after it)."""
+    import os
+
+    def train_step(step, gen):
+        calls["steps"].append(step)
+        if step == at_step:
+            os.kill(os.getpid(), number)
+            if again is not None:
+                os.kill(os.getpid(), again)
+                calls["after"] = True  # not reached: the second signal raises here
+
+    return train_step
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_signal_ends_the_step_saves_it_and_raises(number, capsys):
+    model, opt = _fresh()
+    calls = {"steps": [], "ckpt": []}
+    before = signal.getsignal(number)
+    with pytest.raises(KeyboardInterrupt):
+        run_steps(0, 10, opt, lambda s: 0.1, (0,), _signalling(number, 4, calls),
+                  Every(log=100, ckpt=3), lambda s: None, calls["ckpt"].append,
+                  progress=False)
+    # step 4 (the fifth) finished, and its checkpoint follows step 3's
+    assert calls["steps"] == [0, 1, 2, 3, 4] and calls["ckpt"] == [3, 5]
+    assert "train: stopped after step 5; its checkpoint is saved" in capsys.readouterr().err
+    assert signal.getsignal(number) == before
+
+
+def test_a_second_ctrl_c_interrupts_at_once():
+    model, opt = _fresh()
+    calls = {"steps": [], "ckpt": []}
+    with pytest.raises(KeyboardInterrupt):
+        run_steps(0, 10, opt, lambda s: 0.1, (0,),
+                  _signalling(signal.SIGTERM, 1, calls, again=signal.SIGINT),
+                  Every(log=100, ckpt=3), lambda s: None, calls["ckpt"].append,
+                  progress=False)
+    assert calls["steps"] == [0, 1] and "after" not in calls and calls["ckpt"] == []
+
+
+def test_without_graceful_stops_a_signal_acts_at_once():
+    model, opt = _fresh()
+    calls = {"steps": [], "ckpt": []}
+    with pytest.raises(KeyboardInterrupt):
+        run_steps(0, 10, opt, lambda s: 0.1, (0,), _signalling(signal.SIGINT, 1, calls),
+                  Every(log=100, ckpt=3), lambda s: None, calls["ckpt"].append,
+                  progress=False, graceful=False)
+    assert calls["steps"] == [0, 1] and calls["ckpt"] == []
