@@ -190,4 +190,7 @@ def functional_graphs(config, args) -> list:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the loop has saved the step it reached and said so
+        sys.exit(130)

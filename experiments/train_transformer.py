@@ -244,4 +244,7 @@ def run(args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the loop has saved the step it reached and said so
+        sys.exit(130)
