@@ -1,7 +1,8 @@
 """Choose the shipped QoR head's input by cross-validation on its training designs.
 
     python experiments/qor_select.py [--recipes 32] [--engine abc] [--folds 5]
-        [--seeds 0,1,2] [--components 0,4,8,16] [--cache DIR]
+        [--seeds 0,1,2] [--components 0,4,8,16] [--encoders shipped,untrained twin]
+        [--cache DIR]
         [--corpus-designs N] [--record experiments/results/qor_select.jsonl]
 
 The training designs of ``experiments/train_qor_head.py`` (data/designs
@@ -36,6 +37,7 @@ from records import append_records, git_rev  # noqa: E402  experiments/records.p
 from train_qor_head import add_design_options, corpus_designs, split_designs  # noqa: E402
 
 METRICS = ("ndcg@3", "ndcg@5", "mape")
+ENCODERS = ("shipped", "untrained twin")
 
 
 def folds_of(count: int, folds: int, seed: int = 0) -> list[np.ndarray]:
@@ -60,6 +62,8 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--components", default="0,4,8,16")
+    ap.add_argument("--encoders", default=",".join(ENCODERS),
+                    help="which of them to judge (processes may split the work)")
     add_design_options(ap)
     ap.add_argument("--record", type=Path,
                     default=ROOT / "experiments" / "results" / "qor_select.jsonl")
@@ -80,7 +84,12 @@ def run(args) -> int:
     extra = corpus_designs(args)
     shipped = load_encoder().eval()
     seed_everything(0)
-    encoders = {"shipped": shipped, "untrained twin": build_encoder(shipped.config).eval()}
+    encoders = dict(zip(ENCODERS, (shipped, build_encoder(shipped.config).eval())))
+    chosen = args.encoders.split(",")
+    unknown = sorted(set(chosen) - set(ENCODERS))
+    if unknown:
+        raise SystemExit(f"--encoders: {', '.join(unknown)} is not one of {', '.join(ENCODERS)}")
+    encoders = {name: encoders[name] for name in chosen}
     parts = folds_of(len(train), args.folds)
     seeds = [int(s) for s in args.seeds.split(",")]
     rev = git_rev()
