@@ -112,7 +112,8 @@ def _stop_requests(enabled: bool) -> Iterator[list[int]]:
     """A list that SIGINT and SIGTERM append to while the block runs (main thread only).
 
     A SIGINT after the first request raises :class:`KeyboardInterrupt` where the
-    program is. The previous handlers come back when the block ends.
+    program is. An ignored signal stays ignored; the previous handlers come back
+    when the block ends.
     """
     requested: list[int] = []
     if not enabled or threading.current_thread() is not threading.main_thread():
@@ -124,8 +125,10 @@ def _stop_requests(enabled: bool) -> Iterator[list[int]]:
             raise KeyboardInterrupt
         requested.append(number)
 
+    # a signal the process was started with ignored (a background job's SIGINT) stays ignored
     previous = {number: signal.signal(number, on_signal)
-                for number in (signal.SIGINT, signal.SIGTERM)}
+                for number in (signal.SIGINT, signal.SIGTERM)
+                if signal.getsignal(number) is not signal.SIG_IGN}
     try:
         yield requested
     finally:

@@ -62,6 +62,14 @@ def test_a_run_stopped_and_resumed_repeats_the_straight_run():
     assert rest["ckpt"] == [6, 7] and first["lr"][:3] + rest["lr"] == straight["lr"]
 
 
+@pytest.fixture(autouse=True)
+def python_ctrl_c():
+    """Python's own Ctrl-C handler, even where the suite was started with SIGINT ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _signalling(number, at_step, calls, again=None):
     """A train step that sends ``number`` to this process during step ``at_step``
     (and ``again`` right after it)."""
@@ -112,3 +120,14 @@ def test_without_graceful_stops_a_signal_acts_at_once():
                   Every(log=100, ckpt=3), lambda s: None, calls["ckpt"].append,
                   progress=False, graceful=False)
     assert calls["steps"] == [0, 1] and calls["ckpt"] == []
+
+
+def test_an_ignored_signal_stays_ignored():
+    model, opt = _fresh()
+    calls = {"steps": [], "ckpt": []}
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the fixture restores the handler
+    assert run_steps(0, 4, opt, lambda s: 0.1, (0,), _signalling(signal.SIGINT, 1, calls),
+                     Every(log=100, ckpt=3), lambda s: None, calls["ckpt"].append,
+                     progress=False) == 4
+    assert calls["steps"] == [0, 1, 2, 3] and calls["ckpt"] == [3, 4]
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
