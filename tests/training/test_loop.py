@@ -88,7 +88,7 @@ def _signalling(number, at_step, calls, again=None):
 
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
 def test_a_stop_signal_ends_the_step_saves_it_and_raises(number, capsys):
-    model, opt = _fresh()
+    _, opt = _fresh()
     calls = {"steps": [], "ckpt": []}
     before = signal.getsignal(number)
     with pytest.raises(KeyboardInterrupt):
@@ -102,7 +102,7 @@ def test_a_stop_signal_ends_the_step_saves_it_and_raises(number, capsys):
 
 
 def test_a_second_ctrl_c_interrupts_at_once():
-    model, opt = _fresh()
+    _, opt = _fresh()
     calls = {"steps": [], "ckpt": []}
     with pytest.raises(KeyboardInterrupt):
         run_steps(0, 10, opt, lambda s: 0.1, (0,),
@@ -113,7 +113,7 @@ def test_a_second_ctrl_c_interrupts_at_once():
 
 
 def test_without_graceful_stops_a_signal_acts_at_once():
-    model, opt = _fresh()
+    _, opt = _fresh()
     calls = {"steps": [], "ckpt": []}
     with pytest.raises(KeyboardInterrupt):
         run_steps(0, 10, opt, lambda s: 0.1, (0,), _signalling(signal.SIGINT, 1, calls),
@@ -123,7 +123,7 @@ def test_without_graceful_stops_a_signal_acts_at_once():
 
 
 def test_an_ignored_signal_stays_ignored():
-    model, opt = _fresh()
+    _, opt = _fresh()
     calls = {"steps": [], "ckpt": []}
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the fixture restores the handler
     assert run_steps(0, 4, opt, lambda s: 0.1, (0,), _signalling(signal.SIGINT, 1, calls),
