@@ -33,6 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from held_out import random_8x2, resyn2_of  # noqa: E402  experiments/held_out.py
 from records import append_records, git_rev  # noqa: E402  experiments/records.py
 
 
@@ -92,18 +93,11 @@ def main(argv=None) -> int:
 def run(args) -> int:
     from circuitlab.optimize.model import load_optimize_model
     from circuitlab.optimize.small import OptimizeParams, optimize_circuits
-    from circuitlab.synth.abc import abc_available, run_abc_batch
-    from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
-    from circuitlab.transformer.data.generate import random_circuits
+    from circuitlab.synth.abc import abc_available
 
     model, tok = load_optimize_model(args.checkpoint, "cpu")
-    aigs = [a for a in random_circuits(2 * args.circuits, seed=args.seed, ands=(10, 40))
-            if tok.fits(a)][:args.circuits]
-    if abc_available():
-        ref = run_abc_batch(aigs, [c.strip() for c in SCRIPTS["resyn2"].split(";")],
-                            timeout=3600)
-    else:
-        ref = [run_recipe(a, "resyn2", RecipeParams(engine="aigverse"))[0] for a in aigs]
+    aigs = random_8x2(tok, args.circuits, args.seed)
+    ref = resyn2_of(aigs)
     start = time.perf_counter()
     optimized = optimize_circuits(aigs, model, tok, OptimizeParams(jobs=args.jobs))
     product_s = time.perf_counter() - start

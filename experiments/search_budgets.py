@@ -37,6 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from held_out import random_8x2, resyn2_of  # noqa: E402  experiments/held_out.py
 from records import append_records, git_rev  # noqa: E402  experiments/records.py
 
 
@@ -68,10 +69,8 @@ def main(argv=None) -> int:
 
 def run(args) -> int:
     from circuitlab.optimize.model import load_optimize_model
-    from circuitlab.synth.abc import abc_available, run_abc_batch
-    from circuitlab.synth.recipes import SCRIPTS, RecipeParams, run_recipe
+    from circuitlab.synth.abc import abc_available
     from circuitlab.transformer.constraints import output_tables
-    from circuitlab.transformer.data.generate import random_circuits
     from circuitlab.transformer.search import SearchParams, search
 
     model, tok = load_optimize_model(args.checkpoint, "cpu")
@@ -84,13 +83,8 @@ def run(args) -> int:
     if args.value is not None:
         from circuitlab.transformer.value import ValueGuide, load_value
         guide = ValueGuide(load_value(args.value, model), args.value_weight)
-    aigs = [a for a in random_circuits(2 * args.circuits, seed=args.seed, ands=(10, 40))
-            if tok.fits(a)][:args.circuits]
-    if abc_available():
-        ref = run_abc_batch(aigs, [c.strip() for c in SCRIPTS["resyn2"].split(";")],
-                            timeout=3600)
-    else:
-        ref = [run_recipe(a, "resyn2", RecipeParams(engine="aigverse"))[0] for a in aigs]
+    aigs = random_8x2(tok, args.circuits, args.seed)
+    ref = resyn2_of(aigs)
     resyn2 = float(np.mean([a.num_ands for a in ref]))
     source = float(np.mean([a.num_ands for a in aigs]))
     print(f"{len(aigs)} random 8x2 circuits of seed {args.seed}: source {source:.2f} ANDs, resyn2 {resyn2:.2f} "
