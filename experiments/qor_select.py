@@ -1,14 +1,15 @@
 """Choose the shipped QoR head's input by cross-validation on its training designs.
 
     python experiments/qor_select.py [--recipes 32] [--engine abc] [--folds 5]
-        [--seeds 0,1,2] [--components 0,4,8,16] [--encoders shipped,untrained twin]
+        [--seeds 0,1,2] [--components 0,4,8,16] [--encoders shipped,untrained twin,PATH]
         [--cache DIR]
         [--corpus-designs N] [--record experiments/results/qor_select.jsonl]
 
 The training designs of ``experiments/train_qor_head.py`` (data/designs
 less train_encoder.py's HOLDOUT, which this script never reads) are split
 into ``--folds`` seeded folds. For each fold, encoder (the shipped one and
-its untrained twin, weights drawn with seed 0), ``QorParams.components``
+its untrained twin, weights drawn with seed 0, or a pre-training checkpoint
+given by path), ``QorParams.components``
 value and head seed, ``circuitlab.tasks.qor.run`` trains a head on the other
 folds and judges it on this one, beside its baselines: recipe-only (the
 mean rank of the other folds), the size-count and simulation-signature
@@ -63,7 +64,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--components", default="0,4,8,16")
     ap.add_argument("--encoders", default=",".join(ENCODERS),
-                    help="which of them to judge (processes may split the work)")
+                    help="which of them to judge, or pre-training checkpoints by path "
+                         "(processes may split the work)")
     add_design_options(ap)
     ap.add_argument("--record", type=Path,
                     default=ROOT / "experiments" / "results" / "qor_select.jsonl")
@@ -86,10 +88,12 @@ def run(args) -> int:
     seed_everything(0)
     encoders = dict(zip(ENCODERS, (shipped, build_encoder(shipped.config).eval())))
     chosen = args.encoders.split(",")
-    unknown = sorted(set(chosen) - set(ENCODERS))
+    unknown = sorted(name for name in set(chosen) - set(ENCODERS) if not Path(name).is_file())
     if unknown:
-        raise SystemExit(f"--encoders: {', '.join(unknown)} is not one of {', '.join(ENCODERS)}")
-    encoders = {name: encoders[name] for name in chosen}
+        raise SystemExit(f"--encoders: {', '.join(unknown)} is neither one of "
+                         f"{', '.join(ENCODERS)} nor a checkpoint file")
+    encoders = {name: encoders[name] if name in encoders else load_encoder(name).eval()
+                for name in chosen}
     parts = folds_of(len(train), args.folds)
     seeds = [int(s) for s in args.seeds.split(",")]
     rev = git_rev()
