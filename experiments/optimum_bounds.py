@@ -43,7 +43,7 @@ def bounds(aig, upper: int, conflicts: int, seed: int) -> tuple[int, int]:
     ``best`` is the first satisfiable count (then ``lower == best``), else ``upper``.
     """
     from circuitlab.exact.encoding import Encoding
-    from circuitlab.exact.shrink import solve_cegar
+    from circuitlab.exact.shrink import _FIRST_MINTERMS, ShrinkParams, solve_cegar
     from circuitlab.exact.synthesis import Problem, realise
     from circuitlab.aig import AigBuilder
     from circuitlab.sim.simulate import table_bits, truth_tables
@@ -56,9 +56,10 @@ def bounds(aig, upper: int, conflicts: int, seed: int) -> tuple[int, int]:
     n = len(problem.support)
     for r in range(problem.lower, upper):
         rng = np.random.default_rng([seed, r])
-        first = rng.choice(np.arange(1, 1 << n), min(8, (1 << n) - 1), replace=False)
+        first = rng.choice(np.arange(1, 1 << n), min(_FIRST_MINTERMS, (1 << n) - 1),
+                           replace=False)
         enc = Encoding(n, problem.targets, r, symmetry=True, minterms=first.tolist())
-        result = solve_cegar(enc, problem.targets, rng, "glucose4", conflicts)
+        result = solve_cegar(enc, problem.targets, rng, ShrinkParams().solver, conflicts)
         if result is None:
             return lower, upper
         if result is False:
