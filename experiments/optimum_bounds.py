@@ -42,33 +42,25 @@ def bounds(aig, upper: int, conflicts: int, seed: int) -> tuple[int, int]:
 
     ``best`` is the first satisfiable count (then ``lower == best``), else ``upper``.
     """
-    from circuitlab.exact.encoding import Encoding
-    from circuitlab.exact.shrink import _FIRST_MINTERMS, ShrinkParams, solve_cegar
-    from circuitlab.exact.synthesis import Problem, realise
-    from circuitlab.aig import AigBuilder
+    from circuitlab.exact.shrink import ShrinkParams, assemble, solve_gates
+    from circuitlab.exact.synthesis import Problem
     from circuitlab.sim.simulate import table_bits, truth_tables
 
     rows = table_bits(truth_tables(aig), aig.num_inputs)
     problem = Problem.of(rows)
     if not len(problem.targets):
         return 0, 0
+    # counterexample-guided on every support size (cegar_inputs 0)
+    params = ShrinkParams(conflicts_per_call=conflicts, cegar_inputs=0, seed=seed)
     lower = problem.lower
-    n = len(problem.support)
     for r in range(problem.lower, upper):
-        rng = np.random.default_rng([seed, r])
-        first = rng.choice(np.arange(1, 1 << n), min(_FIRST_MINTERMS, (1 << n) - 1),
-                           replace=False)
-        enc = Encoding(n, problem.targets, r, symmetry=True, minterms=first.tolist())
-        result = solve_cegar(enc, problem.targets, rng, ShrinkParams().solver, conflicts)
+        result = solve_gates(problem, r, params)
         if result is None:
             return lower, upper
         if result is False:
             lower = r + 1
             continue
-        builder = AigBuilder()
-        inputs = builder.add_inputs(aig.num_inputs)
-        lits = [inputs[i] for i in problem.support]
-        found = problem.build(builder, lits, realise(builder, lits, *result))
+        found = assemble(aig, problem, result)
         if not np.array_equal(table_bits(truth_tables(found), aig.num_inputs), rows):
             raise SystemExit("a circuit found by SAT computes other outputs")
         return lower, found.num_ands

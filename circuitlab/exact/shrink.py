@@ -35,7 +35,8 @@ from circuitlab.exact.encoding import Encoding
 from circuitlab.exact.synthesis import ExactParams, Problem, realise
 from circuitlab.sim.simulate import table_bits, truth_tables
 
-__all__ = ["SHRINK_MAX_INPUTS", "ShrinkParams", "ShrinkStats", "shrink", "solve_cegar"]
+__all__ = ["SHRINK_MAX_INPUTS", "ShrinkParams", "ShrinkStats", "assemble", "shrink",
+           "solve_cegar", "solve_gates"]
 
 SHRINK_MAX_INPUTS = 8
 
@@ -118,7 +119,7 @@ def shrink(aig: Aig, params: ShrinkParams = ShrinkParams()) -> tuple[Aig, Shrink
     found, calls, settled = None, 0, True
     r = min(before - 1, params.max_gates)
     while r >= max(problem.lower, 1) and len(problem.targets):
-        result = _solve(problem, r, params)
+        result = solve_gates(problem, r, params)
         calls += 1
         if not result:
             settled = result is False
@@ -126,7 +127,7 @@ def shrink(aig: Aig, params: ShrinkParams = ShrinkParams()) -> tuple[Aig, Shrink
         found, r = result, r - 1
     best = aig
     if found is not None or (not len(problem.targets) and before > 0):
-        best = _assemble(aig, problem, found)
+        best = assemble(aig, problem, found)
         if not np.array_equal(table_bits(truth_tables(best), aig.num_inputs), rows):
             raise CircuitlabError("internal error: shrink built a circuit of other outputs; "
                                   "please report it")
@@ -137,8 +138,8 @@ def shrink(aig: Aig, params: ShrinkParams = ShrinkParams()) -> tuple[Aig, Shrink
 _FIRST_MINTERMS = 8
 
 
-def _solve(problem: Problem, gates: int,
-           params: ShrinkParams) -> tuple[Encoding, list[int]] | bool | None:
+def solve_gates(problem: Problem, gates: int,
+                params: ShrinkParams) -> tuple[Encoding, list[int]] | bool | None:
     """A model of ``gates`` gates; ``False`` if there is none, ``None`` when out of budget."""
     n = len(problem.support)
     rng = np.random.default_rng([params.seed, gates])
@@ -184,7 +185,9 @@ def solve_cegar(enc: Encoding, targets: np.ndarray, rng: np.random.Generator, so
         sat.delete()
 
 
-def _assemble(aig: Aig, problem: Problem, found) -> Aig:
+def assemble(aig: Aig, problem: Problem, found) -> Aig:
+    """``aig``'s inputs and output names around ``found`` (a :func:`solve_gates` model;
+    ``None`` when no output needs a gate)."""
     builder = AigBuilder()
     inputs = builder.add_inputs(aig.num_inputs)
     lits = [inputs[i] for i in problem.support]
